@@ -1,0 +1,87 @@
+// The API a benchmark author sees: `import { type B, sink } from 'slurmbench'`.
+// It mirrors Go's testing.B (src/testing/benchmark.go); the machinery behind it lives in harness/run.
+
+/** A benchmark function: `export function BenchmarkX(b: B)`. Async bodies are awaited. */
+export type BenchmarkFunction = (b: B) => void | Promise<void>
+
+/**
+ * B is handed to every benchmark function, as Go's *testing.B.
+ * The function runs its measured work `b.N` times; the harness calls it with growing N
+ * until one run lasts `-benchtime`, and reports only that last run.
+ */
+export interface B {
+  /** N is the number of iterations the body must run in this call. */
+  readonly N: number
+  /** Name is the full benchmark name, sub-benchmark parts included (`BenchmarkX/size=10`). */
+  readonly name: string
+  /** ResetTimer zeroes the elapsed time, memory counters and reported metrics; it does not stop the timer. */
+  resetTimer(): void
+  /** StopTimer pauses timing and memory accounting (for setup or cleanup inside the loop). */
+  stopTimer(): void
+  /** StartTimer resumes timing; it is called automatically before the function runs. */
+  startTimer(): void
+  /** ReportAllocs turns on B/op and allocs/op for this benchmark, as `-benchmem` does for all. */
+  reportAllocs(): void
+  /**
+   * ReportMetric adds `value unit` to the result. Divide by b.N yourself for per-op figures; by
+   * convention such units end in `/op`. It overrides a built-in metric of the same unit, and a
+   * value of 0 for `ns/op` suppresses ns/op. The unit must be non-empty and contain no whitespace.
+   */
+  reportMetric(value: number, unit: string): void
+  /** SetBytes records the bytes processed in one op; the result then shows MB/s (decimal MB). */
+  setBytes(bytes: number): void
+  /**
+   * Run runs `fn` as a sub-benchmark named `parent/name`. A benchmark that calls run is not
+   * measured itself. Returns false when the sub-benchmark failed or was filtered out.
+   */
+  run(name: string, fn: BenchmarkFunction): Promise<boolean>
+  /**
+   * RunParallel runs `body` in `parallelism × -cpu` concurrent async bodies that share the b.N
+   * iterations through `pb.next()`. ns/op is the wall time of the whole, divided by N.
+   */
+  runParallel(body: (pb: PB) => void | Promise<void>): Promise<void>
+  /** SetParallelism sets how many bodies runParallel starts per `-cpu` unit (default 1). */
+  setParallelism(parallelism: number): void
+  /**
+   * Loop reports whether another iteration should run, Go 1.24 `b.Loop` style:
+   * `while (b.loop()) { work() }`. The function is called once per sample, so setup before the
+   * loop runs once; the timer starts at the first call and stops when loop returns false.
+   */
+  loop(): boolean
+  /** Skip marks the benchmark skipped with a reason and ends it (it throws a private signal). */
+  skip(reason: string): never
+  /** Fatal marks the benchmark failed with a message and ends it. */
+  fatal(message: string): never
+  /** Log records a line that is printed under `--- BENCH:` with the result. */
+  log(...args: unknown[]): void
+  /** Elapsed returns the timed duration so far, in nanoseconds. */
+  elapsed(): number
+}
+
+/** PB is the iterator handed to each body of runParallel, as Go's *testing.PB. */
+export interface PB {
+  /** Next reports whether there are more iterations to execute, and claims one. */
+  next(): boolean
+}
+
+// One escape slot per call site would be faster to read but slower to write; a small ring keeps
+// a few values alive so V8 cannot prove a result dead, at the cost of one store per call.
+const sinkRing: unknown[] = new Array(64).fill(undefined)
+let sinkIndex = 0
+
+/**
+ * Sink keeps `value` observable so that V8 cannot eliminate the computation that produced it.
+ * Use it on the result of the measured work: `sink(JSON.parse(body))`.
+ */
+export function sink(value: unknown): void {
+  sinkRing[sinkIndex] = value
+  sinkIndex = (sinkIndex + 1) & 63
+}
+
+/**
+ * Full reports whether the run was started with `-full` (`npm run bench:full`). Benchmarks use it
+ * to add their largest sizes, as Go tests use testing.Short to leave theirs out.
+ */
+export function full(): boolean {
+  return process.env.SLURMBENCH_FULL === '1'
+}

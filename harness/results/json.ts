@@ -1,0 +1,54 @@
+// Reading and writing the JSON results document; every read is validated against the schema.
+import { readFile } from 'node:fs/promises'
+import { Value } from '@sinclair/typebox/value'
+import { writeFileAtomic } from './atomic-file.ts'
+import { InputError } from './input-error.ts'
+import { RESULTS_SCHEMA_VERSION, ResultsDocument } from './schema.ts'
+
+/** parseResults validates `text` as a results document; `source` names it in errors. */
+export function parseResults(text: string, source: string): ResultsDocument {
+  if (text.trim() === '') throw new InputError(`${source}: empty file, expected a slurmbench results JSON document`)
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (err) {
+    throw new InputError(`${source}: not valid JSON (${(err as Error).message}); the file may be truncated`)
+  }
+  if (typeof value === 'object' && value !== null && 'schemaVersion' in value) {
+    const version = (value as { schemaVersion: unknown }).schemaVersion
+    if (typeof version === 'number' && version > RESULTS_SCHEMA_VERSION) {
+      throw new InputError(`${source}: schemaVersion ${version} is newer than this slurmbench reads (${RESULTS_SCHEMA_VERSION}); upgrade slurmbench`)
+    }
+  }
+  const first = Value.Errors(ResultsDocument, value).First()
+  if (first !== undefined) {
+    const path = first.path === '' ? '(document)' : first.path
+    throw new InputError(`${source}: at ${path}: ${first.message} (found ${JSON.stringify(first.value)?.slice(0, 60)})`)
+  }
+  const doc = value as ResultsDocument
+  for (const [i, bench] of doc.benchmarks.entries()) {
+    for (const [j, sample] of bench.samples.entries()) {
+      for (const [unit, v] of Object.entries(sample.metrics)) {
+        if (!Number.isFinite(v)) throw new InputError(`${source}: at /benchmarks/${i}/samples/${j}/metrics/${unit}: expected a finite number, found ${v}`)
+        if (v < 0 && unit.endsWith('ns/op')) throw new InputError(`${source}: at /benchmarks/${i}/samples/${j}/metrics/${unit}: negative duration ${v}`)
+      }
+    }
+  }
+  return doc
+}
+
+/** readResults reads and validates a results file. */
+export async function readResults(path: string): Promise<ResultsDocument> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    throw new InputError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+  }
+  return parseResults(text, path)
+}
+
+/** writeResults writes a results document atomically, pretty-printed for diffs. */
+export async function writeResults(path: string, doc: ResultsDocument): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(doc, null, 2) + '\n')
+}
