@@ -23,18 +23,25 @@ export function parseResults(text: string, source: string): ResultsDocument {
   const first = Value.Errors(ResultsDocument, value).First()
   if (first !== undefined) {
     const path = first.path === '' ? '(document)' : first.path
-    throw new InputError(`${source}: at ${path}: ${first.message} (found ${JSON.stringify(first.value)?.slice(0, 60)})`)
+    throw new InputError(`${source}: at ${path}: ${first.message} (found ${describeValue(first.value)})`)
   }
   const doc = value as ResultsDocument
   for (const [i, bench] of doc.benchmarks.entries()) {
     for (const [j, sample] of bench.samples.entries()) {
       for (const [unit, v] of Object.entries(sample.metrics)) {
-        if (!Number.isFinite(v)) throw new InputError(`${source}: at /benchmarks/${i}/samples/${j}/metrics/${unit}: expected a finite number, found ${v}`)
-        if (v < 0 && unit.endsWith('ns/op')) throw new InputError(`${source}: at /benchmarks/${i}/samples/${j}/metrics/${unit}: negative duration ${v}`)
+        if (v < 0 && unit.endsWith('ns/op')) {
+          throw new InputError(`${source}: at /benchmarks/${i}/samples/${j}/metrics/${unit.replaceAll('/', '~1')}: negative duration ${v}, expected ≥ 0`)
+        }
       }
     }
   }
   return doc
+}
+
+// TypeBox rejects NaN and ±Infinity, which JSON.stringify would print as null.
+function describeValue(value: unknown): string {
+  if (typeof value === 'number') return String(value)
+  return (JSON.stringify(value) ?? String(value)).slice(0, 60)
 }
 
 /** readResults reads and validates a results file. */
