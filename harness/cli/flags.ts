@@ -90,7 +90,7 @@ export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs
 function parseBoolean(arg: string, text: string | undefined): boolean {
   if (text === undefined || text === 'true' || text === '1') return true
   if (text === 'false' || text === '0') return false
-  throw new UsageError(`flag ${arg.split("=")[0]}: expected true or false, found "${text}"`)
+  throw new UsageError(`flag ${arg.split('=')[0]}: expected true or false, found "${text}"`)
 }
 
 function parseValue(arg: string, spec: FlagSpec, text: string): FlagValue {
