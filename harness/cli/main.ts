@@ -6,6 +6,7 @@ import { InputError } from '../results/input-error.ts'
 
 const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
   bench: () => import('./bench.ts'),
+  self: () => import('./self.ts'),
 }
 
 function listCommands(summaries: ReadonlyArray<readonly [string, string]>): string {
