@@ -1,0 +1,115 @@
+// The reference Slurm exporter: `startExporter({ slurmUrl }) → { url, close }`.
+
+import type { AddressInfo } from 'node:net'
+import type { Dispatcher } from 'undici'
+import { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
+import { CollectionLoop } from './collection.ts'
+import { COLLECTORS } from './collectors/index.ts'
+import type { RegexEngine } from './regex-engine.ts'
+import { SeriesPolicy, type LabelRule } from './series-policy.ts'
+import { createExporterServer } from './server.ts'
+import { SlurmClient, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
+
+export { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
+export { SLURM_API_VERSIONS, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
+export type { LabelRule } from './series-policy.ts'
+export type { RegexEngine } from './regex-engine.ts'
+
+/** ExporterOptions configures startExporter; only slurmUrl is required. */
+export interface ExporterOptions {
+  /** Base URL of slurmrestd, e.g. http://127.0.0.1:6820. */
+  readonly slurmUrl: string
+  /** data_parser version to request (default v0.0.44). */
+  readonly apiVersion?: SlurmApiVersion
+  readonly auth?: SlurmAuth
+  /** Address to listen on (default 127.0.0.1). */
+  readonly host?: string
+  /** Port to listen on (default 0: any free port; see the returned url). */
+  readonly port?: number
+  /** Collectors to run (default all). */
+  readonly collectors?: readonly CollectorName[]
+  /** Per-node series (default true). */
+  readonly perNodeSeries?: boolean
+  /** Per-job series, the high-cardinality case (default false). */
+  readonly perJobSeries?: boolean
+  /** A scrape answers within this time; collectors still running are counted as failed (default 10 s). */
+  readonly scrapeTimeoutMs?: number
+  /** Serve a collection again for this long (default 0: every scrape collects, concurrent ones share). */
+  readonly cacheTtlMs?: number
+  /** Metric-name patterns to keep / drop, anchored. */
+  readonly allow?: readonly string[]
+  readonly deny?: readonly string[]
+  readonly labelRules?: readonly LabelRule[]
+  /** Most series per family (default 500,000; 0 for no limit). */
+  readonly maxSeriesPerFamily?: number
+  /** Pattern engine for allow/deny and label rules (default re2). */
+  readonly regexEngine?: RegexEngine
+  /** Sockets to slurmrestd (default 8). */
+  readonly connections?: number
+  /** Limit per request attempt (default 8 s). */
+  readonly requestTimeoutMs?: number
+  /** Retries per GET after a network error, timeout or 5xx (default 2). */
+  readonly retries?: number
+  /** First retry delay, doubled per retry with jitter (default 100 ms). */
+  readonly retryBaseDelayMs?: number
+  /** A dispatcher to use instead of the exporter's own Pool (tests pass undici's MockAgent). */
+  readonly dispatcher?: Dispatcher
+  /** Called once per failed collector run. */
+  readonly onCollectorError?: (collector: CollectorName, error: Error) => void
+}
+
+/** RunningExporter is a started exporter. */
+export interface RunningExporter {
+  /** Base URL, e.g. http://127.0.0.1:9341 (append /metrics). */
+  readonly url: string
+  /** Collections counts collections started so far (scrapes that shared one count once). */
+  readonly collections: () => number
+  /** close stops listening and closes the connections to slurmrestd. */
+  close(): Promise<void>
+}
+
+/** DEFAULT_SCRAPE_TIMEOUT_MS matches Prometheus's default scrape_timeout. */
+export const DEFAULT_SCRAPE_TIMEOUT_MS = 10_000
+
+/** startExporter starts the exporter's HTTP server and resolves once it listens. */
+export async function startExporter(options: ExporterOptions): Promise<RunningExporter> {
+  const client = new SlurmClient({
+    url: options.slurmUrl,
+    apiVersion: options.apiVersion,
+    auth: options.auth,
+    connections: options.connections,
+    requestTimeoutMs: options.requestTimeoutMs,
+    retries: options.retries,
+    retryBaseDelayMs: options.retryBaseDelayMs,
+    dispatcher: options.dispatcher,
+  })
+  const loop = new CollectionLoop({
+    client,
+    collectors: (options.collectors ?? COLLECTOR_NAMES).map((name) => COLLECTORS[name]),
+    policy: new SeriesPolicy(options),
+    settings: { perNodeSeries: options.perNodeSeries ?? true, perJobSeries: options.perJobSeries ?? false },
+    deadlineMs: options.scrapeTimeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS,
+    cacheTtlMs: options.cacheTtlMs ?? 0,
+    onCollectorError: options.onCollectorError,
+  })
+  const server = createExporterServer(loop)
+  const host = options.host ?? '127.0.0.1'
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const { port } = server.address() as AddressInfo
+  const urlHost = host.includes(':') ? `[${host}]` : host
+  return {
+    url: `http://${urlHost}:${port}`,
+    collections: () => loop.collections,
+    async close() {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await client.close()
+    },
+  }
+}

@@ -1,0 +1,38 @@
+// Pattern matching for filters and relabeling. RE2 runs in time linear in the input, so a
+// pattern from configuration cannot make a scrape hang on a crafted label value (RegExp
+// backtracks: `(a+)+$` on 30 a's and a b takes seconds). RegExp stays selectable for comparison
+// (benchmarks/cpu/exporter-regex.bench.ts).
+
+import RE2 from 're2'
+
+/** RegexEngine names the implementation behind a Pattern. */
+export type RegexEngine = 're2' | 'regexp'
+
+/** Pattern is an anchored, compiled pattern: it matches a whole value, as Prometheus relabeling does. */
+export interface Pattern {
+  readonly source: string
+  test(value: string): boolean
+  /** Replace returns `replacement` with `$1`… expanded from the match, or the value unchanged when it does not match. */
+  replace(value: string, replacement: string): string
+}
+
+/** PatternError reports a pattern the engine rejects, naming the pattern. */
+export class PatternError extends Error {
+  override name = 'PatternError'
+}
+
+/** compilePattern compiles `source` anchored at both ends with the chosen engine. */
+export function compilePattern(source: string, engine: RegexEngine): Pattern {
+  const anchored = `^(?:${source})$`
+  let regex: RegExp
+  try {
+    regex = engine === 're2' ? (new RE2(anchored) as unknown as RegExp) : new RegExp(anchored)
+  } catch (error) {
+    throw new PatternError(`invalid pattern ${JSON.stringify(source)} for ${engine}: ${(error as Error).message}`)
+  }
+  return {
+    source,
+    test: (value) => regex.test(value),
+    replace: (value, replacement) => value.replace(regex, replacement),
+  }
+}

@@ -1,0 +1,103 @@
+// The exporter's metrics about itself, named as the validation framework's dashboards and alerts
+// expect (research note §2: slurm_exporter_scrape_duration_seconds, _collections_total,
+// _collection_errors_total, _cardinality_current).
+
+import type { CollectorName } from './collector.ts'
+import type { HistogramFamily, MetricFamily, SampleFamily } from './metric-family.ts'
+
+/** SCRAPE_DURATION_BUCKETS_S spans a 10 ms answer from a small cluster to a minute-long timeout. */
+export const SCRAPE_DURATION_BUCKETS_S: readonly number[] = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
+
+interface CollectorStats {
+  readonly bucketCounts: number[]
+  sum: number
+  count: number
+  collections: number
+  errors: number
+  up: number
+}
+
+/** CollectorOutcome is the result of one collector run, as the self-metrics record it. */
+export interface CollectorOutcome {
+  readonly collector: CollectorName
+  readonly durationS: number
+  readonly ok: boolean
+}
+
+/** SelfMetrics accumulates the exporter's own counters and histograms across collections. */
+export class SelfMetrics {
+  private readonly stats = new Map<CollectorName, CollectorStats>()
+  private readonly droppedByFamily = new Map<string, number>()
+  private cardinality = new Map<string, number>()
+
+  constructor(collectors: readonly CollectorName[]) {
+    for (const name of collectors) {
+      this.stats.set(name, { bucketCounts: new Array<number>(SCRAPE_DURATION_BUCKETS_S.length + 1).fill(0), sum: 0, count: 0, collections: 0, errors: 0, up: 0 })
+    }
+  }
+
+  /** record adds one collector run. */
+  record(outcome: CollectorOutcome): void {
+    const s = this.stats.get(outcome.collector)
+    if (s === undefined) return
+    for (let b = 0; b < SCRAPE_DURATION_BUCKETS_S.length; b++) {
+      if (outcome.durationS <= (SCRAPE_DURATION_BUCKETS_S[b] as number)) (s.bucketCounts[b] as number)++
+    }
+    ;(s.bucketCounts[SCRAPE_DURATION_BUCKETS_S.length] as number)++
+    s.sum += outcome.durationS
+    s.count++
+    s.collections++
+    if (!outcome.ok) s.errors++
+    s.up = outcome.ok ? 1 : 0
+  }
+
+  /** recordSeries sets the current series count per family and adds the series the limit dropped. */
+  recordSeries(seriesByFamily: Map<string, number>, droppedByFamily: Map<string, number>): void {
+    this.cardinality = seriesByFamily
+    for (const [family, dropped] of droppedByFamily) {
+      this.droppedByFamily.set(family, (this.droppedByFamily.get(family) ?? 0) + dropped)
+    }
+  }
+
+  /** families returns the self-metric families as of now. */
+  families(): MetricFamily[] {
+    const names = [...this.stats.keys()]
+    const histogram: HistogramFamily = {
+      kind: 'histogram',
+      name: 'slurm_exporter_scrape_duration_seconds',
+      help: 'Time each collector took to read slurmrestd and build its metrics.',
+      labelNames: ['collector'],
+      upperBounds: SCRAPE_DURATION_BUCKETS_S,
+      series: names.map((name) => {
+        const s = this.stats.get(name) as CollectorStats
+        return { labelValues: [name], bucketCounts: [...s.bucketCounts], sum: s.sum, count: s.count }
+      }),
+    }
+    const perCollector = (name: string, help: string, type: 'gauge' | 'counter', read: (s: CollectorStats) => number): SampleFamily => ({
+      kind: 'samples',
+      name,
+      help,
+      type,
+      labelNames: ['collector'],
+      labelValues: names,
+      values: names.map((n) => read(this.stats.get(n) as CollectorStats)),
+    })
+    const perFamily = (name: string, help: string, type: 'gauge' | 'counter', map: Map<string, number>): SampleFamily => ({
+      kind: 'samples',
+      name,
+      help,
+      type,
+      labelNames: ['family'],
+      labelValues: [...map.keys()],
+      values: [...map.values()],
+    })
+    return [
+      histogram,
+      perCollector('slurm_exporter_collections_total', 'Collector runs, successful or not.', 'counter', (s) => s.collections),
+      perCollector('slurm_exporter_collection_errors_total', 'Collector runs that failed (slurmrestd error, timeout, invalid answer).', 'counter', (s) => s.errors),
+      perCollector('slurm_exporter_collector_up', 'Whether the last run of the collector succeeded (1) or not (0).', 'gauge', (s) => s.up),
+      perFamily('slurm_exporter_cardinality_current', 'Series in the family after filtering and the cardinality limit, at the last collection.', 'gauge', this.cardinality),
+      perFamily('slurm_exporter_dropped_series_total', 'Series dropped because the family reached its cardinality limit.', 'counter', this.droppedByFamily),
+    ]
+  }
+}
