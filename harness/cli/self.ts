@@ -16,6 +16,7 @@ import { formatUsage, parseArgs, UsageError, type FlagSpecs } from './flags.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { parseDurationNs } from '../results/duration.ts'
 import { readResults } from '../results/json.ts'
+import { medianOfSorted } from '../stats/quantile-ci.ts'
 
 /** SELF_TOOLS are the tools compared, ours first. */
 export const SELF_TOOLS = ['slurmbench', 'tinybench', 'mitata'] as const
@@ -135,12 +136,9 @@ export interface Job {
 
 // ---- statistics (pure) ----
 
-/** median returns the middle of `values` (the mean of the two middles for an even count). */
+/** median returns the middle of `values` (the mean of the two middles), undefined when empty. */
 export function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+  return values.length === 0 ? undefined : medianOfSorted([...values].sort((a, b) => a - b))
 }
 
 /**
