@@ -1,0 +1,48 @@
+// The verdict table for terminals: one line per metric, worst verdicts first.
+import { VERDICT_KINDS, type VerdictReport } from '../baseline/verdict.ts'
+import { toFixedGo } from './scale.ts'
+import { TextLayout } from './text-layout.ts'
+import { VERDICT_SYMBOLS, changeText, qText, shortName, sideTexts } from './verdict-cells.ts'
+
+/** headline prints the counts: "❌ 1 regressed · ✅ 12 unchanged". */
+export function headline(report: VerdictReport): string {
+  return VERDICT_KINDS.filter((k) => report.counts[k] > 0)
+    .map((k) => `${VERDICT_SYMBOLS[k]} ${report.counts[k]} ${k}`)
+    .join(' · ')
+}
+
+/** methodLine says how the verdicts were reached. */
+export function methodLine(report: VerdictReport): string {
+  const s = report.settings
+  return `method: median ± ${toFixedGo(s.confidence * 100, 0)}% CI per side; change = ratio of medians with a distribution-free ${toFixedGo(s.confidence * 100, 0)}% CI (Hodges–Lehmann on logs); two-sided Mann–Whitney U, Benjamini–Hochberg q ≤ ${s.alpha}; regressed when significant and the ${s.beyond === 'estimate' ? 'point estimate' : 'interval bound'} is worse than the tolerance; ≥ ${s.minSamples} samples a side; policy ${s.policy}`
+}
+
+/** renderVerdictText renders the verdicts of one comparison. */
+export function renderVerdictText(report: VerdictReport): string {
+  let out = ''
+  if (report.informational) out += '⚠ INFORMATIONAL ONLY: the environments differ (see warnings); verdicts do not gate. Pass --allow-cross-env to gate anyway.\n'
+  out += `verdicts: ${report.headLabel} vs ${report.baseLabel}: ${headline(report) || 'nothing compared'}\n`
+  out += `${methodLine(report)}\n`
+  const o = new TextLayout()
+  o.row().cell('').cell('benchmark').cell('unit').cell(report.baseLabel).cell(report.headLabel).cell('change [CI]').cell('tol').cell('q').cell('verdict')
+  const order = new Map(VERDICT_KINDS.map((k, i) => [k, i]))
+  const sorted = [...report.verdicts].sort((a, b) => (order.get(a.verdict) as number) - (order.get(b.verdict) as number))
+  const notes: string[] = []
+  for (const v of sorted) {
+    const [baseText, headText] = sideTexts(v)
+    o.row()
+      .cell(VERDICT_SYMBOLS[v.verdict])
+      .cell(shortName(v.name))
+      .cell(v.unit)
+      .cell(baseText)
+      .cell(headText)
+      .cell(changeText(v))
+      .cell(`±${v.tolerancePct}%`)
+      .cell(qText(v))
+      .cell(v.verdict)
+    for (const w of v.warnings) notes.push(`${shortName(v.name)} ${v.unit}: ${w}`)
+  }
+  out += o.format()
+  for (const w of [...report.warnings, ...notes]) out += `  note: ${w}\n`
+  return out
+}
