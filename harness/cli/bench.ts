@@ -1,0 +1,130 @@
+// `slurmbench bench`: Go's `go test -bench` for TypeScript benchmark files.
+import { writeFileAtomic } from '../results/atomic-file.ts'
+import { parseDurationNs } from '../results/duration.ts'
+import { writeResults } from '../results/json.ts'
+import { DEFAULT_BENCHTIME, parseBenchTime } from '../run/calibrate.ts'
+import { DEFAULT_TIMEOUT_MS, runBenchmarkSession, type RunOptions } from '../run/index.ts'
+import { BenchMatcher } from '../run/match.ts'
+import { DEFAULT_WORKER_HEAP_MB } from '../run/worker-flags.ts'
+import { EXIT_FAILED, EXIT_OK, type Command } from './command.ts'
+import { formatUsage, parseArgs, UsageError, type FlagSpecs, type ParsedArgs } from './flags.ts'
+
+const FLAGS: FlagSpecs = {
+  bench: { kind: 'string', valueName: 'regexp', help: "run benchmarks matching regexp, per /-separated level as Go (default '.', all)" },
+  count: { kind: 'integer', valueName: 'n', help: 'samples per benchmark, each in a fresh Node process; rounds interleave (default 1)' },
+  benchtime: { kind: 'string', valueName: 'd', help: `time per sample (Go duration; default ${DEFAULT_BENCHTIME}, quick: 100ms) or Nx for exactly N iterations` },
+  benchmem: { kind: 'boolean', help: 'report B/op, allocs/op, ext-B/op (off-heap), gcs/op and gc-pause-ns/op' },
+  cpu: { kind: 'list', valueName: 'list', help: 'comma-separated runParallel concurrency values; names get -P when P > 1 (default 1)' },
+  timeout: { kind: 'string', valueName: 'd', help: 'kill a benchmark and stop the run after d (Go duration; default 10m; 0 disables)' },
+  json: { kind: 'string', valueName: 'file', help: 'also write the JSON results document (every sample, environment) to file' },
+  o: { kind: 'string', valueName: 'file', help: "also write the Go benchmark format to file (benchstat's input)" },
+  full: { kind: 'boolean', help: 'include the largest sizes (benchmarks see full() === true)' },
+  'max-old-space': { kind: 'integer', valueName: 'MB', help: `old-space heap limit of each worker in MB (default ${DEFAULT_WORKER_HEAP_MB})` },
+  v: { kind: 'boolean', help: 'verbose: pass on what benchmarks print themselves (console output) to stderr' },
+}
+
+const SYNOPSIS = 'slurmbench bench [flags] [files or folders…]'
+const DESCRIPTION = `Runs the Benchmark* functions exported by *.bench.ts files (default: benchmarks/) as Go's
+go test -bench does, each sample in a fresh Node process, and prints Go's benchmark format on stdout
+(stock benchstat reads it). Progress goes to stderr when it is a terminal.
+
+Examples:
+  slurmbench bench                                   every benchmark, 1s per sample
+  slurmbench bench -bench=JSON -benchtime=100ms      quick run of the JSON benchmarks
+  slurmbench bench -count=10 -benchmem -o new.txt    ten samples each, with memory, for benchstat`
+
+/** optionsFromArgs turns parsed flags into runner options; it throws UsageError naming a bad flag. */
+export function optionsFromArgs(args: ParsedArgs): RunOptions & { readonly jsonPath?: string; readonly textPath?: string; readonly verbose: boolean } {
+  const flags = args.flags
+  const bench = (flags.bench as string | undefined) ?? '.'
+  try {
+    new BenchMatcher(bench)
+  } catch (err) {
+    throw new UsageError(`flag -bench: ${(err as Error).message}`)
+  }
+  const count = (flags.count as number | undefined) ?? 1
+  if (count < 1) throw new UsageError(`flag -count: expected a whole number of at least 1, found ${count}`)
+  const benchTime = (flags.benchtime as string | undefined) ?? DEFAULT_BENCHTIME
+  if (parseBenchTime(benchTime) === undefined) throw new UsageError(`flag -benchtime: expected a positive duration (1s, 100ms) or a count (500x), found "${benchTime}"`)
+  const cpuText = (flags.cpu as string[] | undefined) ?? ['1']
+  const cpu = cpuText.map((text) => {
+    if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`flag -cpu: expected whole numbers of at least 1, found "${text}"`)
+    return Number(text)
+  })
+  if (cpu.length === 0) throw new UsageError('flag -cpu: expected at least one value')
+  const timeoutText = (flags.timeout as string | undefined) ?? undefined
+  let timeoutMs = DEFAULT_TIMEOUT_MS
+  if (timeoutText !== undefined) {
+    const ns = parseDurationNs(timeoutText)
+    if (ns === undefined || ns < 0) throw new UsageError(`flag -timeout: expected a duration such as 10m or 30s, found "${timeoutText}"`)
+    timeoutMs = ns === 0 ? Infinity : ns / 1e6
+  }
+  const heap = flags['max-old-space'] as number | undefined
+  if (heap !== undefined && heap < 16) throw new UsageError(`flag -max-old-space: expected at least 16 (MB), found ${heap}`)
+  return {
+    paths: args.positionals,
+    bench,
+    count,
+    benchTime,
+    benchmem: flags.benchmem === true,
+    cpu,
+    timeoutMs,
+    full: flags.full === true,
+    ...(heap === undefined ? {} : { maxOldSpaceMb: heap }),
+    ...(typeof flags.json === 'string' ? { jsonPath: flags.json } : {}),
+    ...(typeof flags.o === 'string' ? { textPath: flags.o } : {}),
+    verbose: flags.v === true,
+  }
+}
+
+/** command is `slurmbench bench`. */
+export const command: Command = {
+  summary: 'run Go-style benchmarks (*.bench.ts) and print Go benchmark format',
+  async run(argv) {
+    const args = parseArgs(argv, FLAGS)
+    if (args.help) {
+      process.stdout.write(formatUsage(SYNOPSIS, DESCRIPTION, FLAGS))
+      return EXIT_OK
+    }
+    const options = optionsFromArgs(args)
+    const tty = process.stderr.isTTY === true
+    let progressShown = false
+    const clearProgress = (): void => {
+      if (progressShown) process.stderr.write('\r\x1b[2K')
+      progressShown = false
+    }
+    let text = ''
+    const session = await runBenchmarkSession({
+      ...options,
+      output: (chunk) => {
+        clearProgress()
+        text += chunk
+        process.stdout.write(chunk)
+      },
+      warn: (message) => {
+        clearProgress()
+        process.stderr.write(`slurmbench bench: warning: ${message}\n`)
+      },
+      ...(tty
+        ? {
+            progress: (line: string) => {
+              process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`)
+              progressShown = true
+            },
+          }
+        : {}),
+      ...(options.verbose
+        ? {
+            workerOutput: (chunk: string) => {
+              clearProgress()
+              process.stderr.write(chunk)
+            },
+          }
+        : {}),
+    })
+    clearProgress()
+    if (options.textPath !== undefined) await writeFileAtomic(options.textPath, text)
+    if (options.jsonPath !== undefined) await writeResults(options.jsonPath, session.document)
+    return session.passed ? EXIT_OK : EXIT_FAILED
+  },
+}

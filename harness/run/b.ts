@@ -1,0 +1,303 @@
+// The B that benchmark functions receive, as Go's *testing.B (src/testing/benchmark.go): timer
+// control, metrics, sub-benchmarks, RunParallel and Loop. One leaf is measured per process; the
+// worker (worker.ts) drives calibration and the memory passes around it.
+import { format } from 'node:util'
+import type { B, BenchmarkFunction, PB } from '../api.ts'
+import { predictN } from './calibrate.ts'
+import type { WindowMeter } from './measure/window-meter.ts'
+import { rewriteName } from './names.ts'
+
+/** SkipSignal is thrown by b.skip to end the benchmark function; the harness catches it. */
+export class SkipSignal {
+  constructor(readonly reason: string) {}
+}
+
+/** FatalSignal is thrown by b.fatal and by misuse of the API (Go panics or calls Fatal there). */
+export class FatalSignal {
+  constructor(readonly message: string) {}
+}
+
+/** BenchFailure is why a benchmark failed: the message and, for a throw, the source-mapped stack. */
+export interface BenchFailure {
+  readonly message: string
+  readonly stack?: string
+}
+
+/** SubBenchmarkHandler decides what b.run does with a sub-benchmark: probe it, measure it or skip it. */
+export type SubBenchmarkHandler = (parent: BenchB, fullName: string, fn: BenchmarkFunction) => Promise<boolean>
+
+/** RunSettings are the process-wide settings every B of a worker shares. */
+export interface RunSettings {
+  /** The -cpu value: runParallel starts parallelism × procs bodies. */
+  readonly procs: number
+  /** Gives each sub-benchmark its unique Go-style name. */
+  readonly uniqueName: (parent: string, subName: string) => string
+  readonly onSub: SubBenchmarkHandler
+}
+
+/** MAX_LOG_LINES is how many lines of b.log output are kept, as Go's trimOutput. */
+export const MAX_LOG_LINES = 10
+
+/** LOG_TRUNCATED is the line Go appends when it trims benchmark output. */
+export const LOG_TRUNCATED = '\t... [output truncated]'
+
+// RunParallel grains: ~100 µs of iterations per claim amortises the claim, at most 1e4 (Go's figures).
+const PARALLEL_GRAIN_NS = 1e5
+const PARALLEL_MAX_GRAIN = 1e4
+
+/** A meter that counts nothing, for probes whose figures are thrown away. */
+const NO_METER: WindowMeter = { begin() {}, end() {}, reset() {} }
+
+declare const gc: (() => void) | undefined
+
+/** BenchB implements B for one benchmark or sub-benchmark. */
+export class BenchB implements B {
+  N = 0
+  name: string
+  /** The meter run over the timed windows; the worker swaps it between passes. */
+  meter: WindowMeter = NO_METER
+  /**
+   * Iterations loop() runs without ramping: the `Nx` -benchtime, a memory pass's N, or 1 for a
+   * probe; 0 lets loop() ramp to the -benchtime duration as Go's b.Loop.
+   */
+  loopFixedIterations = 0
+  /** The -benchtime duration loop() ramps to, in nanoseconds. */
+  loopGoalNs = 1e9
+  hasSub = false
+  usedLoop = false
+  showAllocs = false
+  bytesPerOp = 0
+  failure: BenchFailure | undefined = undefined
+  skipReason: string | undefined = undefined
+  readonly extra = new Map<string, number>()
+  readonly logLines: string[] = []
+  logging = true
+  previousN = 0
+  previousDurationNs = 0
+
+  private timerOn = false
+  private startNs = 0n
+  private durationNs = 0
+  private parallelism = 1
+  private loopN = 0
+  private loopI = 0
+  private loopDone = false
+  private children: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    name: string,
+    private readonly fn: BenchmarkFunction,
+    private readonly settings: RunSettings,
+  ) {
+    this.name = name
+  }
+
+  /** finished reports whether the benchmark failed or was skipped. */
+  get finished(): boolean {
+    return this.failure !== undefined || this.skipReason !== undefined
+  }
+
+  /** durationNsOfLastRun is the timed duration of the last runN, in nanoseconds. */
+  get timedNs(): number {
+    return this.durationNs
+  }
+
+  /**
+   * runN calls the benchmark function once with b.N = n, after a full GC, with the timer running,
+   * as Go's runN. Sub-benchmarks it started are awaited even when the function did not await them.
+   */
+  async runN(n: number): Promise<void> {
+    if (typeof gc === 'function') gc() // a comparable heap for every run, as Go's runtime.GC()
+    this.N = n
+    this.loopN = 0
+    this.loopI = 0
+    this.loopDone = false
+    this.usedLoop = false
+    this.parallelism = 1
+    this.resetTimer()
+    this.startTimer()
+    try {
+      const returned = this.fn(this)
+      if (returned !== undefined && typeof (returned as Promise<void>).then === 'function') await returned
+    } catch (err) {
+      this.recordThrow(err)
+    }
+    this.stopTimer()
+    await this.children
+    if (this.usedLoop && !this.loopDone && !this.finished) {
+      this.failure = { message: 'benchmark function returned without B.loop() == false (break or return in loop?)' }
+    }
+    this.previousN = this.N
+    this.previousDurationNs = this.durationNs
+  }
+
+  /** recordThrow turns what the benchmark threw into a skip or a failure. */
+  recordThrow(err: unknown): void {
+    if (this.finished) return
+    if (err instanceof SkipSignal) this.skipReason = err.reason
+    else if (err instanceof FatalSignal) this.failure = { message: err.message }
+    else if (err instanceof Error) this.failure = { message: `${err.name}: ${err.message}`, ...(err.stack === undefined ? {} : { stack: err.stack }) }
+    else this.failure = { message: `thrown: ${format(err)}` }
+  }
+
+  startTimer(): void {
+    if (!this.timerOn) {
+      this.meter.begin()
+      this.startNs = process.hrtime.bigint()
+      this.timerOn = true
+    }
+  }
+
+  stopTimer(): void {
+    if (this.timerOn) {
+      this.durationNs += Number(process.hrtime.bigint() - this.startNs)
+      this.meter.end()
+      this.timerOn = false
+    }
+  }
+
+  resetTimer(): void {
+    if (this.timerOn) {
+      this.meter.end()
+      this.meter.reset()
+      this.meter.begin()
+      this.startNs = process.hrtime.bigint()
+    } else {
+      this.meter.reset()
+    }
+    this.durationNs = 0
+    this.extra.clear()
+  }
+
+  elapsed(): number {
+    return this.timerOn ? this.durationNs + Number(process.hrtime.bigint() - this.startNs) : this.durationNs
+  }
+
+  reportAllocs(): void {
+    this.showAllocs = true
+  }
+
+  reportMetric(value: number, unit: string): void {
+    if (unit === '') throw new FatalSignal('reportMetric: metric unit must not be empty')
+    if (/\s/u.test(unit)) throw new FatalSignal(`reportMetric: metric unit "${unit}" must not contain whitespace`)
+    if (!Number.isFinite(value)) throw new FatalSignal(`reportMetric: value ${value} for "${unit}" is not a finite number`)
+    this.extra.set(unit, value)
+  }
+
+  setBytes(bytes: number): void {
+    this.bytesPerOp = bytes
+  }
+
+  run(name: string, fn: BenchmarkFunction): Promise<boolean> {
+    this.hasSub = true
+    // The name is taken at call time so that un-awaited calls keep their order; the bodies run
+    // one after another, never concurrently, as Go runs sub-benchmarks.
+    const fullName = this.settings.uniqueName(this.name, rewriteName(name))
+    const result = this.children.then(() => {
+      // A parent is not measured: its timer and meter stop so the sub-benchmark owns the meters.
+      this.stopTimer()
+      this.meter = NO_METER
+      return this.settings.onSub(this, fullName, fn)
+    })
+    this.children = result.catch(() => undefined)
+    return result
+  }
+
+  setParallelism(parallelism: number): void {
+    if (parallelism >= 1) this.parallelism = Math.trunc(parallelism)
+  }
+
+  async runParallel(body: (pb: PB) => void | Promise<void>): Promise<void> {
+    if (this.N === 0) return // nothing to do inside a loop()-style probe
+    let grain = 1
+    if (this.previousN > 0 && this.previousDurationNs > 0) grain = Math.floor((PARALLEL_GRAIN_NS * this.previousN) / this.previousDurationNs)
+    grain = Math.min(PARALLEL_MAX_GRAIN, Math.max(1, grain))
+    const counter = { claimed: 0 }
+    const bodies: Promise<void>[] = []
+    const count = this.parallelism * this.settings.procs
+    for (let i = 0; i < count; i++) bodies.push(Promise.resolve().then(() => body(new ParallelIterator(counter, grain, this.N))))
+    await Promise.all(bodies)
+    if (counter.claimed <= this.N) throw new FatalSignal('runParallel: body exited without pb.next() == false')
+  }
+
+  loop(): boolean {
+    if (this.loopI < this.loopN) {
+      this.loopI++
+      return true
+    }
+    return this.loopSlowPath()
+  }
+
+  private loopSlowPath(): boolean {
+    if (!this.timerOn) throw new FatalSignal('B.loop called with timer stopped')
+    if (this.loopN === 0) {
+      // First call: setup before the loop is not timed; b.N is 0 inside the loop, as Go.
+      this.usedLoop = true
+      this.loopN = this.loopFixedIterations > 0 ? this.loopFixedIterations : 1
+      this.N = 0
+      this.resetTimer()
+      this.loopI++
+      return true
+    }
+    let more = false
+    if (this.loopFixedIterations === 0) {
+      const elapsedNs = this.elapsed()
+      if (elapsedNs < this.loopGoalNs) {
+        const previous = this.loopN
+        this.loopN = predictN(this.loopGoalNs, previous, elapsedNs, previous)
+        more = previous < this.loopN // predictN may have hit its cap
+      }
+    }
+    if (!more) {
+      this.stopTimer()
+      this.N = this.loopN // reported N and time are cumulative over the ramp, as Go 1.24
+      this.loopDone = true
+      return false
+    }
+    this.loopI++
+    return true
+  }
+
+  skip(reason: string): never {
+    throw new SkipSignal(reason)
+  }
+
+  fatal(message: string): never {
+    throw new FatalSignal(message)
+  }
+
+  log(...args: unknown[]): void {
+    if (!this.logging) return
+    const location = callerLocation(new Error().stack)
+    for (const line of format(...args).split('\n')) this.logLines.push(location === undefined ? line : `${location}: ${line}`)
+  }
+}
+
+// callerLocation returns `file.ts:line` of b.log's caller from a (source-mapped) stack, as Go prefixes logs.
+function callerLocation(stack: string | undefined): string | undefined {
+  const frame = stack?.split('\n')[2]
+  const match = frame === undefined ? null : /([^/\\(\s]+):(\d+):\d+\)?$/.exec(frame)
+  return match === null ? undefined : `${match[1]}:${match[2]}`
+}
+
+/** ParallelIterator is the PB of one runParallel body: it claims iterations from the shared counter in grains. */
+class ParallelIterator implements PB {
+  private cache = 0
+
+  constructor(
+    private readonly counter: { claimed: number },
+    private readonly grain: number,
+    private readonly total: number,
+  ) {}
+
+  next(): boolean {
+    if (this.cache === 0) {
+      const claimed = (this.counter.claimed += this.grain)
+      if (claimed <= this.total) this.cache = this.grain
+      else if (claimed < this.total + this.grain) this.cache = this.total + this.grain - claimed
+      else return false
+    }
+    this.cache--
+    return true
+  }
+}

@@ -1,0 +1,263 @@
+// The benchmark runner as a library: find, bundle, schedule, measure; print Go's benchmark format
+// as results arrive and return the JSON results document. `slurmbench bench` is a thin CLI on this.
+import { readFileSync } from 'node:fs'
+import { dirname, relative, sep } from 'node:path'
+import { formatDurationNs } from '../results/duration.ts'
+import {
+  formatBenchBlock,
+  formatConfigLines,
+  formatFailBlock,
+  formatPackageSummary,
+  formatResultLine,
+  formatSkipBlock,
+  formatUnitLine,
+  NameWidth,
+  unitInfoFor,
+  type ConfigLine,
+} from '../results/gofmt-write.ts'
+import { InputError } from '../results/input-error.ts'
+import { DEFAULT_UNITS, RESULTS_SCHEMA_VERSION, type BenchmarkResult, type Environment, type ResultsDocument, type UnitInfo } from '../results/schema.ts'
+import { BundleError, bundleBenchmarkFile, REPO_ROOT } from './bundle.ts'
+import { DEFAULT_BENCHTIME, parseBenchTime } from './calibrate.ts'
+import { benchmarkExports, findBenchmarkFiles } from './discover.ts'
+import { collectEnvironment } from './environment.ts'
+import { BenchMatcher } from './match.ts'
+import { runSchedule, type Leaf, type SampleOutcome, type TopLevel } from './schedule.ts'
+import { DEFAULT_WORKER_HEAP_MB, workerExecArgv } from './worker-flags.ts'
+
+/** DEFAULT_TIMEOUT_MS is Go's default -timeout (10m) for the whole run. */
+export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
+
+/** RunOptions are the runner's settings; every field has Go's default. */
+export interface RunOptions {
+  /** Benchmark files or folders (default `benchmarks/`). */
+  readonly paths?: readonly string[]
+  /** -bench regexp (default `.`, everything). */
+  readonly bench?: string
+  /** -count: samples per benchmark, each in a fresh worker (default 1). */
+  readonly count?: number
+  /** -benchtime: a duration (`1s`, the default; `100ms` is the quick setting) or `Nx`. */
+  readonly benchTime?: string
+  readonly benchmem?: boolean
+  /** -cpu: runParallel concurrency values; each adds a `-P` suffix when P is not 1 (default [1]). */
+  readonly cpu?: readonly number[]
+  /** -timeout in ms for the whole run and any one worker (default 10m; Infinity disables it). */
+  readonly timeoutMs?: number
+  /** -full: benchmarks see full() === true and add their largest sizes. */
+  readonly full?: boolean
+  /** Worker old-space limit in MB. */
+  readonly maxOldSpaceMb?: number
+  readonly cwd?: string
+  /** Receives Go's benchmark format as it is produced (stdout in the CLI). */
+  readonly output?: (text: string) => void
+  /** Receives warnings and errors, one message each (stderr in the CLI). */
+  readonly warn?: (message: string) => void
+  /** Receives a progress line before each worker starts (stderr on a TTY in the CLI). */
+  readonly progress?: (line: string) => void
+  /** Receives what benchmarks printed themselves. */
+  readonly workerOutput?: (text: string) => void
+}
+
+/** RunSession is a finished run: the results document and whether everything passed. */
+export interface RunSession {
+  readonly document: ResultsDocument
+  /** False when a benchmark failed, a file did not build or the run exceeded -timeout. */
+  readonly passed: boolean
+}
+
+/** runBenchmarks runs the benchmarks and returns the results document. */
+export async function runBenchmarks(options: RunOptions = {}): Promise<ResultsDocument> {
+  return (await runBenchmarkSession(options)).document
+}
+
+const PACKAGE_NAME = (JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as { name: string }).name
+
+/** packageOf names a benchmark file's package as Go's pkg line: `slurmbench/benchmarks/cpu`. */
+export function packageOf(file: string): string {
+  const dir = relative(REPO_ROOT, dirname(file))
+  if (dir.startsWith('..')) return dirname(file).split(sep).join('/')
+  return dir === '' ? PACKAGE_NAME : `${PACKAGE_NAME}/${dir.split(sep).join('/')}`
+}
+
+/** runBenchmarkSession runs the benchmarks, printing as it goes, and says whether all passed. */
+export async function runBenchmarkSession(options: RunOptions = {}): Promise<RunSession> {
+  const startedAt = new Date()
+  const started = performance.now()
+  const cwd = options.cwd ?? process.cwd()
+  const pattern = options.bench ?? '.'
+  const count = options.count ?? 1
+  const benchTimeText = options.benchTime ?? DEFAULT_BENCHTIME
+  const cpus = options.cpu ?? [1]
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const benchmem = options.benchmem ?? false
+  const output = options.output ?? (() => {})
+  const warn = options.warn ?? (() => {})
+  const benchTime = parseBenchTime(benchTimeText)
+  if (benchTime === undefined) throw new InputError(`benchtime "${benchTimeText}": expected a positive duration such as 1s or 100ms, or a count such as 500x`)
+  if (!Number.isInteger(count) || count < 1) throw new InputError(`count ${count}: expected a whole number of at least 1`)
+  if (cpus.length === 0 || cpus.some((p) => !Number.isInteger(p) || p < 1)) throw new InputError(`cpu ${cpus.join(',')}: expected a list of whole numbers of at least 1`)
+  let matcher: BenchMatcher
+  try {
+    matcher = new BenchMatcher(pattern)
+  } catch (err) {
+    throw new InputError(`bench "${pattern}": ${(err as Error).message}`)
+  }
+  const execArgv = workerExecArgv(options.maxOldSpaceMb ?? DEFAULT_WORKER_HEAP_MB)
+  const [files, environment] = await Promise.all([findBenchmarkFiles(options.paths ?? [], cwd), collectEnvironment(execArgv, cwd)])
+
+  const warnings: string[] = []
+  const warning = (message: string): void => {
+    warnings.push(message)
+    warn(message)
+  }
+  const buildFailures: string[] = []
+  const tops: TopLevel[] = []
+  const bundles = await Promise.all(files.map(async (file) => {
+    try {
+      return await bundleBenchmarkFile(file)
+    } catch (err) {
+      if (!(err instanceof BundleError)) throw err
+      buildFailures.push(packageOf(file))
+      warning(`# ${packageOf(file)}\n${err.message}`)
+      return undefined
+    }
+  }))
+  for (const bundle of bundles) {
+    if (bundle === undefined) continue
+    for (const name of benchmarkExports(bundle.exports)) {
+      if (matcher.match(name).ok) tops.push({ file: bundle.file, bundlePath: bundle.bundlePath, pkg: packageOf(bundle.file), name })
+    }
+  }
+  if (tops.length === 0 && buildFailures.length === 0) warning(`no benchmarks match -bench=${pattern} in ${files.length} file(s)`)
+
+  const printer = new GoTextPrinter(environment, new NameWidth(tops.map((t) => t.name), Math.max(...cpus)), output)
+  const results = new Map<string, BenchmarkResult>()
+  const secondsByPkg = new Map<string, number>()
+  const failedPkgs = new Set<string>(buildFailures)
+  for (const top of tops) secondsByPkg.set(top.pkg, secondsByPkg.get(top.pkg) ?? 0)
+  const sampleWallMs: number[] = []
+
+  const summary = await runSchedule(
+    { tops, count, cpus, pattern, benchTime, benchmem, timeoutMs, execArgv, env: options.full === true ? { SLURMBENCH_FULL: '1' } : {}, cwd },
+    {
+      probed: (node) => printer.width.observeProbe(node.name),
+      starting: (name, round, done, total) => {
+        if (options.progress === undefined) return
+        const averageMs = sampleWallMs.length === 0 ? undefined : sampleWallMs.reduce((a, b) => a + b, 0) / sampleWallMs.length
+        const left = averageMs === undefined ? '' : ` · ~${formatDurationNs(Math.round(((total - done) * averageMs) / 1000) * 1e9)} left`
+        options.progress(`[${done + 1}/${total}] ${name} · round ${round + 1}/${count}${left}`)
+      },
+      outcome: (leaf, round, outcome) => {
+        printer.outcome(leaf, outcome)
+        recordOutcome(results, leaf, round, outcome)
+        if (outcome.status === 'failed') failedPkgs.add(leaf.top.pkg)
+      },
+      spent: (top, wallMs) => {
+        sampleWallMs.push(wallMs)
+        secondsByPkg.set(top.pkg, (secondsByPkg.get(top.pkg) ?? 0) + wallMs / 1000)
+      },
+      warning,
+      workerOutput: options.workerOutput ?? (() => {}),
+    },
+  )
+  if (summary.timedOut) {
+    warning(`the run exceeded -timeout=${formatDurationNs(timeoutMs * 1e6)}; the remaining benchmarks were not run`)
+    for (const top of tops) failedPkgs.add(top.pkg)
+  }
+
+  const passed = failedPkgs.size === 0
+  if (tops.length > 0 || buildFailures.length > 0) {
+    printer.ensureHeader(tops[0]?.pkg)
+    output(passed ? 'PASS\n' : 'FAIL\n')
+    for (const [pkg, seconds] of secondsByPkg) output(formatPackageSummary(pkg, !failedPkgs.has(pkg), seconds))
+    for (const pkg of buildFailures) output(`FAIL\t${pkg} [build failed]\n`)
+  }
+
+  const document: ResultsDocument = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    kind: 'slurmbench.results',
+    startedAt: startedAt.toISOString(),
+    durationMs: performance.now() - started,
+    environment,
+    config: { producer: 'bench', bench: pattern, benchtime: benchTimeText, count, cpu: [...cpus], benchmem, timeoutMs: Number.isFinite(timeoutMs) ? timeoutMs : 0, settings: { full: options.full === true, maxOldSpaceMb: options.maxOldSpaceMb ?? DEFAULT_WORKER_HEAP_MB } },
+    benchmarks: [...results.values()],
+    warnings,
+  }
+  return { document, passed }
+}
+
+function recordOutcome(results: Map<string, BenchmarkResult>, leaf: Leaf, round: number, outcome: SampleOutcome): void {
+  const key = `${leaf.top.file}\0${leaf.name}`
+  const existing = results.get(key)
+  const result: BenchmarkResult = existing ?? {
+    name: leaf.name,
+    pkg: leaf.top.pkg,
+    file: relative(REPO_ROOT, leaf.top.file).split(sep).join('/'),
+    procs: leaf.procs,
+    status: 'ok',
+    samples: [],
+  }
+  const log = [...(result.log ?? []), ...outcome.log]
+  const updated: BenchmarkResult = { ...result, ...(log.length > 0 ? { log } : {}) }
+  if (outcome.status === 'ok') {
+    updated.samples.push({ round, iterations: outcome.iterations, metrics: { ...outcome.metrics } })
+    const units: Record<string, UnitInfo> = { ...(result.units ?? {}) }
+    for (const unit of Object.keys(outcome.metrics)) if (DEFAULT_UNITS[unit] === undefined && unitInfoFor(unit).better === 'higher') units[unit] = unitInfoFor(unit)
+    if (Object.keys(units).length > 0) updated.units = units
+  } else if (outcome.status === 'skipped') {
+    updated.status = 'skipped'
+    updated.skipReason = outcome.reason
+  } else {
+    updated.status = 'failed'
+    updated.failure = outcome.failure
+  }
+  results.set(key, updated)
+}
+
+/** GoTextPrinter prints results in Go's format as they arrive, config lines first. */
+class GoTextPrinter {
+  private headerPrinted = false
+  private currentPkg: string | undefined
+  private readonly unitsPrinted = new Set<string>()
+
+  constructor(
+    private readonly environment: Environment,
+    readonly width: NameWidth,
+    private readonly output: (text: string) => void,
+  ) {}
+
+  ensureHeader(pkg: string | undefined): void {
+    if (this.headerPrinted) return
+    this.headerPrinted = true
+    const env = this.environment
+    const lines: ConfigLine[] = [['goos', env.goos], ['goarch', env.goarch]]
+    if (pkg !== undefined) lines.push(['pkg', pkg])
+    lines.push(['cpu', env.cpuModel], ['node', env.node], ['v8', env.v8])
+    if (env.commit !== undefined) lines.push(['commit', env.dirty === true ? `${env.commit}-dirty` : env.commit])
+    this.currentPkg = pkg
+    this.output(formatConfigLines(lines))
+  }
+
+  outcome(leaf: Leaf, outcome: SampleOutcome): void {
+    this.ensureHeader(leaf.top.pkg)
+    if (leaf.top.pkg !== this.currentPkg) {
+      this.currentPkg = leaf.top.pkg
+      this.output(formatConfigLines([['pkg', leaf.top.pkg]]))
+    }
+    if (outcome.status === 'ok') {
+      let text = ''
+      for (const unit of Object.keys(outcome.metrics)) {
+        if (this.unitsPrinted.has(unit)) continue
+        this.unitsPrinted.add(unit)
+        text += formatUnitLine(unit)
+      }
+      text += formatResultLine(leaf.name, this.width.width, outcome.iterations, outcome.metrics) + '\n'
+      text += formatBenchBlock(leaf.name, outcome.log)
+      this.output(text)
+    } else if (outcome.status === 'skipped') {
+      this.output(formatSkipBlock(leaf.name, outcome.reason, outcome.log))
+    } else {
+      this.output(formatFailBlock(leaf.name, outcome.failure.message, outcome.failure.stack, outcome.log))
+    }
+  }
+}

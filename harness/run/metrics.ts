@@ -1,0 +1,54 @@
+// Turning one measured run into metrics by unit, with Go's precedence: a metric reported with
+// b.reportMetric overrides the built-in of the same unit, and `ns/op` 0 suppresses ns/op.
+
+/** MemoryFigures are the totals of the memory passes of one leaf; absent without -benchmem/reportAllocs. */
+export interface MemoryFigures {
+  /** On-heap bytes allocated in the timed windows of the reported run. */
+  readonly heapBytes: number
+  /** Allocation events counted in the allocation pass, over `allocIterations` ops. */
+  readonly allocations: number
+  readonly allocIterations: number
+  /** Off-heap bytes per op from GC-free batches; undefined when no batch was GC-free. */
+  readonly externalBytesPerOp: number | undefined
+  readonly gcCount: number
+  readonly gcPauseNs: number
+}
+
+/** MeasuredRun is the reported run of one leaf. */
+export interface MeasuredRun {
+  readonly iterations: number
+  readonly durationNs: number
+  /** setBytes value: bytes processed per op (→ MB/s). */
+  readonly bytesPerOp: number
+  /** Metrics the benchmark reported itself, by unit. */
+  readonly extra: ReadonlyMap<string, number>
+  readonly memory: MemoryFigures | undefined
+}
+
+/** Units of the memory figures beyond Go's B/op and allocs/op. */
+export const EXTERNAL_BYTES_UNIT = 'ext-B/op'
+export const GCS_UNIT = 'gcs/op'
+export const GC_PAUSE_UNIT = 'gc-pause-ns/op'
+
+/** buildMetrics returns the metrics of a run by unit, as Go's BenchmarkResult.String and MemString would print them. */
+export function buildMetrics(run: MeasuredRun): Record<string, number> {
+  const n = run.iterations
+  const metrics: Record<string, number> = {}
+  const nsPerOp = run.extra.get('ns/op') ?? (n > 0 ? run.durationNs / n : 0)
+  if (nsPerOp !== 0) metrics['ns/op'] = nsPerOp
+  const mbPerS = run.extra.get('MB/s') ?? (run.bytesPerOp > 0 && run.durationNs > 0 && n > 0 ? (run.bytesPerOp * n) / 1e6 / (run.durationNs / 1e9) : 0)
+  if (mbPerS !== 0) metrics['MB/s'] = mbPerS
+  const memory = run.memory
+  if (memory !== undefined && n > 0) {
+    metrics['B/op'] = memory.heapBytes / n
+    metrics['allocs/op'] = memory.allocIterations > 0 ? memory.allocations / memory.allocIterations : 0
+    if (memory.externalBytesPerOp !== undefined && memory.externalBytesPerOp > 0) metrics[EXTERNAL_BYTES_UNIT] = memory.externalBytesPerOp
+    metrics[GCS_UNIT] = memory.gcCount / n
+    metrics[GC_PAUSE_UNIT] = memory.gcPauseNs / n
+  }
+  for (const [unit, value] of run.extra) {
+    if (unit === 'ns/op' || unit === 'MB/s') continue
+    metrics[unit] = value
+  }
+  return metrics
+}

@@ -1,0 +1,215 @@
+// Rounds: every -count sample of every leaf benchmark runs in a fresh worker, one worker at a
+// time (measurement wants a quiet machine), and rounds are interleaved across benchmarks
+// (A B C A B C …) so that drift of the machine spreads evenly over them. Round 0 starts each
+// top-level benchmark with a discovery worker, which probes it with N=1 as Go does, lists its
+// sub-benchmarks and measures it directly when it is a leaf itself (Go's first repetition also
+// reuses the N=1 probe).
+import { formatDurationNs } from '../results/duration.ts'
+import type { Failure } from '../results/schema.ts'
+import type { BenchTime } from './calibrate.ts'
+import { procsName } from './names.ts'
+import { runWorker, type WorkerRun } from './spawn-worker.ts'
+import type { LeafOutcome, ProbedNode, WorkerJob } from './worker-protocol.ts'
+
+/** TopLevel is an exported benchmark function that matched -bench. */
+export interface TopLevel {
+  readonly file: string
+  readonly bundlePath: string
+  readonly pkg: string
+  readonly name: string
+}
+
+/** Leaf is one measured unit: a leaf benchmark at one -cpu value. */
+export interface Leaf {
+  readonly top: TopLevel
+  /** Full name without the -P suffix. */
+  readonly baseName: string
+  readonly procs: number
+  /** Printed name, with the -P suffix when procs is not 1. */
+  readonly name: string
+}
+
+/** SampleOutcome is what one worker produced for one leaf, or why it produced nothing. */
+export type SampleOutcome =
+  | { readonly status: 'ok'; readonly iterations: number; readonly metrics: Readonly<Record<string, number>>; readonly log: readonly string[] }
+  | { readonly status: 'skipped'; readonly reason: string; readonly log: readonly string[] }
+  | { readonly status: 'failed'; readonly failure: Failure; readonly log: readonly string[] }
+
+/** ScheduleEvents receives what happens, in order; the caller prints and records it. */
+export interface ScheduleEvents {
+  /** A (sub-)benchmark is about to be probed (Go widens the name column here). */
+  probed(node: ProbedNode, top: TopLevel): void
+  /** A worker is starting. `done` samples of an estimated `total` have finished. */
+  starting(name: string, round: number, done: number, total: number): void
+  /** A leaf (or a failed or skipped parent) has an outcome for `round`. */
+  outcome(leaf: Leaf, round: number, outcome: SampleOutcome): void
+  /** Wall time a worker took, charged to its package. */
+  spent(top: TopLevel, wallMs: number): void
+  /** Warnings the workers sent, and run-level warnings. */
+  warning(message: string): void
+  /** What a benchmark printed itself (console.log); it never goes to stdout, which holds only Go's format. */
+  workerOutput(text: string): void
+}
+
+/** ScheduleOptions are the run's settings as the scheduler needs them. */
+export interface ScheduleOptions {
+  readonly tops: readonly TopLevel[]
+  readonly count: number
+  readonly cpus: readonly number[]
+  readonly pattern: string
+  readonly benchTime: BenchTime
+  readonly benchmem: boolean
+  /** -timeout in ms for the whole run and any one worker; Infinity disables it. */
+  readonly timeoutMs: number
+  readonly execArgv: readonly string[]
+  readonly env: Readonly<Record<string, string>>
+  readonly cwd: string
+}
+
+/** ScheduleSummary says whether the run finished within -timeout. */
+export interface ScheduleSummary {
+  readonly timedOut: boolean
+}
+
+/** runSchedule runs all rounds and reports through `events`. */
+export async function runSchedule(options: ScheduleOptions, events: ScheduleEvents): Promise<ScheduleSummary> {
+  const deadline = performance.now() + options.timeoutMs
+  const leavesOf = new Map<TopLevel, Leaf[]>()
+  const finished = new Set<string>() // leaves that failed or were skipped are not run again
+  const firstProcs = options.cpus[0] as number
+  let done = 0
+  let total = options.tops.length * options.count * options.cpus.length
+
+  const job = (top: TopLevel, mode: WorkerJob['mode'], procs: number, target?: string): WorkerJob => ({
+    topLevel: top.name,
+    mode,
+    ...(target === undefined ? {} : { target }),
+    pattern: options.pattern,
+    benchTime: options.benchTime,
+    procs,
+    benchmem: options.benchmem,
+  })
+
+  const launch = async (top: TopLevel, workerJob: WorkerJob, name: string, round: number): Promise<WorkerRun | undefined> => {
+    const remainingMs = deadline - performance.now()
+    if (remainingMs <= 0) return undefined
+    events.starting(name, round, done, total)
+    const run = await runWorker({ bundlePath: top.bundlePath, execArgv: options.execArgv, job: workerJob, timeoutMs: remainingMs, env: options.env, cwd: options.cwd })
+    done++
+    events.spent(top, run.wallMs)
+    if (run.kind === 'report') {
+      for (const warning of run.report.warnings) events.warning(warning)
+      if (run.output !== '') events.workerOutput(run.output)
+    }
+    return run
+  }
+
+  const record = (leaf: Leaf, round: number, outcome: SampleOutcome): void => {
+    if (outcome.status !== 'ok') finished.add(leaf.name + '\0' + leaf.top.file)
+    events.outcome(leaf, round, outcome)
+  }
+
+  const leafFor = (top: TopLevel, baseName: string, procs: number): Leaf => ({ top, baseName, procs, name: procsName(baseName, procs) })
+
+  const measure = async (leaf: Leaf, round: number): Promise<boolean> => {
+    if (finished.has(leaf.name + '\0' + leaf.top.file)) {
+      done++
+      return true
+    }
+    const run = await launch(leaf.top, job(leaf.top, 'measure', leaf.procs, leaf.baseName), leaf.name, round)
+    if (run === undefined) return false
+    record(leaf, round, outcomeOf(run, leaf.name, options.timeoutMs))
+    return true
+  }
+
+  // Round 0: discovery (and the first sample of top-level leaves), then each top's leaves.
+  for (const top of options.tops) {
+    const run = await launch(top, job(top, 'discover', firstProcs), top.name, 0)
+    if (run === undefined) return { timedOut: true }
+    const leaves: Leaf[] = []
+    let topSample: SampleOutcome | undefined
+    if (run.kind !== 'report') {
+      record(leafFor(top, top.name, firstProcs), 0, outcomeOf(run, procsName(top.name, firstProcs), options.timeoutMs))
+      leavesOf.set(top, [])
+      total -= options.count * options.cpus.length - 1
+      continue
+    }
+    for (const node of run.report.probed) {
+      events.probed(node, top)
+      if (node.kind === 'leaf') for (const procs of options.cpus) leaves.push(leafFor(top, node.name, procs))
+    }
+    for (const outcome of run.report.outcomes) {
+      const baseName = stripProcs(outcome.name, firstProcs)
+      if (outcome.status === 'ok' && baseName === top.name) topSample = fromLeafOutcome(outcome)
+      else if (outcome.status !== 'ok') record(leafFor(top, baseName, firstProcs), 0, fromLeafOutcome(outcome))
+    }
+    leavesOf.set(top, leaves)
+    total += options.count * (leaves.length - options.cpus.length)
+    for (const leaf of leaves) {
+      if (topSample !== undefined && leaf.baseName === top.name && leaf.procs === firstProcs) {
+        record(leaf, 0, topSample)
+        continue
+      }
+      if (!(await measure(leaf, 0))) return { timedOut: true }
+    }
+  }
+  for (let round = 1; round < options.count; round++) {
+    for (const top of options.tops) {
+      for (const leaf of leavesOf.get(top) ?? []) {
+        if (!(await measure(leaf, round))) return { timedOut: true }
+      }
+    }
+  }
+  return { timedOut: false }
+}
+
+function stripProcs(name: string, procs: number): string {
+  return procs !== 1 && name.endsWith(`-${procs}`) ? name.slice(0, -`-${procs}`.length) : name
+}
+
+function fromLeafOutcome(outcome: LeafOutcome): SampleOutcome {
+  switch (outcome.status) {
+    case 'ok':
+      return { status: 'ok', iterations: outcome.iterations, metrics: outcome.metrics, log: outcome.log }
+    case 'skipped':
+      return { status: 'skipped', reason: outcome.reason, log: outcome.log }
+    case 'failed':
+      return {
+        status: 'failed',
+        failure: { kind: 'error', message: outcome.failure.message, ...(outcome.failure.stack === undefined ? {} : { stack: outcome.failure.stack }) },
+        log: outcome.log,
+      }
+  }
+}
+
+// OUTPUT_TAIL_LINES is how much of a dead worker's output explains its death.
+const OUTPUT_TAIL_LINES = 8
+
+/** outcomeOf turns how a worker ended into the outcome of the leaf it was measuring. */
+export function outcomeOf(run: WorkerRun, name: string, timeoutMs: number): SampleOutcome {
+  switch (run.kind) {
+    case 'report': {
+      const outcome = run.report.outcomes.find((o) => o.name === name) ?? run.report.outcomes[0]
+      if (outcome === undefined) return { status: 'failed', failure: { kind: 'crash', message: 'the worker reported no result' }, log: [] }
+      return fromLeafOutcome(outcome)
+    }
+    case 'timeout':
+      return {
+        status: 'failed',
+        failure: { kind: 'timeout', message: `timed out after ${formatDurationNs(Math.round(run.wallMs) * 1e6)} (-timeout=${formatDurationNs(timeoutMs * 1e6)}); the worker was killed` },
+        log: [],
+      }
+    case 'out-of-memory': {
+      const fatal = run.output.split('\n').find((line) => /FATAL ERROR|heap out of memory|Allocation failed/.test(line))
+      return {
+        status: 'failed',
+        failure: { kind: 'out-of-memory', message: `out-of-memory: the worker ran out of heap${fatal === undefined ? '' : ` (${fatal.trim()})`}; raise -max-old-space if the benchmark needs more` },
+        log: [],
+      }
+    }
+    case 'crash': {
+      const tail = run.output.trimEnd().split('\n').slice(-OUTPUT_TAIL_LINES).join('\n')
+      return { status: 'failed', failure: { kind: 'crash', message: tail === '' ? run.message : `${run.message}:\n${tail}` }, log: [] }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+// What the parent sends a worker (in the SLURMBENCH_WORKER_JOB environment variable) and what the
+// worker sends back (one IPC message). One worker runs one top-level benchmark function.
+import type { BenchTime } from './calibrate.ts'
+import type { BenchFailure } from './b.ts'
+
+/** WORKER_JOB_ENV names the environment variable that carries the job; without it the bundle does nothing. */
+export const WORKER_JOB_ENV = 'SLURMBENCH_WORKER_JOB'
+
+/** WorkerJob tells a worker which benchmark to run and how. */
+export interface WorkerJob {
+  /** The exported top-level benchmark function. */
+  readonly topLevel: string
+  /**
+   * discover: probe topLevel with N=1, list its sub-benchmarks that match `pattern`, and measure
+   * topLevel itself if it turns out to be a matching leaf. measure: measure the leaf `target`.
+   */
+  readonly mode: 'discover' | 'measure'
+  /** Full name of the leaf to measure (measure mode), without the -P suffix. */
+  readonly target?: string
+  readonly pattern: string
+  readonly benchTime: BenchTime
+  readonly procs: number
+  readonly benchmem: boolean
+}
+
+/** ProbedNode is a (sub-)benchmark the discovery probe ran, in the order it was probed. */
+export interface ProbedNode {
+  readonly name: string
+  /** parent: it calls b.run; leaf: measure it; partial: a leaf that only partly matches -bench (not measured). */
+  readonly kind: 'parent' | 'leaf' | 'partial'
+}
+
+/** LeafOutcome is the end of one leaf in one worker: a sample, a skip or a failure. */
+export type LeafOutcome =
+  | {
+      readonly status: 'ok'
+      readonly name: string
+      readonly iterations: number
+      readonly metrics: Readonly<Record<string, number>>
+      readonly log: readonly string[]
+    }
+  | { readonly status: 'skipped'; readonly name: string; readonly reason: string; readonly log: readonly string[] }
+  | { readonly status: 'failed'; readonly name: string; readonly failure: BenchFailure; readonly log: readonly string[] }
+
+/** WorkerReport is the single message a worker sends before it exits. */
+export interface WorkerReport {
+  readonly type: 'slurmbench.report'
+  /** Discover mode: every node probed, in order (the top-level first). */
+  readonly probed: readonly ProbedNode[]
+  /** Outcomes in the order they happened: failed or skipped sub-benchmarks, and the measured leaf. */
+  readonly outcomes: readonly LeafOutcome[]
+  /** Warnings about the measurement (no GC-free batch for ext-B/op, …). */
+  readonly warnings: readonly string[]
+}

@@ -1,0 +1,273 @@
+// The worker process: bundled together with one benchmark file (bundle.ts), it runs one
+// top-level benchmark function per process, as the parent's job says, and sends one report.
+// Go's order: an N=1 probe (run1), then predictN steps until a run lasts -benchtime; then, with
+// -benchmem or reportAllocs, the untimed memory passes.
+import type { BenchmarkFunction } from '../api.ts'
+import { BenchB, LOG_TRUNCATED, MAX_LOG_LINES, type RunSettings } from './b.ts'
+import { predictN, MAX_PREDICTED_ITERATIONS } from './calibrate.ts'
+import { BenchMatcher } from './match.ts'
+import { AllocCountMeter } from './measure/alloc-count.ts'
+import { ExternalBytesMeter } from './measure/external-bytes.ts'
+import { HeapBytesMeter } from './measure/heap-bytes.ts'
+import { buildMetrics, type MemoryFigures } from './metrics.ts'
+import { NameRegistry, procsName } from './names.ts'
+import { WORKER_JOB_ENV, type LeafOutcome, type ProbedNode, type WorkerJob, type WorkerReport } from './worker-protocol.ts'
+
+// External-bytes pass: batches small enough that no GC lands in them (a scavenge needs MBs of
+// new-space allocation after the gc() that precedes every run), several so one GC can be dropped.
+const EXTERNAL_BATCH_HEAP_BYTES = 256 * 1024
+const EXTERNAL_BATCH_EXTERNAL_BYTES = 8 * 1024 * 1024
+const EXTERNAL_BATCHES = 5
+// Allocation pass: the sampling profiler costs ~2 µs per allocation and slows code 2–70×
+// (js-bench-libs.md §C.2), so it runs about 10³ ops, fewer for big or slow ops.
+const ALLOC_PASS_MAX_OPS = 1000
+const ALLOC_PASS_HEAP_BYTES = 4 * 1024 * 1024
+const ALLOC_PASS_BUDGET_NS = 200e6
+const ALLOC_PASS_SLOWDOWN = 20
+
+/** workerMain runs the job in the environment, if any, against the bundled benchmark module, then exits. */
+export async function workerMain(module: Readonly<Record<string, unknown>>): Promise<void> {
+  const jobText = process.env[WORKER_JOB_ENV]
+  if (jobText === undefined) return
+  const job = JSON.parse(jobText) as WorkerJob
+  const worker = new Worker(job)
+  let report: WorkerReport
+  try {
+    report = await worker.run(module)
+  } catch (err) {
+    report = worker.abort(err)
+  }
+  await send(report)
+  process.exit(0)
+}
+
+function send(report: WorkerReport): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.send === undefined) {
+      process.stdout.write(JSON.stringify(report) + '\n', () => resolve())
+      return
+    }
+    process.send(report, () => resolve())
+  })
+}
+
+class Worker {
+  private readonly registry = new NameRegistry()
+  private readonly matcher: BenchMatcher
+  private readonly probed: ProbedNode[] = []
+  private readonly outcomes: LeafOutcome[] = []
+  private readonly warnings: string[] = []
+  private readonly heapMeter = new HeapBytesMeter()
+  private readonly settings: RunSettings
+  /** The B running when an error escaped the benchmark's own promise chain. */
+  private current: BenchB | undefined
+
+  constructor(private readonly job: WorkerJob) {
+    this.matcher = new BenchMatcher(job.pattern)
+    this.settings = {
+      procs: job.procs,
+      uniqueName: (parent, sub) => this.registry.unique(parent, sub),
+      onSub: (parent, fullName, fn) => (job.mode === 'discover' ? this.discoverSub(fullName, fn) : this.navigateSub(fullName, fn)),
+    }
+    // A rejection nobody awaited (an un-awaited runParallel, a stray timer) fails the running benchmark.
+    process.on('unhandledRejection', (reason) => this.current?.recordThrow(reason))
+  }
+
+  async run(module: Readonly<Record<string, unknown>>): Promise<WorkerReport> {
+    if (typeof (globalThis as { gc?: unknown }).gc !== 'function') throw new Error('the worker needs node --expose-gc')
+    const fn = module[this.job.topLevel]
+    if (typeof fn !== 'function') {
+      this.outcomes.push({ status: 'failed', name: this.job.topLevel, failure: { message: `export ${this.job.topLevel} is not a function` }, log: [] })
+      return this.report()
+    }
+    const top = this.job.topLevel
+    if (this.job.mode === 'discover') {
+      this.probed.push({ name: top, kind: 'leaf' })
+      const b = await this.probe(top, fn as BenchmarkFunction)
+      const match = this.matcher.match(top)
+      const kind = b.hasSub ? 'parent' : match.partial ? 'partial' : 'leaf'
+      this.probed[0] = { name: top, kind }
+      if (b.finished) this.outcomes.push(this.finishedOutcome(b))
+      else if (kind === 'leaf') await this.measure(b)
+    } else if (this.job.target === top) {
+      const b = await this.probe(top, fn as BenchmarkFunction)
+      if (b.finished) this.outcomes.push(this.finishedOutcome(b))
+      else if (b.hasSub) this.failTarget('it now calls b.run; it had no sub-benchmarks when the run started')
+      else await this.measure(b)
+    } else {
+      const b = await this.probe(top, fn as BenchmarkFunction)
+      if (b.finished && this.outcomes.length === 0) this.outcomes.push({ ...this.finishedOutcome(b), name: this.targetName() })
+    }
+    if (this.job.mode === 'measure' && this.outcomes.length === 0) this.failTarget('sub-benchmark not found: its parent no longer calls b.run with this name')
+    return this.report()
+  }
+
+  /** abort reports an error that escaped the harness itself as a failure of the job's benchmark. */
+  abort(err: unknown): WorkerReport {
+    const b = new BenchB(this.targetName(), () => {}, this.settings)
+    b.recordThrow(err)
+    this.outcomes.push(this.finishedOutcome(b))
+    return this.report()
+  }
+
+  private report(): WorkerReport {
+    return { type: 'slurmbench.report', probed: this.probed, outcomes: this.outcomes, warnings: this.warnings }
+  }
+
+  private targetName(): string {
+    return procsName(this.job.target ?? this.job.topLevel, this.job.procs)
+  }
+
+  private failTarget(message: string): void {
+    this.outcomes.push({ status: 'failed', name: this.targetName(), failure: { message }, log: [] })
+  }
+
+  /** probe runs a benchmark once with N=1, as Go's run1; a loop()-style body runs one iteration. */
+  private async probe(name: string, fn: BenchmarkFunction): Promise<BenchB> {
+    const b = new BenchB(name, fn, this.settings)
+    b.loopFixedIterations = 1
+    b.meter = this.heapMeter // the probe of a leaf is its first run, as Go's run1
+    const previous = this.current
+    this.current = b
+    await b.runN(1)
+    this.current = previous
+    return b
+  }
+
+  private async discoverSub(fullName: string, fn: BenchmarkFunction): Promise<boolean> {
+    const match = this.matcher.match(fullName)
+    if (!match.ok) return true
+    const index = this.probed.push({ name: fullName, kind: 'leaf' }) - 1
+    const b = await this.probe(fullName, fn)
+    this.probed[index] = { name: fullName, kind: b.hasSub ? 'parent' : match.partial ? 'partial' : 'leaf' }
+    if (b.finished) this.outcomes.push(this.finishedOutcome(b))
+    return b.failure === undefined
+  }
+
+  private async navigateSub(fullName: string, fn: BenchmarkFunction): Promise<boolean> {
+    const target = this.job.target as string
+    if (fullName !== target && !target.startsWith(`${fullName}/`)) return true
+    const b = await this.probe(fullName, fn)
+    if (b.finished) {
+      if (this.outcomes.length === 0) this.outcomes.push({ ...this.finishedOutcome(b), name: this.targetName() })
+    } else if (fullName === target) {
+      if (b.hasSub) this.failTarget('it now calls b.run; it had no sub-benchmarks when the run started')
+      else await this.measure(b)
+    }
+    return b.failure === undefined
+  }
+
+  private finishedOutcome(b: BenchB): LeafOutcome {
+    const name = procsName(b.name, this.job.procs)
+    const log = trimLog(b.logLines)
+    if (b.failure !== undefined) return { status: 'failed', name, failure: b.failure, log }
+    return { status: 'skipped', name, reason: b.skipReason ?? '', log }
+  }
+
+  /** measure calibrates b.N as Go's B.run, then runs the memory passes; b has had its N=1 probe. */
+  private async measure(b: BenchB): Promise<void> {
+    const benchTime = this.job.benchTime
+    const goalNs = benchTime.kind === 'duration' ? benchTime.durationNs : 0
+    const name = procsName(b.name, this.job.procs)
+    b.name = name
+    b.loopGoalNs = goalNs
+    this.current = b
+    if (benchTime.kind === 'count') {
+      // -benchtime=1x reuses the probe (go.dev/issue/32051); Nx runs once more with exactly N.
+      if (benchTime.iterations > 1) {
+        b.loopFixedIterations = benchTime.iterations
+        await b.runN(benchTime.iterations)
+      }
+    } else if (b.usedLoop) {
+      // b.loop() ramps inside one call; the probe ran a single iteration, so run it for real.
+      b.loopFixedIterations = 0
+      await b.runN(1)
+    } else {
+      // Go's B.run: the ladder starts from the probe's N=1 and its duration.
+      let n = 1
+      while (!b.finished && b.timedNs < goalNs && n < MAX_PREDICTED_ITERATIONS) {
+        const last = n
+        n = predictN(goalNs, b.N, b.timedNs, last)
+        await b.runN(n)
+      }
+    }
+    if (b.finished) {
+      this.outcomes.push(this.finishedOutcome(b))
+      return
+    }
+    const iterations = b.N
+    const durationNs = b.timedNs
+    const extra = new Map(b.extra)
+    const heapBytes = this.heapMeter.allocatedBytes()
+    const gcs = this.heapMeter.gcs()
+    const log = trimLog(b.logLines)
+    let memory: MemoryFigures | undefined
+    if (this.job.benchmem || b.showAllocs) {
+      b.logging = false
+      memory = await this.memoryPasses(b, iterations, durationNs, heapBytes, gcs)
+      if (b.failure !== undefined) {
+        this.outcomes.push(this.finishedOutcome(b))
+        return
+      }
+    }
+    const metrics = buildMetrics({ iterations, durationNs, bytesPerOp: b.bytesPerOp, extra, memory })
+    this.outcomes.push({ status: 'ok', name, iterations, metrics, log })
+  }
+
+  private async memoryPasses(b: BenchB, iterations: number, durationNs: number, heapBytes: number, gcs: { count: number; pauseNs: number }): Promise<MemoryFigures> {
+    const heapBytesPerOp = Math.max(1, heapBytes / iterations)
+    const externalBytesPerOp = await this.externalPass(b, iterations, heapBytesPerOp)
+    const nsPerOp = durationNs / iterations
+    const allocIterations = Math.max(1, Math.min(
+      iterations,
+      ALLOC_PASS_MAX_OPS,
+      Math.floor(ALLOC_PASS_HEAP_BYTES / heapBytesPerOp),
+      Math.floor(ALLOC_PASS_BUDGET_NS / (ALLOC_PASS_SLOWDOWN * Math.max(nsPerOp, 1))),
+    ))
+    const allocMeter = new AllocCountMeter()
+    b.meter = allocMeter
+    await this.fixedRun(b, allocIterations)
+    const allocations = allocMeter.allocations()
+    allocMeter.close()
+    return { heapBytes, allocations, allocIterations, externalBytesPerOp, gcCount: gcs.count, gcPauseNs: gcs.pauseNs }
+  }
+
+  private async externalPass(b: BenchB, iterations: number, heapBytesPerOp: number): Promise<number | undefined> {
+    const meter = new ExternalBytesMeter()
+    b.meter = meter
+    await this.fixedRun(b, 1)
+    const firstBytes = meter.cleanBytes()
+    const externalPerOpGuess = Math.max(1, firstBytes ?? 0)
+    const batch = Math.max(1, Math.min(
+      iterations,
+      Math.floor(EXTERNAL_BATCH_HEAP_BYTES / heapBytesPerOp),
+      Math.floor(EXTERNAL_BATCH_EXTERNAL_BYTES / externalPerOpGuess),
+    ))
+    const perOp: number[] = []
+    let sawExternal = firstBytes !== undefined && firstBytes !== 0
+    for (let i = 0; i < EXTERNAL_BATCHES && !b.finished; i++) {
+      await this.fixedRun(b, batch)
+      const bytes = meter.cleanBytes()
+      if (bytes === undefined) continue
+      if (bytes !== 0) sawExternal = true
+      perOp.push(bytes / batch)
+    }
+    if (perOp.length === 0) {
+      if (sawExternal) this.warnings.push(`${b.name}: ext-B/op not measured: a GC ran in every batch of the external-memory pass`)
+      return undefined
+    }
+    perOp.sort((x, y) => x - y)
+    return Math.max(0, perOp[Math.floor(perOp.length / 2)] as number)
+  }
+
+  /** fixedRun runs exactly n iterations (b.N or loop()) for a memory pass. */
+  private async fixedRun(b: BenchB, n: number): Promise<void> {
+    b.loopFixedIterations = n
+    await b.runN(n)
+  }
+}
+
+/** trimLog keeps the first lines of benchmark output, as Go's trimOutput. */
+function trimLog(lines: readonly string[]): string[] {
+  return lines.length <= MAX_LOG_LINES ? [...lines] : [...lines.slice(0, MAX_LOG_LINES), LOG_TRUNCATED]
+}
