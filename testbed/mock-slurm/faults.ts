@@ -1,0 +1,136 @@
+// Fault injection, by CLI flag (server-wide defaults) and per request with the control header
+// `X-Mock-Fault: latency=200ms;error-rate=0.1` (its keys override the defaults for that request).
+//
+// Keys:
+//   latency=200ms | latency=50ms..300ms (uniform) | latency=exp:100ms (exponential, that mean)
+//   latency=realistic          per-endpoint latency that grows with the response size (latency.ts)
+//   error-rate=0.1             share of requests answered with a plain HTTP error (error-status)
+//   error-status=503           the status of those errors (default 500)
+//   slurm-error-rate=0.1       share answered with a Slurm error inside the JSON envelope
+//   slurm-error-status=500     the HTTP status of those (default 500)
+//   hang-rate=0.01             share that never answer (the client's timeout must fire)
+//   reset-rate=0.05            share whose connection is reset before any byte is sent
+//   truncate-rate=0.05         share whose connection is reset in the middle of the body
+//   slow-body=100KB/s          body bandwidth limit (B/s, KB/s, MB/s; decimal units)
+
+/** FAULT_HEADER is the per-request control header. */
+export const FAULT_HEADER = 'x-mock-fault'
+
+/** LatencySpec is how latency is added before the first byte. */
+export type LatencySpec =
+  | { kind: 'none' }
+  | { kind: 'fixed'; ms: number }
+  | { kind: 'uniform'; minMs: number; maxMs: number }
+  | { kind: 'exponential'; meanMs: number }
+  | { kind: 'realistic' }
+
+/** FaultSpec is a full set of faults; every field has a neutral default. */
+export interface FaultSpec {
+  latency: LatencySpec
+  errorRate: number
+  errorStatus: number
+  slurmErrorRate: number
+  slurmErrorStatus: number
+  hangRate: number
+  resetRate: number
+  truncateRate: number
+  /** slowBodyBytesPerSec is 0 for unlimited. */
+  slowBodyBytesPerSec: number
+}
+
+/** NO_FAULTS is the neutral FaultSpec. */
+export const NO_FAULTS: FaultSpec = Object.freeze({
+  latency: { kind: 'none' } as LatencySpec,
+  errorRate: 0,
+  errorStatus: 500,
+  slurmErrorRate: 0,
+  slurmErrorStatus: 500,
+  hangRate: 0,
+  resetRate: 0,
+  truncateRate: 0,
+  slowBodyBytesPerSec: 0,
+})
+
+/** FaultSpecError is a malformed fault specification; its message names the key and value. */
+export class FaultSpecError extends Error {}
+
+function parseDurationMs(text: string, key: string): number {
+  const m = /^(\d+(?:\.\d+)?)(us|µs|ms|s)$/.exec(text.trim())
+  if (m === null) throw new FaultSpecError(`${key}: "${text}" is not a duration (expected e.g. 200ms, 1.5s, 500us)`)
+  const v = Number(m[1])
+  return m[2] === 's' ? v * 1_000 : m[2] === 'ms' ? v : v / 1_000
+}
+
+function parseRate(text: string, key: string): number {
+  const v = Number(text)
+  if (text.trim() === '' || !Number.isFinite(v) || v < 0 || v > 1) throw new FaultSpecError(`${key}: "${text}" is not a rate (expected a number in [0, 1])`)
+  return v
+}
+
+function parseStatus(text: string, key: string): number {
+  const v = Number(text)
+  if (!Number.isInteger(v) || v < 400 || v > 599) throw new FaultSpecError(`${key}: "${text}" is not an HTTP error status (expected 400–599)`)
+  return v
+}
+
+function parseBandwidth(text: string, key: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)\/s$/i.exec(text.trim())
+  if (m === null) throw new FaultSpecError(`${key}: "${text}" is not a bandwidth (expected e.g. 100KB/s)`)
+  const unit = (m[2] as string).toUpperCase()
+  const scale = unit === 'B' ? 1 : unit === 'KB' ? 1e3 : unit === 'MB' ? 1e6 : 1e9
+  return Math.max(1, Math.round(Number(m[1]) * scale))
+}
+
+function parseLatency(text: string): LatencySpec {
+  const t = text.trim()
+  if (t === 'realistic') return { kind: 'realistic' }
+  if (t === '0' || t === 'none') return { kind: 'none' }
+  if (t.startsWith('exp:')) return { kind: 'exponential', meanMs: parseDurationMs(t.slice(4), 'latency') }
+  const range = t.split('..')
+  if (range.length === 2) {
+    const minMs = parseDurationMs(range[0] as string, 'latency')
+    const maxMs = parseDurationMs(range[1] as string, 'latency')
+    if (maxMs < minMs) throw new FaultSpecError(`latency: range "${text}" has its maximum below its minimum`)
+    return { kind: 'uniform', minMs, maxMs }
+  }
+  return { kind: 'fixed', ms: parseDurationMs(t, 'latency') }
+}
+
+/** parseFaultSpec reads `key=value;key=value` on top of `base`; it throws FaultSpecError on bad input. */
+export function parseFaultSpec(text: string, base: FaultSpec = NO_FAULTS): FaultSpec {
+  const spec: FaultSpec = { ...base }
+  for (const part of text.split(/[;,]/)) {
+    if (part.trim() === '') continue
+    const eq = part.indexOf('=')
+    if (eq < 0) throw new FaultSpecError(`"${part.trim()}" is not key=value`)
+    const key = part.slice(0, eq).trim().toLowerCase()
+    const value = part.slice(eq + 1).trim()
+    switch (key) {
+      case 'latency': spec.latency = parseLatency(value); break
+      case 'error-rate': spec.errorRate = parseRate(value, key); break
+      case 'error-status': spec.errorStatus = parseStatus(value, key); break
+      case 'slurm-error-rate': spec.slurmErrorRate = parseRate(value, key); break
+      case 'slurm-error-status': spec.slurmErrorStatus = parseStatus(value, key); break
+      case 'hang-rate': spec.hangRate = parseRate(value, key); break
+      case 'reset-rate': spec.resetRate = parseRate(value, key); break
+      case 'truncate-rate': spec.truncateRate = parseRate(value, key); break
+      case 'slow-body': spec.slowBodyBytesPerSec = parseBandwidth(value, key); break
+      default:
+        throw new FaultSpecError(`unknown fault key "${key}" (known: latency, error-rate, error-status, slurm-error-rate, slurm-error-status, hang-rate, reset-rate, truncate-rate, slow-body)`)
+    }
+  }
+  return spec
+}
+
+/** FaultAction is what a request's draw of the dice decided. */
+export type FaultAction = 'none' | 'error' | 'slurm-error' | 'hang' | 'reset' | 'truncate'
+
+/** decideFault draws one action for a request from `spec` using `random` (uniform in [0, 1)). */
+export function decideFault(spec: FaultSpec, random: () => number): FaultAction {
+  let r = random()
+  for (const [rate, action] of [[spec.resetRate, 'reset'], [spec.hangRate, 'hang'], [spec.errorRate, 'error'], [spec.slurmErrorRate, 'slurm-error'], [spec.truncateRate, 'truncate']] as const) {
+    if (r < rate) return action
+    r -= rate
+  }
+  return 'none'
+}

@@ -1,0 +1,258 @@
+// One handler per endpoint: read the model, build the payload, reply.
+import fastJson from 'fast-json-stringify'
+import { type Cluster, type NodeClass, JOB_STATES } from './cluster/model.ts'
+import { JobStateEntry } from './job-state-schema.ts'
+import { buildAccounts, buildAssociations, buildClusters, buildDbDiag, buildDbJob, buildDbPings, buildQos, buildTres, buildUsers } from './records/accounting.ts'
+import { buildDiag, buildLicenses, buildPings, buildReservations, buildShares } from './records/controller.ts'
+import { buildJob, buildJobState } from './records/job.ts'
+import type { SlurmError } from './records/meta.ts'
+import { buildNode } from './records/node.ts'
+import { buildPartition } from './records/partition.ts'
+import { num, ZERO } from './records/values.ts'
+import { type Reply, sendNotModified, sendPayload, sendUnshapedJson, streamList } from './reply.ts'
+import type { Endpoint } from './routes.ts'
+import type { Serialize } from './serialize.ts'
+import type { ResponseKind } from './versions.ts'
+
+/** HandlerContext is the request-independent state a handler reads. */
+export interface HandlerContext {
+  cluster: Cluster
+  release: string
+  /** pingLatencyUs is reported as the controller's ping latency. */
+  pingLatencyUs: number
+}
+
+/** QueryError is a query parameter slurmrestd would reject; the server answers 400. */
+export class QueryError extends Error {}
+
+/** ENDPOINT_INFO gives each endpoint's response kind, its list key, and the Slurm call it stands for. */
+export const ENDPOINT_INFO: Record<Endpoint['name'], { kind: ResponseKind; listKey: string; what: string; source: string }> = {
+  ping: { kind: 'ping', listKey: 'pings', what: 'ping', source: 'slurm_ping()' },
+  diag: { kind: 'diag', listKey: '', what: 'diag', source: 'slurm_get_statistics()' },
+  jobs: { kind: 'jobs', listKey: 'jobs', what: 'jobs', source: 'slurm_load_jobs()' },
+  job: { kind: 'jobs', listKey: 'jobs', what: 'jobs', source: 'slurm_load_job()' },
+  jobsState: { kind: 'jobs', listKey: 'jobs', what: 'jobs', source: 'slurm_load_job_state()' },
+  nodes: { kind: 'nodes', listKey: 'nodes', what: 'nodes', source: 'slurm_load_node()' },
+  node: { kind: 'nodes', listKey: 'nodes', what: 'nodes', source: 'slurm_load_node_single()' },
+  partitions: { kind: 'partitions', listKey: 'partitions', what: 'partitions', source: 'slurm_load_partitions()' },
+  partition: { kind: 'partitions', listKey: 'partitions', what: 'partitions', source: 'slurm_load_partitions()' },
+  reservations: { kind: 'reservations', listKey: 'reservations', what: 'reservations', source: 'slurm_load_reservations()' },
+  licenses: { kind: 'licenses', listKey: 'licenses', what: 'licenses', source: 'slurm_load_licenses()' },
+  shares: { kind: 'shares', listKey: '', what: 'shares', source: 'slurm_associations_get_shares()' },
+  dbPing: { kind: 'dbPing', listKey: 'pings', what: 'ping', source: 'slurmdb_ping()' },
+  dbDiag: { kind: 'dbDiag', listKey: '', what: 'diag', source: 'slurmdb_get_stats()' },
+  dbJobs: { kind: 'dbJobs', listKey: 'jobs', what: 'jobs', source: 'slurmdb_jobs_get()' },
+  dbJob: { kind: 'dbJobs', listKey: 'jobs', what: 'jobs', source: 'slurmdb_jobs_get()' },
+  qos: { kind: 'qos', listKey: 'qos', what: 'QOS', source: 'slurmdb_qos_get()' },
+  accounts: { kind: 'accounts', listKey: 'accounts', what: 'accounts', source: 'slurmdb_accounts_get()' },
+  users: { kind: 'users', listKey: 'users', what: 'users', source: 'slurmdb_users_get()' },
+  associations: { kind: 'associations', listKey: 'associations', what: 'associations', source: 'slurmdb_associations_get()' },
+  tres: { kind: 'tres', listKey: 'TRES', what: 'TRES', source: 'slurmdb_tres_get()' },
+  clusters: { kind: 'clusters', listKey: 'clusters', what: 'clusters', source: 'slurmdb_clusters_get()' },
+}
+
+/** emptyPayload returns the payload of `name` with nothing in it, for error answers. */
+export function emptyPayload(name: Endpoint['name']): Record<string, unknown> {
+  const info = ENDPOINT_INFO[name]
+  if (info.kind === 'diag' || info.kind === 'dbDiag') return {}
+  if (info.kind === 'shares') return { shares: { shares: [], total_shares: 0 } }
+  const payload: Record<string, unknown> = { [info.listKey]: [] }
+  if (info.kind === 'jobs') {
+    payload.last_backfill = ZERO
+    payload.last_update = ZERO
+  } else if (['nodes', 'partitions', 'reservations', 'licenses'].includes(info.kind)) {
+    payload.last_update = ZERO
+  }
+  return payload
+}
+
+const QUERY_FLAGS = new Set(['ALL', 'DETAIL', 'MIXED', 'LOCAL', 'SIBLING', 'FEDERATION', 'FUTURE'])
+const MAX_JOB_ID = 0xffff_fff0
+
+function checkFlags(query: URLSearchParams): void {
+  const flags = query.get('flags')
+  if (flags === null) return
+  for (const f of flags.split(',')) {
+    if (!QUERY_FLAGS.has(f.trim().toUpperCase())) throw new QueryError(`Unknown flag "${f}" in query parameter flags`)
+  }
+}
+
+function updateTime(query: URLSearchParams): number | undefined {
+  const v = query.get('update_time')
+  if (v === null) return undefined
+  if (!/^\d{1,12}$/.test(v)) throw new QueryError(`Unable to parse update_time="${v}" as a UNIX timestamp`)
+  return Number(v)
+}
+
+// slurmctld answers SLURM_NO_CHANGE_IN_DATA when nothing changed since update_time
+// (last_update - 1 >= data's last change), which slurmrestd turns into 304.
+function unchangedSince(query: URLSearchParams, lastChangeSec: number): boolean {
+  const since = updateTime(query)
+  return since !== undefined && since > lastChangeSec
+}
+
+function csv(query: URLSearchParams, name: string): Set<string> | undefined {
+  const v = query.get(name)
+  if (v === null || v.trim() === '') return undefined
+  return new Set(v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+}
+
+let jobStateSerializer: Serialize | undefined
+
+function findNode(c: Cluster, name: string): number {
+  let start = 0
+  for (const cls of c.classes as NodeClass[]) {
+    if (name.startsWith(cls.prefix)) {
+      const digits = name.slice(cls.prefix.length)
+      if (digits.length === cls.digits && /^\d+$/.test(digits)) {
+        const n = Number(digits) - cls.first
+        if (n >= 0 && n < cls.count) return start + n
+      }
+    }
+    start += cls.count
+  }
+  return -1
+}
+
+function parseJobId(text: string): number {
+  // "123" or "123_4" (an array task); anything else is not a job id.
+  const m = /^(\d{1,10})(?:_(\d{1,10}))?$/.exec(text)
+  if (m === null) throw new QueryError(`Unable to parse job_id="${text}"`)
+  return Number(m[1])
+}
+
+function jobSlots(c: Cluster, text: string): number[] {
+  const id = parseJobId(text)
+  const task = text.includes('_') ? Number(text.slice(text.indexOf('_') + 1)) : -1
+  if (id === 0 || id > MAX_JOB_ID) return []
+  const j = c.jobs
+  const slot = c.jobSlot.get(id)
+  if (task < 0 && slot !== undefined && j.arrayTaskId[slot]! < 0) return [slot]
+  // An array job id returns its tasks; `id_task` one task.
+  const out: number[] = []
+  for (let s = 0; s < j.count; s++) {
+    if (j.arrayJobId[s] === id && (task < 0 || j.arrayTaskId[s] === task)) out.push(s)
+  }
+  if (out.length === 0 && slot !== undefined && task < 0) out.push(slot)
+  return out
+}
+
+/** handle answers one routed request. */
+export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URLSearchParams, reply: Reply): Promise<void> {
+  const c = ctx.cluster
+  switch (endpoint.name) {
+    case 'ping':
+      return sendPayload(reply, 200, 'ping', { pings: buildPings(ctx.pingLatencyUs) })
+    case 'diag':
+      return sendPayload(reply, 200, 'diag', { statistics: buildDiag(c) })
+    case 'jobs': {
+      checkFlags(query)
+      if (unchangedSince(query, c.jobsLastUpdateSec)) return sendNotModified(reply.res)
+      return streamList(reply, 200, 'jobs', 'jobs', { count: c.jobs.count, at: (i) => buildJob(c, i) }, { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) })
+    }
+    case 'job': {
+      checkFlags(query)
+      const slots = jobSlots(c, endpoint.jobId)
+      if (slots.length === 0) {
+        const error: SlurmError = { description: `Unable to query JobId=${endpoint.jobId}`, error_number: 2017, error: 'Invalid job id specified', source: '_handle_job_get' }
+        return sendPayload(reply, 404, 'jobs', emptyPayload('job'), [error])
+      }
+      if (unchangedSince(query, c.jobsLastUpdateSec)) return sendNotModified(reply.res)
+      return streamList(reply, 200, 'jobs', 'jobs', { count: slots.length, at: (i) => buildJob(c, slots[i]!) }, { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) })
+    }
+    case 'jobsState': {
+      const wanted = csv(query, 'job_id')
+      let slots: number[] | undefined
+      if (wanted !== undefined) slots = [...wanted].flatMap((id) => jobSlots(c, id))
+      jobStateSerializer ??= fastJson(JobStateEntry) as Serialize
+      const source = slots === undefined
+        ? { count: c.jobs.count, at: (i: number) => buildJobState(c, i) }
+        : { count: slots.length, at: (i: number) => buildJobState(c, slots[i]!) }
+      // The envelope is job_info_resp's minus the two timestamps, which the state dump lacks.
+      return streamList(reply, 200, 'plain', 'jobs', source, {}, jobStateSerializer)
+    }
+    case 'nodes': {
+      checkFlags(query)
+      if (unchangedSince(query, c.nodesLastUpdateSec)) return sendNotModified(reply.res)
+      return streamList(reply, 200, 'nodes', 'nodes', { count: c.nodes.count, at: (i) => buildNode(c, i, ctx.release) }, { last_update: num(c.nodesLastUpdateSec) })
+    }
+    case 'node': {
+      checkFlags(query)
+      const n = findNode(c, endpoint.nodeName)
+      if (n < 0) {
+        // slurmrestd 25.11 answers 200 with only errors, warnings and meta (slurm-node-unfound.json).
+        return sendUnshapedJson(reply, 200, {
+          errors: [{ description: `Failure to query node ${endpoint.nodeName}`, error_number: 0, error: 'No error', source: '_dump_nodes' }],
+          warnings: [],
+          meta: reply.meta,
+        })
+      }
+      if (unchangedSince(query, c.nodesLastUpdateSec)) return sendNotModified(reply.res)
+      return sendPayload(reply, 200, 'nodes', { nodes: [buildNode(c, n, ctx.release)], last_update: num(c.nodesLastUpdateSec) })
+    }
+    case 'partitions':
+    case 'partition': {
+      checkFlags(query)
+      const parts = endpoint.name === 'partition' ? c.partitions.filter((p) => p.name === endpoint.partitionName) : c.partitions
+      if (parts.length === 0 && endpoint.name === 'partition') {
+        return sendUnshapedJson(reply, 200, {
+          errors: [{ description: `Unable to find partition ${endpoint.partitionName}`, error_number: 0, error: 'No error', source: '_dump_part' }],
+          warnings: [],
+          meta: reply.meta,
+        })
+      }
+      if (unchangedSince(query, c.partitionsLastUpdateSec)) return sendNotModified(reply.res)
+      return sendPayload(reply, 200, 'partitions', { partitions: parts.map((p) => buildPartition(c, p)), last_update: num(c.partitionsLastUpdateSec) })
+    }
+    case 'reservations':
+      if (unchangedSince(query, c.epochSec - 86_400)) return sendNotModified(reply.res)
+      return sendPayload(reply, 200, 'reservations', { reservations: buildReservations(c), last_update: num(c.epochSec - 86_400) })
+    case 'licenses':
+      return sendPayload(reply, 200, 'licenses', { licenses: buildLicenses(c), last_update: num(c.epochSec) })
+    case 'shares': {
+      const users = csv(query, 'users')
+      const accounts = csv(query, 'accounts')
+      const all = buildShares(c, reply.serializers.version !== 'v0.0.41') as { shares: Array<{ name: string; parent: string; type: string[] }>; total_shares: number }
+      const shares = users === undefined && accounts === undefined
+        ? all.shares
+        : all.shares.filter((s) => (s.type[0] === 'USER' ? (users === undefined || users.has(s.name)) && (accounts === undefined || accounts.has(s.parent)) : accounts === undefined || accounts.has(s.name)))
+      return sendPayload(reply, 200, 'shares', { shares: { shares, total_shares: all.total_shares } })
+    }
+    case 'dbPing':
+      return sendPayload(reply, 200, 'dbPing', { pings: buildDbPings(ctx.pingLatencyUs * 2) })
+    case 'dbDiag':
+      return sendPayload(reply, 200, 'dbDiag', { statistics: buildDbDiag(c) })
+    case 'dbJobs': {
+      const users = csv(query, 'users')
+      const accounts = csv(query, 'account')
+      const partitions = csv(query, 'partition')
+      const states = csv(query, 'state')
+      const j = c.jobs
+      const keep = (s: number) =>
+        (users === undefined || users.has(c.users[j.user[s]!]!.name)) &&
+        (accounts === undefined || accounts.has(c.accounts[j.account[s]!]!.name)) &&
+        (partitions === undefined || partitions.has(c.partitions[j.partition[s]!]!.name)) &&
+        (states === undefined || states.has(JOB_STATES[j.state[s]!]!))
+      return streamList(reply, 200, 'dbJobs', 'jobs', { count: j.count, at: (i) => (keep(i) ? buildDbJob(c, i) : undefined) }, {})
+    }
+    case 'dbJob': {
+      const slots = jobSlots(c, endpoint.jobId)
+      if (slots.length === 0) {
+        return sendPayload(reply, 200, 'dbJobs', { jobs: [] }, [], [{ description: 'slurmdb_jobs_get() found nothing', source: '_dump_jobs' }])
+      }
+      return sendPayload(reply, 200, 'dbJobs', { jobs: slots.map((s) => buildDbJob(c, s)) })
+    }
+    case 'qos':
+      return sendPayload(reply, 200, 'qos', { qos: buildQos(c) })
+    case 'accounts':
+      return sendPayload(reply, 200, 'accounts', { accounts: buildAccounts(c) })
+    case 'users':
+      return sendPayload(reply, 200, 'users', { users: buildUsers(c) })
+    case 'associations':
+      return sendPayload(reply, 200, 'associations', { associations: buildAssociations(c) })
+    case 'tres':
+      return sendPayload(reply, 200, 'tres', { TRES: buildTres(c) })
+    case 'clusters':
+      return sendPayload(reply, 200, 'clusters', { clusters: buildClusters(c) })
+  }
+}

@@ -1,0 +1,84 @@
+// Extract writes the serializer schemas the mock compiles with fast-json-stringify: for each data
+// parser version, the response components the mock serves and every component they reference,
+// taken from the real spec in ../shared/slurm-openapi/<version>.json, reduced to the keywords a
+// serializer needs. Run it again when a spec changes:
+//   npx tsx testbed/mock-slurm/openapi/extract.ts [path/to/slurm-openapi]
+// Why not hand-written schemas: the real output's key order is the spec's property order (checked
+// against every Slurm-web capture), and the version deltas are then exact by construction.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { RESPONSE_COMPONENTS, SUPPORTED_VERSIONS } from '../versions.ts'
+
+type Schema = Record<string, unknown>
+
+// Keywords fast-json-stringify reads. `required` is dropped on purpose: fast-json-stringify
+// writes required properties first, which would break the spec's (= the daemon's) key order, and
+// the spec's nested `required` entries such as "nodes/count" are not JSON Schema anyway.
+const KEPT_KEYWORDS = new Set(['type', 'format', 'properties', 'items', '$ref', 'additionalProperties'])
+
+function reduce(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(reduce)
+  if (node === null || typeof node !== 'object') return node
+  const out: Schema = {}
+  for (const [key, value] of Object.entries(node as Schema)) {
+    if (!KEPT_KEYWORDS.has(key)) continue
+    if (key === 'properties') {
+      const props: Schema = {}
+      for (const [name, sub] of Object.entries(value as Schema)) props[name] = reduce(sub)
+      out[key] = props
+    } else {
+      out[key] = reduce(value)
+    }
+  }
+  return out
+}
+
+function collectRefs(node: unknown, into: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const item of node) collectRefs(item, into)
+    return
+  }
+  if (node === null || typeof node !== 'object') return
+  for (const [key, value] of Object.entries(node as Schema)) {
+    if (key === '$ref' && typeof value === 'string') into.add(value.replace('#/components/schemas/', ''))
+    else collectRefs(value, into)
+  }
+}
+
+/** extractComponents returns the reduced closure of `roots` within `spec`'s components. */
+export function extractComponents(spec: { components: { schemas: Record<string, unknown> } }, roots: string[]): Record<string, unknown> {
+  const all = spec.components.schemas
+  const out: Record<string, unknown> = {}
+  const queue = [...roots]
+  while (queue.length > 0) {
+    const name = queue.pop()!
+    if (name in out) continue
+    const schema = all[name]
+    if (schema === undefined) throw new Error(`component ${name} is not in the spec`)
+    out[name] = reduce(schema)
+    const refs = new Set<string>()
+    collectRefs(schema, refs)
+    queue.push(...refs)
+  }
+  return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]))
+}
+
+function main(): void {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const specDir = resolve(process.argv[2] ?? join(here, '../../../../shared/slurm-openapi'))
+  for (const version of SUPPORTED_VERSIONS) {
+    const spec = JSON.parse(readFileSync(join(specDir, `${version}.json`), 'utf8'))
+    const roots = Object.values(RESPONSE_COMPONENTS)
+      .map((suffix) => `${version}_${suffix}`)
+      .filter((name) => name in spec.components.schemas)
+    const doc = { $id: version, info: { source: `slurm-openapi/${version}.json`, version: spec.info?.version }, components: { schemas: extractComponents(spec, roots) } }
+    // Temp file + rename: a reader never sees half a schema file.
+    const path = join(here, `${version}.json`)
+    writeFileSync(`${path}.tmp`, JSON.stringify(doc) + '\n')
+    renameSync(`${path}.tmp`, path)
+    process.stderr.write(`wrote ${version}.json (${Object.keys(doc.components.schemas).length} components)\n`)
+  }
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main()

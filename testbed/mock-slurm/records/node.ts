@@ -1,0 +1,111 @@
+// Builds one slurmctld node (`node`) from the model, superset of the served versions' keys.
+import { nodeName } from '../cluster/hostlist.ts'
+import { type Cluster, type NodeClass, NODE_REASONS, NodeFlag } from '../cluster/model.ts'
+import { memoryTres, num, ZERO } from './values.ts'
+
+const EMPTY: never[] = []
+const INVALID = ['INVALID']
+const OS = 'Linux 6.12.43+deb13-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.12.43-1 (2025-08-27)'
+const ENERGY = { average_watts: 0, base_consumed_energy: 0, consumed_energy: 0, current_watts: ZERO, previous_consumed_energy: 0, last_collected: 0 }
+const EMPTY_OBJECT = {}
+
+/** nodeStateArray returns the node's `state` array: base state, then flags, in Slurm's order. */
+export function nodeStateArray(c: Cluster, n: number, cpus: number): string[] {
+  const flags = c.nodes.flags[n]!
+  const alloc = c.nodes.allocCpus[n]!
+  const state = [flags & NodeFlag.DOWN ? 'DOWN' : alloc === 0 ? 'IDLE' : alloc >= cpus ? 'ALLOCATED' : 'MIXED']
+  if (flags & NodeFlag.RESERVED) state.push('RESERVED')
+  if (flags & NodeFlag.DRAIN) state.push('DRAIN')
+  if (flags & NodeFlag.COMPLETING) state.push('COMPLETING')
+  if (flags & NodeFlag.NOT_RESPONDING) state.push('NOT_RESPONDING')
+  if (flags & NodeFlag.PLANNED) state.push('PLANNED')
+  return state
+}
+
+/** nodePartitions returns the names of the partitions containing node `n`. */
+export function nodePartitions(c: Cluster, n: number): string[] {
+  const out: string[] = []
+  for (const p of c.partitions) if (n >= p.nodeStart && n < p.nodeEnd) out.push(p.name)
+  return out
+}
+
+/** buildNode returns node `n` as a `node` object. */
+export function buildNode(c: Cluster, n: number, release: string): Record<string, unknown> {
+  const nodes = c.nodes
+  const cls = c.classes[nodes.classOf[n]!] as NodeClass
+  const name = nodeName(cls.prefix, nodes.number[n]!, cls.digits)
+  const cpus = cls.sockets * cls.coresPerSocket * cls.threadsPerCore
+  const alloc = nodes.allocCpus[n]!
+  const allocMem = nodes.allocMemMb[n]!
+  const allocGpus = nodes.allocGpus[n]!
+  const down = (nodes.flags[n]! & NodeFlag.DOWN) !== 0
+  const gres = cls.gpus > 0 ? `gpu:${cls.gpuType}:${cls.gpus}` : ''
+  const gresUsed = cls.gpus > 0 ? `gpu:${cls.gpuType}:${allocGpus}(IDX:${allocGpus === 0 ? 'N/A' : `0-${allocGpus - 1}`})` : ''
+  const tres = `cpu=${cpus},mem=${memoryTres(cls.realMemoryMb)},billing=${cpus}${cls.gpus > 0 ? `,gres/gpu=${cls.gpus}` : ''}`
+  const tresUsed = alloc === 0 ? '' : `cpu=${alloc},mem=${memoryTres(allocMem)}${allocGpus > 0 ? `,gres/gpu=${allocGpus}` : ''}`
+  // cpu_load is the 1-minute load ×100; a busy core contributes about one.
+  const cpuLoad = down ? 0 : alloc * 100 + ((n * 37) % 50)
+  const reason = NODE_REASONS[nodes.reason[n]!]!
+  return {
+    architecture: 'x86_64',
+    burstbuffer_network_address: '',
+    boards: 1,
+    boot_time: down ? ZERO : num(nodes.bootTimeSec[n]!),
+    tls_cert_last_renewal: ZERO,
+    cert_flags: EMPTY,
+    cluster_name: '',
+    cores: cls.coresPerSocket,
+    specialized_cores: 0,
+    cpu_binding: 0,
+    cpu_load: cpuLoad,
+    free_mem: down ? ZERO : num(Math.max(0, cls.realMemoryMb - allocMem - 4_096)),
+    cpus,
+    effective_cpus: cpus,
+    specialized_cpus: '',
+    energy: ENERGY,
+    external_sensors: EMPTY_OBJECT,
+    extra: '',
+    power: EMPTY_OBJECT,
+    features: cls.features,
+    active_features: cls.features,
+    gpu_spec: '',
+    gres,
+    gres_drained: cls.gpus > 0 ? 'N/A' : '',
+    gres_used: gresUsed,
+    instance_id: '',
+    instance_type: '',
+    last_busy: num(alloc > 0 ? c.nowSec : nodes.lastBusySec[n]!),
+    mcs_label: '',
+    specialized_memory: 0,
+    name,
+    next_state_after_reboot: INVALID,
+    address: name,
+    hostname: name,
+    state: nodeStateArray(c, n, cpus),
+    operating_system: OS,
+    owner: '',
+    partitions: nodePartitions(c, n),
+    port: 6818,
+    real_memory: cls.realMemoryMb,
+    res_cores_per_gpu: 0,
+    comment: '',
+    reason,
+    reason_changed_at: num(nodes.reasonTimeSec[n]!),
+    reason_set_by_user: reason === '' ? '' : 'root',
+    resume_after: ZERO,
+    reservation: '',
+    alloc_memory: allocMem,
+    alloc_cpus: alloc,
+    alloc_idle_cpus: cpus - alloc,
+    tres_used: tresUsed,
+    tres_weighted: alloc,
+    slurmd_start_time: down ? ZERO : num(nodes.bootTimeSec[n]! + 60),
+    sockets: cls.sockets,
+    threads: cls.threadsPerCore,
+    temporary_disk: cls.tmpDiskMb,
+    weight: 1,
+    topology: '',
+    tres,
+    version: release,
+  }
+}

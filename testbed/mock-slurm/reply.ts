@@ -1,0 +1,105 @@
+// Writing responses: whole small payloads, streamed large lists, plain-text errors. Every JSON
+// body goes through the version's compiled serializer, pretty-printed unless compact was asked.
+import type { ServerResponse } from 'node:http'
+import { BodyWriter, type BodyWriterOptions } from './body-writer.ts'
+import { PrettyPrinter } from './pretty.ts'
+import type { Meta, SlurmError, SlurmWarning } from './records/meta.ts'
+import type { ResponseSerializers, Serialize } from './serialize.ts'
+import type { ResponseKind } from './versions.ts'
+
+/** Reply is everything needed to answer one request. */
+export interface Reply {
+  res: ServerResponse
+  serializers: ResponseSerializers
+  meta: Meta
+  body: BodyWriterOptions
+}
+
+const JSON_TYPE = 'application/json'
+// Records are serialized in batches of this many between checks of the client connection.
+const RECORDS_PER_BATCH = 16
+
+/** sendText answers with a text/plain body, as slurmrestd does for its transport-level errors. */
+export function sendText(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent || res.destroyed) return
+  res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+/** sendNotModified answers 304 with no body (update_time newer than the data, RFC 7232 §4.1). */
+export function sendNotModified(res: ServerResponse): void {
+  if (res.headersSent || res.destroyed) return
+  res.writeHead(304)
+  res.end()
+}
+
+function finishJson(reply: Reply, status: number, compact: string): void {
+  const { res } = reply
+  if (res.headersSent || res.destroyed) return
+  const text = reply.body.pretty ? new PrettyPrinter().write(compact) : compact
+  if (reply.body.slowBodyBytesPerSec > 0 || reply.body.truncateAtChars >= 0) {
+    res.writeHead(status, { 'content-type': JSON_TYPE })
+    const writer = new BodyWriter(res, { ...reply.body, pretty: false })
+    void writer.push(text).then(() => writer.end())
+    return
+  }
+  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+/** sendPayload answers with a whole response of `kind`: payload keys plus meta, errors, warnings. */
+export function sendPayload(reply: Reply, status: number, kind: ResponseKind, payload: Record<string, unknown>, errors: SlurmError[] = [], warnings: SlurmWarning[] = []): void {
+  finishJson(reply, status, reply.serializers.response(kind)({ ...payload, meta: reply.meta, errors, warnings }))
+}
+
+/**
+ * sendUnshapedJson answers with an object whose key set the spec does not describe (slurmrestd's
+ * "unknown node" answer has no `nodes` and puts `errors` first); JSON.stringify keeps its order.
+ */
+export function sendUnshapedJson(reply: Reply, status: number, value: object): void {
+  finishJson(reply, status, JSON.stringify(value))
+}
+
+/** ListSource yields the records of a streamed list; `undefined` skips slot i (a filter). */
+export interface ListSource {
+  count: number
+  at(i: number): object | undefined
+}
+
+/**
+ * streamList answers with a response of `kind` whose list `listKey` is written record by record
+ * from `source`, in bounded memory. The envelope around the list is the serializer's own output
+ * for an empty list, cut at the list, so key order and the other keys stay exactly the spec's.
+ */
+export async function streamList(reply: Reply, status: number, kind: ResponseKind, listKey: string, source: ListSource, rest: Record<string, unknown>, itemSerializer?: Serialize): Promise<void> {
+  const { res } = reply
+  if (res.headersSent || res.destroyed) return
+  const marker = `"${listKey}":[`
+  let envelope = reply.serializers.response(kind)({ [listKey]: [], ...rest, meta: reply.meta, errors: [], warnings: [] })
+  // A list the spec's response does not declare (jobs/state) goes first, before meta.
+  if (!envelope.includes(`${marker}]`)) envelope = `{${marker}]${envelope === '{}' ? '' : ','}${envelope.slice(1)}`
+  const cut = envelope.indexOf(`${marker}]`)
+  const head = envelope.slice(0, cut + marker.length)
+  const tail = envelope.slice(cut + marker.length)
+  const item = itemSerializer ?? reply.serializers.item(kind, listKey)
+  res.writeHead(status, { 'content-type': JSON_TYPE })
+  const writer = new BodyWriter(res, reply.body)
+  await writer.push(head)
+  let first = true
+  let batch = ''
+  for (let i = 0; i < source.count; i++) {
+    const record = source.at(i)
+    if (record !== undefined) {
+      batch += first ? item(record) : ',' + item(record)
+      first = false
+    }
+    if (i % RECORDS_PER_BATCH === RECORDS_PER_BATCH - 1) {
+      await writer.push(batch)
+      batch = ''
+      // The client left: stop producing; nothing else holds the records.
+      if (writer.closed) return
+    }
+  }
+  await writer.push(batch + tail)
+  await writer.end()
+}

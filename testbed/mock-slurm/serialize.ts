@@ -1,0 +1,67 @@
+// Compiled serializers per data parser version, from the schemas openapi/extract.ts copied out of
+// the real specs. fast-json-stringify writes the spec's keys in the spec's order and drops the keys
+// a version does not have, so one superset record serves every version.
+import { readFileSync } from 'node:fs'
+import fastJson from 'fast-json-stringify'
+import { type DataParserVersion, RESPONSE_COMPONENTS, type ResponseKind } from './versions.ts'
+
+/** Serialize turns a value into compact JSON text. */
+export type Serialize = (value: unknown) => string
+
+type SpecDoc = { $id: string; components: { schemas: Record<string, { properties?: Record<string, { $ref?: string; type?: string; items?: { $ref?: string } }> }> } }
+
+/** ResponseSerializers holds the compiled serializers of one data parser version. */
+export class ResponseSerializers {
+  private readonly spec: SpecDoc
+  private readonly responses = new Map<string, Serialize>()
+  private readonly items = new Map<string, Serialize>()
+
+  constructor(readonly version: DataParserVersion) {
+    this.spec = JSON.parse(readFileSync(new URL(`./openapi/${version}.json`, import.meta.url), 'utf8')) as SpecDoc
+  }
+
+  /** has reports whether this version's spec defines response `kind` (v0.0.41 has no slurmdbd ping). */
+  has(kind: ResponseKind): boolean {
+    return `${this.version}_${RESPONSE_COMPONENTS[kind]}` in this.spec.components.schemas
+  }
+
+  /** response returns the serializer of a whole response of `kind` (compiled on first use). */
+  response(kind: ResponseKind): Serialize {
+    let s = this.responses.get(kind)
+    if (s === undefined) {
+      s = this.compile(`${this.version}_${RESPONSE_COMPONENTS[kind]}`)
+      this.responses.set(kind, s)
+    }
+    return s
+  }
+
+  /**
+   * item returns the serializer of one element of the list `listKey` of response `kind` (e.g. one
+   * job of `jobs`), so large lists can be written record by record.
+   */
+  item(kind: ResponseKind, listKey: string): Serialize {
+    const key = `${kind}.${listKey}`
+    let s = this.items.get(key)
+    if (s === undefined) {
+      s = this.compile(this.itemComponent(`${this.version}_${RESPONSE_COMPONENTS[kind]}`, listKey))
+      this.items.set(key, s)
+    }
+    return s
+  }
+
+  private itemComponent(component: string, listKey: string): string {
+    const schemas = this.spec.components.schemas
+    const prop = schemas[component]?.properties?.[listKey]
+    // Lists are either `{$ref: …_list}` whose items are a $ref, or an inline array of $ref.
+    const listRef = prop?.$ref ?? ''
+    const listSchema = listRef === '' ? prop : (schemas[listRef.replace('#/components/schemas/', '')] as { items?: { $ref?: string } } | undefined)
+    const itemRef = listSchema?.items?.$ref
+    if (itemRef === undefined) throw new Error(`${component}.${listKey} is not a list of components in ${this.version}`)
+    return itemRef.replace('#/components/schemas/', '')
+  }
+
+  private compile(component: string): Serialize {
+    const external = { [this.version]: this.spec } as unknown as Record<string, fastJson.Schema>
+    return fastJson({ $ref: `${this.version}#/components/schemas/${component}` }, { schema: external }) as Serialize
+  }
+}
