@@ -26,6 +26,8 @@ const enum Mode {
   Done,
 }
 
+/** STRUCTURAL finds the next character that can change an element's nesting. */
+const STRUCTURAL = /["{}[\]]/g
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
 const COLON = 0x3a
@@ -113,6 +115,14 @@ export class JsonListStream {
       i = end + 1
     }
     for (; i < length; i++) {
+      if (this.mode === Mode.Element) {
+        // Inside an element only brackets and quotes matter; the native regex search skips the
+        // rest (numbers, whitespace of pretty-printed answers) far faster than a loop here.
+        STRUCTURAL.lastIndex = i
+        const match = STRUCTURAL.exec(text)
+        if (match === null) break
+        i = match.index
+      }
       const c = text.charCodeAt(i)
       if (c === QUOTE) {
         const stringStart = i

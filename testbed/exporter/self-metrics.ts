@@ -98,6 +98,30 @@ export class SelfMetrics {
       perCollector('slurm_exporter_collector_up', 'Whether the last run of the collector succeeded (1) or not (0).', 'gauge', (s) => s.up),
       perFamily('slurm_exporter_cardinality_current', 'Series in the family after filtering and the cardinality limit, at the last collection.', 'gauge', this.cardinality),
       perFamily('slurm_exporter_dropped_series_total', 'Series dropped because the family reached its cardinality limit.', 'counter', this.droppedByFamily),
+      ...processFamilies(),
     ]
   }
+}
+
+const PROCESS_START_TIME_S = Math.round((Date.now() - performance.now()) / 1000)
+
+// The standard process_* metrics of Prometheus client libraries, which load-test dashboards
+// watch (research note §2: process_resident_memory_bytes).
+function processFamilies(): SampleFamily[] {
+  const usage = process.cpuUsage()
+  const scalar = (name: string, help: string, type: 'gauge' | 'counter', value: number): SampleFamily => ({
+    kind: 'samples',
+    name,
+    help,
+    type,
+    labelNames: [],
+    labelValues: [],
+    values: [value],
+  })
+  return [
+    scalar('process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', 'counter', (usage.user + usage.system) / 1e6),
+    scalar('process_resident_memory_bytes', 'Resident memory size in bytes.', 'gauge', process.memoryUsage.rss()),
+    scalar('process_start_time_seconds', 'Start time of the process since unix epoch in seconds.', 'gauge', PROCESS_START_TIME_S),
+    scalar('nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.', 'gauge', process.memoryUsage().heapUsed),
+  ]
 }

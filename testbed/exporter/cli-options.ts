@@ -1,0 +1,176 @@
+// The exporter CLI's flags → ExporterOptions. Pure: no I/O, so every bad flag is tested.
+
+import { parseArgs } from 'node:util'
+import { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
+import type { ExporterOptions } from './index.ts'
+import type { RegexEngine } from './regex-engine.ts'
+import type { LabelRule } from './series-policy.ts'
+import { SLURM_API_VERSIONS, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
+
+/** DEFAULT_PORT is the CLI's listening port (the library's default is any free port). */
+export const DEFAULT_PORT = 9341
+/** DEFAULT_MOCK_PRESET is the embedded mock's size when no --slurm-url is given. */
+export const DEFAULT_MOCK_PRESET = 'small'
+
+/** USAGE is the CLI's --help text. */
+export const USAGE = `Usage: npm run exporter -- [flags]
+
+The reference Slurm exporter: reads slurmrestd and serves Prometheus metrics at /metrics
+(text 0.0.4, or OpenMetrics 1.0 when the Accept header asks) and /health.
+Without --slurm-url it starts an embedded mock slurmrestd, so it runs with no setup.
+
+Flags:
+  --slurm-url URL            slurmrestd base URL, e.g. http://127.0.0.1:6820 (default: embedded mock)
+  --mock-preset NAME         size of the embedded mock: tiny, small, medium, large, xl (default ${DEFAULT_MOCK_PRESET})
+  --api-version V            data_parser version: ${SLURM_API_VERSIONS.join(', ')} (default v0.0.44)
+  --user NAME                X-SLURM-USER-NAME for JWT auth (default $SLURM_USER)
+  --token JWT                X-SLURM-USER-TOKEN (default $SLURM_JWT); with --bearer, sent as Authorization: Bearer
+  --bearer                   send the token as a Bearer token instead of the X-SLURM-* headers
+  --host ADDR                address to listen on (default 127.0.0.1)
+  --port N                   port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --collectors LIST          comma-separated: ${COLLECTOR_NAMES.join(',')} (default all)
+  --per-job                  add per-job series (high cardinality)
+  --no-per-node              leave out per-node series
+  --scrape-timeout D         deadline of one collection, e.g. 10s, 500ms (default 10s)
+  --cache-ttl D              serve a collection again for this long (default 0s)
+  --allow RE                 keep only metric names matching RE (anchored; repeatable)
+  --deny RE                  drop metric names matching RE (anchored; repeatable)
+  --label-rule RULE          keep:LABEL:RE, drop:LABEL:RE or replace:LABEL:RE:REPLACEMENT (repeatable)
+  --max-series-per-family N  cardinality limit per family (default 500000; 0 = none)
+  --regex-engine E           re2 (linear time) or regexp (default re2)
+  --connections N            sockets to slurmrestd (default 8)
+  --request-timeout D        limit per request attempt (default 8s)
+  --retries N                retries per GET after a network error, timeout or 5xx (default 2)
+  -h, --help                 show this help
+`
+
+/** CliOptionsError is a bad flag: the CLI prints its message and exits 2. */
+export class CliOptionsError extends Error {
+  override name = 'CliOptionsError'
+}
+
+/** CliPlan is what the CLI will do: start the exporter with these options, against this URL or an embedded mock. */
+export type CliPlan =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'run'; readonly options: Omit<ExporterOptions, 'slurmUrl'>; readonly slurmUrl: string | undefined; readonly mockPreset: string }
+
+/** parseCliOptions reads argv (without node and script) and the environment. */
+export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CliPlan {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'slurm-url': { type: 'string' },
+        'mock-preset': { type: 'string', default: DEFAULT_MOCK_PRESET },
+        'api-version': { type: 'string', default: 'v0.0.44' },
+        user: { type: 'string' },
+        token: { type: 'string' },
+        bearer: { type: 'boolean', default: false },
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: String(DEFAULT_PORT) },
+        collectors: { type: 'string' },
+        'per-job': { type: 'boolean', default: false },
+        'no-per-node': { type: 'boolean', default: false },
+        'scrape-timeout': { type: 'string', default: '10s' },
+        'cache-ttl': { type: 'string', default: '0s' },
+        allow: { type: 'string', multiple: true, default: [] },
+        deny: { type: 'string', multiple: true, default: [] },
+        'label-rule': { type: 'string', multiple: true, default: [] },
+        'max-series-per-family': { type: 'string', default: '500000' },
+        'regex-engine': { type: 'string', default: 're2' },
+        connections: { type: 'string', default: '8' },
+        'request-timeout': { type: 'string', default: '8s' },
+        retries: { type: 'string', default: '2' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    })
+  } catch (error) {
+    throw new CliOptionsError(`${(error as Error).message} (see --help)`)
+  }
+  const v = parsed.values
+  if (v.help) return { kind: 'help' }
+
+  const slurmUrl = v['slurm-url']
+  if (slurmUrl !== undefined && !/^https?:\/\/[^/]/.test(slurmUrl)) {
+    throw new CliOptionsError(`--slurm-url: found ${JSON.stringify(slurmUrl)}, expected an http:// or https:// URL`)
+  }
+  const apiVersion = v['api-version'] as string
+  if (!(SLURM_API_VERSIONS as readonly string[]).includes(apiVersion)) {
+    throw new CliOptionsError(`--api-version: found ${JSON.stringify(apiVersion)}, expected one of ${SLURM_API_VERSIONS.join(', ')}`)
+  }
+  const engine = v['regex-engine'] as string
+  if (engine !== 're2' && engine !== 'regexp') throw new CliOptionsError(`--regex-engine: found ${JSON.stringify(engine)}, expected re2 or regexp`)
+
+  return {
+    kind: 'run',
+    slurmUrl,
+    mockPreset: v['mock-preset'] as string,
+    options: {
+      apiVersion: apiVersion as SlurmApiVersion,
+      auth: authFrom(v.user ?? env['SLURM_USER'], v.token ?? env['SLURM_JWT'], v.bearer as boolean),
+      host: v.host as string,
+      port: integer('--port', v.port as string, 0, 65_535),
+      collectors: v.collectors === undefined ? undefined : collectorsFrom(v.collectors),
+      perJobSeries: v['per-job'] as boolean,
+      perNodeSeries: !(v['no-per-node'] as boolean),
+      scrapeTimeoutMs: durationMs('--scrape-timeout', v['scrape-timeout'] as string),
+      cacheTtlMs: durationMs('--cache-ttl', v['cache-ttl'] as string),
+      allow: v.allow as string[],
+      deny: v.deny as string[],
+      labelRules: (v['label-rule'] as string[]).map(labelRuleFrom),
+      maxSeriesPerFamily: integer('--max-series-per-family', v['max-series-per-family'] as string, 0, Number.MAX_SAFE_INTEGER),
+      regexEngine: engine as RegexEngine,
+      connections: integer('--connections', v.connections as string, 1, 1_024),
+      requestTimeoutMs: durationMs('--request-timeout', v['request-timeout'] as string),
+      retries: integer('--retries', v.retries as string, 0, 10),
+    },
+  }
+}
+
+function authFrom(user: string | undefined, token: string | undefined, bearer: boolean): SlurmAuth {
+  if (token === undefined || token === '') {
+    if (bearer) throw new CliOptionsError('--bearer: no token; give --token or set SLURM_JWT')
+    return { kind: 'none' }
+  }
+  if (bearer) return { kind: 'bearer', token }
+  if (user === undefined || user === '') throw new CliOptionsError('--token: X-SLURM-USER-TOKEN needs a user name; give --user or set SLURM_USER (or use --bearer)')
+  return { kind: 'user-token', user, token }
+}
+
+function collectorsFrom(list: string): CollectorName[] {
+  const names = list.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  for (const name of names) {
+    if (!(COLLECTOR_NAMES as readonly string[]).includes(name)) {
+      throw new CliOptionsError(`--collectors: found ${JSON.stringify(name)}, expected names from ${COLLECTOR_NAMES.join(',')}`)
+    }
+  }
+  if (names.length === 0) throw new CliOptionsError('--collectors: empty list')
+  return names as CollectorName[]
+}
+
+function labelRuleFrom(rule: string): LabelRule {
+  const [action, label, ...rest] = rule.split(':')
+  if ((action === 'keep' || action === 'drop') && label && rest.length > 0) return { action, label, regex: rest.join(':') }
+  if (action === 'replace' && label && rest.length >= 2) {
+    return { action, label, regex: rest.slice(0, -1).join(':'), replacement: rest[rest.length - 1] as string }
+  }
+  throw new CliOptionsError(`--label-rule: found ${JSON.stringify(rule)}, expected keep:LABEL:RE, drop:LABEL:RE or replace:LABEL:RE:REPLACEMENT`)
+}
+
+function integer(flag: string, text: string, min: number, max: number): number {
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new CliOptionsError(`${flag}: found ${JSON.stringify(text)}, expected an integer from ${min} to ${max}`)
+  return value
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000 }
+
+/** durationMs reads "500ms", "10s", "1.5m" (a bare number is milliseconds). */
+export function durationMs(flag: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text)
+  if (match === null) throw new CliOptionsError(`${flag}: found ${JSON.stringify(text)}, expected a duration such as 500ms, 10s or 1m`)
+  return Math.round(Number(match[1]) * (DURATION_UNITS_MS[match[2] ?? 'ms'] as number))
+}

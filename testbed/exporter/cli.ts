@@ -1,0 +1,67 @@
+// `npm run exporter -- [flags]`: the reference Slurm exporter as a program. See USAGE.
+
+import { CliOptionsError, parseCliOptions, USAGE } from './cli-options.ts'
+import { startExporter } from './index.ts'
+
+/** MOCK_TOKEN_LIFESPAN_S outlives any session with the embedded mock (a real token lasts 1800 s). */
+const MOCK_TOKEN_LIFESPAN_S = 30 * 24 * 3600
+
+async function main(): Promise<number> {
+  let plan
+  try {
+    plan = parseCliOptions(process.argv.slice(2), process.env)
+  } catch (error) {
+    if (error instanceof CliOptionsError) {
+      process.stderr.write(`exporter: ${error.message}\n`)
+      return 2
+    }
+    throw error
+  }
+  if (plan.kind === 'help') {
+    process.stdout.write(USAGE)
+    return 0
+  }
+
+  let options = plan.options
+  let slurmUrl = plan.slurmUrl
+  let closeMock: (() => Promise<void>) | undefined
+  if (slurmUrl === undefined) {
+    // Imported only when needed: a real deployment never loads the mock's generator.
+    const { startMockSlurm, PRESETS } = await import('../mock-slurm/index.ts')
+    if (!Object.hasOwn(PRESETS, plan.mockPreset)) {
+      process.stderr.write(`exporter: --mock-preset: found ${JSON.stringify(plan.mockPreset)}, expected one of ${Object.keys(PRESETS).join(', ')}\n`)
+      return 2
+    }
+    const mock = await startMockSlurm({ preset: plan.mockPreset as keyof typeof PRESETS, logLevel: 'error' })
+    slurmUrl = mock.url
+    closeMock = () => mock.close()
+    // The embedded mock checks JWTs like slurmrestd; sign in as root unless the flags gave a token.
+    if (options.auth?.kind === 'none') options = { ...options, auth: { kind: 'user-token', user: 'root', token: mock.token('root', MOCK_TOKEN_LIFESPAN_S) } }
+    process.stderr.write(`exporter: no --slurm-url; started an embedded mock slurmrestd (preset ${plan.mockPreset}) at ${mock.url}\n`)
+  }
+
+  const exporter = await startExporter({
+    ...options,
+    slurmUrl,
+    onCollectorError: (collector, error) => process.stderr.write(`exporter: collector ${collector} failed: ${error.message}\n`),
+  })
+  process.stderr.write(`exporter: serving ${exporter.url}/metrics and ${exporter.url}/health (slurmrestd ${slurmUrl}, ${options.apiVersion})\n`)
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
+  await exporter.close()
+  await closeMock?.()
+  return 0
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    // Startup failures a user can cause (port in use, bad mock preset) get one line, not a stack.
+    const e = error as NodeJS.ErrnoException
+    process.stderr.write(`exporter: ${e.code === 'EADDRINUSE' ? `port already in use (${e.message})` : e.message}\n`)
+    process.exit(e.code === 'EADDRINUSE' ? 2 : 1)
+  },
+)
