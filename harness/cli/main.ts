@@ -7,6 +7,11 @@ import { InputError } from '../results/input-error.ts'
 const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
   bench: () => import('./bench.ts'),
   self: () => import('./self.ts'),
+  compare: () => import('./compare.ts'),
+  baseline: () => import('./baseline.ts'),
+  ab: () => import('./ab.ts'),
+  doctor: () => import('./doctor.ts'),
+  load: () => import('./load.ts'),
 }
 
 function listCommands(summaries: ReadonlyArray<readonly [string, string]>): string {
