@@ -1,0 +1,139 @@
+// The noise doctor's analysis, pure: given interleaved rounds of two identical arms (A/A) and
+// optionally arms with an injected slowdown, it measures each metric's noise, the false-alarm
+// rate of the gate on A/A comparisons, the share of injected slowdowns flagged, and the -count
+// needed to detect 5% and 10% changes with 95% power on this machine.
+import type { ResultsDocument } from '../results/schema.ts'
+import { requiredCount } from '../stats/power.ts'
+import { medianInterval } from '../stats/quantile-ci.ts'
+import type { Random } from '../stats/random.ts'
+import type { Beyond, Policy } from './policy.ts'
+import { type SampleSet, sampleSetFromResults } from './sample-set.ts'
+import { judge, type VerdictKind } from './verdict.ts'
+
+/** DoctorArm is one arm's merged rounds; `factor` is the injected slowdown (1 for the A arms). */
+export interface DoctorArm {
+  readonly label: string
+  readonly factor: number
+  readonly doc: ResultsDocument
+}
+
+/** DoctorRun is everything the doctor measured: two A arms first, then injected arms. */
+export interface DoctorRun {
+  readonly count: number
+  readonly comparisons: number
+  readonly arms: readonly DoctorArm[]
+}
+
+/** MetricNoise describes one metric's noise on this machine. */
+export interface MetricNoise {
+  readonly name: string
+  readonly unit: string
+  readonly samples: number
+  readonly median: number
+  /** Coefficient of variation of all A samples (sd / mean). */
+  readonly cv: number
+  /** Median over blocks of the median CI half-width at n = count, relative to the median. */
+  readonly ciHalfWidth: number
+  /** -count needed for 95% power against a 5% / 10% change; undefined beyond 50. */
+  readonly countFor5: number | undefined
+  readonly countFor10: number | undefined
+}
+
+/** RuleOutcome counts verdicts of one kind of comparison under one "beyond" rule. */
+export interface RuleOutcome {
+  readonly beyond: Beyond
+  /** `A/A` or the injected factor such as `×1.05`. */
+  readonly comparison: string
+  readonly factor: number
+  readonly metricComparisons: number
+  readonly counts: Readonly<Record<VerdictKind, number>>
+}
+
+/** DoctorReport is the doctor's result. */
+export interface DoctorReport {
+  readonly count: number
+  readonly comparisons: number
+  readonly noise: readonly MetricNoise[]
+  readonly outcomes: readonly RuleOutcome[]
+}
+
+/** AnalysisOptions configure the analysis. */
+export interface AnalysisOptions {
+  readonly policy: Policy
+  /** Overrides every tolerance (percent), as the experiment's 2%. */
+  readonly tolerancePct?: number
+  readonly powerTrials: number
+  readonly random: Random
+}
+
+/** blockOf keeps the samples of rounds [block·count, (block+1)·count) of a merged document. */
+export function blockOf(doc: ResultsDocument, block: number, count: number, label: string): SampleSet {
+  const lo = block * count
+  const hi = lo + count
+  const sliced: ResultsDocument = { ...doc, benchmarks: doc.benchmarks.map((b) => ({ ...b, samples: b.samples.filter((s) => s.round >= lo && s.round < hi) })) }
+  return sampleSetFromResults(sliced, label, label)
+}
+
+function coefficientOfVariation(values: readonly number[]): number {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length
+  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1)
+  return mean === 0 ? 0 : Math.sqrt(variance) / mean
+}
+
+/** analyseDoctorRun computes the DoctorReport. */
+export function analyseDoctorRun(run: DoctorRun, options: AnalysisOptions): DoctorReport {
+  const [a1, a2, ...injected] = run.arms
+  if (a1 === undefined || a2 === undefined) throw new Error('analyseDoctorRun: needs two A arms')
+  const blocksA1 = Array.from({ length: run.comparisons }, (_, k) => blockOf(a1.doc, k, run.count, 'A'))
+  const blocksA2 = Array.from({ length: run.comparisons }, (_, k) => blockOf(a2.doc, k, run.count, 'A′'))
+  // Noise: pool both A arms per metric.
+  const pools = new Map<string, { name: string; unit: string; values: number[]; halfWidths: number[] }>()
+  for (const set of [...blocksA1, ...blocksA2]) {
+    for (const s of set.series) {
+      const key = `${s.name}\u0000${s.unit}`
+      const entry = pools.get(key) ?? { name: s.name, unit: s.unit, values: [], halfWidths: [] }
+      entry.values.push(...s.values)
+      const sorted = [...s.values].sort((x, y) => x - y)
+      const ci = medianInterval(sorted, options.policy.confidence)
+      if (Number.isFinite(ci.lo) && Number.isFinite(ci.hi) && ci.median !== 0) entry.halfWidths.push(Math.max(ci.hi / ci.median - 1, 1 - ci.lo / ci.median))
+      pools.set(key, entry)
+    }
+  }
+  const powerOptions = { alpha: options.policy.alpha, power: 0.95, trials: options.powerTrials, random: options.random }
+  const noise: MetricNoise[] = [...pools.values()].map((p) => {
+    const sorted = [...p.values].sort((x, y) => x - y)
+    const widths = [...p.halfWidths].sort((x, y) => x - y)
+    return {
+      name: p.name,
+      unit: p.unit,
+      samples: p.values.length,
+      median: medianInterval(sorted, 0.95).median,
+      cv: coefficientOfVariation(p.values),
+      ciHalfWidth: widths.length === 0 ? Infinity : (widths[Math.floor((widths.length - 1) / 2)] as number),
+      countFor5: requiredCount(p.values, 0.05, powerOptions),
+      countFor10: requiredCount(p.values, 0.1, powerOptions),
+    }
+  })
+  const outcomes: RuleOutcome[] = []
+  for (const beyond of ['estimate', 'bound'] as const) {
+    const judgeOptions = { beyond, ...(options.tolerancePct !== undefined ? { tolerancePct: options.tolerancePct } : {}) }
+    const tally = (comparison: string, factor: number, pairs: ReadonlyArray<readonly [SampleSet, SampleSet]>): void => {
+      const counts: Record<VerdictKind, number> = { regressed: 0, improved: 0, unchanged: 0, inconclusive: 0, new: 0, missing: 0, ignored: 0 }
+      let total = 0
+      for (const [base, head] of pairs) {
+        const report = judge(base, head, options.policy, judgeOptions)
+        for (const v of report.verdicts) {
+          counts[v.verdict]++
+          if (v.verdict !== 'new' && v.verdict !== 'missing' && v.verdict !== 'ignored') total++
+        }
+      }
+      outcomes.push({ beyond, comparison, factor, metricComparisons: total, counts })
+    }
+    tally('A/A', 1, blocksA1.map((b, k) => [b, blocksA2[k] as SampleSet] as const))
+    for (const arm of injected) {
+      const blocks = Array.from({ length: run.comparisons }, (_, k) => blockOf(arm.doc, k, run.count, arm.label))
+      tally(`×${arm.factor}`, arm.factor, blocksA1.map((b, k) => [b, blocks[k] as SampleSet] as const))
+    }
+  }
+  return { count: run.count, comparisons: run.comparisons, noise, outcomes }
+}

@@ -1,0 +1,144 @@
+// `slurmbench ab --base <ref>`: the recommended PR gate. The base commit is checked out into a
+// temporary worktree and both sides run on this machine in interleaved rounds (base, head,
+// head, base, …), so machine drift and noise hit both alike; rounds are added while verdicts are
+// inconclusive, up to -max-count.
+import { execFile } from 'node:child_process'
+import { writeFile } from 'node:fs/promises'
+import { promisify } from 'node:util'
+import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from '../baseline/bench-args.ts'
+import { buildTables } from '../baseline/benchstat-table.ts'
+import { type Arm, type ArmResults, mergeRounds, runRounds } from '../baseline/rounds.ts'
+import { sampleSetFromResults } from '../baseline/sample-set.ts'
+import { spawnBench } from '../baseline/spawn-bench.ts'
+import { judge, gateExitCode, type VerdictReport } from '../baseline/verdict.ts'
+import { createWorktree, resolveCommit, withCleanupOnSignal, type Worktree } from '../baseline/worktree.ts'
+import { InputError } from '../results/input-error.ts'
+import { renderBenchstatCsv } from '../report/benchstat-csv.ts'
+import { renderBenchstatMarkdown } from '../report/benchstat-markdown.ts'
+import { renderBenchstatText } from '../report/benchstat-text.ts'
+import { renderComparisonJson } from '../report/comparison-json.ts'
+import { type Command, EXIT_OK } from './command.ts'
+import { DEFAULT_IGNORE, loadPolicy, parseFailOn, parseFormat, renderVerdicts } from './compare.ts'
+import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
+
+/** DEFAULT_AB_COUNT is the first batch of rounds per side. */
+export const DEFAULT_AB_COUNT = 6
+/** DEFAULT_AB_MAX_COUNT caps the rounds per side when verdicts stay inconclusive. */
+export const DEFAULT_AB_MAX_COUNT = 20
+/** DEFAULT_AB_STEP is how many rounds are added at a time. */
+export const DEFAULT_AB_STEP = 2
+
+const FLAGS: FlagSpecs = {
+  base: { kind: 'string', valueName: 'ref', help: 'git ref of the base (required): branch, tag or commit, e.g. origin/main' },
+  count: { kind: 'integer', valueName: 'n', help: `rounds per side before the first judgement (default ${DEFAULT_AB_COUNT})` },
+  'max-count': { kind: 'integer', valueName: 'n', help: `most rounds per side while verdicts are inconclusive (default ${DEFAULT_AB_MAX_COUNT})` },
+  step: { kind: 'integer', valueName: 'n', help: `rounds added per side each time (default ${DEFAULT_AB_STEP})` },
+  policy: { kind: 'string', valueName: 'file', help: 'tolerance policy (default baselines/policy.json)' },
+  'fail-on': { kind: 'string', valueName: 'regressed|inconclusive', help: 'also fail (exit 1) on inconclusive verdicts' },
+  format: { kind: 'string', valueName: 'text|csv|markdown|json', help: 'output format (default text)' },
+  json: { kind: 'string', valueName: 'file', help: 'also write the comparison (tables and verdicts) as JSON to file' },
+  ...BENCH_PASSTHROUGH_FLAGS,
+}
+
+const DESCRIPTION = `Runs the selected benchmarks of the base commit and of this work tree on this machine, in
+interleaved rounds, and judges head against base with the tolerance policy. The base is checked
+out into a temporary git worktree (removed afterwards, also on Ctrl-C); its node_modules is a
+symlink to ours when package-lock.json is identical, else npm ci runs there.
+Exit 0 nothing regressed, 1 a regression (or inconclusive with --fail-on inconclusive), 2 usage or input error.`
+
+async function repoRoot(): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)('git', ['rev-parse', '--show-toplevel'])
+    return stdout.trim()
+  } catch {
+    throw new InputError(`${process.cwd()}: not inside a git repository; ab needs one to check the base out`)
+  }
+}
+
+function positiveInt(flag: string, value: unknown, fallback: number): number {
+  const n = (value as number | undefined) ?? fallback
+  if (n < 1) throw new UsageError(`flag -${flag}: expected at least 1, found ${n}`)
+  return n
+}
+
+export const command: Command = {
+  summary: 'same-machine A/B of a base commit vs this work tree (the PR gate)',
+  async run(argv) {
+    const args = parseArgs(argv, FLAGS)
+    if (args.help) {
+      process.stdout.write(formatUsage('slurmbench ab --base <ref> [flags] [files or folders…]', DESCRIPTION, FLAGS))
+      return EXIT_OK
+    }
+    const ref = args.flags.base
+    if (typeof ref !== 'string' || ref === '') throw new UsageError('--base <ref> is required (e.g. --base origin/main)')
+    const count = positiveInt('count', args.flags.count, DEFAULT_AB_COUNT)
+    const maxCount = positiveInt('max-count', args.flags['max-count'], Math.max(DEFAULT_AB_MAX_COUNT, count))
+    if (maxCount < count) throw new UsageError(`flag -max-count: expected at least -count (${count}), found ${maxCount}`)
+    const step = positiveInt('step', args.flags.step, DEFAULT_AB_STEP)
+    const format = parseFormat(args.flags.format)
+    const failOn = parseFailOn(args.flags['fail-on'])
+    const policy = await loadPolicy(args.flags.policy)
+    const repo = await repoRoot()
+    const commit = await resolveCommit(repo, ref)
+    const benchArgs = ['-count=1', ...benchArgsFrom(args)]
+    const tty = process.stderr.isTTY === true
+    const progress = (text: string): void => {
+      if (tty) process.stderr.write(`\r\x1b[K${text}`)
+    }
+    let worktree: Worktree | undefined
+    return withCleanupOnSignal(
+      async () => {
+        if (tty) process.stderr.write('\r\x1b[K')
+        await worktree?.remove()
+      },
+      async (signal) => {
+        process.stderr.write(`ab: checking out ${ref} (${commit.slice(0, 12)}) into a temporary worktree\n`)
+        worktree = await createWorktree(repo, commit, (line) => process.stderr.write(`ab: ${line}\n`))
+        const wt = worktree
+        process.stderr.write(`ab: ${wt.install}\n`)
+        const arms: Arm[] = [
+          { label: 'base', runOnce: () => spawnBench({ cwd: wt.path, args: benchArgs, signal }) },
+          { label: 'head', runOnce: () => spawnBench({ cwd: repo, args: benchArgs, signal }) },
+        ]
+        const results: ArmResults[] = [[], []]
+        let rounds = 0
+        let report: VerdictReport | undefined
+        const judgeNow = () => {
+          const baseDoc = mergeRounds(results[0] as ArmResults)
+          const headDoc = mergeRounds(results[1] as ArmResults)
+          const base = sampleSetFromResults(baseDoc, 'base', `base@${commit.slice(0, 12)}`)
+          const head = sampleSetFromResults(headDoc, 'head', `head@${headDoc.environment.commit?.slice(0, 12) ?? 'worktree'}${headDoc.environment.dirty === true ? '+dirty' : ''}`)
+          return { base, head, report: judge(base, head, policy) }
+        }
+        let target = count
+        for (;;) {
+          await runRounds(arms, rounds, target, results, progress)
+          rounds = target
+          report = judgeNow().report
+          if (report.counts.inconclusive === 0 || rounds >= maxCount) break
+          target = Math.min(maxCount, rounds + step)
+          progress(`${report.counts.inconclusive} inconclusive after ${rounds} rounds; adding rounds up to ${target}`)
+        }
+        const { base, head } = judgeNow()
+        const tables = buildTables([base, head], { alpha: policy.alpha, confidence: policy.confidence, col: '.file', ignore: DEFAULT_IGNORE })
+        if (tty) process.stderr.write('\r\x1b[K')
+        process.stderr.write(`ab: ${rounds} rounds per side, interleaved\n`)
+        if (typeof args.flags.json === 'string') await writeFile(args.flags.json, renderComparisonJson(tables, [report]))
+        switch (format) {
+          case 'json':
+            process.stdout.write(renderComparisonJson(tables, [report]))
+            break
+          case 'csv':
+            process.stdout.write(`${renderBenchstatCsv(tables).csv}\n${renderVerdicts([report], 'csv')}`)
+            break
+          case 'markdown':
+            process.stdout.write(`${renderVerdicts([report], 'markdown')}\n<details><summary>benchstat tables</summary>\n\n${renderBenchstatMarkdown(tables)}\n</details>\n`)
+            break
+          default:
+            process.stdout.write(`${renderBenchstatText(tables)}\n${renderVerdicts([report], 'text')}`)
+        }
+        return gateExitCode(report, failOn)
+      },
+    )
+  },
+}

@@ -1,0 +1,189 @@
+// `slurmbench doctor`: how noisy is this machine for these benchmarks? A/A runs (the same code
+// against itself, in interleaved rounds) give each metric's noise, the false-alarm rate of the
+// gate, and the -count needed to detect 5% and 10% changes with 95% power. With -inject it also
+// runs arms whose work is scaled by SLURMBENCH_SLOWDOWN (benchmarks/experiment honours it) and
+// reports the share of injected slowdowns the gate flags: the slowdown-injection experiment.
+import { readFile } from 'node:fs/promises'
+import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from '../baseline/bench-args.ts'
+import { analyseDoctorRun, type DoctorReport, type DoctorRun } from '../baseline/doctor-analysis.ts'
+import { type Arm, type ArmResults, mergeRounds, runRounds } from '../baseline/rounds.ts'
+import { spawnBench } from '../baseline/spawn-bench.ts'
+import { withCleanupOnSignal } from '../baseline/worktree.ts'
+import { writeFileAtomic } from '../results/atomic-file.ts'
+import { InputError } from '../results/input-error.ts'
+import { parseResults } from '../results/json.ts'
+import { TextLayout } from '../report/text-layout.ts'
+import { classOf, scaleOne, toFixedGo } from '../report/scale.ts'
+import { POWER_CANDIDATE_COUNTS } from '../stats/power.ts'
+import { mulberry32 } from '../stats/random.ts'
+import { type Command, EXIT_OK } from './command.ts'
+import { loadPolicy } from './compare.ts'
+import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
+
+/** INJECT_ENV is the environment variable an injected arm sets to its slowdown factor. */
+export const INJECT_ENV = 'SLURMBENCH_SLOWDOWN'
+/** DEFAULT_DOCTOR_COUNT is the samples a side per comparison (benchstat's advice: ≥ 10). */
+export const DEFAULT_DOCTOR_COUNT = 10
+/** DEFAULT_DOCTOR_COMPARISONS is how many independent A/A comparisons are made. */
+export const DEFAULT_DOCTOR_COMPARISONS = 3
+/** DEFAULT_POWER_TRIALS per candidate -count: ±3 points of power at 95%. */
+export const DEFAULT_POWER_TRIALS = 200
+
+const FLAGS: FlagSpecs = {
+  count: { kind: 'integer', valueName: 'n', help: `samples a side per comparison (default ${DEFAULT_DOCTOR_COUNT})` },
+  comparisons: { kind: 'integer', valueName: 'k', help: `independent A/A comparisons (default ${DEFAULT_DOCTOR_COMPARISONS}); rounds = k × count` },
+  inject: { kind: 'list', valueName: 'factors', help: `also run arms with ${INJECT_ENV}=factor (e.g. 1.05,1.10) and report how often the gate flags them` },
+  tolerance: { kind: 'number', valueName: 'pct', help: 'judge every metric with this tolerance (percent) instead of the policy\'s' },
+  policy: { kind: 'string', valueName: 'file', help: 'tolerance policy (default baselines/policy.json)' },
+  trials: { kind: 'integer', valueName: 'n', help: `resampling trials per candidate -count in the power estimate (default ${DEFAULT_POWER_TRIALS})` },
+  seed: { kind: 'integer', valueName: 'n', help: 'seed of the resampling (default 1)' },
+  json: { kind: 'string', valueName: 'file', help: 'write every sample and the report to file (re-analyse later with -from)' },
+  from: { kind: 'string', valueName: 'file', help: 'analyse a file written by -json instead of running' },
+  format: { kind: 'string', valueName: 'text|json', help: 'output format (default text)' },
+  ...BENCH_PASSTHROUGH_FLAGS,
+}
+
+const DESCRIPTION = `Runs the selected benchmarks as two identical arms (A/A) in interleaved rounds and reports:
+noise per benchmark (CV, CI half-width), the gate's false-alarm rate on A/A comparisons under
+both "beyond tolerance" rules, and the -count needed to detect a 5% and a 10% change with 95%
+power (by resampling this machine's A samples: disjoint subsamples, one scaled by 1+δ, U test).
+The slowdown-injection experiment (see benchmarks/experiment/README.md):
+  slurmbench doctor -inject 1.05,1.10 -tolerance 2 -comparisons 20 -count 10 -benchtime 100ms benchmarks/experiment`
+
+/** DOCTOR_FILE_KIND marks files written by -json. */
+const DOCTOR_FILE_KIND = 'slurmbench.doctor'
+
+interface DoctorFile {
+  readonly schemaVersion: 1
+  readonly kind: typeof DOCTOR_FILE_KIND
+  readonly run: DoctorRun
+  readonly report?: DoctorReport
+}
+
+async function readDoctorFile(path: string): Promise<DoctorRun> {
+  let value: unknown
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'))
+  } catch (err) {
+    throw new InputError(`${path}: cannot read a doctor file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+  }
+  const file = value as Partial<DoctorFile>
+  if (file?.kind !== DOCTOR_FILE_KIND || file.schemaVersion !== 1) throw new InputError(`${path}: at /kind: expected "${DOCTOR_FILE_KIND}" version 1 (a file written by doctor -json)`)
+  const run = file.run as DoctorRun | undefined
+  if (run === undefined || !Number.isInteger(run.count) || !Number.isInteger(run.comparisons) || !Array.isArray(run.arms) || run.arms.length < 2) {
+    throw new InputError(`${path}: at /run: expected count, comparisons and at least two arms`)
+  }
+  return {
+    count: run.count,
+    comparisons: run.comparisons,
+    arms: run.arms.map((arm, i) => {
+      if (typeof arm.factor !== 'number' || typeof arm.label !== 'string') throw new InputError(`${path}: at /run/arms/${i}: expected label and factor`)
+      return { ...arm, doc: parseResults(JSON.stringify(arm.doc), `${path} (arm ${i})`) }
+    }),
+  }
+}
+
+function pct(x: number): string {
+  return Number.isFinite(x) ? `${toFixedGo(x * 100, 1)}%` : '∞'
+}
+
+/** renderDoctorText renders the report for a terminal. */
+export function renderDoctorText(report: DoctorReport, run: DoctorRun, trials: number, seed: number, tolerancePct: number | undefined): string {
+  const env = run.arms[0]?.doc.environment
+  let out = `doctor: ${run.comparisons} A/A comparisons × ${run.count} samples a side${run.arms.length > 2 ? ` (+ injected ${run.arms.slice(2).map((a) => `×${a.factor}`).join(', ')})` : ''}, interleaved rounds`
+  if (env !== undefined) out += ` on ${env.cpuModel} (${env.cores} cores), Node ${env.node}, load average ${env.loadAverage.map((l) => l.toFixed(2)).join(' ')} at start`
+  out += '\n\nnoise per benchmark (all A samples):\n'
+  const noise = new TextLayout()
+  noise.row().cell('benchmark').cell('unit').cell('n').cell('median').cell('CV').cell(`CI ± at n=${run.count}`).cell('-count for 5%').cell('-count for 10%')
+  const largest = POWER_CANDIDATE_COUNTS[POWER_CANDIDATE_COUNTS.length - 1]
+  for (const m of report.noise) {
+    noise
+      .row()
+      .cell(m.name.replace(/^Benchmark/, ''))
+      .cell(m.unit)
+      .cell(String(m.samples))
+      .cell(scaleOne(m.median, classOf(m.unit)))
+      .cell(pct(m.cv))
+      .cell(pct(m.ciHalfWidth))
+      .cell(m.countFor5 === undefined ? `> ${largest}` : String(m.countFor5))
+      .cell(m.countFor10 === undefined ? `> ${largest}` : String(m.countFor10))
+  }
+  out += noise.format()
+  out += `\ngate outcomes per metric comparison (tolerance: ${tolerancePct === undefined ? 'from the policy' : `${tolerancePct}% for every metric`}):\n`
+  const gate = new TextLayout()
+  gate.row().cell('rule').cell('comparison').cell('metrics').cell('regressed').cell('improved').cell('unchanged').cell('inconclusive')
+  for (const o of report.outcomes) {
+    const share = (n: number): string => `${n} (${o.metricComparisons === 0 ? '–' : pct(n / o.metricComparisons)})`
+    gate.row().cell(o.beyond).cell(o.comparison).cell(String(o.metricComparisons)).cell(share(o.counts.regressed)).cell(share(o.counts.improved)).cell(share(o.counts.unchanged)).cell(share(o.counts.inconclusive))
+  }
+  out += gate.format()
+  out += `\nA/A: every regressed or improved is a false alarm; ×f: regressed is a detection. Power: ${trials} resampling trials per -count, seed ${seed}, two-sided U test at the policy's α, 95% power.\n`
+  return out
+}
+
+export const command: Command = {
+  summary: 'measure this machine\'s noise: A/A false alarms and the -count needed for 5% and 10%',
+  async run(argv) {
+    const args = parseArgs(argv, FLAGS)
+    if (args.help) {
+      process.stdout.write(formatUsage('slurmbench doctor [flags] [files or folders…]', DESCRIPTION, FLAGS))
+      return EXIT_OK
+    }
+    const count = (args.flags.count as number | undefined) ?? DEFAULT_DOCTOR_COUNT
+    if (count < 2) throw new UsageError(`flag -count: expected at least 2, found ${count}`)
+    const comparisons = (args.flags.comparisons as number | undefined) ?? DEFAULT_DOCTOR_COMPARISONS
+    if (comparisons < 1) throw new UsageError(`flag -comparisons: expected at least 1, found ${comparisons}`)
+    const trials = (args.flags.trials as number | undefined) ?? DEFAULT_POWER_TRIALS
+    if (trials < 1) throw new UsageError(`flag -trials: expected at least 1, found ${trials}`)
+    const seed = (args.flags.seed as number | undefined) ?? 1
+    const tolerancePct = args.flags.tolerance as number | undefined
+    if (tolerancePct !== undefined && !(tolerancePct >= 0)) throw new UsageError(`flag -tolerance: expected a percentage ≥ 0, found ${tolerancePct}`)
+    const factors = ((args.flags.inject as string[] | undefined) ?? []).map((text) => {
+      const f = Number(text)
+      if (!(f > 0) || !Number.isFinite(f)) throw new UsageError(`flag -inject: expected positive factors such as 1.05, found "${text}"`)
+      return f
+    })
+    const format = (args.flags.format as string | undefined) ?? 'text'
+    if (format !== 'text' && format !== 'json') throw new UsageError(`flag -format: expected text or json, found "${format}"`)
+    const policy = await loadPolicy(args.flags.policy)
+    let run: DoctorRun
+    if (typeof args.flags.from === 'string') {
+      run = await readDoctorFile(args.flags.from)
+    } else {
+      const benchArgs = ['-count=1', ...benchArgsFrom(args)]
+      const specs = [
+        { label: 'A', factor: 1 },
+        { label: 'A′', factor: 1 },
+        ...factors.map((f) => ({ label: `×${f}`, factor: f })),
+      ]
+      const tty = process.stderr.isTTY === true
+      const rounds = count * comparisons
+      process.stderr.write(`doctor: ${rounds} rounds × ${specs.length} arms (${specs.map((s) => s.label).join(', ')})\n`)
+      const results: ArmResults[] = specs.map(() => [])
+      await withCleanupOnSignal(
+        async () => {
+          if (tty) process.stderr.write('\r\x1b[K')
+        },
+        async (signal) => {
+          const arms: Arm[] = specs.map((s) => ({
+            label: s.label,
+            runOnce: () => spawnBench({ cwd: process.cwd(), args: benchArgs, env: { [INJECT_ENV]: String(s.factor) }, signal }),
+          }))
+          await runRounds(arms, 0, rounds, results, tty ? (text) => process.stderr.write(`\r\x1b[Kdoctor: ${text}`) : undefined)
+        },
+      )
+      run = { count, comparisons, arms: specs.map((s, i) => ({ ...s, doc: mergeRounds(results[i] as ArmResults) })) }
+    }
+    if (run.arms.some((a) => a.doc.benchmarks.every((b) => b.samples.length < run.count * run.comparisons))) {
+      throw new InputError(`doctor: some arms have fewer than ${run.count * run.comparisons} samples; was the run interrupted?`)
+    }
+    const report = analyseDoctorRun(run, { policy, ...(tolerancePct !== undefined ? { tolerancePct } : {}), powerTrials: trials, random: mulberry32(seed) })
+    if (typeof args.flags.json === 'string') {
+      const file: DoctorFile = { schemaVersion: 1, kind: DOCTOR_FILE_KIND, run, report }
+      await writeFileAtomic(args.flags.json, `${JSON.stringify(file)}\n`)
+    }
+    if (format === 'json') process.stdout.write(`${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`)
+    else process.stdout.write(renderDoctorText(report, run, trials, seed, tolerancePct))
+    return EXIT_OK
+  },
+}
