@@ -11,10 +11,6 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   baseline: () => import('./baseline.ts'),
   ab: () => import('./ab.ts'),
   doctor: () => import('./doctor.ts'),
-  compare: () => import('./compare.ts'),
-  baseline: () => import('./baseline.ts'),
-  ab: () => import('./ab.ts'),
-  doctor: () => import('./doctor.ts'),
   load: () => import('./load.ts'),
 }
 
