@@ -1,7 +1,6 @@
 // `slurmbench bench`: Go's `go test -bench` for TypeScript benchmark files.
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { parseDurationNs } from '../results/duration.ts'
-import { writeResults } from '../results/json.ts'
 import { DEFAULT_BENCHTIME, parseBenchTime } from '../run/calibrate.ts'
 import { DEFAULT_TIMEOUT_MS, runBenchmarkSession, type RunOptions } from '../run/index.ts'
 import { BenchMatcher } from '../run/match.ts'
@@ -124,7 +123,10 @@ export const command: Command = {
     })
     clearProgress()
     if (options.textPath !== undefined) await writeFileAtomic(options.textPath, text)
-    if (options.jsonPath !== undefined) await writeResults(options.jsonPath, session.document)
+    if (options.jsonPath !== undefined) {
+      const { writeResults } = await import('../results/json.ts') // TypeBox only when JSON is asked for
+      await writeResults(options.jsonPath, session.document)
+    }
     return session.passed ? EXIT_OK : EXIT_FAILED
   },
 }

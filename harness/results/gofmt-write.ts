@@ -1,7 +1,8 @@
 // Writing Go's benchmark format (golang.org/design/14313-benchmark-format), byte for byte as
 // `go test -bench` prints it (src/testing/benchmark.go: String, MemString, prettyPrint,
 // benchmarkName, processBench), so stock benchstat reads our output unchanged.
-import { DEFAULT_UNITS, type UnitInfo } from './schema.ts'
+// Only types from the schema: loading TypeBox costs ~0.4 s under tsx, and printing needs none of it.
+import type { UnitInfo } from './schema.ts'
 
 /**
  * formatFixed formats `x` with `digits` decimals as Go's %.Nf: the exact binary value rounded to
@@ -139,22 +140,22 @@ export function formatConfigLines(lines: readonly ConfigLine[]): string {
   return lines.map(([key, value]) => `${key}: ${value}\n`).join('')
 }
 
-/** unitInfoFor returns the metadata of a unit: built-ins from the schema, `…/s` rates higher-is-better, anything else lower. */
+// The directions benchstat assumes without a Unit line (design/14313-benchmark-format.md).
+const DEFAULT_BETTER: Readonly<Record<string, UnitInfo['better']>> = { 'MB/s': 'higher', 'B/s': 'higher' }
+
+/** unitInfoFor returns a unit's metadata: `…/s` rates are higher-is-better, anything else lower. */
 export function unitInfoFor(unit: string): UnitInfo {
-  const known = DEFAULT_UNITS[unit]
-  if (known !== undefined) return known
   return { better: unit.endsWith('/s') ? 'higher' : 'lower', assume: 'nothing' }
 }
 
-/** formatUnitLine renders a `Unit` metadata line for a unit whose metadata differs from benchstat's defaults, or '' when none is needed. */
+/** needsUnitLine reports whether benchstat would assume another direction than unitInfoFor's without a Unit line. */
+export function needsUnitLine(unit: string): boolean {
+  return unitInfoFor(unit).better !== (DEFAULT_BETTER[unit] ?? 'lower')
+}
+
+/** formatUnitLine renders the `Unit` metadata line of a unit that needs one, or ''. */
 export function formatUnitLine(unit: string): string {
-  const info = unitInfoFor(unit)
-  const known = DEFAULT_UNITS[unit]
-  const defaultBetter = known?.better ?? 'lower'
-  const parts: string[] = []
-  if (info.better !== defaultBetter) parts.push(`better=${info.better}`)
-  if (info.assume !== 'nothing') parts.push(`assume=${info.assume}`)
-  return parts.length === 0 ? '' : `Unit ${unit} ${parts.join(' ')}\n`
+  return needsUnitLine(unit) ? `Unit ${unit} better=${unitInfoFor(unit).better}\n` : ''
 }
 
 function indent(lines: readonly string[], prefix: string): string {

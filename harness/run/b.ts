@@ -49,6 +49,12 @@ const PARALLEL_MAX_GRAIN = 1e4
 const NO_METER: WindowMeter = { begin() {}, end() {}, reset() {} }
 
 declare const gc: (() => void) | undefined
+let settledBuffer: ArrayBuffer | undefined
+
+/** lastSettledBuffer keeps the settling allocation observable (it must not be optimised away). */
+export function lastSettledBuffer(): ArrayBuffer | undefined {
+  return settledBuffer
+}
 
 /** BenchB implements B for one benchmark or sub-benchmark. */
 export class BenchB implements B {
@@ -70,10 +76,14 @@ export class BenchB implements B {
   failure: BenchFailure | undefined = undefined
   skipReason: string | undefined = undefined
   readonly extra = new Map<string, number>()
-  readonly logLines: string[] = []
+  // Call sites are kept as Errors and formatted only when the log is reported: formatting a
+  // source-mapped stack costs ~30 ms the first time, which must not land in a timed run.
+  private readonly logEntries: Array<{ readonly site: Error; readonly text: string }> = []
   logging = true
   previousN = 0
   previousDurationNs = 0
+  /** How many times runN has called the function. */
+  runs = 0
 
   private timerOn = false
   private startNs = 0n
@@ -107,7 +117,13 @@ export class BenchB implements B {
    * as Go's runN. Sub-benchmarks it started are awaited even when the function did not await them.
    */
   async runN(n: number): Promise<void> {
-    if (typeof gc === 'function') gc() // a comparable heap for every run, as Go's runtime.GC()
+    if (typeof gc === 'function') {
+      gc() // a comparable heap for every run, as Go's runtime.GC()
+      // V8 settles the ArrayBuffer sweep of that GC at the next backing-store allocation; doing it
+      // here keeps it (a large negative external-memory step) out of the timed window.
+      settledBuffer = new ArrayBuffer(8)
+    }
+    this.runs++
     this.N = n
     this.loopN = 0
     this.loopI = 0
@@ -117,7 +133,8 @@ export class BenchB implements B {
     this.resetTimer()
     this.startTimer()
     try {
-      const returned = this.fn(this)
+      const fn = this.fn // a plain call, so stacks say `at BenchmarkX`, not `at BenchB.BenchmarkX`
+      const returned = fn(this)
       if (returned !== undefined && typeof (returned as Promise<void>).then === 'function') await returned
     } catch (err) {
       this.recordThrow(err)
@@ -136,7 +153,7 @@ export class BenchB implements B {
     if (this.finished) return
     if (err instanceof SkipSignal) this.skipReason = err.reason
     else if (err instanceof FatalSignal) this.failure = { message: err.message }
-    else if (err instanceof Error) this.failure = { message: `${err.name}: ${err.message}`, ...(err.stack === undefined ? {} : { stack: err.stack }) }
+    else if (err instanceof Error) this.failure = { message: `${err.name}: ${err.message}`, ...(err.stack === undefined ? {} : { stack: userFrames(err.stack) }) }
     else this.failure = { message: `thrown: ${format(err)}` }
   }
 
@@ -267,10 +284,26 @@ export class BenchB implements B {
   }
 
   log(...args: unknown[]): void {
-    if (!this.logging) return
-    const location = callerLocation(new Error().stack)
-    for (const line of format(...args).split('\n')) this.logLines.push(location === undefined ? line : `${location}: ${line}`)
+    if (this.logging) this.logEntries.push({ site: new Error(), text: format(...args) })
   }
+
+  /** logLines returns what b.log recorded, each line prefixed with its `file.ts:line` as Go does. */
+  get logLines(): string[] {
+    const lines: string[] = []
+    for (const { site, text } of this.logEntries) {
+      const location = callerLocation(site.stack)
+      for (const line of text.split('\n')) lines.push(location === undefined ? line : `${location}: ${line}`)
+    }
+    return lines
+  }
+}
+
+// userFrames drops the harness's own frames (everything from the first one in harness/run): the
+// reader wants the benchmark's frames, as Go's panic output ends at the testing package.
+function userFrames(stack: string): string {
+  const lines = stack.split('\n')
+  const harness = lines.findIndex((line) => /^\s+at /.test(line) && /[\\/]harness[\\/]run[\\/]/.test(line))
+  return harness === -1 ? stack : lines.slice(0, harness).join('\n')
 }
 
 // callerLocation returns `file.ts:line` of b.log's caller from a (source-mapped) stack, as Go prefixes logs.

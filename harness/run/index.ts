@@ -12,11 +12,13 @@ import {
   formatSkipBlock,
   formatUnitLine,
   NameWidth,
+  needsUnitLine,
   unitInfoFor,
   type ConfigLine,
 } from '../results/gofmt-write.ts'
 import { InputError } from '../results/input-error.ts'
-import { DEFAULT_UNITS, RESULTS_SCHEMA_VERSION, type BenchmarkResult, type Environment, type ResultsDocument, type UnitInfo } from '../results/schema.ts'
+// Types only: TypeBox is loaded by whoever validates (json.ts), not by every benchmark run.
+import type { BenchmarkResult, Environment, ResultsDocument, RESULTS_SCHEMA_VERSION, UnitInfo } from '../results/schema.ts'
 import { BundleError, bundleBenchmarkFile, REPO_ROOT } from './bundle.ts'
 import { DEFAULT_BENCHTIME, parseBenchTime } from './calibrate.ts'
 import { benchmarkExports, findBenchmarkFiles } from './discover.ts'
@@ -24,6 +26,9 @@ import { collectEnvironment } from './environment.ts'
 import { BenchMatcher } from './match.ts'
 import { runSchedule, type Leaf, type SampleOutcome, type TopLevel } from './schedule.ts'
 import { DEFAULT_WORKER_HEAP_MB, workerExecArgv } from './worker-flags.ts'
+
+// The type ties this to the schema: bumping RESULTS_SCHEMA_VERSION makes this line a type error.
+const SCHEMA_VERSION: typeof RESULTS_SCHEMA_VERSION = 1
 
 /** DEFAULT_TIMEOUT_MS is Go's default -timeout (10m) for the whole run. */
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
@@ -174,7 +179,7 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   }
 
   const document: ResultsDocument = {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
+    schemaVersion: SCHEMA_VERSION,
     kind: 'slurmbench.results',
     startedAt: startedAt.toISOString(),
     durationMs: performance.now() - started,
@@ -202,7 +207,7 @@ function recordOutcome(results: Map<string, BenchmarkResult>, leaf: Leaf, round:
   if (outcome.status === 'ok') {
     updated.samples.push({ round, iterations: outcome.iterations, metrics: { ...outcome.metrics } })
     const units: Record<string, UnitInfo> = { ...(result.units ?? {}) }
-    for (const unit of Object.keys(outcome.metrics)) if (DEFAULT_UNITS[unit] === undefined && unitInfoFor(unit).better === 'higher') units[unit] = unitInfoFor(unit)
+    for (const unit of Object.keys(outcome.metrics)) if (needsUnitLine(unit)) units[unit] = unitInfoFor(unit)
     if (Object.keys(units).length > 0) updated.units = units
   } else if (outcome.status === 'skipped') {
     updated.status = 'skipped'

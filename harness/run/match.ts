@@ -1,7 +1,16 @@
 // The -bench filter, as Go's src/testing/match.go: the pattern is split on unbracketed `/` (and
 // top-level `|` into alternatives) and each part matches one level of the name, unanchored.
 // Go's regexp is RE2, so the parts compile with re2: same syntax, linear time.
-import RE2 from 're2'
+import { createRequire } from 'node:module'
+import type RE2Type from 're2'
+
+type RE2 = RE2Type
+// Loaded on first use: a measuring worker never matches names, and the addon costs ~30 ms to load.
+let re2: typeof RE2Type | undefined
+function loadRe2(): typeof RE2Type {
+  re2 ??= createRequire(import.meta.url)('re2') as typeof RE2Type
+  return re2
+}
 
 /** NameMatch says how a benchmark name relates to the -bench pattern. */
 export interface NameMatch {
@@ -52,7 +61,7 @@ export class BenchMatcher {
     this.alternatives = splitPattern(pattern).map((parts) =>
       parts.map((part) => {
         try {
-          return new RE2(part, 'u')
+          return new (loadRe2())(part, 'u')
         } catch (err) {
           throw new SyntaxError(`invalid regexp "${part}": ${(err as Error).message}`)
         }

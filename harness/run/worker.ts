@@ -53,17 +53,16 @@ function send(report: WorkerReport): Promise<void> {
 
 class Worker {
   private readonly registry = new NameRegistry()
-  private readonly matcher: BenchMatcher
+  private matcherInstance: BenchMatcher | undefined
   private readonly probed: ProbedNode[] = []
   private readonly outcomes: LeafOutcome[] = []
   private readonly warnings: string[] = []
-  private readonly heapMeter = new HeapBytesMeter()
+  private heapMeterInstance: HeapBytesMeter | undefined
   private readonly settings: RunSettings
   /** The B running when an error escaped the benchmark's own promise chain. */
   private current: BenchB | undefined
 
   constructor(private readonly job: WorkerJob) {
-    this.matcher = new BenchMatcher(job.pattern)
     this.settings = {
       procs: job.procs,
       uniqueName: (parent, sub) => this.registry.unique(parent, sub),
@@ -71,6 +70,17 @@ class Worker {
     }
     // A rejection nobody awaited (an un-awaited runParallel, a stray timer) fails the running benchmark.
     process.on('unhandledRejection', (reason) => this.current?.recordThrow(reason))
+  }
+
+  // Created on first use: the GC profiler's first start costs tens of ms, wasted without -benchmem.
+  private get heapMeter(): HeapBytesMeter {
+    this.heapMeterInstance ??= new HeapBytesMeter()
+    return this.heapMeterInstance
+  }
+
+  private get matcher(): BenchMatcher {
+    this.matcherInstance ??= new BenchMatcher(this.job.pattern)
+    return this.matcherInstance
   }
 
   async run(module: Readonly<Record<string, unknown>>): Promise<WorkerReport> {
@@ -126,7 +136,7 @@ class Worker {
   private async probe(name: string, fn: BenchmarkFunction): Promise<BenchB> {
     const b = new BenchB(name, fn, this.settings)
     b.loopFixedIterations = 1
-    b.meter = this.heapMeter // the probe of a leaf is its first run, as Go's run1
+    if (this.job.benchmem) b.meter = this.heapMeter // the probe of a leaf is its first run, as Go's run1
     const previous = this.current
     this.current = b
     await b.runN(1)
@@ -172,6 +182,9 @@ class Worker {
     b.name = name
     b.loopGoalNs = goalNs
     this.current = b
+    // reportAllocs is only known after the probe; runs from here on are metered.
+    if (b.showAllocs) b.meter = this.heapMeter
+    const runsBefore = b.runs
     if (benchTime.kind === 'count') {
       // -benchtime=1x reuses the probe (go.dev/issue/32051); Nx runs once more with exactly N.
       if (benchTime.iterations > 1) {
@@ -198,12 +211,18 @@ class Worker {
     const iterations = b.N
     const durationNs = b.timedNs
     const extra = new Map(b.extra)
-    const heapBytes = this.heapMeter.allocatedBytes()
-    const gcs = this.heapMeter.gcs()
     const log = trimLog(b.logLines)
     let memory: MemoryFigures | undefined
     if (this.job.benchmem || b.showAllocs) {
       b.logging = false
+      // The reported run was unmetered when it was the probe of a reportAllocs benchmark: repeat it metered.
+      const metered = this.job.benchmem || b.runs > runsBefore
+      if (!metered) {
+        b.meter = this.heapMeter
+        await this.fixedRun(b, iterations)
+      }
+      const heapBytes = this.heapMeter.allocatedBytes()
+      const gcs = this.heapMeter.gcs()
       memory = await this.memoryPasses(b, iterations, durationNs, heapBytes, gcs)
       if (b.failure !== undefined) {
         this.outcomes.push(this.finishedOutcome(b))
