@@ -15,7 +15,7 @@ type Schema = Record<string, unknown>
 // Keywords fast-json-stringify reads. `required` is dropped on purpose: fast-json-stringify
 // writes required properties first, which would break the spec's (= the daemon's) key order, and
 // the spec's nested `required` entries such as "nodes/count" are not JSON Schema anyway.
-const KEPT_KEYWORDS = new Set(['type', 'format', 'properties', 'items', '$ref', 'additionalProperties'])
+const KEPT_KEYWORDS = new Set(['type', 'format', 'properties', 'items', '$ref', 'additionalProperties', 'nullable'])
 
 function reduce(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(reduce)
@@ -64,6 +64,16 @@ export function extractComponents(spec: { components: { schemas: Record<string, 
   return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]))
 }
 
+/**
+ * applyRuntimeQuirks makes the serializer schemas say what the daemon really prints where that
+ * differs from its spec. Every Slurm-web capture from v0.0.42 on prints `"job_resources": null`
+ * for pending jobs (v0.0.41 prints `{}`), though the spec types it as an object.
+ */
+export function applyRuntimeQuirks(version: string, schemas: Record<string, unknown>): void {
+  const jobRes = schemas[`${version}_job_res`] as Record<string, unknown> | undefined
+  if (jobRes !== undefined && Number(version.slice(version.lastIndexOf('.') + 1)) >= 42) jobRes.nullable = true
+}
+
 function main(): void {
   const here = dirname(fileURLToPath(import.meta.url))
   const specDir = resolve(process.argv[2] ?? join(here, '../../../../shared/slurm-openapi'))
@@ -72,6 +82,7 @@ function main(): void {
     const roots = Object.values(RESPONSE_COMPONENTS)
       .map((suffix) => `${version}_${suffix}`)
       .filter((name) => name in spec.components.schemas)
+    applyRuntimeQuirks(version, spec.components.schemas)
     const doc = { $id: version, info: { source: `slurm-openapi/${version}.json`, version: spec.info?.version }, components: { schemas: extractComponents(spec, roots) } }
     // Temp file + rename: a reader never sees half a schema file.
     const path = join(here, `${version}.json`)

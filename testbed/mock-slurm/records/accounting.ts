@@ -119,16 +119,24 @@ export function buildDbJob(c: Cluster, slot: number): Record<string, unknown> {
 /** buildQos returns `qos`. */
 export function buildQos(c: Cluster): object[] {
   const per = { account: INFINITE, user: INFINITE }
+  // The "high" QOS carries TRES limits and a flag, as the 25.11 capture's second QOS does.
+  const tres = (type: string, id: number, count: number) => ({ type, name: '', id, count })
+  const limited = {
+    total: [tres('node', 4, 50)],
+    minutes: { total: EMPTY, per: { qos: EMPTY, job: EMPTY, account: EMPTY, user: EMPTY } },
+    per: { account: [tres('cpu', 1, 2_048), tres('mem', 2, 8_388_608)], job: [tres('cpu', 1, 1_024)], node: EMPTY, user: [tres('cpu', 1, 512), tres('mem', 2, 2_097_152)] },
+  }
+  const unlimited = { total: EMPTY, minutes: { total: EMPTY, per: { qos: EMPTY, job: EMPTY, account: EMPTY, user: EMPTY } }, per: { account: EMPTY, job: EMPTY, node: EMPTY, user: EMPTY } }
   return c.qos.map((q, i) => ({
     description: `${q.name} QOS`,
-    flags: EMPTY,
+    flags: q.name === 'high' ? ['OVERRIDE_PARTITION_QOS'] : EMPTY,
     id: i + 1,
     limits: {
       grace_time: 0,
       max: {
         active_jobs: { accruing: INFINITE, count: INFINITE },
         jobs: { count: INFINITE, active_jobs: { per }, per },
-        tres: { total: EMPTY, minutes: { total: EMPTY, per: { qos: EMPTY, job: EMPTY, account: EMPTY, user: EMPTY } }, per: { account: EMPTY, job: EMPTY, node: EMPTY, user: EMPTY } },
+        tres: q.name === 'high' ? limited : unlimited,
         wall_clock: { per: { qos: INFINITE, job: q.maxWallMin > 0 ? num(q.maxWallMin) : INFINITE } },
         accruing: { per },
       },

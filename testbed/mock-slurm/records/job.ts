@@ -150,7 +150,9 @@ export function buildJob(c: Cluster, slot: number): Record<string, unknown> {
     het_job_id_set: '',
     het_job_offset: ZERO,
     job_id: id,
-    job_resources: j.allocNode[slot]! >= 0 ? jobResources(c, slot, nodes) : undefined,
+    // A job without an allocation prints null from v0.0.42 on and {} in v0.0.41 (the serializer
+    // of each version decides; see openapi/extract.ts applyRuntimeQuirks).
+    job_resources: j.allocNode[slot]! >= 0 ? jobResources(c, slot, nodes) : null,
     job_size_str: EMPTY,
     job_state: [JOB_STATES[state]!],
     last_sched_evaluation: num(started ? j.startSec[slot]! : c.lastBackfillSec),
