@@ -1,0 +1,56 @@
+// benchstat's own golden files: our tables must be byte-identical (test/fixtures/compare/SOURCE.md).
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { buildTables } from '../../harness/baseline/benchstat-table.ts'
+import { sampleSetFromText } from '../../harness/baseline/load-input.ts'
+import { renderBenchstatCsv } from '../../harness/report/benchstat-csv.ts'
+import { renderBenchstatText } from '../../harness/report/benchstat-text.ts'
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'compare')
+const read = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8')
+const options = (col: string) => ({ confidence: 0.95, alpha: 0.05, col, ignore: [] })
+
+describe('benchstat goldens', () => {
+  it('old.txt vs new.txt prints benchstat\'s published table (json -17.20% p=0.000, gob ~ p=0.446, geomean -8.94%)', () => {
+    const sets = ['old.txt', 'new.txt'].map((f) => sampleSetFromText(read(f), f, f))
+    const out = renderBenchstatText(buildTables(sets, options('.file')))
+    expect(out).toBe(read('oldnew.stdout'))
+    expect(out).toContain('-17.20% (p=0.000 n=10)')
+    expect(out).toContain('~ (p=0.446 n=10)')
+    expect(out).toContain('-8.94%')
+  })
+
+  it('CSV has full-precision centres in base units, like csvOldNew.stdout', () => {
+    const sets = ['old.txt', 'new.txt'].map((f) => sampleSetFromText(read(f), f, f))
+    const out = renderBenchstatCsv(buildTables(sets, options('.file')))
+    expect(out.csv).toBe(read('csvOldNew.stdout'))
+    expect(out.warnings).toEqual([])
+  })
+
+  it.each([
+    ['smallSample', 'too few samples: ± ∞ and the need >= 4 footnote'],
+    ['issue19565', 'all samples equal, benchmark sets differ'],
+    ['units', 'assume=exact unit metadata'],
+    ['zero', 'zero and near-zero deltas, IEC prefixes, uncomputable geomeans'],
+  ])('%s (-col note): %s', (name) => {
+    const set = sampleSetFromText(read(`${name}.txt`), `${name}.txt`, `${name}.txt`)
+    expect(renderBenchstatText(buildTables([set], options('note')))).toBe(read(`${name}.stdout`))
+  })
+
+  it('a results JSON document compares like its Go-format twin', () => {
+    const doc = {
+      schemaVersion: 1,
+      kind: 'slurmbench.results',
+      startedAt: '2026-01-01T00:00:00Z',
+      durationMs: 1,
+      environment: { goos: 'linux', goarch: 'amd64', cpuModel: 'X', cores: 2, totalMemoryBytes: 1, osRelease: '6', node: 'v20.20.2', v8: '11', execArgv: [], loadAverage: [0, 0, 0], hostname: 'h' },
+      config: { producer: 'bench' },
+      benchmarks: [{ name: 'BenchmarkA', pkg: 'p', file: 'a.bench.ts', procs: 1, status: 'ok', samples: [100, 101, 102, 103, 104, 105].map((v, round) => ({ round, iterations: 10, metrics: { 'ns/op': v } })) }],
+      warnings: [],
+    }
+    const fromJson = sampleSetFromText(JSON.stringify(doc), 'a.json', 'x')
+    const fromText = sampleSetFromText('goos: linux\ngoarch: amd64\npkg: p\ncpu: X\n' + [100, 101, 102, 103, 104, 105].map((v) => `BenchmarkA 10 ${v} ns/op`).join('\n'), 'a.txt', 'x')
+    expect(renderBenchstatText(buildTables([fromJson], options('.file')))).toBe(renderBenchstatText(buildTables([fromText], options('.file'))))
+  })
+})
