@@ -32,7 +32,8 @@ export interface B {
   setBytes(bytes: number): void
   /**
    * Run runs `fn` as a sub-benchmark named `parent/name`. A benchmark that calls run is not
-   * measured itself. Returns false when the sub-benchmark failed or was filtered out.
+   * measured itself. Resolves to false when the sub-benchmark failed (true when -bench filtered
+   * it out, as Go). Calls that are not awaited still run, one after another, in call order.
    */
   run(name: string, fn: BenchmarkFunction): Promise<boolean>
   /**

@@ -8,7 +8,8 @@ import { DEFAULT_WORKER_HEAP_MB } from '../run/worker-flags.ts'
 import { EXIT_FAILED, EXIT_OK, type Command } from './command.ts'
 import { formatUsage, parseArgs, UsageError, type FlagSpecs, type ParsedArgs } from './flags.ts'
 
-const FLAGS: FlagSpecs = {
+/** BENCH_FLAGS are the flags of `slurmbench bench`, Go's `go test -bench` flags plus the JSON and heap ones. */
+export const BENCH_FLAGS: FlagSpecs = {
   bench: { kind: 'string', valueName: 'regexp', help: "run benchmarks matching regexp, per /-separated level as Go (default '.', all)" },
   count: { kind: 'integer', valueName: 'n', help: 'samples per benchmark, each in a fresh Node process; rounds interleave (default 1)' },
   benchtime: { kind: 'string', valueName: 'd', help: `time per sample (Go duration; default ${DEFAULT_BENCHTIME}, quick: 100ms) or Nx for exactly N iterations` },
@@ -80,9 +81,9 @@ export function optionsFromArgs(args: ParsedArgs): RunOptions & { readonly jsonP
 export const command: Command = {
   summary: 'run Go-style benchmarks (*.bench.ts) and print Go benchmark format',
   async run(argv) {
-    const args = parseArgs(argv, FLAGS)
+    const args = parseArgs(argv, BENCH_FLAGS)
     if (args.help) {
-      process.stdout.write(formatUsage(SYNOPSIS, DESCRIPTION, FLAGS))
+      process.stdout.write(formatUsage(SYNOPSIS, DESCRIPTION, BENCH_FLAGS))
       return EXIT_OK
     }
     const options = optionsFromArgs(args)
@@ -107,7 +108,9 @@ export const command: Command = {
       ...(tty
         ? {
             progress: (line: string) => {
-              process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`)
+              const columns = process.stderr.columns
+              const width = columns !== undefined && columns > 40 ? columns - 1 : 99 // a pty may report no size
+              process.stderr.write(`\r\x1b[2K${line.slice(0, width)}`)
               progressShown = true
             },
           }

@@ -123,7 +123,7 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
     } catch (err) {
       if (!(err instanceof BundleError)) throw err
       buildFailures.push(packageOf(file))
-      warning(`# ${packageOf(file)}\n${err.message}`)
+      warning(`build failed: ${packageOf(file)}\n${err.message}`)
       return undefined
     }
   }))
@@ -174,7 +174,7 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   if (tops.length > 0 || buildFailures.length > 0) {
     printer.ensureHeader(tops[0]?.pkg)
     output(passed ? 'PASS\n' : 'FAIL\n')
-    for (const [pkg, seconds] of secondsByPkg) output(formatPackageSummary(pkg, !failedPkgs.has(pkg), seconds))
+    for (const [pkg, seconds] of secondsByPkg) if (!buildFailures.includes(pkg)) output(formatPackageSummary(pkg, !failedPkgs.has(pkg), seconds))
     for (const pkg of buildFailures) output(`FAIL\t${pkg} [build failed]\n`)
   }
 

@@ -208,7 +208,7 @@ export function outcomeOf(run: WorkerRun, name: string, timeoutMs: number): Samp
       }
     }
     case 'crash': {
-      const tail = run.output.trimEnd().split('\n').slice(-OUTPUT_TAIL_LINES).join('\n')
+      const tail = run.output.split('\n').filter((line) => line.trim() !== '').slice(-OUTPUT_TAIL_LINES).join('\n')
       return { status: 'failed', failure: { kind: 'crash', message: tail === '' ? run.message : `${run.message}:\n${tail}` }, log: [] }
     }
   }

@@ -103,6 +103,12 @@ describe('slurmbench bench', () => {
     expect(doc.benchmarks.find((b) => b.name === 'BenchmarkExhaustsHeap')?.failure?.kind).toBe('out-of-memory')
   })
 
+  it('-full reaches the benchmarks as full() === true', async () => {
+    const run = await bench('-bench=Full', '-benchtime=1x', '-full', `${FIXTURES}/basic.bench.ts`)
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/BenchmarkFull\s+\t\s+1\t.*\t\s+1\.000 full\n/)
+  })
+
   it('warns when -bench matches nothing and exits 0', async () => {
     const run = await bench('-bench=NoSuchBenchmark', `${FIXTURES}/basic.bench.ts`)
     expect(run.code).toBe(0)
