@@ -44,6 +44,6 @@ export function parseJsonText(text: string, source: string): unknown {
       const column = offset - before.lastIndexOf('\n')
       throw new InputError(`${source}:${line}:${column}: not valid JSON (${message.replace(/ in JSON at position \d+.*$/, '')})`)
     }
-    throw new InputError(`${source}: not valid JSON (${message})`)
+    throw new InputError(`${source}: not valid JSON (${message.replace(/\s+/g, ' ')})`)
   }
 }
