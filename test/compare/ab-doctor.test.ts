@@ -1,0 +1,77 @@
+// ab's worktree handling and doctor's analysis, without running benchmarks: the worktree is a
+// real git worktree of this repository; the doctor analyses rounds built from known numbers.
+import { existsSync, lstatSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { analyseDoctorRun, type DoctorRun } from '../../harness/baseline/doctor-analysis.ts'
+import { builtinPolicy } from '../../harness/baseline/policy.ts'
+import { armOrder, mergeRounds } from '../../harness/baseline/rounds.ts'
+import { createWorktree, resolveCommit } from '../../harness/baseline/worktree.ts'
+import { InputError } from '../../harness/results/input-error.ts'
+import { mulberry32 } from '../../harness/stats/random.ts'
+import { ROOT, resultsDoc, runCli } from './helpers.ts'
+
+describe('ab', () => {
+  it('checks the base out into a temporary worktree with our node_modules, and removes it', async () => {
+    const commit = await resolveCommit(ROOT, 'HEAD')
+    const wt = await createWorktree(ROOT, commit, () => undefined)
+    try {
+      expect(wt.path.startsWith(tmpdir())).toBe(true)
+      expect(existsSync(join(wt.path, 'bin', 'slurmbench.js'))).toBe(true)
+      expect(lstatSync(join(wt.path, 'node_modules')).isSymbolicLink()).toBe(true)
+      expect(wt.install).toContain('package-lock.json is identical')
+    } finally {
+      await wt.remove()
+    }
+    expect(existsSync(wt.path)).toBe(false)
+  })
+
+  it('rejects a ref that is not a commit, and a missing --base, with exit 2', async () => {
+    await expect(resolveCommit(ROOT, 'no-such-branch-xyz')).rejects.toThrow(InputError)
+    const r = runCli(['ab', '-count', '2'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--base <ref> is required')
+  })
+
+  it('interleaves arms in rotating order', () => {
+    expect([0, 1, 2, 3].map((r) => armOrder(2, r))).toEqual([[0, 1], [1, 0], [0, 1], [1, 0]])
+  })
+})
+
+describe('doctor analysis', () => {
+  // Rounds of two identical arms and one 10% slower arm, with 1% noise.
+  function run(comparisons: number, count: number): DoctorRun {
+    const random = mulberry32(3)
+    const noise = () => 1 + (random() - 0.5) * 0.02
+    const arm = (label: string, factor: number) => ({
+      label,
+      factor,
+      doc: mergeRounds(Array.from({ length: comparisons * count }, () => resultsDoc({ BenchmarkW: [100 * factor * noise()], BenchmarkV: [40 * factor * noise()] }))),
+    })
+    return { count, comparisons, arms: [arm('A', 1), arm('A′', 1), arm('×1.1', 1.1)] }
+  }
+
+  it('finds no false alarms on A/A, flags a 10% slowdown, and sizes -count', () => {
+    const report = analyseDoctorRun(run(3, 8), { policy: builtinPolicy(), tolerancePct: 2, powerTrials: 50, random: mulberry32(1) })
+    const aa = report.outcomes.filter((o) => o.comparison === 'A/A')
+    const slow = report.outcomes.filter((o) => o.comparison === '×1.1')
+    expect(aa.map((o) => o.metricComparisons)).toEqual([6, 6])
+    expect(aa.every((o) => o.counts.regressed === 0 && o.counts.improved === 0)).toBe(true)
+    expect(slow.every((o) => o.counts.regressed === 6)).toBe(true)
+    const w = report.noise.find((m) => m.name === 'BenchmarkW')
+    expect(w?.cv).toBeGreaterThan(0.003)
+    expect(w?.cv).toBeLessThan(0.01)
+    expect(w?.countFor10).toBe(4)
+  })
+
+  it('doctor -from re-analyses a saved run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slurmbench-doctor-'))
+    const path = join(dir, 'doctor.json')
+    writeFileSync(path, JSON.stringify({ schemaVersion: 1, kind: 'slurmbench.doctor', run: run(1, 6) }))
+    const r = runCli(['doctor', '-from', path, '-tolerance', '2', '-trials', '20'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/estimate\s+A\/A\s+2\s+0 \(0\.0%\)/)
+    expect(r.stdout).toMatch(/estimate\s+×1\.1\s+2\s+2 \(100\.0%\)/)
+  })
+})
