@@ -1,7 +1,7 @@
 // Running one worker process: spawn, watchdog, and telling a report from a timeout, an
 // out-of-memory death or a crash. Worker stdout/stderr are captured so the parent's stdout holds
 // only Go's format.
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { WORKER_JOB_ENV, type WorkerJob, type WorkerReport } from './worker-protocol.ts'
 
 /** CAPTURE_LIMIT_BYTES bounds how much worker output is kept (the tail is what explains a crash). */
@@ -29,6 +29,36 @@ export interface WorkerSpawn {
 // V8's fatal out-of-memory messages (heap limit, or an allocation that could not be satisfied).
 const OOM_PATTERN = /JavaScript heap out of memory|Reached heap limit|Allocation failed|invalid array length|Array buffer allocation failed/
 
+// Workers alive right now; killed if the parent is interrupted, so no hung benchmark outlives it.
+const liveWorkers = new Set<ChildProcess>()
+
+function killLiveWorkers(): void {
+  for (const child of liveWorkers) child.kill('SIGKILL')
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  killLiveWorkers()
+  process.kill(process.pid, signal) // the handler was `once`: this ends the parent as the signal would have
+}
+
+function track(child: ChildProcess): void {
+  if (liveWorkers.size === 0) {
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+    process.once('exit', killLiveWorkers)
+  }
+  liveWorkers.add(child)
+}
+
+function untrack(child: ChildProcess): void {
+  liveWorkers.delete(child)
+  if (liveWorkers.size === 0) {
+    process.removeListener('SIGINT', onSignal)
+    process.removeListener('SIGTERM', onSignal)
+    process.removeListener('exit', killLiveWorkers)
+  }
+}
+
 /** runWorker starts one worker and resolves when it has ended, however it ended. */
 export function runWorker(options: WorkerSpawn): Promise<WorkerRun> {
   const started = performance.now()
@@ -39,6 +69,7 @@ export function runWorker(options: WorkerSpawn): Promise<WorkerRun> {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
     })
+    track(child)
     let output = ''
     const capture = (chunk: Buffer): void => {
       output += chunk.toString('utf8')
@@ -62,6 +93,7 @@ export function runWorker(options: WorkerSpawn): Promise<WorkerRun> {
       spawnError = err
     })
     child.on('close', (code, signal) => {
+      untrack(child)
       if (watchdog !== undefined) clearTimeout(watchdog)
       const wallMs = performance.now() - started
       if (report !== undefined) resolve({ kind: 'report', report, output, wallMs })

@@ -30,6 +30,8 @@ export async function workerMain(module: Readonly<Record<string, unknown>>): Pro
   const jobText = process.env[WORKER_JOB_ENV]
   if (jobText === undefined) return
   const job = JSON.parse(jobText) as WorkerJob
+  // The parent went away (killed, crashed): nobody will read the result, so stop measuring.
+  process.on('disconnect', () => process.exit(1))
   const worker = new Worker(job)
   let report: WorkerReport
   try {
