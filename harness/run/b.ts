@@ -49,12 +49,8 @@ const PARALLEL_MAX_GRAIN = 1e4
 const NO_METER: WindowMeter = { begin() {}, end() {}, reset() {} }
 
 declare const gc: (() => void) | undefined
+// A module-level slot keeps the settling allocation below from being optimised away.
 let settledBuffer: ArrayBuffer | undefined
-
-/** lastSettledBuffer keeps the settling allocation observable (it must not be optimised away). */
-export function lastSettledBuffer(): ArrayBuffer | undefined {
-  return settledBuffer
-}
 
 /** BenchB implements B for one benchmark or sub-benchmark. */
 export class BenchB implements B {
@@ -107,7 +103,7 @@ export class BenchB implements B {
     return this.failure !== undefined || this.skipReason !== undefined
   }
 
-  /** durationNsOfLastRun is the timed duration of the last runN, in nanoseconds. */
+  /** timedNs is the timed duration of the last runN, in nanoseconds. */
   get timedNs(): number {
     return this.durationNs
   }

@@ -25,9 +25,11 @@ export interface MeasuredRun {
   readonly memory: MemoryFigures | undefined
 }
 
-/** Units of the memory figures beyond Go's B/op and allocs/op. */
+/** EXTERNAL_BYTES_UNIT is off-heap (ArrayBuffer backing store) bytes per op, beside Go's on-heap B/op. */
 export const EXTERNAL_BYTES_UNIT = 'ext-B/op'
+/** GCS_UNIT is garbage collections per op inside the timed windows. */
 export const GCS_UNIT = 'gcs/op'
+/** GC_PAUSE_UNIT is GC pause time per op inside the timed windows, in nanoseconds. */
 export const GC_PAUSE_UNIT = 'gc-pause-ns/op'
 
 /** buildMetrics returns the metrics of a run by unit, as Go's BenchmarkResult.String and MemString would print them. */
