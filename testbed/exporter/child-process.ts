@@ -98,7 +98,8 @@ function procStatusBytes(pid: number, field: string): number | undefined {
 
 // This module also runs bundled into node_modules/.cache (the benchmark runner bundles benchmark
 // files), so the repository is found by walking up to its package.json, not by a fixed offset.
-function repoRoot(): string {
+/** repoRoot returns the slurmbench checkout this module belongs to. */
+export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url))
   for (;;) {
     const manifest = join(dir, 'package.json')

@@ -1,0 +1,22 @@
+// The headline figures: scrape latency percentiles and the exporter's peak RSS for the mock's
+// presets (small 500 nodes/5,000 jobs … xl 50,000/500,000). Goals for large: p95 ≤ 2 s and
+// ≤ 512 MiB. Run with a fixed count of scrapes for stable percentiles:
+//   node bin/slurmbench.js bench -full -bench ScrapePreset -benchtime 20x benchmarks/scalability
+import { type B, full } from 'slurmbench'
+import { scrapeSweep } from '../../testbed/exporter/workloads.ts'
+
+/** PRESET_SHAPES mirrors testbed/mock-slurm's presets (cluster/presets.ts). */
+const PRESET_SHAPES = {
+  tiny: { nodes: 16, jobs: 40, users: 8 },
+  small: { nodes: 500, jobs: 5_000, users: 200 },
+  medium: { nodes: 3_000, jobs: 30_000, users: 1_000 },
+  large: { nodes: 10_000, jobs: 100_000, users: 3_000 },
+  xl: { nodes: 50_000, jobs: 500_000, users: 5_000 },
+} as const
+
+export async function BenchmarkScrapePreset(b: B) {
+  const presets: (keyof typeof PRESET_SHAPES)[] = full() ? ['small', 'medium', 'large', 'xl'] : ['tiny']
+  for (const preset of presets) {
+    await b.run(`preset=${preset}`, (b) => scrapeSweep(b, PRESET_SHAPES[preset]))
+  }
+}
