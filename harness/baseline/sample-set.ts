@@ -91,9 +91,13 @@ function freeze(acc: Accumulator): MetricSeries {
   return { name: acc.name, unit: acc.unit, rawUnit: acc.rawUnit, values: acc.values, better: acc.better, assume: acc.assume, config: acc.config }
 }
 
-/** goConfigOf returns the Go-format configuration a results document's benchmark prints under. */
+/**
+ * goConfigOf returns the configuration a results document's benchmark prints under in the Go
+ * format (the runner's header: goos, goarch, pkg, cpu, node, v8), so that a run's JSON and its
+ * text land in the same benchstat table. `commit` is left out: compare ignores it by default.
+ */
 export function goConfigOf(env: Environment, pkg: string): Record<string, string> {
-  return { goos: env.goos, goarch: env.goarch, pkg, cpu: env.cpuModel }
+  return { goos: env.goos, goarch: env.goarch, pkg, cpu: env.cpuModel, node: env.node, v8: env.v8 }
 }
 
 /** sampleSetFromResults groups a results document into series; failed benchmarks are skipped with a warning. */

@@ -95,6 +95,11 @@ export async function withCleanupOnSignal<T>(cleanup: () => Promise<void>, work:
   process.once('SIGTERM', onSignal)
   try {
     return await work(controller.signal)
+  } catch (err) {
+    // Aborted by the signal: the handler is cleaning up and will exit with the signal's code;
+    // letting the abort error escape would exit first, with 1 and a stack.
+    if (controller.signal.aborted) await new Promise<never>(() => undefined)
+    throw err
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

@@ -85,16 +85,19 @@ export const command: Command = {
     const progress = (text: string): void => {
       if (tty) process.stderr.write(`\r\x1b[K${text}`)
     }
-    let worktree: Worktree | undefined
+    // Ctrl-C may land while the worktree is still being created: cleanup waits for the creation
+    // to settle (git would otherwise keep writing into a directory being deleted), then removes it.
+    let creating: Promise<Worktree> | undefined
     return withCleanupOnSignal(
       async () => {
         if (tty) process.stderr.write('\r\x1b[K')
-        await worktree?.remove()
+        const created = await creating?.catch(() => undefined)
+        await created?.remove()
       },
       async (signal) => {
         process.stderr.write(`ab: checking out ${ref} (${commit.slice(0, 12)}) into a temporary worktree\n`)
-        worktree = await createWorktree(repo, commit, (line) => process.stderr.write(`ab: ${line}\n`))
-        const wt = worktree
+        creating = createWorktree(repo, commit, (line) => process.stderr.write(`ab: ${line}\n`))
+        const wt = await creating
         process.stderr.write(`ab: ${wt.install}\n`)
         const arms: Arm[] = [
           { label: 'base', runOnce: () => spawnBench({ cwd: wt.path, args: benchArgs, signal }) },

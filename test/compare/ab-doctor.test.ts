@@ -1,5 +1,6 @@
 // ab's worktree handling and doctor's analysis, without running benchmarks: the worktree is a
 // real git worktree of this repository; the doctor analyses rounds built from known numbers.
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, lstatSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -32,6 +33,26 @@ describe('ab', () => {
     const r = runCli(['ab', '-count', '2'])
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('--base <ref> is required')
+  })
+
+  it('Ctrl-C during the rounds removes the worktree and exits 130', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'slurmbench.js'), 'ab', '--base', 'HEAD', '-count', '1', '-max-count', '1', '-benchtime', '1x', '-bench', 'Slowdown/work=mix', 'benchmarks/experiment'], { cwd: ROOT, stdio: 'ignore' })
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    const ours = (): string | undefined =>
+      execFileSync('git', ['worktree', 'list', '--porcelain'], { cwd: ROOT, encoding: 'utf8' })
+        .split('\n')
+        .find((line) => line.startsWith('worktree ') && line.includes('slurmbench-ab-'))
+        ?.slice('worktree '.length)
+    let path: string | undefined
+    for (let i = 0; i < 600 && path === undefined && child.exitCode === null; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      path = ours()
+    }
+    expect(path).toBeDefined()
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    expect(ours()).toBeUndefined()
+    expect(existsSync(path as string)).toBe(false)
   })
 
   it('interleaves arms in rotating order', () => {

@@ -50,7 +50,8 @@ describe('benchstat goldens', () => {
       warnings: [],
     }
     const fromJson = sampleSetFromText(JSON.stringify(doc), 'a.json', 'x')
-    const fromText = sampleSetFromText('goos: linux\ngoarch: amd64\npkg: p\ncpu: X\n' + [100, 101, 102, 103, 104, 105].map((v) => `BenchmarkA 10 ${v} ns/op`).join('\n'), 'a.txt', 'x')
-    expect(renderBenchstatText(buildTables([fromJson], options('.file')))).toBe(renderBenchstatText(buildTables([fromText], options('.file'))))
+    const fromText = sampleSetFromText('goos: linux\ngoarch: amd64\npkg: p\ncpu: X\nnode: v20.20.2\nv8: 11\ncommit: abc\n' + [100, 101, 102, 103, 104, 105].map((v) => `BenchmarkA 10 ${v} ns/op`).join('\n'), 'a.txt', 'x')
+    const ignoreCommit = { ...options('.file'), ignore: ['commit'] }
+    expect(renderBenchstatText(buildTables([fromJson], ignoreCommit))).toBe(renderBenchstatText(buildTables([fromText], ignoreCommit)))
   })
 })
