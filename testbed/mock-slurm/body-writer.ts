@@ -18,6 +18,8 @@ export interface BodyWriterOptions {
   slowBodyBytesPerSec: number
   /** truncateAtChars resets the connection once this many characters were written (-1 = never). */
   truncateAtChars: number
+  /** onWrite is told the size of every piece handed to the socket (server-wide byte counters). */
+  onWrite?: (chars: number) => void
 }
 
 /** BodyWriter streams one response body with backpressure; `closed` turns true if the client left. */
@@ -65,6 +67,7 @@ export class BodyWriter {
       return
     }
     this.written += text.length
+    this.options.onWrite?.(text.length)
     if (!this.res.write(text)) await this.drained()
   }
 
@@ -73,6 +76,7 @@ export class BodyWriter {
     for (let i = 0; i < text.length && !this.closed; i += piece) {
       const part = text.slice(i, i + piece)
       this.written += part.length
+      this.options.onWrite?.(part.length)
       if (!this.res.write(part)) await this.drained()
       await sleep(1_000 / SLOW_BODY_TICKS_PER_SEC)
     }

@@ -70,10 +70,14 @@ export interface MockSlurm {
   token(user?: string, lifespanSec?: number): string
   /** authHeaders returns the X-SLURM-USER-NAME/TOKEN headers for `user` (default root). */
   authHeaders(user?: string): Record<string, string>
-  /** advance applies `events` state changes now (also with a frozen clock). */
+  /** advance applies `events` state changes one model second later (also with a frozen clock). */
   advance(events: number): void
   /** requests counts the requests received. */
   readonly requests: number
+  /** inFlight counts requests whose response is still being produced or sent. */
+  readonly inFlight: number
+  /** streamedChars counts characters handed to sockets by streamed bodies (for backpressure checks). */
+  readonly streamedChars: number
   /** close stops the server, ending open connections (hanging requests included). */
   close(): Promise<void>
 }
@@ -118,6 +122,11 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
   const random = () => faultRng.next()
   const ctx: HandlerContext = { cluster, release: releaseText, pingLatencyUs: 0 }
   let requests = 0
+  let inFlight = 0
+  let streamedChars = 0
+  const onWrite = (chars: number) => {
+    streamedChars += chars
+  }
   let fdCounter = 10
 
   function catchUp(): void {
@@ -137,6 +146,22 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     requests++
+    inFlight++
+    // A request is in flight until its response is closed and its producer has returned: a
+    // streamed body that kept producing after the client left would be a leak.
+    let pending = 2
+    const settle = () => {
+      if (--pending === 0) inFlight--
+    }
+    res.once('close', settle)
+    try {
+      await serve(req, res)
+    } finally {
+      settle()
+    }
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startNs = process.hrtime.bigint()
     if (logLevel === 'debug') {
       res.once('close', () => {
@@ -175,7 +200,7 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
     const localPort = (req.socket.localPort ?? 0)
     const meta = buildMeta({ plugin: route.plugin, version, release, cluster: cluster.name, clientSource: clientSource(req, localPort), user: auth.kind === 'ok' ? auth.user : 'nobody' })
     const truncateAtChars = action === 'truncate' ? Math.floor(random() * 64 * 1024) : -1
-    const reply: Reply = { res, serializers: serializers.get(version)!, meta, body: { pretty, slowBodyBytesPerSec: faults.slowBodyBytesPerSec, truncateAtChars } }
+    const reply: Reply = { res, serializers: serializers.get(version)!, meta, body: { pretty, slowBodyBytesPerSec: faults.slowBodyBytesPerSec, truncateAtChars, onWrite } }
     const info = ENDPOINT_INFO[route.endpoint.name]
     if (auth.kind === 'invalid') {
       return sendPayload(reply, 511, info.kind, emptyPayload(route.endpoint.name), [
@@ -239,9 +264,16 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
     versions: SUPPORTED_VERSIONS,
     token: (user = 'root', lifespanSec = DEFAULT_TOKEN_LIFESPAN_SEC) => mintToken(jwtKey, user, lifespanSec),
     authHeaders: (user = 'root') => ({ 'X-SLURM-USER-NAME': user, 'X-SLURM-USER-TOKEN': mintToken(jwtKey, user) }),
-    advance: (events: number) => evolver.advance(cluster.nowSec, events),
+    // One model second passes per call, so last_update moves and update_time sees the change.
+    advance: (events: number) => evolver.advance(cluster.nowSec + 1, events),
     get requests() {
       return requests
+    },
+    get inFlight() {
+      return inFlight
+    },
+    get streamedChars() {
+      return streamedChars
     },
     close: () =>
       new Promise<void>((resolve) => {

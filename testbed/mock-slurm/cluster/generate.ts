@@ -26,6 +26,7 @@ const MIN_JOB_AGE_SEC = 300
 const JOB_ID_BASE = 1_000_001
 const ARRAY_JOB_SHARE = 0.08
 const DEBUG_PARTITION_NODES = 32
+const TARGET_UTILIZATION = 0.8
 
 const SURNAMES = ['smith', 'jones', 'beck', 'hartman', 'wilson', 'garcia', 'muller', 'rossi', 'tanaka', 'kim', 'nguyen', 'silva', 'novak', 'dubois', 'larsen', 'kowalski', 'ivanov', 'chen', 'patel', 'singh', 'okafor', 'mensah', 'haddad', 'cohen', 'fischer', 'weber', 'moreau', 'bianchi', 'santos', 'olsen', 'berg', 'lind', 'sato', 'suzuki', 'park', 'lee', 'wang', 'zhang', 'liu', 'yang', 'huang', 'zhao', 'ali', 'khan', 'ahmed', 'hassan', 'lopez', 'martin', 'bernard', 'petit']
 const FIELDS = ['physics', 'chemistry', 'biology', 'climate', 'astro', 'materials', 'genomics', 'ml', 'cfd', 'economics']
@@ -94,7 +95,8 @@ function makePartitions(classes: NodeClass[]): Partition[] {
   return [
     p('cpu', 0, 0, gpuStart, 2_880, 60, 4_096, 1, true, 'normal,high,low'),
     p('long', 0, 0, gpuStart, 10_080, 1_440, 4_096, 1, false, 'long,low'),
-    p('debug', 0, 0, Math.min(gpuStart, DEBUG_PARTITION_NODES), 60, 30, 4_096, 2, false, 'debug'),
+    // DefMemPerCPU=512 on debug, as on the 25.11 capture's partitions: it prints -9223372036854775296.
+    p('debug', 0, 0, Math.min(gpuStart, DEBUG_PARTITION_NODES), 60, 30, 512, 2, false, 'debug'),
     p('gpu', 1, gpuStart, memStart, 2_880, 120, 10_240, 1, false, 'gpu,high'),
     p('bigmem', 2, memStart, end, 4_320, 240, 32_768, 1, false, 'normal'),
   ]
@@ -293,10 +295,17 @@ export function generateCluster(options: GenerateOptions): Cluster {
   }
   j.count = options.jobs
   const weights = STATE_WEIGHTS.map(([, w]) => w)
+  // Busy clusters still show idle nodes (151 of 300 node states in the captures): each hardware
+  // class is filled only up to TARGET_UTILIZATION of its CPUs at generation.
+  const capacity = classes.map((cls) => cls.count * cls.sockets * cls.coresPerSocket * cls.threadsPerCore * TARGET_UTILIZATION)
+  const used = classes.map(() => 0)
   for (let s = 0; s < j.count; s++) {
     const state = STATE_WEIGHTS[rng.weighted(weights)]![0]
     setInitialState(cluster, s, state, rng)
-    if (state === JobState.RUNNING && !allocateJob(cluster, s)) setInitialState(cluster, s, JobState.PENDING, rng)
+    if (state !== JobState.RUNNING) continue
+    const ci = cluster.partitions[j.partition[s]!]!.classIndex
+    if (used[ci]! + j.cpus[s]! <= capacity[ci]! && allocateJob(cluster, s)) used[ci] = used[ci]! + j.cpus[s]!
+    else setInitialState(cluster, s, JobState.PENDING, rng)
   }
   // A few nodes start draining while still busy (MIXED+DRAIN, as in the captures).
   const nrng = new Prng(deriveSeed(options.seed, 4))
