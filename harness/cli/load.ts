@@ -12,16 +12,25 @@ import type { LoadResult } from '../load/load-result.ts'
 import { mergeResults } from '../load/merge.ts'
 import { fromResultsDocument, toResultsDocument } from '../load/results.ts'
 import { listScenarios } from '../load/scenario.ts'
-import { prepareSession, runSession, type SessionOptions, type TargetChoice } from '../load/session.ts'
+import { prepareSession, requestUrl, runSession, type SessionOptions, type TargetChoice } from '../load/session.ts'
 import { formatShard, NO_SHARD, parseShard, shardFromEnv, type Shard } from '../load/shard.ts'
 import { formatStatusLine } from '../load/status-line.ts'
 import { StopSignal } from '../load/stop-signal.ts'
 import { renderSummary } from '../load/summary.ts'
-import { DEFAULT_MOCK_FAULTS, DEFAULT_PRESET, startEmbeddedTargets } from '../load/targets.ts'
-import { PRESETS } from '../../testbed/mock-slurm/index.ts'
-import { requestUrl } from '../load/session.ts'
 import { EXIT_FAILED, EXIT_OK, type Command } from './command.ts'
 import { formatUsage, parseArgs, UsageError, type FlagSpecs, type ParsedArgs } from './flags.ts'
+
+/** DEFAULT_MOCK_FAULTS makes the embedded mock answer with realistic per-endpoint latency, so thresholds mean something. */
+const DEFAULT_MOCK_FAULTS = 'latency=realistic'
+/** DEFAULT_PRESET is the embedded mock's cluster size. */
+const DEFAULT_PRESET = 'small'
+/** PRESET_NAMES are the mock's cluster presets (testbed/mock-slurm/cluster/presets.ts), for --help without loading the testbed. */
+const PRESET_NAMES = 'tiny, small, medium, large, xl'
+
+/** loadTargets imports the testbed only when an embedded target is wanted: `load --target` and `--help` stay quick to start. */
+function loadTargets(): Promise<typeof import('../load/targets.ts')> {
+  return import('../load/targets.ts')
+}
 
 /** DEFAULT_ABORT_DELAY lets ramps settle before --abort-on-fail may stop a run. */
 const DEFAULT_ABORT_DELAY = '10s'
@@ -34,7 +43,7 @@ const TARGET_FLAGS: FlagSpecs = {
   target: { kind: 'string', valueName: 'url', help: 'load this URL instead of the embedded exporter (a bare origin gets the scenario path, default /metrics)' },
   slurm: { kind: 'boolean', help: 'load the embedded mock slurmrestd itself (default path: its ping endpoint)' },
   path: { kind: 'string', valueName: 'path', help: 'request path and query, overriding the URL, the scenario and the default' },
-  preset: { kind: 'string', valueName: 'name', help: `embedded mock cluster size: ${Object.keys(PRESETS).join(', ')} (default ${DEFAULT_PRESET})` },
+  preset: { kind: 'string', valueName: 'name', help: `embedded mock cluster size: ${PRESET_NAMES} (default ${DEFAULT_PRESET})` },
   nodes: { kind: 'integer', valueName: 'n', help: 'node count of the embedded mock; with --target, the cluster size that picks the SLA profile' },
   'mock-faults': { kind: 'string', valueName: 'spec', help: `embedded mock's faults, 'key=value;…' or none (default ${DEFAULT_MOCK_FAULTS}; ceiling: none)` },
   'exporter-cache-ttl': { kind: 'string', valueName: 'dur', help: 'embedded exporter serves a collection again for this long (default 0: every scrape collects)' },
@@ -101,7 +110,7 @@ function durationMsFlag(flag: string, text: string | undefined, fallback: string
   return ns / 1e6
 }
 
-function targetChoice(args: ParsedArgs, faultsDefault: string): TargetChoice {
+async function targetChoice(args: ParsedArgs, faultsDefault: string): Promise<TargetChoice> {
   const flags = args.flags
   const nodes = flags.nodes as number | undefined
   if (nodes !== undefined && nodes < 1) throw new UsageError(`flag --nodes: expected at least 1, found ${nodes}`)
@@ -118,11 +127,13 @@ function targetChoice(args: ParsedArgs, faultsDefault: string): TargetChoice {
     return { kind: 'url', url, pid, nodes }
   }
   const preset = (flags.preset as string | undefined) ?? DEFAULT_PRESET
-  if (!Object.hasOwn(PRESETS, preset)) throw new UsageError(`flag --preset: expected one of ${Object.keys(PRESETS).join(', ')}, found "${preset}"`)
+  const { presetNodes } = await loadTargets()
+  const presetNodeCount = presetNodes(preset)
+  if (presetNodeCount === undefined) throw new UsageError(`flag --preset: expected one of ${PRESET_NAMES}, found "${preset}"`)
   const ttl = flags['exporter-cache-ttl'] as string | undefined
   return {
     kind: 'embedded',
-    nodes: nodes ?? PRESETS[preset as keyof typeof PRESETS].nodes,
+    nodes: nodes ?? presetNodeCount,
     options: {
       slurm: flags.slurm === true,
       preset,
@@ -141,7 +152,7 @@ function shardOf(args: ParsedArgs): Shard {
 }
 
 /** sessionOptions turns parsed flags into session options; it throws UsageError naming a bad flag. */
-export function sessionOptions(args: ParsedArgs): SessionOptions {
+export async function sessionOptions(args: ParsedArgs): Promise<SessionOptions> {
   const flags = args.flags
   const [scenario, ...extra] = args.positionals
   if (scenario === undefined) throw new UsageError('expected a scenario name or file, e.g. baseline; run \'load list\' to see them')
@@ -167,7 +178,7 @@ export function sessionOptions(args: ParsedArgs): SessionOptions {
       ...(typeof flags.timeout === 'string' ? { timeout: flags.timeout } : {}),
     },
     durationScale: scale,
-    target: targetChoice(args, DEFAULT_MOCK_FAULTS),
+    target: await targetChoice(args, DEFAULT_MOCK_FAULTS),
     path: typeof flags.path === 'string' ? flags.path : undefined,
     slaFile: typeof flags.thresholds === 'string' ? flags.thresholds : undefined,
     slaProfile: typeof flags.sla === 'string' ? flags.sla : undefined,
@@ -190,7 +201,7 @@ async function runScenario(argv: readonly string[]): Promise<number> {
     process.stdout.write(usage())
     return EXIT_OK
   }
-  const options = sessionOptions(args)
+  const options = await sessionOptions(args)
   const prepared = await prepareSession(options)
   if (typeof args.flags['export-k6'] === 'string') {
     const url = options.target.kind === 'url' ? requestUrl(options.target.url, options.path, prepared.plan.request.path, '/metrics').href : 'http://127.0.0.1:9341/metrics'
@@ -269,8 +280,8 @@ Without wrk installed (Debian: apt-get install wrk) only this generator is measu
   if (rounds < 1) throw new UsageError(`flag --rounds: expected at least 1, found ${rounds}`)
   const durationMs = durationMsFlag('duration', args.flags.duration as string | undefined, '5s')
   if (durationMs < 1_000) throw new UsageError('flag --duration: expected at least 1s (wrk runs whole seconds)')
-  const choice = targetChoice(args, 'none')
-  const embedded = choice.kind === 'embedded' ? await startEmbeddedTargets(choice.options) : undefined
+  const choice = await targetChoice(args, 'none')
+  const embedded = choice.kind === 'embedded' ? await (await loadTargets()).startEmbeddedTargets(choice.options) : undefined
   try {
     const url = embedded !== undefined
       ? requestUrl(new URL(embedded.url), args.flags.path as string | undefined, undefined, embedded.defaultPath)

@@ -12,7 +12,7 @@ import type { ScenarioFile } from './scenario-schema.ts'
 import { shardPlan, type Shard } from './shard.ts'
 import { DEFAULT_PROFILE, profileForNodes, profileRules, readSla } from './sla.ts'
 import type { StopSignal } from './stop-signal.ts'
-import { startEmbeddedTargets, type EmbeddedOptions, type EmbeddedTargets } from './targets.ts'
+import type { EmbeddedOptions, EmbeddedTargets } from './targets.ts'
 import { checkThresholdMap, layerRules, withAbortOnFail, type ThresholdRule } from './thresholds.ts'
 
 /** TargetChoice is where the load goes: a URL, or the embedded mock and exporter. */
@@ -99,6 +99,8 @@ export async function runSession(options: SessionOptions, prepared: PreparedSess
     let headers: Record<string, string> = { ...prepared.plan.request.headers }
     let description: string
     if (options.target.kind === 'embedded') {
+      // Imported here so that loading a URL never loads the testbed.
+      const { startEmbeddedTargets } = await import('./targets.ts')
       embedded = await startEmbeddedTargets(options.target.options)
       url = requestUrl(new URL(embedded.url), options.path, prepared.plan.request.path, embedded.defaultPath)
       pid = embedded.pid

@@ -6,10 +6,6 @@ import { spawnChildServer, type ChildServer } from '../../testbed/exporter/child
 import { DEFAULT_JWT_KEY, mintToken, PRESETS, SUPPORTED_VERSIONS, type PresetName } from '../../testbed/mock-slurm/index.ts'
 import { InputError } from '../results/input-error.ts'
 
-/** DEFAULT_MOCK_FAULTS makes the mock answer with realistic per-endpoint latency, so thresholds mean something. */
-export const DEFAULT_MOCK_FAULTS = 'latency=realistic'
-/** DEFAULT_PRESET is the cluster size the embedded mock generates. */
-export const DEFAULT_PRESET: PresetName = 'small'
 /** EXPORTER_PATH is where an exporter serves its metrics. */
 export const EXPORTER_PATH = '/metrics'
 /** TOKEN_LIFESPAN_SEC outlives the longest scenario (endurance, 60 min) with room to spare. */
@@ -43,6 +39,11 @@ export interface EmbeddedTargets {
   readonly nodes: number
   readonly description: string
   close(): Promise<void>
+}
+
+/** presetNodes is the node count of a cluster preset, or undefined for an unknown name. */
+export function presetNodes(preset: string): number | undefined {
+  return Object.hasOwn(PRESETS, preset) ? PRESETS[preset as PresetName].nodes : undefined
 }
 
 /** PING_PATH is the mock's cheapest endpoint, the default for --slurm. */
