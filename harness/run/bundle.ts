@@ -3,7 +3,7 @@
 // import and the worker share one instance of the API. Bundles are content-addressed in
 // node_modules/.cache/slurmbench: an unchanged file reuses its bundle, and a stale one is never run.
 import { createHash } from 'node:crypto'
-import { access, readFile } from 'node:fs/promises'
+import { access, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -71,8 +71,27 @@ export async function bundleBenchmarkFile(file: string): Promise<BenchBundle> {
     await access(bundlePath)
   } catch {
     await writeFileAtomic(bundlePath, output.contents)
+    await pruneStaleBundles(basename(file, '.ts'), bundlePath)
   }
   return { file, bundlePath, exports: sourceOrder(meta.exports, await readFile(file, 'utf8')) }
+}
+
+/** STALE_BUNDLE_AGE_MS is how old a superseded bundle of the same file must be before it is deleted. */
+const STALE_BUNDLE_AGE_MS = 24 * 3600 * 1000
+
+// pruneStaleBundles deletes old bundles of files with this base name, so the cache does not grow
+// with every edit; a day's grace leaves bundles that a concurrent run may still be using alone.
+async function pruneStaleBundles(base: string, keep: string): Promise<void> {
+  const now = Date.now()
+  for (const name of await readdir(BUNDLE_CACHE_DIR)) {
+    const path = join(BUNDLE_CACHE_DIR, name)
+    if (!name.startsWith(`${base}-`) || !name.endsWith('.mjs') || path === keep) continue
+    try {
+      if (now - (await stat(path)).mtimeMs > STALE_BUNDLE_AGE_MS) await rm(path, { force: true })
+    } catch {
+      // another run pruned it first
+    }
+  }
 }
 
 // esbuild lists exports alphabetically; Go runs benchmarks in source order, so order them by

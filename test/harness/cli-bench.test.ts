@@ -86,7 +86,7 @@ describe('slurmbench bench', () => {
 
   it('kills a benchmark that hangs past -timeout with a clear message', async () => {
     const started = performance.now()
-    const run = await bench('-benchtime=10ms', '-timeout=2s', `${FIXTURES}/hang.bench.ts`)
+    const run = await bench('-benchtime=10ms', '-timeout=4s', `${FIXTURES}/hang.bench.ts`)
     expect(run.code).toBe(1)
     expect(resultNames(run.stdout)).toEqual(['BenchmarkAQuick'])
     expect(run.stdout).toMatch(/--- FAIL: BenchmarkHang\n {4}timed out after [\d.]+m?s \(-timeout=2s\); the worker was killed\n/)
