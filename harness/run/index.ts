@@ -165,6 +165,10 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
       workerOutput: options.workerOutput ?? (() => {}),
     },
   )
+  if (tops.length > 0 && results.size === 0 && !summary.timedOut) {
+    // Top-level names matched, but only partially (-bench=X/y where X has no sub-benchmark y).
+    warning(`no benchmarks match -bench=${pattern}: only parents matched, none of their sub-benchmarks`)
+  }
   if (summary.timedOut) {
     warning(`the run exceeded -timeout=${formatDurationNs(timeoutMs * 1e6)}; the remaining benchmarks were not run`)
     for (const top of tops) failedPkgs.add(top.pkg)
