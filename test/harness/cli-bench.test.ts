@@ -36,8 +36,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
+// Independent CLI runs go concurrently (each spawns its own workers); the -timeout test runs alone.
 describe('slurmbench bench', () => {
-  it('runs benchmarks and sub-benchmarks in interleaved rounds, prints Go format, writes -o and -json', async () => {
+  it.concurrent('runs benchmarks and sub-benchmarks in interleaved rounds, prints Go format, writes -o and -json', async () => {
     const json = join(dir, 'out.json')
     const text = join(dir, 'out.txt')
     const run = await bench('-bench=Pass|Subs|Skipped', '-benchtime=10ms', '-count=2', `-json=${json}`, '-o', text, `${FIXTURES}/basic.bench.ts`)
@@ -59,7 +60,7 @@ describe('slurmbench bench', () => {
     expect(doc.config).toMatchObject({ producer: 'bench', count: 2, benchtime: '10ms' })
   })
 
-  it('reports metrics, MB/s, loop(), logs, async bodies and runParallel with -cpu=1,2', async () => {
+  it.concurrent('reports metrics, MB/s, loop(), logs, async bodies and runParallel with -cpu=1,2', async () => {
     const run = await bench('-bench=Metric|Loop|Parallel|Logs|Async', '-benchtime=10ms', '-cpu=1,2', `${FIXTURES}/basic.bench.ts`)
     expect(run.code).toBe(0)
     expect(resultNames(run.stdout)).toEqual([
@@ -72,7 +73,7 @@ describe('slurmbench bench', () => {
     expect(run.stdout).toMatch(/--- BENCH: BenchmarkLogs\n {4}basic\.bench\.ts:\d+: N=1\n/)
   })
 
-  it('reports throws, fatal and API misuse as Go FAIL blocks, runs the rest and exits 1', async () => {
+  it.concurrent('reports throws, fatal and API misuse as Go FAIL blocks, runs the rest and exits 1', async () => {
     const run = await bench('-benchtime=10ms', `${FIXTURES}/failing.bench.ts`)
     expect(run.code).toBe(1)
     expect(resultNames(run.stdout)).toEqual(['BenchmarkOK', 'BenchmarkAfterFailures'])
@@ -93,7 +94,7 @@ describe('slurmbench bench', () => {
     expect(performance.now() - started).toBeLessThan(15_000)
   })
 
-  it('reports a benchmark that exhausts its heap as out-of-memory and carries on', async () => {
+  it.concurrent('reports a benchmark that exhausts its heap as out-of-memory and carries on', async () => {
     const json = join(dir, 'oom.json')
     const run = await bench('-benchtime=10ms', '-max-old-space=32', `-json=${json}`, `${FIXTURES}/oom.bench.ts`)
     expect(run.code).toBe(1)
@@ -103,20 +104,20 @@ describe('slurmbench bench', () => {
     expect(doc.benchmarks.find((b) => b.name === 'BenchmarkExhaustsHeap')?.failure?.kind).toBe('out-of-memory')
   })
 
-  it('-full reaches the benchmarks as full() === true', async () => {
+  it.concurrent('-full reaches the benchmarks as full() === true', async () => {
     const run = await bench('-bench=Full', '-benchtime=1x', '-full', `${FIXTURES}/basic.bench.ts`)
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/BenchmarkFull\s+\t\s+1\t.*\t\s+1\.000 full\n/)
   })
 
-  it('warns when -bench matches nothing and exits 0', async () => {
+  it.concurrent('warns when -bench matches nothing and exits 0', async () => {
     const run = await bench('-bench=NoSuchBenchmark', `${FIXTURES}/basic.bench.ts`)
     expect(run.code).toBe(0)
     expect(run.stdout).toBe('')
     expect(run.stderr).toContain('no benchmarks match -bench=NoSuchBenchmark')
   })
 
-  it('rejects a bad flag value with a usage error naming it, exit 2', async () => {
+  it.concurrent('rejects a bad flag value with a usage error naming it, exit 2', async () => {
     const run = await bench('-count=0', `${FIXTURES}/basic.bench.ts`)
     expect(run.code).toBe(2)
     expect(run.stderr).toMatch(/flag -count: expected a whole number of at least 1, found 0/)
