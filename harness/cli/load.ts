@@ -11,7 +11,7 @@ import { exportK6Script } from '../load/k6-export.ts'
 import type { LoadResult } from '../load/load-result.ts'
 import { mergeResults } from '../load/merge.ts'
 import { fromResultsDocument, toResultsDocument } from '../load/results.ts'
-import { listScenarios } from '../load/scenario.ts'
+import { listScenarios, readScenario, resolveScenarioPath } from '../load/scenario.ts'
 import { prepareSession, requestUrl, runSession, type SessionOptions, type TargetChoice } from '../load/session.ts'
 import { formatShard, NO_SHARD, parseShard, shardFromEnv, type Shard } from '../load/shard.ts'
 import { formatStatusLine } from '../load/status-line.ts'
@@ -306,7 +306,12 @@ export const command: Command = {
     if (sub === 'merge') return runMerge(rest)
     if (sub === 'ceiling') return runCeiling(rest)
     if (sub === 'list') {
-      process.stdout.write(`${(await listScenarios()).join('\n')}\n`)
+      const names = await listScenarios()
+      const width = Math.max(...names.map((name) => name.length)) + 2
+      for (const name of names) {
+        const scenario = await readScenario(await resolveScenarioPath(name))
+        process.stdout.write(`${name.padEnd(width)}${scenario.description ?? scenario.executor}\n`)
+      }
       return EXIT_OK
     }
     try {

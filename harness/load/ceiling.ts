@@ -29,11 +29,23 @@ export interface CeilingRound {
   readonly round: number
   /** Undefined when wrk is not installed or failed (see wrkError). */
   readonly wrkRequestsPerSecond: number | undefined
+  /** wrk's CPU time (user + system) per request, from bash's `times`; undefined without bash. */
+  readonly wrkCpuUsPerRequest: number | undefined
   readonly wrkError: string | undefined
   readonly requestsPerSecond: number
+  /** This generator's CPU time per request: the noise-robust figure to compare with wrk's. */
+  readonly cpuUsPerRequest: number
   readonly p99Ms: number
   readonly failed: number
   readonly cpuRatio: number
+}
+
+/** parseBashTimes reads the children's user and system seconds from bash's `times` (its second line). */
+export function parseBashTimes(output: string): number | undefined {
+  const lines = output.trimEnd().split('\n').slice(-2)
+  const match = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(lines[1]?.trim() ?? '')
+  if (match === null) return undefined
+  return Number(match[1]) * 60 + Number(match[2]) + Number(match[3]) * 60 + Number(match[4])
 }
 
 /** parseWrkRequestsPerSecond reads `Requests/sec: N` from wrk's output. */
@@ -42,20 +54,31 @@ export function parseWrkRequestsPerSecond(output: string): number | undefined {
   return match === null ? undefined : Number(match[1])
 }
 
-async function runWrk(options: CeilingOptions): Promise<{ rps: number | undefined; error: string | undefined }> {
+interface WrkRun {
+  readonly rps: number | undefined
+  readonly cpuUsPerRequest: number | undefined
+  readonly error: string | undefined
+}
+
+async function runWrk(options: CeilingOptions): Promise<WrkRun> {
   const headerArgs = Object.entries(options.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`])
   const seconds = Math.max(1, Math.round(options.durationMs / 1e3))
+  const args = ['-t1', `-c${options.connections}`, `-d${seconds}s`, '--timeout', '10s', ...headerArgs, options.url.href]
   try {
-    const { stdout } = await execFileAsync(options.wrk, ['-t1', `-c${options.connections}`, `-d${seconds}s`, '--timeout', '10s', ...headerArgs, options.url.href], { timeout: options.durationMs + 30_000 })
+    // Through bash so that its `times` builtin reports wrk's CPU time (Node has no child rusage).
+    const { stdout } = await execFileAsync('bash', ['-c', 'command -v "$0" >/dev/null || { echo "wrk-missing"; exit 0; }; "$0" "$@"; times', options.wrk, ...args], { timeout: options.durationMs + 30_000 })
+    if (stdout.startsWith('wrk-missing')) return { rps: undefined, cpuUsPerRequest: undefined, error: `${options.wrk} is not installed (Debian: apt-get install wrk)` }
     const rps = parseWrkRequestsPerSecond(stdout)
-    return rps === undefined ? { rps, error: `wrk printed no Requests/sec line: ${stdout.trim().slice(0, 200)}` } : { rps, error: undefined }
+    if (rps === undefined) return { rps, cpuUsPerRequest: undefined, error: `wrk printed no Requests/sec line: ${stdout.trim().slice(0, 200)}` }
+    const cpuSeconds = parseBashTimes(stdout)
+    return { rps, cpuUsPerRequest: cpuSeconds === undefined || rps === 0 ? undefined : (cpuSeconds * 1e6) / (rps * seconds), error: undefined }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    return { rps: undefined, error: code === 'ENOENT' ? `${options.wrk} is not installed (Debian: apt-get install wrk)` : (err as Error).message.split('\n')[0] }
+    return { rps: undefined, cpuUsPerRequest: undefined, error: code === 'ENOENT' ? 'bash is needed to run wrk here' : (err as Error).message.split('\n')[0] }
   }
 }
 
-async function runOurs(options: CeilingOptions): Promise<Omit<CeilingRound, 'round' | 'wrkRequestsPerSecond' | 'wrkError'>> {
+async function runOurs(options: CeilingOptions): Promise<Omit<CeilingRound, 'round' | 'wrkRequestsPerSecond' | 'wrkCpuUsPerRequest' | 'wrkError'>> {
   const plan: ClosedPlan = {
     name: 'ceiling',
     executor: 'constant-vus',
@@ -72,6 +95,7 @@ async function runOurs(options: CeilingOptions): Promise<Omit<CeilingRound, 'rou
   const obs = run.observations
   return {
     requestsPerSecond: obs.counts.requests / (obs.elapsedMs / 1e3),
+    cpuUsPerRequest: obs.counts.requests === 0 ? Number.NaN : (run.health.cpuRatio * obs.elapsedMs * 1e3) / obs.counts.requests,
     p99Ms: trendStats(obs.latency).p99Ms,
     failed: obs.counts.failed,
     cpuRatio: run.health.cpuRatio,
@@ -82,7 +106,7 @@ async function runOurs(options: CeilingOptions): Promise<Omit<CeilingRound, 'rou
 export async function measureCeiling(options: CeilingOptions, onRound?: (round: CeilingRound) => void): Promise<CeilingRound[]> {
   const rounds: CeilingRound[] = []
   for (let round = 1; round <= options.rounds; round++) {
-    let wrk: { rps: number | undefined; error: string | undefined }
+    let wrk: WrkRun
     let ours: Awaited<ReturnType<typeof runOurs>>
     if (round % 2 === 1) {
       wrk = await runWrk(options)
@@ -91,7 +115,7 @@ export async function measureCeiling(options: CeilingOptions, onRound?: (round: 
       ours = await runOurs(options)
       wrk = await runWrk(options)
     }
-    const result = { round, wrkRequestsPerSecond: wrk.rps, wrkError: wrk.error, ...ours }
+    const result = { round, wrkRequestsPerSecond: wrk.rps, wrkCpuUsPerRequest: wrk.cpuUsPerRequest, wrkError: wrk.error, ...ours }
     rounds.push(result)
     onRound?.(result)
   }
@@ -107,10 +131,21 @@ function median(values: readonly number[]): number {
 /** renderCeiling prints the rounds and the median ratio. */
 export function renderCeiling(rounds: readonly CeilingRound[], options: CeilingOptions, goalRatio: number): string {
   const lines = [`ceiling: ${options.url.href}, ${options.connections} connections, ${(options.durationMs / 1e3).toFixed(0)}s per tool per round, wrk -t1 vs slurmbench (one thread each)`]
-  lines.push('  round  wrk req/s  slurmbench req/s  ratio  slurmbench p99  failed  generator CPU')
+  lines.push('  round  wrk req/s  slurmbench req/s  ratio  slurmbench p99  failed  generator CPU  CPU µs/req wrk  CPU µs/req slurmbench')
   for (const r of rounds) {
     const ratio = r.wrkRequestsPerSecond === undefined ? '-' : (r.requestsPerSecond / r.wrkRequestsPerSecond).toFixed(2)
-    lines.push(`  ${String(r.round).padEnd(5)}  ${(r.wrkRequestsPerSecond?.toFixed(0) ?? '-').padStart(9)}  ${r.requestsPerSecond.toFixed(0).padStart(16)}  ${ratio.padStart(5)}  ${`${r.p99Ms.toFixed(2)}ms`.padStart(14)}  ${String(r.failed).padStart(6)}  ${`${(r.cpuRatio * 100).toFixed(0)}%`.padStart(13)}`)
+    const cells = [
+      String(r.round).padEnd(5),
+      (r.wrkRequestsPerSecond?.toFixed(0) ?? '-').padStart(9),
+      r.requestsPerSecond.toFixed(0).padStart(16),
+      ratio.padStart(5),
+      `${r.p99Ms.toFixed(2)}ms`.padStart(14),
+      String(r.failed).padStart(6),
+      `${(r.cpuRatio * 100).toFixed(0)}%`.padStart(13),
+      (r.wrkCpuUsPerRequest?.toFixed(0) ?? '-').padStart(14),
+      r.cpuUsPerRequest.toFixed(0).padStart(21),
+    ]
+    lines.push(`  ${cells.join('  ')}`)
   }
   const errors = [...new Set(rounds.map((r) => r.wrkError).filter((e) => e !== undefined))]
   for (const error of errors) lines.push(`  wrk: ${error}`)

@@ -99,6 +99,16 @@ export function renderSummary(result: LoadResult): string {
   if (obs.generatorMemoryBytes !== undefined) memory.push(`generator peak RSS ${formatBytes(obs.generatorMemoryBytes)}`)
   if (result.health !== undefined) memory.push(`generator CPU ${(result.health.cpuRatio * 100).toFixed(0)}% of a core, event-loop p99 ${formatMs(result.health.eventLoopDelayP99Ms)}`)
   if (memory.length > 0) lines.push(`  ${memory.join('; ')}`)
+  const series = result.memorySeries
+  const firstPoint = series[0]
+  const lastPoint = series[series.length - 1]
+  if (firstPoint !== undefined && lastPoint !== undefined && series.length >= 3) {
+    // Bounded memory, shown: RSS at the start, at the middle and at the end of the run.
+    const middle = series[Math.floor(series.length / 2)] as (typeof series)[number]
+    const at = (p: (typeof series)[number], pick: (p: (typeof series)[number]) => number | undefined) => `${formatBytes(pick(p) ?? 0)} @${formatDurationNs(Math.round(p.tMs / 1e3) * 1e9)}`
+    lines.push(`  generator RSS over the run: ${[firstPoint, middle, lastPoint].map((p) => at(p, (q) => q.generatorRssBytes)).join(' → ')}`)
+    if (lastPoint.targetRssBytes !== undefined) lines.push(`  target RSS over the run: ${[firstPoint, middle, lastPoint].map((p) => at(p, (q) => q.targetRssBytes)).join(' → ')}`)
+  }
 
   if (result.stages.length > 1) {
     lines.push('', 'STAGES')

@@ -100,6 +100,15 @@ describe('load <scenario> --target', () => {
     expect(result.stdout).toMatch(/✗ +http_req_duration +p\(95\)<1us/)
   })
 
+  it('--abort-on-fail stops the run when a threshold fails', async () => {
+    // 10 minutes scaled to 6 s, stopped at the first status tick (~1 s).
+    const result = await inProcess(['baseline', '--target', server.url, '--duration-scale', '0.01', '--threshold', 'http_req_duration:p(95)<1us', '--abort-on-fail', '--abort-delay', '0s'])
+    expect(Number(/ran ([\d.]+)s/.exec(result.stdout)?.[1])).toBeLessThan(4)
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/the run stopped early \(http_req_duration p\(95\)<1us failed \(abortOnFail\) at [\d.]+s\)/)
+    expect(lastLine(result.stdout)).toBe(FAILED)
+  })
+
   it('Ctrl-C writes partial results and a verdict on what ran', async () => {
     const out = join(dir, 'interrupted.json')
     const result = await cli(['endurance', '--target', server.url, '--vus', '5', '--out', out], { on: /load: endurance →/, delayMs: 1_500 })
