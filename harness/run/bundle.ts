@@ -1,13 +1,15 @@
 // Each benchmark file is bundled with the worker entry into one plain ES module, so workers start
 // with plain node (~120 ms) instead of node --import tsx (~350 ms), and the benchmark's `slurmbench`
 // import and the worker share one instance of the API. Bundles are content-addressed in
-// node_modules/.cache/slurmbench: an unchanged file reuses its bundle, and a stale one is never run.
+// node_modules/.cache/slurmbench, and a manifest of their inputs' hashes (bundle-manifest.ts) lets
+// an unchanged file skip esbuild entirely; a stale bundle is never run.
 import { createHash } from 'node:crypto'
 import { access, readdir, readFile, rm, stat } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { build, version as esbuildVersion } from 'esbuild'
 import { writeFileAtomic } from '../results/atomic-file.ts'
+import { readValidManifest, writeManifest } from './bundle-manifest.ts'
 
 /** REPO_ROOT is the slurmbench checkout this harness runs from. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/[\\/]$/, '')
@@ -33,8 +35,15 @@ export class BundleError extends Error {
   override readonly name = 'BundleError'
 }
 
-/** bundleBenchmarkFile bundles `file` with the worker entry and returns where the bundle is. */
+// Bump when the entry or the build options change, so that cached bundles are rebuilt.
+const BUNDLE_FORMAT = `2/esbuild-${esbuildVersion}`
+
+/** bundleBenchmarkFile bundles `file` with the worker entry (or reuses an up-to-date bundle) and returns where the bundle is. */
 export async function bundleBenchmarkFile(file: string): Promise<BenchBundle> {
+  const cached = await readValidManifest(BUNDLE_CACHE_DIR, file, BUNDLE_FORMAT)
+  if (cached !== undefined) return { file, bundlePath: cached.bundlePath, exports: cached.exports }
+  const buildStartMs = Date.now()
+  const entryPath = `${file}.worker-entry.ts` // a name for the generated entry; no such file exists
   const entry = [
     `export * from ${JSON.stringify(file)}`,
     `import * as benchmarkModule from ${JSON.stringify(file)}`,
@@ -44,7 +53,7 @@ export async function bundleBenchmarkFile(file: string): Promise<BenchBundle> {
   let result
   try {
     result = await build({
-      stdin: { contents: entry, resolveDir: dirname(file), sourcefile: `${basename(file)}.worker-entry.ts`, loader: 'ts' },
+      stdin: { contents: entry, resolveDir: dirname(file), sourcefile: basename(entryPath), loader: 'ts' },
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -73,7 +82,11 @@ export async function bundleBenchmarkFile(file: string): Promise<BenchBundle> {
     await writeFileAtomic(bundlePath, output.contents)
     await pruneStaleBundles(basename(file, '.ts'), bundlePath)
   }
-  return { file, bundlePath, exports: sourceOrder(meta.exports, await readFile(file, 'utf8')) }
+  const exports = sourceOrder(meta.exports, await readFile(file, 'utf8'))
+  // metafile paths are relative to esbuild's working directory, the process's cwd.
+  const inputs = Object.keys(result.metafile.inputs).map((path) => resolve(path)).filter((path) => path !== entryPath)
+  await writeManifest(BUNDLE_CACHE_DIR, file, { format: BUNDLE_FORMAT, bundlePath, exports }, inputs, buildStartMs)
+  return { file, bundlePath, exports }
 }
 
 /** STALE_BUNDLE_AGE_MS is how old a superseded bundle of the same file must be before it is deleted. */
