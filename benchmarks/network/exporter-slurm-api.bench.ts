@@ -9,7 +9,7 @@ const LIST_ENDPOINTS = new Set(['nodes', 'jobs'])
 
 export async function BenchmarkSlurmAPILatency(b: B) {
   const sizes = full() ? [100, 1_000, 10_000] : [100]
-  const endpoints = full() ? ['ping', 'diag', 'partitions', 'shares', 'nodes', 'jobs'] : ['diag', 'nodes', 'jobs']
+  const endpoints = full() ? ['ping', 'diag', 'partitions', 'shares', 'nodes', 'jobs'] : ['diag', 'jobs']
   for (const nodes of sizes) {
     for (const endpoint of endpoints) {
       await b.run(`nodes=${nodes}/endpoint=${endpoint}`, async (b) => {

@@ -4,7 +4,7 @@ import { type B, full } from 'slurmbench'
 import { scrapeSweep } from '../../testbed/exporter/workloads.ts'
 
 export async function BenchmarkSeriesByUsers(b: B) {
-  for (const users of full() ? [100, 1_000, 5_000] : [100, 1_000]) {
+  for (const users of full() ? [100, 1_000, 5_000] : [1_000]) {
     await b.run(`users=${users}`, (b) => scrapeSweep(b, { nodes: 100, jobs: 5_000, users }))
   }
 }

@@ -115,6 +115,21 @@ export class FamilyWriter {
     family.values.push(value)
   }
 
+  /** add1 records one series of a single-label family without allocating a label array. */
+  add1(labelValue: string, value: number): void {
+    if (this.rules.length > 0) {
+      this.add([labelValue], value)
+      return
+    }
+    const { family } = this
+    if (family.values.length >= this.limit) {
+      this.dropped++
+      return
+    }
+    family.labelValues.push(labelValue)
+    family.values.push(value)
+  }
+
   // Rules run in order; keep/drop may end the series, replace rewrites the value in place
   // (callers pass a fresh array per series).
   private applyRules(labelValues: string[]): boolean {

@@ -25,9 +25,6 @@ export interface SlurmJob {
   readonly start_time?: unknown
 }
 
-// Aggregation keys join label values with a character that cannot occur in Slurm names.
-const SEPARATOR = '\u0000'
-
 interface Tally {
   jobs: number
   cpus: number
@@ -36,9 +33,10 @@ interface Tally {
 /** JobAggregator consumes jobs one at a time and writes the jobs families on finish. */
 export class JobAggregator {
   private readonly byState = new Map<string, Tally>()
-  private readonly byPartition = new Map<string, Tally>()
-  private readonly byUser = new Map<string, Tally>()
-  private readonly byAccount = new Map<string, Tally>()
+  // Two-level maps (label value → state → tally): no key string is built per job.
+  private readonly byPartition = new Map<string, Map<string, Tally>>()
+  private readonly byUser = new Map<string, Map<string, Tally>>()
+  private readonly byAccount = new Map<string, Map<string, Tally>>()
   private readonly pendingReasons = new Map<string, number>()
   private readonly perJob: {
     info: FamilyWriter | null
@@ -84,9 +82,9 @@ export class JobAggregator {
     const account = job.account ?? ''
     const partition = job.partition ?? ''
     tally(this.byState, state, cpus)
-    tally(this.byPartition, partition + SEPARATOR + state, cpus)
-    tally(this.byUser, user + SEPARATOR + state, cpus)
-    tally(this.byAccount, account + SEPARATOR + state, cpus)
+    tally(inner(this.byPartition, partition), state, cpus)
+    tally(inner(this.byUser, user), state, cpus)
+    tally(inner(this.byAccount, account), state, cpus)
     if (state === 'pending') {
       const reason = job.state_reason ?? 'None'
       this.pendingReasons.set(reason, (this.pendingReasons.get(reason) ?? 0) + 1)
@@ -96,17 +94,17 @@ export class JobAggregator {
     if (p === null) return
     const id = String(job.job_id ?? '')
     p.info?.add([id, job.name ?? '', user, account, partition, job.qos ?? '', state], 1)
-    p.cpus?.add([id], cpus)
+    p.cpus?.add1(id, cpus)
     const nodes = noVal(job.node_count)
-    if (nodes !== undefined) p.nodes?.add([id], nodes)
+    if (nodes !== undefined) p.nodes?.add1(id, nodes)
     const memoryBytes = jobMemoryBytes(job, cpus, nodes)
-    if (memoryBytes !== undefined) p.memory?.add([id], memoryBytes)
+    if (memoryBytes !== undefined) p.memory?.add1(id, memoryBytes)
     const priority = noVal(job.priority)
-    if (priority !== undefined) p.priority?.add([id], priority)
+    if (priority !== undefined) p.priority?.add1(id, priority)
     const submit = noVal(job.submit_time)
-    if (submit !== undefined && submit > 0) p.submit?.add([id], submit)
+    if (submit !== undefined && submit > 0) p.submit?.add1(id, submit)
     const start = noVal(job.start_time)
-    if (start !== undefined && start > 0 && Number.isFinite(start)) p.start?.add([id], start)
+    if (start !== undefined && start > 0 && Number.isFinite(start)) p.start?.add1(id, start)
   }
 
   /** finish writes the aggregate families. */
@@ -135,15 +133,23 @@ function tally(map: Map<string, Tally>, key: string, cpus: number): void {
   }
 }
 
-function writePairs(map: Map<string, Tally>, sink: SeriesSink, name: string, help: string, label: string): void {
+function inner(map: Map<string, Map<string, Tally>>, key: string): Map<string, Tally> {
+  let byState = map.get(key)
+  if (byState === undefined) {
+    byState = new Map()
+    map.set(key, byState)
+  }
+  return byState
+}
+
+function writePairs(map: Map<string, Map<string, Tally>>, sink: SeriesSink, name: string, help: string, label: string): void {
   const jobs = sink.family(name, help, 'gauge', [label, 'state'])
   const cpus = sink.family(`${name}_cpus`, `CPUs of ${help.charAt(0).toLowerCase()}${help.slice(1)}`, 'gauge', [label, 'state'])
-  for (const [key, t] of map) {
-    const cut = key.indexOf(SEPARATOR)
-    const value = key.slice(0, cut)
-    const state = key.slice(cut + 1)
-    jobs?.add([value, state], t.jobs)
-    cpus?.add([value, state], t.cpus)
+  for (const [value, byState] of map) {
+    for (const [state, t] of byState) {
+      jobs?.add([value, state], t.jobs)
+      cpus?.add([value, state], t.cpus)
+    }
   }
 }
 

@@ -94,15 +94,14 @@ export class NodeAggregator {
 
     const p = this.perNode
     if (p !== null) {
-      const labels = [name]
-      p.cpus?.add(labels, cpus)
-      p.cpusAlloc?.add([name], cpusAlloc)
-      p.cpusIdle?.add([name], cpusIdle)
-      if (node.cpu_load !== undefined) p.load?.add([name], node.cpu_load / 100)
-      p.memory?.add([name], memoryBytes)
-      p.memoryAlloc?.add([name], memoryAllocBytes)
+      p.cpus?.add1(name, cpus)
+      p.cpusAlloc?.add1(name, cpusAlloc)
+      p.cpusIdle?.add1(name, cpusIdle)
+      if (node.cpu_load !== undefined) p.load?.add1(name, node.cpu_load / 100)
+      p.memory?.add1(name, memoryBytes)
+      p.memoryAlloc?.add1(name, memoryAllocBytes)
       const free = noVal(node.free_mem)
-      if (free !== undefined) p.memoryFree?.add([name], free * MIB_BYTES)
+      if (free !== undefined) p.memoryFree?.add1(name, free * MIB_BYTES)
       for (const g of gpus) {
         p.gpus?.add([name, g.type], g.count)
         p.gpusAlloc?.add([name, g.type], gpusUsed.find((u) => u.type === g.type)?.count ?? 0)
