@@ -1,7 +1,10 @@
 // Interleaved rounds: every arm (base, head, an injected slowdown…) runs once per round, in an
-// order that rotates from round to round, so that drift of the machine (thermal, other
+// order that changes from round to round, so that drift of the machine (thermal, other
 // tenants) spreads over all arms instead of landing on one (benchstat's doc; Google
-// Benchmark's random interleaving halves run-to-run variance).
+// Benchmark's random interleaving halves run-to-run variance). The orders form a Williams
+// design: over a cycle each arm runs in each position equally often AND directly after each
+// other arm equally often. A plain rotation (A B C D, B C D A, …) would always run B right
+// after A; on a loaded 2-core machine that carry-over made A/A arms differ systematically.
 import type { ResultsDocument } from '../results/schema.ts'
 
 /** Arm is one side of a comparison. */
@@ -11,9 +14,17 @@ export interface Arm {
   readonly runOnce: () => Promise<ResultsDocument>
 }
 
-/** armOrder returns the order of arms in round r: rotated by r, so A B, B A, A B… for two arms. */
+/**
+ * armOrder returns the order of arms in round r from a Williams design (a balanced Latin square:
+ * base row 0, 1, n−1, 2, n−2, … shifted by r; for odd n the mirrored rows follow, so a cycle is n
+ * rounds for even n and 2n for odd n). Two arms alternate A B, B A.
+ */
 export function armOrder(armCount: number, round: number): number[] {
-  return Array.from({ length: armCount }, (_, i) => (i + round) % armCount)
+  const row = Array.from({ length: armCount }, (_, j) => (j === 0 ? 0 : j % 2 === 1 ? (j + 1) / 2 : armCount - j / 2))
+  const cycle = armCount % 2 === 0 ? armCount : 2 * armCount
+  const r = round % cycle
+  const shifted = row.map((a) => (a + r) % armCount)
+  return r < armCount ? shifted : shifted.reverse()
 }
 
 /** ArmResults holds one results document per completed round of an arm. */

@@ -24,14 +24,14 @@ export function renderVerdictText(report: VerdictReport): string {
   out += `verdicts: ${report.headLabel} vs ${report.baseLabel}: ${headline(report) || 'nothing compared'}\n`
   out += `${methodLine(report)}\n`
   const o = new TextLayout()
-  o.row().cell('').cell('benchmark').cell('unit').cell(report.baseLabel).cell(report.headLabel).cell('change [CI]').cell('tol').cell('q').cell('verdict')
+  o.row().cell('benchmark').cell('unit').cell(report.baseLabel).cell(report.headLabel).cell('change [CI]').cell('tol').cell('q').cell('verdict')
   const order = new Map(VERDICT_KINDS.map((k, i) => [k, i]))
   const sorted = [...report.verdicts].sort((a, b) => (order.get(a.verdict) as number) - (order.get(b.verdict) as number))
   const notes: string[] = []
   for (const v of sorted) {
     const [baseText, headText] = sideTexts(v)
+    // The symbol goes last: emoji are two columns wide on terminals but one character here.
     o.row()
-      .cell(VERDICT_SYMBOLS[v.verdict])
       .cell(shortName(v.name))
       .cell(v.unit)
       .cell(baseText)
@@ -39,7 +39,7 @@ export function renderVerdictText(report: VerdictReport): string {
       .cell(changeText(v))
       .cell(`±${v.tolerancePct}%`)
       .cell(qText(v))
-      .cell(v.verdict)
+      .cell(`${v.verdict} ${VERDICT_SYMBOLS[v.verdict]}`)
     for (const w of v.warnings) notes.push(`${shortName(v.name)} ${v.unit}: ${w}`)
   }
   out += o.format()

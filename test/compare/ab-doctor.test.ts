@@ -55,8 +55,20 @@ describe('ab', () => {
     expect(existsSync(path as string)).toBe(false)
   })
 
-  it('interleaves arms in rotating order', () => {
+  it('interleaves arms in a Williams design: each arm in each position and after each other arm equally often', () => {
     expect([0, 1, 2, 3].map((r) => armOrder(2, r))).toEqual([[0, 1], [1, 0], [0, 1], [1, 0]])
+    for (const n of [3, 4, 5]) {
+      const rows = Array.from({ length: n % 2 === 0 ? n : 2 * n }, (_, r) => armOrder(n, r))
+      const follows = new Map<string, number>()
+      const positions = new Map<string, number>()
+      for (const row of rows) {
+        row.forEach((arm, i) => positions.set(`${arm}@${i}`, (positions.get(`${arm}@${i}`) ?? 0) + 1))
+        for (let i = 1; i < row.length; i++) follows.set(`${row[i - 1]}>${row[i]}`, (follows.get(`${row[i - 1]}>${row[i]}`) ?? 0) + 1)
+      }
+      expect(follows.size).toBe(n * (n - 1))
+      expect(new Set(follows.values()).size).toBe(1)
+      expect(new Set(positions.values()).size).toBe(1)
+    }
   })
 })
 
