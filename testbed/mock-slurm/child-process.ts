@@ -1,31 +1,46 @@
-// Runs the mock in its own Node process (its CLI), for load generators that must not share the
-// server's event loop, and reports the server's memory from /proc.
+// Runs the mock (its CLI), or the bare comparison server, in its own Node process, for load
+// generators that must not share the server's event loop; reports the server's memory from /proc.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
+import { existsSync, readFileSync } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
 
-/** MockSlurmProcess is a mock slurmrestd running in a child process. */
-export interface MockSlurmProcess {
+/** ServerProcess is a server running in a child process. */
+export interface ServerProcess {
   url: string
   pid: number
-  /** memory returns the server's current and peak RSS in bytes (Linux /proc; undefined elsewhere). */
+  /** memory returns the current and peak RSS in bytes (Linux /proc; undefined elsewhere). */
   memory(): Promise<{ rssBytes: number; peakRssBytes: number } | undefined>
+  /**
+   * resetPeakMemory restarts the peak-RSS (VmHWM) count, so a later memory() reports the peak of
+   * what happened since (Linux ≥ 4.0 /proc/<pid>/clear_refs); false where that is not possible.
+   */
+  resetPeakMemory(): Promise<boolean>
   /** close sends SIGTERM and waits for the process to exit. */
   close(): Promise<void>
 }
 
-// Generating xl takes seconds on a loaded 2-core machine; give up only well after that.
-const START_TIMEOUT_MS = 60_000
-const CLI_PATH = fileURLToPath(new URL('./cli.ts', import.meta.url))
+// Generating 500,000 jobs takes seconds on a loaded 2-core machine; give up only well after that.
+const START_TIMEOUT_MS = 120_000
 
-/**
- * spawnMockSlurm starts `node --import tsx cli.ts <args>` and resolves once it prints its
- * "listening on" line. `--port 0` is added unless args choose a port.
- */
-export async function spawnMockSlurm(args: string[], env: NodeJS.ProcessEnv = {}): Promise<MockSlurmProcess> {
-  const fullArgs = args.includes('--port') ? args : [...args, '--port', '0']
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLI_PATH, ...fullArgs], {
+// The benchmark runner bundles this module into node_modules/.cache, so the checkout is found by
+// walking up to its package.json rather than by a path relative to this file.
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    const manifest = join(dir, 'package.json')
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'slurmbench') return dir
+    const parent = dirname(dir)
+    if (parent === dir) throw new Error(`cannot find the slurmbench checkout above ${fileURLToPath(import.meta.url)}`)
+    dir = parent
+  }
+}
+
+async function spawnServerScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+  const path = join(repoRoot(), 'testbed', 'mock-slurm', script)
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -37,19 +52,17 @@ export async function spawnMockSlurm(args: string[], env: NodeJS.ProcessEnv = {}
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`mock-slurm did not start within ${START_TIMEOUT_MS} ms: ${stderr}`))
+      reject(new Error(`${script} did not start within ${START_TIMEOUT_MS} ms: ${stderr}`))
     }, START_TIMEOUT_MS)
-    const lines = createInterface({ input: child.stdout! })
-    lines.on('line', (line) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
       const m = /^listening on (\S+)/.exec(line)
-      if (m !== null) {
-        clearTimeout(timer)
-        resolve(m[1] as string)
-      }
+      if (m === null) return
+      clearTimeout(timer)
+      resolve(m[1] as string)
     })
     child.once('exit', (code) => {
       clearTimeout(timer)
-      reject(new Error(`mock-slurm exited with ${code} before listening: ${stderr}`))
+      reject(new Error(`${script} exited with ${code} before listening: ${stderr}`))
     })
   })
   const pid = child.pid!
@@ -59,10 +72,18 @@ export async function spawnMockSlurm(args: string[], env: NodeJS.ProcessEnv = {}
     async memory() {
       try {
         const status = await readFile(`/proc/${pid}/status`, 'utf8')
-        const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024
-        return { rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') }
+        const bytes = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024
+        return { rssBytes: bytes('VmRSS'), peakRssBytes: bytes('VmHWM') }
       } catch {
         return undefined
+      }
+    },
+    async resetPeakMemory() {
+      try {
+        await writeFile(`/proc/${pid}/clear_refs`, '5')
+        return true
+      } catch {
+        return false
       }
     },
     async close() {
@@ -70,4 +91,17 @@ export async function spawnMockSlurm(args: string[], env: NodeJS.ProcessEnv = {}
       await exited
     },
   }
+}
+
+/**
+ * spawnMockSlurm starts the mock's CLI with `args` (see `mock-slurm --help`) and resolves once it
+ * listens. `--port 0` is added unless args choose a port.
+ */
+export function spawnMockSlurm(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  return spawnServerScript('cli.ts', args.includes('--port') ? args : [...args, '--port', '0'], env)
+}
+
+/** spawnBareServer starts a bare node:http server answering every request with `body` as JSON. */
+export function spawnBareServer(body: string): Promise<ServerProcess> {
+  return spawnServerScript('bare-server.ts', [], { BARE_SERVER_BODY: body })
 }

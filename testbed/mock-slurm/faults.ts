@@ -127,10 +127,15 @@ export type FaultAction = 'none' | 'error' | 'slurm-error' | 'hang' | 'reset' | 
 
 /** decideFault draws one action for a request from `spec` using `random` (uniform in [0, 1)). */
 export function decideFault(spec: FaultSpec, random: () => number): FaultAction {
+  if (spec.resetRate + spec.hangRate + spec.errorRate + spec.slurmErrorRate + spec.truncateRate === 0) return 'none'
   let r = random()
-  for (const [rate, action] of [[spec.resetRate, 'reset'], [spec.hangRate, 'hang'], [spec.errorRate, 'error'], [spec.slurmErrorRate, 'slurm-error'], [spec.truncateRate, 'truncate']] as const) {
-    if (r < rate) return action
-    r -= rate
-  }
-  return 'none'
+  if (r < spec.resetRate) return 'reset'
+  r -= spec.resetRate
+  if (r < spec.hangRate) return 'hang'
+  r -= spec.hangRate
+  if (r < spec.errorRate) return 'error'
+  r -= spec.errorRate
+  if (r < spec.slurmErrorRate) return 'slurm-error'
+  r -= spec.slurmErrorRate
+  return r < spec.truncateRate ? 'truncate' : 'none'
 }

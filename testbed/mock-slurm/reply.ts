@@ -13,6 +13,8 @@ export interface Reply {
   serializers: ResponseSerializers
   meta: Meta
   body: BodyWriterOptions
+  /** capture, when set, is handed every whole (non-streamed) JSON body sent, for the response cache. */
+  capture?: (status: number, text: string) => void
 }
 
 const JSON_TYPE = 'application/json'
@@ -23,6 +25,13 @@ const RECORDS_PER_BATCH = 16
 export function sendText(res: ServerResponse, status: number, text: string): void {
   if (res.headersSent || res.destroyed) return
   res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+/** sendJsonText answers with an already serialized JSON body (a response cache hit). */
+export function sendJsonText(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent || res.destroyed) return
+  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) })
   res.end(text)
 }
 
@@ -37,6 +46,7 @@ function finishJson(reply: Reply, status: number, compact: string): void {
   const { res } = reply
   if (res.headersSent || res.destroyed) return
   const text = reply.body.pretty ? new PrettyPrinter().write(compact) : compact
+  reply.capture?.(status, text)
   if (reply.body.slowBodyBytesPerSec > 0 || reply.body.truncateAtChars >= 0) {
     res.writeHead(status, { 'content-type': JSON_TYPE })
     const writer = new BodyWriter(res, { ...reply.body, pretty: false })

@@ -1,8 +1,8 @@
 // Compiled serializers per data parser version, from the schemas openapi/extract.ts copied out of
 // the real specs. fast-json-stringify writes the spec's keys in the spec's order and drops the keys
 // a version does not have, so one superset record serves every version.
-import { readFileSync } from 'node:fs'
 import fastJson from 'fast-json-stringify'
+import { SERIALIZER_SPECS } from './openapi/specs.ts'
 import { type DataParserVersion, RESPONSE_COMPONENTS, type ResponseKind } from './versions.ts'
 
 /** Serialize turns a value into compact JSON text. */
@@ -17,7 +17,8 @@ export class ResponseSerializers {
   private readonly items = new Map<string, Serialize>()
 
   constructor(readonly version: DataParserVersion) {
-    this.spec = JSON.parse(readFileSync(new URL(`./openapi/${version}.json`, import.meta.url), 'utf8')) as SpecDoc
+    // A deep copy: fast-json-stringify may annotate the schemas it compiles.
+    this.spec = structuredClone(SERIALIZER_SPECS[version]) as SpecDoc
   }
 
   /** has reports whether this version's spec defines response `kind` (v0.0.41 has no slurmdbd ping). */

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { authenticate, DEFAULT_JWT_KEY, DEFAULT_TOKEN_LIFESPAN_SEC, mintToken } from './auth.ts'
+import { authenticate, DEFAULT_JWT_KEY, DEFAULT_TOKEN_LIFESPAN_SEC, mintToken, TokenCache } from './auth.ts'
 import { Evolver } from './cluster/evolve.ts'
 import { generateCluster } from './cluster/generate.ts'
 import type { Cluster } from './cluster/model.ts'
@@ -12,7 +12,7 @@ import { decideFault, FAULT_HEADER, type FaultSpec, FaultSpecError, NO_FAULTS, p
 import { emptyPayload, ENDPOINT_INFO, handle, type HandlerContext, QueryError } from './handlers.ts'
 import { drawLatencyMs } from './latency.ts'
 import { buildMeta, DEFAULT_RELEASE, type SlurmRelease } from './records/meta.ts'
-import { type Reply, sendPayload, sendText } from './reply.ts'
+import { type Reply, sendJsonText, sendPayload, sendText } from './reply.ts'
 import { matchRoute, type Route } from './routes.ts'
 import { ResponseSerializers } from './serialize.ts'
 import { type DataParserVersion, SUPPORTED_VERSIONS } from './versions.ts'
@@ -89,6 +89,11 @@ const NO_AUTH_TEXT = 'Authentication does not apply to request'
 const MAX_CATCHUP_EVENTS = 10_000
 const DEFAULT_CHANGE_RATE_PER_SEC = 2
 const FAULT_SEED_STREAM = 0x5eed
+// Small answers are kept per (path, version, user, client) until the model changes: serializing and
+// pretty-printing a 730-byte /ping cost 3× a bare server's whole request in a profile, and
+// exporters ask the same small questions every scrape. Cleared when full.
+const RESPONSE_CACHE_ENTRIES = 2_048
+const STREAMED_ENDPOINTS = new Set(['jobs', 'job', 'jobsState', 'nodes', 'dbJobs'])
 
 /** startMockSlurm generates the cluster and starts the server; it resolves once listening. */
 export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<MockSlurm> {
@@ -120,6 +125,8 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
   const serializers = new Map<DataParserVersion, ResponseSerializers>(SUPPORTED_VERSIONS.map((v) => [v, new ResponseSerializers(v)]))
   const faultRng = new Prng(seed ^ FAULT_SEED_STREAM)
   const random = () => faultRng.next()
+  const tokenCache = new TokenCache()
+  const responseCache = new Map<string, { stamp: string; text: string }>()
   const ctx: HandlerContext = { cluster, release: releaseText, pingLatencyUs: 0 }
   let requests = 0
   let inFlight = 0
@@ -192,7 +199,7 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
     if (action === 'hang') return // never answered; close() ends the connection
 
     const nowSec = Math.floor(Date.now() / 1000)
-    const auth = authOn ? authenticate(req.headers, jwtKey, nowSec) : ({ kind: 'ok', user: 'root' } as const)
+    const auth = authOn ? authenticate(req.headers, jwtKey, nowSec, tokenCache) : ({ kind: 'ok', user: 'root' } as const)
     if (auth.kind === 'missing') return sendText(res, 500, NO_AUTH_TEXT)
     const route: Route | null = req.method === 'GET' || req.method === 'HEAD' ? matchRoute(pathname) : null
     if (route === null) return sendText(res, 404, UNKNOWN_URL_TEXT)
@@ -212,7 +219,8 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
     catchUp()
     const records = info.kind === 'jobs' || info.kind === 'dbJobs' ? cluster.jobs.count : info.kind === 'nodes' ? cluster.nodes.count : cluster.partitions.length
     const latencyMs = drawLatencyMs(faults.latency, info.kind, records, random)
-    ctx.pingLatencyUs = 150 + Math.floor(random() * 350)
+    // The reported ping latency moves with the model, not per request, so answers can be cached.
+    ctx.pingLatencyUs = 150 + ((cluster.nowSec * 7_919 + cluster.events * 104_729) % 350)
     if (latencyMs > 0) {
       await sleep(latencyMs)
       if (res.destroyed) return
@@ -221,6 +229,18 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
       return sendPayload(reply, faults.slurmErrorStatus, info.kind, emptyPayload(route.endpoint.name), [
         { description: `Unable to query ${info.what}`, error_number: 1001, error: 'Unable to contact slurm controller (connect failure)', source: info.source },
       ])
+    }
+    const cacheable = !STREAMED_ENDPOINTS.has(route.endpoint.name) && q < 0 && faults.slowBodyBytesPerSec === 0 && truncateAtChars < 0
+    if (cacheable) {
+      const key = `${pathname}|${version}|${meta.client.user}|${meta.client.source}`
+      const stamp = `${cluster.nowSec}:${cluster.events}`
+      const hit = responseCache.get(key)
+      if (hit !== undefined && hit.stamp === stamp) return sendJsonText(res, 200, hit.text)
+      reply.capture = (status, text) => {
+        if (status !== 200) return
+        if (responseCache.size >= RESPONSE_CACHE_ENTRIES) responseCache.clear()
+        responseCache.set(key, { stamp, text })
+      }
     }
     try {
       await handle(ctx, route.endpoint, query, reply)
