@@ -1,17 +1,16 @@
 // Turning one measured run into metrics by unit, with Go's precedence: a metric reported with
 // b.reportMetric overrides the built-in of the same unit, and `ns/op` 0 suppresses ns/op.
 
-/** MemoryFigures are the totals of the memory passes of one leaf; absent without -benchmem/reportAllocs. */
+/** MemoryFigures are the per-op memory figures of one leaf; absent without -benchmem/reportAllocs. */
 export interface MemoryFigures {
-  /** On-heap bytes allocated in the timed windows of the reported run. */
-  readonly heapBytes: number
-  /** Allocation events counted in the allocation pass, over `allocIterations` ops. */
-  readonly allocations: number
-  readonly allocIterations: number
+  /** On-heap bytes allocated per op (GC-profiler accounting over a warm, untimed pass). */
+  readonly heapBytesPerOp: number
+  /** Allocation events per op (sampling heap profiler pass). */
+  readonly allocsPerOp: number
   /** Off-heap bytes per op from GC-free batches; undefined when no batch was GC-free. */
   readonly externalBytesPerOp: number | undefined
-  readonly gcCount: number
-  readonly gcPauseNs: number
+  readonly gcsPerOp: number
+  readonly gcPauseNsPerOp: number
 }
 
 /** MeasuredRun is the reported run of one leaf. */
@@ -42,11 +41,11 @@ export function buildMetrics(run: MeasuredRun): Record<string, number> {
   if (mbPerS !== 0) metrics['MB/s'] = mbPerS
   const memory = run.memory
   if (memory !== undefined && n > 0) {
-    metrics['B/op'] = memory.heapBytes / n
-    metrics['allocs/op'] = memory.allocIterations > 0 ? memory.allocations / memory.allocIterations : 0
+    metrics['B/op'] = memory.heapBytesPerOp
+    metrics['allocs/op'] = memory.allocsPerOp
     if (memory.externalBytesPerOp !== undefined && memory.externalBytesPerOp > 0) metrics[EXTERNAL_BYTES_UNIT] = memory.externalBytesPerOp
-    metrics[GCS_UNIT] = memory.gcCount / n
-    metrics[GC_PAUSE_UNIT] = memory.gcPauseNs / n
+    metrics[GCS_UNIT] = memory.gcsPerOp
+    metrics[GC_PAUSE_UNIT] = memory.gcPauseNsPerOp
   }
   for (const [unit, value] of run.extra) {
     if (unit === 'ns/op' || unit === 'MB/s') continue
