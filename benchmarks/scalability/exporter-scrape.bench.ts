@@ -1,4 +1,4 @@
-// Full scrape time and exporter memory against cluster size: a Prometheus-like client scrapes an
+// Full scrape time, the exporter's CPU per scrape, and its memory against cluster size: a Prometheus-like client scrapes an
 // exporter (own process) that reads a mock slurmrestd (own process). Sweeps nodes at 1,000 jobs
 // and jobs at 100 nodes; p50/p95/p99 over the sample's scrapes, and the exporter's peak RSS.
 import { type B, full } from 'slurmbench'

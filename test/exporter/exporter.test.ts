@@ -112,6 +112,19 @@ describe('exporter on captured slurmrestd answers', () => {
     expect(second.text).toBe(first.text)
   })
 
+  it('collects in the background and answers scrapes from the latest collection', async () => {
+    const slow = { ...healthyAnswers('v0.0.44') }
+    slow['partitions'] = { ...slow['partitions']!, delayMs: 300 }
+    const { exporter } = await start('v0.0.44', slow, { refreshIntervalMs: 20 })
+    // The first scrape waits for the first collection; later ones do not wait for slurmrestd.
+    const first = await scrape(exporter)
+    expect(sample(first.text, 'slurm_cluster_nodes')).toBe(8)
+    const later = await scrape(exporter)
+    expect(later.ms).toBeLessThan(250)
+    await new Promise((resolve) => setTimeout(resolve, 800))
+    expect(exporter.collections()).toBeGreaterThanOrEqual(2)
+  })
+
   it('serves /health, an index, and 404 elsewhere', async () => {
     const { exporter } = await start('v0.0.44', healthyAnswers('v0.0.44'))
     const health = await request(`${exporter.url}/health`)

@@ -33,6 +33,8 @@ Flags:
   --no-per-node              leave out per-node series
   --scrape-timeout D         deadline of one collection, e.g. 10s, 500ms (default 10s)
   --cache-ttl D              serve a collection again for this long (default 0s)
+  --refresh-interval D       collect in the background at this interval and answer scrapes from
+                             the latest collection (default 0s: collect on demand)
   --allow RE                 keep only metric names matching RE (anchored; repeatable)
   --deny RE                  drop metric names matching RE (anchored; repeatable)
   --label-rule RULE          keep:LABEL:RE, drop:LABEL:RE or replace:LABEL:RE:REPLACEMENT (repeatable)
@@ -76,6 +78,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
         'no-per-node': { type: 'boolean', default: false },
         'scrape-timeout': { type: 'string', default: '10s' },
         'cache-ttl': { type: 'string', default: '0s' },
+        'refresh-interval': { type: 'string', default: '0s' },
         allow: { type: 'string', multiple: true, default: [] },
         deny: { type: 'string', multiple: true, default: [] },
         'label-rule': { type: 'string', multiple: true, default: [] },
@@ -118,6 +121,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       perNodeSeries: !(v['no-per-node'] as boolean),
       scrapeTimeoutMs: durationMs('--scrape-timeout', v['scrape-timeout'] as string),
       cacheTtlMs: durationMs('--cache-ttl', v['cache-ttl'] as string),
+      refreshIntervalMs: durationMs('--refresh-interval', v['refresh-interval'] as string),
       allow: v.allow as string[],
       deny: v.deny as string[],
       labelRules: (v['label-rule'] as string[]).map(labelRuleFrom),

@@ -18,6 +18,13 @@ export interface CollectionOptions {
   readonly deadlineMs: number
   /** Serve a collection again for this long; 0 collects on every scrape that finds none in flight. */
   readonly cacheTtlMs: number
+  /**
+   * Collect in the background every this many milliseconds (after the previous collection ends)
+   * and answer every scrape from the latest one; 0 collects on demand. On large clusters, where
+   * slurmrestd needs longer than a scrape timeout to produce /jobs, this is the mode that keeps
+   * scrapes fast (SchedMD's slurm-exporter does the same with its CacheSyncPeriod).
+   */
+  readonly refreshIntervalMs?: number
   /** Called once per failed collector run (the CLI logs it). */
   readonly onCollectorError?: (collector: CollectorName, error: Error) => void
 }
@@ -60,8 +67,34 @@ export class CollectionLoop {
     this.selfMetrics = new SelfMetrics(options.collectors.map((c) => c.name))
   }
 
-  /** snapshot returns a collection no older than the TTL, starting one only when none is in flight. */
+  private refreshTimer: NodeJS.Timeout | undefined
+  private stopped = false
+
+  /** start begins background collection when refreshIntervalMs is set (the first one starts now). */
+  start(): void {
+    if ((this.options.refreshIntervalMs ?? 0) > 0) void this.refresh()
+  }
+
+  /** stop ends background collection. */
+  stop(): void {
+    this.stopped = true
+    clearTimeout(this.refreshTimer)
+  }
+
+  private async refresh(): Promise<void> {
+    await this.snapshotNow().catch(() => {})
+    if (this.stopped) return
+    this.refreshTimer = setTimeout(() => void this.refresh(), this.options.refreshIntervalMs)
+    this.refreshTimer.unref()
+  }
+
+  /** snapshot returns the latest background collection, or one no older than the TTL, starting one only when none is in flight. */
   snapshot(): Promise<Snapshot> {
+    if ((this.options.refreshIntervalMs ?? 0) > 0 && this.last !== undefined) return Promise.resolve(this.last)
+    return this.snapshotNow()
+  }
+
+  private snapshotNow(): Promise<Snapshot> {
     const { last } = this
     if (last !== undefined && this.options.cacheTtlMs > 0 && performance.now() - last.takenAtMs < this.options.cacheTtlMs) {
       return Promise.resolve(last)

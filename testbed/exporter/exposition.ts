@@ -2,7 +2,7 @@
 // Why by hand: no maintained Node library writes flat label arrays without building an object
 // per series, and this loop is the exporter's hottest (benchmarks/cpu/exporter-exposition.bench.ts).
 
-import type { HistogramFamily, MetricFamily, SampleFamily } from './metric-family.ts'
+import type { HistogramFamily, MetricFamily } from './metric-family.ts'
 
 /** ExpositionFormat is the wire format of one /metrics answer. */
 export type ExpositionFormat = 'text' | 'openmetrics'
@@ -104,9 +104,4 @@ export function formatValue(value: number): string {
   if (Number.isFinite(value)) return '' + value
   if (Number.isNaN(value)) return 'NaN'
   return value > 0 ? '+Inf' : '-Inf'
-}
-
-/** samplesOf narrows a family list to its sample families (for tests and benchmarks). */
-export function samplesOf(families: readonly MetricFamily[]): SampleFamily[] {
-  return families.filter((f): f is SampleFamily => f.kind === 'samples')
 }

@@ -36,6 +36,8 @@ export interface ExporterOptions {
   readonly scrapeTimeoutMs?: number
   /** Serve a collection again for this long (default 0: every scrape collects, concurrent ones share). */
   readonly cacheTtlMs?: number
+  /** Collect in the background at this interval and answer scrapes from the latest collection (default 0: on demand). */
+  readonly refreshIntervalMs?: number
   /** Metric-name patterns to keep / drop, anchored. */
   readonly allow?: readonly string[]
   readonly deny?: readonly string[]
@@ -90,6 +92,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     settings: { perNodeSeries: options.perNodeSeries ?? true, perJobSeries: options.perJobSeries ?? false },
     deadlineMs: options.scrapeTimeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS,
     cacheTtlMs: options.cacheTtlMs ?? 0,
+    refreshIntervalMs: options.refreshIntervalMs ?? 0,
     onCollectorError: options.onCollectorError,
   })
   const server = createExporterServer(loop)
@@ -101,12 +104,14 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
       resolve()
     })
   })
+  loop.start()
   const { port } = server.address() as AddressInfo
   const urlHost = host.includes(':') ? `[${host}]` : host
   return {
     url: `http://${urlHost}:${port}`,
     collections: () => loop.collections,
     async close() {
+      loop.stop()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await client.close()

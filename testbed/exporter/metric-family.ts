@@ -39,9 +39,3 @@ export interface HistogramFamily {
 
 /** MetricFamily is any family the exposition writes. */
 export type MetricFamily = SampleFamily | HistogramFamily
-
-/** seriesCount returns the number of exposed series of a family (a histogram's buckets, sum and count each count). */
-export function seriesCount(family: MetricFamily): number {
-  if (family.kind === 'samples') return family.values.length
-  return family.series.length * (family.upperBounds.length + 3)
-}

@@ -137,6 +137,8 @@ export interface ScrapeResult {
   readonly bytes: number
   /** Series is the number of sample lines. */
   readonly series: number
+  /** ExporterCpuS is the exporter's process_cpu_seconds_total at the end of the scrape. */
+  readonly exporterCpuS: number
 }
 
 /** ScrapeRig is a mock and an exporter, each in its own process, and a client that scrapes. */
@@ -173,6 +175,7 @@ export async function startScrapeRig(shape: ClusterShape, exporterOptions: Parti
 
 const NEWLINE = 0x0a
 const HASH = 0x23
+const PROCESS_CPU = /^process_cpu_seconds_total (\S+)$/m
 const FAILED_COLLECTOR = /slurm_exporter_collector_up\{collector="(\w+)"\} 0\n/
 
 async function scrapeOnce(client: Pool): Promise<ScrapeResult> {
@@ -202,7 +205,8 @@ async function scrapeOnce(client: Pool): Promise<ScrapeResult> {
     throw new Error(`scrape failed: HTTP ${response.statusCode}${failed ? `, collector ${failed[1]} failed` : ''}`)
   }
   const series = lines - comments
-  return { durationMs, bytes, series }
+  const exporterCpuS = Number(PROCESS_CPU.exec(tail)?.[1] ?? Number.NaN)
+  return { durationMs, bytes, series, exporterCpuS }
 }
 
 /** SweepTarget is the part of the benchmark API scrapeSweep uses (testbed code cannot import the harness). */
@@ -221,10 +225,10 @@ export async function scrapeSweep(b: SweepTarget, shape: ClusterShape, exporterO
   const rig = await startScrapeRig(shape, exporterOptions)
   try {
     // First scrape: JIT warm-up and connection setup, as after an exporter restart.
-    await rig.scrape()
+    const first = await rig.scrape()
     rig.exporter.resetPeakRss()
     const durationsMs: number[] = []
-    let last: ScrapeResult = { durationMs: 0, bytes: 0, series: 0 }
+    let last: ScrapeResult = first
     b.resetTimer()
     for (let i = 0; i < b.N; i++) {
       last = await rig.scrape()
@@ -239,6 +243,8 @@ export async function scrapeSweep(b: SweepTarget, shape: ClusterShape, exporterO
     if (peak !== undefined) b.reportMetric(peak / 2 ** 20, 'peak-rss-MiB')
     b.reportMetric(last.series, 'series')
     b.reportMetric(last.bytes, 'exposition-B')
+    // The exporter's own CPU per scrape, apart from the time spent waiting for slurmrestd.
+    b.reportMetric(((last.exporterCpuS - first.exporterCpuS) * 1_000) / b.N, 'exporter-cpu-ms/op')
   } finally {
     await rig.close()
   }
