@@ -6,7 +6,7 @@ import { authenticate, DEFAULT_JWT_KEY, DEFAULT_TOKEN_LIFESPAN_SEC, mintToken, T
 import { Evolver } from './cluster/evolve.ts'
 import { generateCluster } from './cluster/generate.ts'
 import type { Cluster } from './cluster/model.ts'
-import { type ClusterSize, type PresetName, PRESETS } from './cluster/presets.ts'
+import { type ClusterSize, MAX_USERS, type PresetName, PRESETS } from './cluster/presets.ts'
 import { Prng } from './cluster/prng.ts'
 import { decideFault, FAULT_HEADER, type FaultSpec, FaultSpecError, NO_FAULTS, parseFaultSpec } from './faults.ts'
 import { emptyPayload, ENDPOINT_INFO, handle, type HandlerContext, QueryError } from './handlers.ts'
@@ -88,6 +88,8 @@ const NO_AUTH_TEXT = 'Authentication does not apply to request'
 // day must not stall its next request replaying 170,000 changes.
 const MAX_CATCHUP_EVENTS = 10_000
 const DEFAULT_CHANGE_RATE_PER_SEC = 2
+const JOBS_PER_USER = 33
+const MIN_USERS = 8
 const FAULT_SEED_STREAM = 0x5eed
 // Small answers are kept per (path, version, user, client) until the model changes: serializing and
 // pretty-printing a 730-byte /ping cost 3× a bare server's whole request in a profile, and
@@ -101,10 +103,12 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
   const seed = options.seed ?? 1
   const startMs = Date.now()
   const epochSec = options.epochSec ?? Math.floor(startMs / 1000)
+  const jobs = options.jobs ?? preset.jobs
   const cluster = generateCluster({
     nodes: options.nodes ?? preset.nodes,
-    jobs: options.jobs ?? preset.jobs,
-    users: options.users ?? Math.min(preset.users, options.nodes !== undefined || options.jobs !== undefined ? Math.max(1, Math.ceil((options.jobs ?? preset.jobs) / 20)) : preset.users),
+    jobs,
+    // Explicit job counts get users in the presets' proportion (≈ 1 per 33 jobs), within bounds.
+    users: options.users ?? (options.jobs === undefined ? preset.users : Math.min(MAX_USERS, Math.max(MIN_USERS, Math.ceil(jobs / JOBS_PER_USER)))),
     seed,
     clusterName: options.clusterName ?? 'cluster',
     epochSec,
