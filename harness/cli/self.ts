@@ -44,6 +44,9 @@ export const STABILITY_GOAL_CV = 0.02
 /** TIME_TO_RESULT_GOAL_MS is issue 2's goal for wall time per benchmark (mitata: ~5 s). */
 export const TIME_TO_RESULT_GOAL_MS = 1500
 const DEFAULT_INVOCATIONS = 10
+// Above half a runnable process per core, the neighbours' work shows in every wall-clock figure:
+// at a load of 10–17 on 2 cores every tool read 2–5× slow with CVs of 20–60%.
+const BUSY_LOAD_PER_CORE = 0.5
 // tinybench at its defaults spent 11.8 s on the empty function here (js-bench-libs.md, B); a
 // process still running after ten times that is hung, not slow.
 const JOB_TIMEOUT_MS = 120_000
@@ -230,10 +233,15 @@ function renderHeader(report: SelfReport): string {
   const how = settings.benchtime === undefined
     ? "each tool's default settings"
     : `-benchtime=${settings.benchtime} for slurmbench and the same time budget for tinybench and mitata (not their defaults)`
+  const busiest = Math.max(env.loadAverageStart[0] ?? 0, env.loadAverageEnd[0] ?? 0)
+  const busy = busiest > BUSY_LOAD_PER_CORE * env.cores
+    ? [`warning: the machine was busy (1-minute load ${busiest.toFixed(2)} on ${env.cores} cores): times are inflated and the CVs measure the load as much as the tools`]
+    : []
   return [
     `slurmbench self: ${settings.invocations} invocations of each tool per workload, each a fresh process`,
     `node ${env.node} (v8 ${env.v8}), ${env.cpuModel}, ${env.cores} cores, load average ${load(env.loadAverageStart)} at start, ${load(env.loadAverageEnd)} at end`,
     `settings: ${how}${settings.count === undefined ? '' : `; -count=${settings.count} for slurmbench`}`,
+    ...busy,
   ].join('\n')
 }
 

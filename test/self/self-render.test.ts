@@ -64,6 +64,13 @@ describe('renderSelfReport', () => {
     expect(ours.filter((line) => line.endsWith('MISSED'))).toHaveLength(2) // stability and time to result
   })
 
+  it('warns when the machine was busy, and only then', () => {
+    const r = report()
+    expect(renderSelfReport(r)).toContain('warning: the machine was busy (1-minute load 1.50 on 2 cores)')
+    const quiet = { ...r, environment: { ...r.environment, loadAverageStart: [0.3, 0.2, 0.1], loadAverageEnd: [0.6, 0.3, 0.1] } }
+    expect(renderSelfReport(quiet)).not.toContain('warning')
+  })
+
   it('says which settings were used when they are not the defaults', () => {
     const r = report()
     const text = renderSelfReport({ ...r, settings: { ...r.settings, benchtime: '10ms', count: 3 } })
