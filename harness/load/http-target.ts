@@ -69,12 +69,18 @@ export interface RequestHandle {
   interrupt(): void
 }
 
-/** InFlight is the state of one request; it is its own undici handler. */
+/**
+ * InFlight is the state of one request; it is its own undici handler. It implements undici's
+ * original handler interface (onConnect … onComplete), which Client speaks natively: a handler
+ * with the newer onRequestStart/onResponseStart methods is wrapped per request in an
+ * UnwrapHandler that also parses the raw headers into an object (undici 7,
+ * lib/handler/unwrap-handler.js) — allocation the generator does not need.
+ */
 class InFlight implements Dispatcher.DispatchHandler, RequestHandle {
   status = 0
   bodyBytes = 0
   finished = false
-  controller: Dispatcher.DispatchController | undefined
+  abort: ((reason?: Error) => void) | undefined
   /** Set when the request was ended (timeout, interruption) before undici started it. */
   pendingAbort: Error | undefined
 
@@ -84,24 +90,26 @@ class InFlight implements Dispatcher.DispatchHandler, RequestHandle {
     readonly done: RequestDone,
   ) {}
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller
-    if (this.pendingAbort !== undefined) controller.abort(this.pendingAbort)
+  onConnect(abort: (reason?: Error) => void): void {
+    this.abort = abort
+    if (this.pendingAbort !== undefined) abort(this.pendingAbort)
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+  onHeaders(statusCode: number): boolean {
     this.status = statusCode
+    return true
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): boolean {
     this.bodyBytes += chunk.length
+    return true
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     this.owner.settle(this, statusOutcome(this.status), undefined)
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onError(error: Error): void {
     this.owner.settle(this, classifyError(error), error.message)
   }
 
@@ -113,11 +121,8 @@ class InFlight implements Dispatcher.DispatchHandler, RequestHandle {
   end(outcome: Outcome, reason: Error): void {
     if (this.finished) return
     this.owner.settle(this, outcome, undefined)
-    if (this.controller !== undefined) {
-      if (!this.controller.aborted) this.controller.abort(reason)
-    } else {
-      this.pendingAbort = reason
-    }
+    if (this.abort !== undefined) this.abort(reason)
+    else this.pendingAbort = reason
   }
 }
 
