@@ -377,7 +377,12 @@ async function runOurs(job: Job, settings: SelfSettings, scratchDir: string): Pr
   args.push(WORKLOADS_FILE)
   const outcome = await runProcess(args)
   if (outcome.code !== 0) return failed(job, `slurmbench bench: ${describeExit(outcome)}`)
-  const doc = await readResults(jsonPath)
+  let doc
+  try {
+    doc = await readResults(jsonPath)
+  } catch (err) {
+    return failed(job, `slurmbench bench: ${(err as Error).message}`)
+  }
   const result = doc.benchmarks.find((b) => b.name === benchName)
   if (result === undefined) return failed(job, `slurmbench bench: ${benchName} missing from ${jsonPath}`)
   if (result.status !== 'ok') return failed(job, `slurmbench bench: ${benchName} ${result.status}: ${result.failure?.message ?? result.skipReason ?? ''}`)
