@@ -16,6 +16,10 @@ describe('findKnee', () => {
     expect(knee?.firstBad.load).toBe(200)
     expect(knee?.reason).toMatch(/throughput rose only 21% as fast as the load \(140.0 → 150.0 req\/s\)/)
   })
+  it('ignores a dip that higher levels make up for', () => {
+    const noisy = [level(1, 50, 48), level(3, 100, 60), level(5, 150, 140), level(7, 200, 190)]
+    expect(findKnee(noisy, limits)).toBeUndefined()
+  })
   it('stops at the first level that breaks a limit', () => {
     const levels = [level(1, 50, 48), level(3, 100, 95, 2500)]
     expect(findKnee(levels, limits)).toMatchObject({ lastGood: { load: 50 }, firstBad: { load: 100 }, reason: 'p95 2500.0 ms reached the 2000 ms limit' })
