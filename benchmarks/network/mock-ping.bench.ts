@@ -67,18 +67,22 @@ export async function BenchmarkMockPingVsBare(b: B) {
   const pools = { mock: new Pool(mock.url, { connections: CONNECTIONS }), bare: new Pool(bare.url, { connections: CONNECTIONS }) }
   try {
     await Promise.all([warm(pools.mock), warm(pools.bare)])
+    const servers = { mock, bare }
     const elapsedMs = { mock: 0, bare: 0 }
+    const cpuS = { mock: 0, bare: 0 }
     const done = { mock: 0, bare: 0 }
     b.resetTimer()
     for (let left = b.N; left > 0; ) {
       const block = Math.min(BLOCK_REQUESTS, left)
       for (const name of ['bare', 'mock'] as const) {
         let next = 0
+        const cpu0 = (await servers[name].cpuSeconds()) ?? 0
         const t0 = performance.now()
         await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
           while (next++ < block) await ping(pools[name])
         }))
         elapsedMs[name] += performance.now() - t0
+        cpuS[name] += ((await servers[name].cpuSeconds()) ?? 0) - cpu0
         done[name] += block
       }
       left -= block
@@ -89,6 +93,11 @@ export async function BenchmarkMockPingVsBare(b: B) {
     b.reportMetric(mockRate, 'mock-req/s')
     b.reportMetric(bareRate, 'bare-req/s')
     b.reportMetric((100 * mockRate) / bareRate, 'mock/bare-%')
+    // Server CPU per request does not depend on what else the machine runs (wall rates do).
+    if (cpuS.mock > 0 && cpuS.bare > 0) {
+      b.reportMetric((cpuS.mock / done.mock) * 1e6, 'mock-cpu-us/req')
+      b.reportMetric((cpuS.bare / done.bare) * 1e6, 'bare-cpu-us/req')
+    }
   } finally {
     await Promise.all([pools.mock.close(), pools.bare.close()])
     await Promise.all([mock.close(), bare.close()])

@@ -18,9 +18,14 @@ export interface ServerProcess {
    * what happened since (Linux ≥ 4.0 /proc/<pid>/clear_refs); false where that is not possible.
    */
   resetPeakMemory(): Promise<boolean>
+  /** cpuSeconds returns the user + system CPU time the process has used (Linux /proc). */
+  cpuSeconds(): Promise<number | undefined>
   /** close sends SIGTERM and waits for the process to exit. */
   close(): Promise<void>
 }
+
+// /proc/<pid>/stat counts CPU time in USER_HZ ticks, 100 per second on every Linux architecture.
+const USER_HZ = 100
 
 // Generating 500,000 jobs takes seconds on a loaded 2-core machine; give up only well after that.
 const START_TIMEOUT_MS = 120_000
@@ -74,6 +79,16 @@ async function spawnServerScript(script: string, args: string[], env: NodeJS.Pro
         const status = await readFile(`/proc/${pid}/status`, 'utf8')
         const bytes = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024
         return { rssBytes: bytes('VmRSS'), peakRssBytes: bytes('VmHWM') }
+      } catch {
+        return undefined
+      }
+    },
+    async cpuSeconds() {
+      try {
+        const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+        // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        return (Number(fields[11]) + Number(fields[12])) / USER_HZ
       } catch {
         return undefined
       }

@@ -28,11 +28,11 @@ export function sendText(res: ServerResponse, status: number, text: string): voi
   res.end(text)
 }
 
-/** sendJsonText answers with an already serialized JSON body (a response cache hit). */
-export function sendJsonText(res: ServerResponse, status: number, text: string): void {
+/** sendJsonBytes answers with an already serialized and encoded JSON body (a response cache hit). */
+export function sendJsonBytes(res: ServerResponse, status: number, body: Buffer): void {
   if (res.headersSent || res.destroyed) return
-  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) })
-  res.end(text)
+  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': body.length })
+  res.end(body)
 }
 
 /** sendNotModified answers 304 with no body (update_time newer than the data, RFC 7232 §4.1). */

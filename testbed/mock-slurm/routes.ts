@@ -32,6 +32,19 @@ const DBD_FIXED: Record<string, Endpoint['name']> = {
  * requested URL endpoint". Segments are matched literally, so `..` and empty segments never match.
  */
 export function matchRoute(pathname: string): Route | null {
+  const hit = routeCache.get(pathname)
+  if (hit !== undefined) return hit
+  const route = parseRoute(pathname)
+  if (routeCache.size >= ROUTE_CACHE_ENTRIES) routeCache.clear()
+  routeCache.set(pathname, route)
+  return route
+}
+
+// Clients ask for the same few paths again and again; parsing them showed in /ping profiles.
+const ROUTE_CACHE_ENTRIES = 4_096
+const routeCache = new Map<string, Route | null>()
+
+function parseRoute(pathname: string): Route | null {
   const path = pathname.endsWith('/') ? pathname.slice(0, -1) : pathname
   const parts = path.split('/')
   // ['', 'slurm', 'v0.0.44', …]

@@ -12,7 +12,7 @@ import { decideFault, FAULT_HEADER, type FaultSpec, FaultSpecError, NO_FAULTS, p
 import { emptyPayload, ENDPOINT_INFO, handle, type HandlerContext, QueryError } from './handlers.ts'
 import { drawLatencyMs } from './latency.ts'
 import { buildMeta, DEFAULT_RELEASE, type SlurmRelease } from './records/meta.ts'
-import { type Reply, sendJsonText, sendPayload, sendText } from './reply.ts'
+import { type Reply, sendJsonBytes, sendPayload, sendText } from './reply.ts'
 import { matchRoute, type Route } from './routes.ts'
 import { ResponseSerializers } from './serialize.ts'
 import { type DataParserVersion, SUPPORTED_VERSIONS } from './versions.ts'
@@ -130,7 +130,7 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
   const faultRng = new Prng(seed ^ FAULT_SEED_STREAM)
   const random = () => faultRng.next()
   const tokenCache = new TokenCache()
-  const responseCache = new Map<string, { stamp: string; text: string }>()
+  const responseCache = new Map<string, { stamp: string; body: Buffer }>()
   const ctx: HandlerContext = { cluster, release: releaseText, pingLatencyUs: 0 }
   let requests = 0
   let inFlight = 0
@@ -239,11 +239,11 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
       const key = `${pathname}|${version}|${meta.client.user}|${meta.client.source}`
       const stamp = `${cluster.nowSec}:${cluster.events}`
       const hit = responseCache.get(key)
-      if (hit !== undefined && hit.stamp === stamp) return sendJsonText(res, 200, hit.text)
+      if (hit !== undefined && hit.stamp === stamp) return sendJsonBytes(res, 200, hit.body)
       reply.capture = (status, text) => {
         if (status !== 200) return
         if (responseCache.size >= RESPONSE_CACHE_ENTRIES) responseCache.clear()
-        responseCache.set(key, { stamp, text })
+        responseCache.set(key, { stamp, body: Buffer.from(text) })
       }
     }
     try {
