@@ -462,9 +462,9 @@ of a 10 KB slurmrestd response, a short RegExp test, allocating 100 small object
 invocation a fresh process, and prints side by side: the overhead of an empty loop, the
 stability of the reported centre across invocations (coefficient of variation) and the
 time to result per benchmark, start-up included. At the defaults (10 invocations, every
-tool's default settings) a run takes about 8 minutes; -invocations=3 -benchtime=100ms
-gives a rough picture in about a minute. Run it on a quiet machine: load from other
-processes shows up directly in the CV.`
+tool's default settings) a run takes about 9 minutes on a quiet 2-core machine (20 minutes
+under heavy load); -invocations=3 -benchtime=100ms gives a rough picture in under a minute.
+Run it on a quiet machine: load from other processes shows up directly in the CV.`
 
 function parseList<T extends string>(flag: string, value: unknown, known: readonly T[]): T[] {
   if (value === undefined) return [...known]
