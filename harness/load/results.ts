@@ -135,19 +135,30 @@ function toExtra(result: LoadResult): LoadExtra {
   }
 }
 
-/** toBenchmarkResult turns a load result into the shared BenchmarkResult shape. */
-export function toBenchmarkResult(result: LoadResult, file: string): BenchmarkResult {
+/** verdictLine says how the thresholds came out, for the document's log and warnings. */
+export function verdictLine(result: LoadResult): string {
   const failed = result.thresholds.filter((t) => t.passed === false)
+  if (result.passed) return `load test passed its ${result.thresholds.length} thresholds`
+  if (failed.length > 0) return `load test FAILED thresholds: ${failed.map((t) => `${t.rule.metric} ${t.rule.text}`).join('; ')}`
+  return `load test FAILED: ${result.stop?.detail ?? 'stopped'}`
+}
+
+/**
+ * toBenchmarkResult turns a load result into the shared BenchmarkResult shape. Its status is
+ * `ok` whatever the SLA verdict: the measurements are sound either way, and compare and
+ * baselines skip benchmarks whose status is not ok. The verdict travels in `extra.load.passed`,
+ * the log and the document's warnings.
+ */
+export function toBenchmarkResult(result: LoadResult, file: string): BenchmarkResult {
   return {
     name: benchmarkName(result.scenario),
     pkg: LOAD_PKG,
     file,
     procs: 1,
-    status: result.passed ? 'ok' : 'failed',
+    status: 'ok',
     samples: [{ round: 0, iterations: result.observations.counts.requests, metrics: headlineMetrics(result) }],
     units: { ...LOAD_UNITS },
-    ...(result.passed ? {} : { failure: { kind: 'error' as const, message: failed.length > 0 ? `thresholds failed: ${failed.map((t) => `${t.rule.metric} ${t.rule.text}`).join('; ')}` : (result.stop?.detail ?? 'load test failed') } }),
-    log: [...result.warnings],
+    log: [verdictLine(result), ...result.warnings],
     extra: { load: toExtra(result) },
   }
 }
@@ -162,7 +173,7 @@ export function toResultsDocument(result: LoadResult, environment: Environment, 
     environment,
     config: { producer: 'load', settings: { scenario: result.scenario, target: result.target, profile: result.profile, shard: `${result.shard.index}/${result.shard.count}`, ...settings } },
     benchmarks: [toBenchmarkResult(result, file)],
-    warnings: [...result.warnings],
+    warnings: result.passed ? [...result.warnings] : [verdictLine(result), ...result.warnings],
   }
 }
 

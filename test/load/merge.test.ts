@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectedArrivals } from '../../harness/load/arrivals.ts'
 import { decodeHistogram, encodeHistogram, mergeHistograms, newLatencyHistogram } from '../../harness/load/histogram.ts'
-import { resultOfRun, type LoadResult } from '../../harness/load/load-result.ts'
+import { judge, resultOfRun, type LoadResult } from '../../harness/load/load-result.ts'
 import { mergeResults } from '../../harness/load/merge.ts'
 import { fromResultsDocument, toResultsDocument } from '../../harness/load/results.ts'
 import { runLoad } from '../../harness/load/run.ts'
@@ -66,7 +66,17 @@ describe('shard runs → documents → merge', () => {
       expect(doc.config.producer).toBe('load')
       expect(doc.benchmarks[0]?.name).toBe('BenchmarkLoad/scenario=merge-test')
       expect(doc.benchmarks[0]?.samples[0]?.metrics['req/s']).toBeGreaterThan(0)
+      expect(doc.benchmarks[0]?.log?.[0]).toBe('load test passed its 3 thresholds')
     }
+  })
+
+  it('a failed SLA keeps status ok (so compare and baselines read it) and says so in the warnings', () => {
+    const strict = checkThresholdMap({ http_req_duration: ['p(95)<1us'] }, 'test', '', 'test')
+    const failed = judge({ ...(shards[0]?.result as LoadResult), rules: strict })
+    const doc = toResultsDocument(failed, ENVIRONMENT, 'x.json', {})
+    expect(doc.benchmarks[0]?.status).toBe('ok')
+    expect(doc.warnings[0]).toBe('load test FAILED thresholds: http_req_duration p(95)<1us')
+    expect((doc.benchmarks[0]?.extra?.load as { passed: boolean }).passed).toBe(false)
   })
 
   it('the merge adds counters and histograms exactly and judges once', () => {
