@@ -243,8 +243,10 @@ export async function scrapeSweep(b: SweepTarget, shape: ClusterShape, exporterO
     if (peak !== undefined) b.reportMetric(peak / 2 ** 20, 'peak-rss-MiB')
     b.reportMetric(last.series, 'series')
     b.reportMetric(last.bytes, 'exposition-B')
-    // The exporter's own CPU per scrape, apart from the time spent waiting for slurmrestd.
-    b.reportMetric(((last.exporterCpuS - first.exporterCpuS) * 1_000) / b.N, 'exporter-cpu-ms/op')
+    // The exporter's own CPU per scrape, apart from the time spent waiting for slurmrestd. In
+    // background mode scrapes are not tied to collections (and the self-metrics are those of the
+    // collection served), so there is no per-scrape figure.
+    if ((exporterOptions.refreshIntervalMs ?? 0) === 0) b.reportMetric(((last.exporterCpuS - first.exporterCpuS) * 1_000) / b.N, 'exporter-cpu-ms/op')
   } finally {
     await rig.close()
   }
