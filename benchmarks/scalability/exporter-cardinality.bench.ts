@@ -5,7 +5,7 @@ import { scrapeSweep } from '../../testbed/exporter/workloads.ts'
 
 export async function BenchmarkSeriesByUsers(b: B) {
   for (const users of full() ? [100, 1_000, 5_000] : [1_000]) {
-    await b.run(`users=${users}`, (b) => scrapeSweep(b, { nodes: 100, jobs: 5_000, users }))
+    await b.run(`users=${users}`, (b) => scrapeSweep(b, { nodes: 100, jobs: 2_000, users }))
   }
 }
 

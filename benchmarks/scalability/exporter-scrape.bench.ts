@@ -5,13 +5,13 @@ import { type B, full } from 'slurmbench'
 import { scrapeSweep } from '../../testbed/exporter/workloads.ts'
 
 export async function BenchmarkScrapeNodes(b: B) {
-  for (const nodes of full() ? [100, 1_000, 10_000, 50_000] : [100, 1_000]) {
+  for (const nodes of full() ? [100, 1_000, 10_000, 50_000] : [1_000]) {
     await b.run(`nodes=${nodes}`, (b) => scrapeSweep(b, { nodes, jobs: 1_000 }))
   }
 }
 
 export async function BenchmarkScrapeJobs(b: B) {
-  for (const jobs of full() ? [1_000, 10_000, 100_000, 500_000] : [10_000]) {
+  for (const jobs of full() ? [1_000, 10_000, 100_000, 500_000] : [1_000]) {
     await b.run(`jobs=${jobs}`, (b) => scrapeSweep(b, { nodes: 100, jobs }))
   }
 }
