@@ -125,6 +125,19 @@ describe('exporter on captured slurmrestd answers', () => {
     expect(exporter.collections()).toBeGreaterThanOrEqual(2)
   })
 
+  it('caps families at the cardinality limit, counts what it drops, and filters by name', async () => {
+    const { exporter } = await start('v0.0.44', healthyAnswers('v0.0.44'), { maxSeriesPerFamily: 3, deny: ['slurm_node_cpu_load', 'slurm_share_.*'] })
+    const { text } = await scrape(exporter)
+    // The capture has 8 nodes: 3 kept, 5 dropped.
+    expect(text.split('\n').filter((l) => l.startsWith('slurm_node_cpus{'))).toHaveLength(3)
+    expect(sample(text, 'slurm_exporter_cardinality_current{family="slurm_node_cpus"}')).toBe(3)
+    expect(sample(text, 'slurm_exporter_dropped_series_total{family="slurm_node_cpus"}')).toBe(5)
+    expect(text).not.toContain('slurm_node_cpu_load')
+    expect(text).not.toContain('slurm_share_')
+    const again = await scrape(exporter)
+    expect(sample(again.text, 'slurm_exporter_dropped_series_total{family="slurm_node_cpus"}')).toBe(10)
+  })
+
   it('serves /health, an index, and 404 elsewhere', async () => {
     const { exporter } = await start('v0.0.44', healthyAnswers('v0.0.44'))
     const health = await request(`${exporter.url}/health`)
