@@ -37,6 +37,20 @@ describe('JsonListStream', () => {
     }
   })
 
+  it('finds element ends whatever the split: every two-chunk cut of a body full of escapes', () => {
+    const body = JSON.stringify({ jobs: [{ s: 'a\\', t: 'q"}]{[', u: ['x\\"y', { v: '\\\\' }] }, { w: '"' }], meta: { k: '}' } })
+    const parsed = JSON.parse(body) as Record<string, unknown>
+    const bytes = Buffer.from(body)
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const items: unknown[] = []
+      const reader = new JsonListStream('jobs', (item) => items.push(item))
+      reader.write(bytes.subarray(0, cut))
+      reader.write(bytes.subarray(cut))
+      expect(reader.end()['meta'], `cut at ${cut}`).toEqual(parsed['meta'])
+      expect(items, `cut at ${cut}`).toEqual(parsed['jobs'])
+    }
+  })
+
   it('rejects a body cut short, a missing list and text after the object', () => {
     expect(() => readInChunks('{"jobs": [{"a": 1}', 'jobs', 4)).toThrow(JsonListStreamError)
     expect(() => readInChunks('{"nodes": []}', 'jobs', 4)).toThrow(/no "jobs" list/)

@@ -28,6 +28,12 @@ const enum Mode {
 
 /** STRUCTURAL finds the next character that can change an element's nesting. */
 const STRUCTURAL = /["{}[\]]/g
+/**
+ * TOKEN matches a whole string (escapes included, or running to the end of the text, a
+ * trailing backslash too) or one bracket. Measured on a 48 MB pretty /jobs answer: 123 ms of CPU against 251 ms for
+ * STRUCTURAL plus indexOf per string.
+ */
+const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?$)|[{}[\]]/g
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
 const COLON = 0x3a
@@ -114,14 +120,25 @@ export class JsonListStream {
       } else if (this.mode === Mode.Value && this.depth === 1) this.finishValue(text, 0, end + 1)
       i = end + 1
     }
+    // Set once the fast element scan reaches a string that may run past the chunk: from there the
+    // exact character-by-character path finishes the chunk.
+    let exact = false
     for (; i < length; i++) {
       if (this.mode === Mode.Element) {
-        // Inside an element only brackets and quotes matter; the native regex search skips the
-        // rest (numbers, whitespace of pretty-printed answers) far faster than a loop here.
-        STRUCTURAL.lastIndex = i
-        const match = STRUCTURAL.exec(text)
-        if (match === null) break
-        i = match.index
+        if (!exact) {
+          const end = this.skipElementBody(text, i)
+          if (end < 0) {
+            exact = true
+            i = -end - 1
+            if (i >= length) break
+          } else i = end
+        }
+        if (exact) {
+          STRUCTURAL.lastIndex = i
+          const match = STRUCTURAL.exec(text)
+          if (match === null) break
+          i = match.index
+        }
       }
       const c = text.charCodeAt(i)
       if (c === QUOTE) {
@@ -227,6 +244,30 @@ export class JsonListStream {
       }
     }
     if (this.mode === Mode.Element || this.mode === Mode.Value) this.keep(text, start)
+  }
+
+  /**
+   * skipElementBody runs through an element from `from` with one native regex test per string or
+   * bracket (no match objects, no per-character loop) and returns the index of the bracket that
+   * closes the element, with depth still counting it open. When the chunk ends first it returns
+   * -(p + 1): p is where the exact path must resume (the start of a string that may continue in
+   * the next chunk, or the chunk's end).
+   */
+  private skipElementBody(text: string, from: number): number {
+    const length = text.length
+    TOKEN.lastIndex = from
+    for (;;) {
+      const p = TOKEN.lastIndex
+      if (!TOKEN.test(text)) return -(length + 1)
+      const end = TOKEN.lastIndex
+      // A string that reaches the end of the chunk may be cut short: leave it to the exact path.
+      if (end === length) return -(p + 1)
+      const c = text.charCodeAt(end - 1)
+      if (c === QUOTE) continue
+      if (c === OPEN_OBJECT || c === OPEN_ARRAY) this.depth++
+      else if (this.depth === 3) return end - 1
+      else this.depth--
+    }
   }
 
   /**
