@@ -38,11 +38,11 @@ describe('streaming', () => {
     const socket = await openRequest('/slurm/v0.0.44/jobs')
     socket.pause()
     await sleep(400)
-    const stalledAt = mock.streamedChars
+    const stalledAt = mock.streamedBytes
     await sleep(300)
-    expect(mock.streamedChars).toBe(stalledAt)
+    expect(mock.streamedBytes).toBe(stalledAt)
     expect(mock.inFlight).toBe(1)
-    const start = mock.streamedChars
+    const start = mock.streamedBytes
     let received = 0
     let tail = ''
     socket.on('data', (d: Buffer) => {
@@ -52,7 +52,7 @@ describe('streaming', () => {
     socket.resume()
     await waitFor(() => tail.endsWith('0\r\n\r\n'), 30_000)
     socket.destroy()
-    const total = mock.streamedChars - start + stalledAt
+    const total = mock.streamedBytes - start + stalledAt
     // The producer was held at a small fraction of the body until the client read.
     expect(stalledAt).toBeLessThan(total / 2)
     expect(received).toBeGreaterThan(total)
@@ -67,9 +67,9 @@ describe('streaming', () => {
     }
     await waitFor(() => mock.inFlight === 0)
     expect(mock.inFlight).toBe(0)
-    const settled = mock.streamedChars
+    const settled = mock.streamedBytes
     await sleep(200)
-    expect(mock.streamedChars).toBe(settled)
+    expect(mock.streamedBytes).toBe(settled)
     await waitFor(() => tcpHandles() <= handlesBefore)
     expect(tcpHandles()).toBeLessThanOrEqual(handlesBefore)
     const r = await fetch(`${mock.url}/slurm/v0.0.44/ping`)

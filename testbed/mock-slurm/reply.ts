@@ -18,8 +18,6 @@ export interface Reply {
 }
 
 const JSON_TYPE = 'application/json'
-// Records are serialized in batches of this many between checks of the client connection.
-const RECORDS_PER_BATCH = 16
 
 /** sendText answers with a text/plain body, as slurmrestd does for its transport-level errors. */
 export function sendText(res: ServerResponse, status: number, text: string): void {
@@ -47,7 +45,7 @@ function finishJson(reply: Reply, status: number, compact: string): void {
   if (res.headersSent || res.destroyed) return
   const text = reply.body.pretty ? new PrettyPrinter().write(compact) : compact
   reply.capture?.(status, text)
-  if (reply.body.slowBodyBytesPerSec > 0 || reply.body.truncateAtChars >= 0) {
+  if (reply.body.slowBodyBytesPerSec > 0 || reply.body.truncateAtBytes >= 0) {
     res.writeHead(status, { 'content-type': JSON_TYPE })
     const writer = new BodyWriter(res, { ...reply.body, pretty: false })
     void writer.push(text).then(() => writer.end())
@@ -96,20 +94,15 @@ export async function streamList(reply: Reply, status: number, kind: ResponseKin
   const writer = new BodyWriter(res, reply.body)
   await writer.push(head)
   let first = true
-  let batch = ''
   for (let i = 0; i < source.count; i++) {
     const record = source.at(i)
     if (record !== undefined) {
-      batch += first ? item(record) : ',' + item(record)
+      await writer.push(first ? item(record) : ',' + item(record))
       first = false
     }
-    if (i % RECORDS_PER_BATCH === RECORDS_PER_BATCH - 1) {
-      await writer.push(batch)
-      batch = ''
-      // The client left: stop producing; nothing else holds the records.
-      if (writer.closed) return
-    }
+    // The client left: stop producing; nothing else holds the records.
+    if (writer.closed) return
   }
-  await writer.push(batch + tail)
+  await writer.push(tail)
   await writer.end()
 }

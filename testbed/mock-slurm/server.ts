@@ -76,8 +76,8 @@ export interface MockSlurm {
   readonly requests: number
   /** inFlight counts requests whose response is still being produced or sent. */
   readonly inFlight: number
-  /** streamedChars counts characters handed to sockets by streamed bodies (for backpressure checks). */
-  readonly streamedChars: number
+  /** streamedBytes counts bytes handed to sockets by streamed bodies (for backpressure checks). */
+  readonly streamedBytes: number
   /** close stops the server, ending open connections (hanging requests included). */
   close(): Promise<void>
 }
@@ -134,9 +134,9 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
   const ctx: HandlerContext = { cluster, release: releaseText, pingLatencyUs: 0 }
   let requests = 0
   let inFlight = 0
-  let streamedChars = 0
-  const onWrite = (chars: number) => {
-    streamedChars += chars
+  let streamedBytes = 0
+  const onWrite = (bytes: number) => {
+    streamedBytes += bytes
   }
   let fdCounter = 10
 
@@ -210,8 +210,8 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
     const version = route.version
     const localPort = (req.socket.localPort ?? 0)
     const meta = buildMeta({ plugin: route.plugin, version, release, cluster: cluster.name, clientSource: clientSource(req, localPort), user: auth.kind === 'ok' ? auth.user : 'nobody' })
-    const truncateAtChars = action === 'truncate' ? Math.floor(random() * 64 * 1024) : -1
-    const reply: Reply = { res, serializers: serializers.get(version)!, meta, body: { pretty, slowBodyBytesPerSec: faults.slowBodyBytesPerSec, truncateAtChars, onWrite } }
+    const truncateAtBytes = action === 'truncate' ? Math.floor(random() * 64 * 1024) : -1
+    const reply: Reply = { res, serializers: serializers.get(version)!, meta, body: { pretty, slowBodyBytesPerSec: faults.slowBodyBytesPerSec, truncateAtBytes, onWrite } }
     const info = ENDPOINT_INFO[route.endpoint.name]
     if (auth.kind === 'invalid') {
       return sendPayload(reply, 511, info.kind, emptyPayload(route.endpoint.name), [
@@ -234,7 +234,7 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
         { description: `Unable to query ${info.what}`, error_number: 1001, error: 'Unable to contact slurm controller (connect failure)', source: info.source },
       ])
     }
-    const cacheable = !STREAMED_ENDPOINTS.has(route.endpoint.name) && q < 0 && faults.slowBodyBytesPerSec === 0 && truncateAtChars < 0
+    const cacheable = !STREAMED_ENDPOINTS.has(route.endpoint.name) && q < 0 && faults.slowBodyBytesPerSec === 0 && truncateAtBytes < 0
     if (cacheable) {
       const key = `${pathname}|${version}|${meta.client.user}|${meta.client.source}`
       const stamp = `${cluster.nowSec}:${cluster.events}`
@@ -296,8 +296,8 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
     get inFlight() {
       return inFlight
     },
-    get streamedChars() {
-      return streamedChars
+    get streamedBytes() {
+      return streamedBytes
     },
     close: () =>
       new Promise<void>((resolve) => {
