@@ -21,6 +21,7 @@ export const BENCH_FLAGS: FlagSpecs = {
   full: { kind: 'boolean', help: 'include the largest sizes (benchmarks see full() === true)' },
   'max-old-space': { kind: 'integer', valueName: 'MB', help: `old-space heap limit of each worker in MB (default ${DEFAULT_WORKER_HEAP_MB})` },
   v: { kind: 'boolean', help: 'verbose: pass on what benchmarks print themselves (console output) to stderr' },
+  baseline: { kind: 'boolean', help: "then judge the run against the committed baseline, as 'slurmbench baseline check' (verdicts on stderr; exit 1 on a regression)" },
 }
 
 const SYNOPSIS = 'slurmbench bench [flags] [files or folders…]'
@@ -34,7 +35,7 @@ Examples:
   slurmbench bench -count=10 -benchmem -o new.txt    ten samples each, with memory, for benchstat`
 
 /** optionsFromArgs turns parsed flags into runner options; it throws UsageError naming a bad flag. */
-export function optionsFromArgs(args: ParsedArgs): RunOptions & { readonly jsonPath?: string; readonly textPath?: string; readonly verbose: boolean } {
+export function optionsFromArgs(args: ParsedArgs): RunOptions & { readonly jsonPath?: string; readonly textPath?: string; readonly verbose: boolean; readonly baseline: boolean } {
   const flags = args.flags
   const bench = (flags.bench as string | undefined) ?? '.'
   try {
@@ -74,6 +75,7 @@ export function optionsFromArgs(args: ParsedArgs): RunOptions & { readonly jsonP
     ...(typeof flags.json === 'string' ? { jsonPath: flags.json } : {}),
     ...(typeof flags.o === 'string' ? { textPath: flags.o } : {}),
     verbose: flags.v === true,
+    baseline: flags.baseline === true,
   }
 }
 
@@ -130,6 +132,12 @@ export const command: Command = {
       const { writeResults } = await import('../results/json.ts') // TypeBox only when JSON is asked for
       await writeResults(options.jsonPath, session.document)
     }
-    return session.passed ? EXIT_OK : EXIT_FAILED
+    if (!session.passed) return EXIT_FAILED
+    if (options.baseline) {
+      // stdout stays pure Go benchmark format; the verdicts go beside the warnings.
+      const { checkResults } = await import('./baseline.ts')
+      return checkResults(session.document, { write: (t) => void process.stderr.write(t) })
+    }
+    return EXIT_OK
   },
 }
