@@ -171,11 +171,15 @@ describe('bad input exits 2 with one line naming the problem', () => {
 })
 
 describe('embedded targets', () => {
-  it('--slurm loads the mock slurmrestd; its injected faults are counted as errors', async () => {
-    const result = await inProcess(['baseline', '--slurm', '--preset', 'tiny', '--duration-scale', '0.002', '--mock-faults', 'latency=realistic;error-rate=0.2;error-status=503'])
+  it('--slurm loads the mock slurmrestd; its injected faults (flags and X-Mock-Fault header) are counted as errors', async () => {
+    const result = await inProcess([
+      'baseline', '--slurm', '--preset', 'tiny', '--duration-scale', '0.003', '--timeout', '300ms',
+      '--mock-faults', 'latency=realistic;error-rate=0.2;error-status=503',
+      '--set', 'request.headers.x-mock-fault=reset-rate=0.1;hang-rate=0.05',
+    ])
     expect(result.code).toBe(1)
     expect(lastLine(result.stdout)).toBe(FAILED)
-    expect(result.stdout).toMatch(/failed \([\d.]+%\): http-5xx \d+/)
+    expect(result.stdout).toMatch(/failed \([\d.]+%\): reset \d+, timeout \d+, http-5xx \d+/)
     expect(result.stdout).toMatch(/✗ +http_req_failed +rate<0.005/)
     // A 16-node cluster picks the small-cluster profile, whose memory limit is read from the mock's process.
     expect(result.stdout).toMatch(/✓ +target_memory_bytes +value<536870912 +value=[\d.]+ MiB +profile small/)
