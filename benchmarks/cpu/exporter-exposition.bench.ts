@@ -17,7 +17,7 @@ export async function BenchmarkExposition(b: B) {
         aggregator.finish()
         const families = seriesSink.familyWriters.map((w) => w.family)
         const series = families.reduce((sum, f) => sum + f.values.length, 0)
-        b.setBytes(serializeFamilies(families, format).reduce((sum, chunk) => sum + Buffer.byteLength(chunk), 0))
+        b.setBytes(serializeFamilies(families, format).reduce((sum, chunk) => sum + chunk.length, 0))
         b.resetTimer()
         for (let i = 0; i < b.N; i++) sink(serializeFamilies(families, format))
         b.reportMetric((series * b.N) / (b.elapsed() / 1e9), 'metrics/s')

@@ -16,7 +16,7 @@ declare const gc: (() => void) | undefined
 const CHUNK_BYTES = 64 * 1024
 
 // One collection from raw bodies: streamed parse, aggregation, serialization.
-function collect(bodies: Record<string, Buffer>, policy: SeriesPolicy, perJobSeries: boolean): { sink: SeriesSink; chunks: string[] } {
+function collect(bodies: Record<string, Buffer>, policy: SeriesPolicy, perJobSeries: boolean): { sink: SeriesSink; chunks: Buffer[] } {
   const seriesSink = new SeriesSink(policy)
   const nodes = new NodeAggregator(seriesSink, { perNodeSeries: true })
   const jobs = new JobAggregator(seriesSink, { perJobSeries })

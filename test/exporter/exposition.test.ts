@@ -26,7 +26,7 @@ const families: MetricFamily[] = [
 
 describe('exposition', () => {
   it('writes the text format 0.0.4', () => {
-    expect(serializeFamilies(families, 'text').join('')).toBe(
+    expect(Buffer.concat(serializeFamilies(families, 'text')).toString()).toBe(
       [
         '# HELP slurm_user_jobs Jobs by user and "state".\\nSecond line \\\\ end',
         '# TYPE slurm_user_jobs gauge',
@@ -51,7 +51,7 @@ describe('exposition', () => {
   })
 
   it('writes OpenMetrics 1.0: counter families without _total, escaped quotes in HELP, # EOF', () => {
-    const text = serializeFamilies(families, 'openmetrics').join('')
+    const text = Buffer.concat(serializeFamilies(families, 'openmetrics')).toString()
     expect(text).toContain('# HELP slurm_user_jobs Jobs by user and \\"state\\".\\nSecond line \\\\ end\n')
     expect(text).toContain('# TYPE slurm_x counter\nslurm_x_total 7\n')
     expect(text.endsWith('slurm_exporter_scrape_duration_seconds_count{collector="nodes"} 3\n# EOF\n')).toBe(true)
@@ -70,7 +70,7 @@ describe('exposition', () => {
     }
     const chunks = serializeFamilies([big], 'text')
     expect(chunks.length).toBeGreaterThan(1)
-    const lines = chunks.join('').split('\n')
+    const lines = Buffer.concat(chunks).toString().split('\n')
     expect(lines).toHaveLength(n + 3)
     expect(lines[n + 1]).toBe(`slurm_job_cpus{job_id="${n - 1}"} 4`)
   })

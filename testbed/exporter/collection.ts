@@ -31,7 +31,7 @@ export interface CollectionOptions {
 
 /** Snapshot is the outcome of one collection, serialized lazily once per format. */
 export class Snapshot {
-  private readonly serialized = new Map<ExpositionFormat, string[]>()
+  private readonly serialized = new Map<ExpositionFormat, Buffer[]>()
 
   constructor(
     /** Families is every family in exposition order, self-metrics last. */
@@ -40,8 +40,8 @@ export class Snapshot {
     readonly takenAtMs: number,
   ) {}
 
-  /** chunks returns the exposition text in `format`, serialized on first use. */
-  chunks(format: ExpositionFormat): string[] {
+  /** chunks returns the exposition in `format` as UTF-8 chunks, serialized on first use. */
+  chunks(format: ExpositionFormat): Buffer[] {
     let chunks = this.serialized.get(format)
     if (chunks === undefined) {
       chunks = serializeFamilies(this.families, format)

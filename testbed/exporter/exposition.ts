@@ -26,11 +26,15 @@ export function negotiateFormat(accept: string | undefined): ExpositionFormat {
 }
 
 /**
- * serializeFamilies writes the families in `format` and returns the text as chunks of at most
+ * serializeFamilies writes the families in `format` and returns the UTF-8 bytes as chunks of
  * about CHUNK_CHARS characters, in order; a million series never become one string.
  */
-export function serializeFamilies(families: readonly MetricFamily[], format: ExpositionFormat): string[] {
-  const chunks: string[] = []
+export function serializeFamilies(families: readonly MetricFamily[], format: ExpositionFormat): Buffer[] {
+  // Chunks are encoded once here: a string built by `+=` is a rope of one node per piece, which
+  // costs the GC dearly while a snapshot holds it and is flattened again for every scrape.
+  // Measured on 32,000 per-job series held by a benchmark: 108 ms/op as ropes, see the
+  // exposition benchmark for the encoded figure.
+  const chunks: Buffer[] = []
   let out = ''
   for (const family of families) {
     out += header(family, format)
@@ -48,14 +52,14 @@ export function serializeFamilies(families: readonly MetricFamily[], format: Exp
         }
         out += ' ' + formatValue(values[s] as number) + '\n'
         if (out.length > CHUNK_CHARS) {
-          chunks.push(out)
+          chunks.push(Buffer.from(out, 'utf8'))
           out = ''
         }
       }
     }
   }
   if (format === 'openmetrics') out += '# EOF\n'
-  chunks.push(out)
+  chunks.push(Buffer.from(out, 'utf8'))
   return chunks
 }
 
