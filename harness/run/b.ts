@@ -45,8 +45,6 @@ export const LOG_TRUNCATED = '\t... [output truncated]'
 const PARALLEL_GRAIN_NS = 1e5
 const PARALLEL_MAX_GRAIN = 1e4
 
-/** SINK_RING_SLOTS is the size of api.ts's sink ring: that many sink() calls overwrite all of it. */
-const SINK_RING_SLOTS = 64
 
 /** A meter that counts nothing, for probes whose figures are thrown away. */
 const NO_METER: WindowMeter = { begin() {}, end() {}, reset() {} }
@@ -116,9 +114,9 @@ export class BenchB implements B {
    * as Go's runN. Sub-benchmarks it started are awaited even when the function did not await them.
    */
   async runN(n: number): Promise<void> {
-    // Results the sink ring still holds from the last run would die inside this run's window and
-    // count as its allocations (a 64 × 8 kB ring is +50 B/op at N=10⁴); flushing first lets gc() free them.
-    for (let i = 0; i < SINK_RING_SLOTS; i++) sink(undefined)
+    // A result the sink still holds from the last run would die inside this run's window and
+    // count as its allocations; clearing it first lets gc() free it.
+    sink(undefined)
     if (typeof gc === 'function') {
       gc() // a comparable heap for every run, as Go's runtime.GC()
       // V8 settles the ArrayBuffer sweep of that GC at the next backing-store allocation; doing it
