@@ -173,8 +173,8 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const startNs = process.hrtime.bigint()
     if (logLevel === 'debug') {
+      const startNs = process.hrtime.bigint()
       res.once('close', () => {
         const ms = Number(process.hrtime.bigint() - startNs) / 1e6
         log(`${new Date().toISOString()} ${req.socket.remoteAddress ?? '-'} ${req.method} ${req.url} ${res.statusCode} ${ms.toFixed(1)}ms${res.writableFinished ? '' : ' (aborted)'}`)
@@ -183,7 +183,6 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
     const rawUrl = req.url ?? '/'
     const q = rawUrl.indexOf('?')
     const pathname = q < 0 ? rawUrl : rawUrl.slice(0, q)
-    const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1))
 
     let faults = baseFaults
     const faultHeader = req.headers[FAULT_HEADER]
@@ -208,13 +207,19 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
     const route: Route | null = req.method === 'GET' || req.method === 'HEAD' ? matchRoute(pathname) : null
     if (route === null) return sendText(res, 404, UNKNOWN_URL_TEXT)
     const version = route.version
-    const localPort = (req.socket.localPort ?? 0)
-    const meta = buildMeta({ plugin: route.plugin, version, release, cluster: cluster.name, clientSource: clientSource(req, localPort), user: auth.kind === 'ok' ? auth.user : 'nobody' })
+    const user = auth.kind === 'ok' ? auth.user : 'nobody'
+    const source = clientSource(req, req.socket.localPort ?? 0)
     const truncateAtBytes = action === 'truncate' ? Math.floor(random() * 64 * 1024) : -1
-    const reply: Reply = { res, serializers: serializers.get(version)!, meta, body: { pretty, slowBodyBytesPerSec: faults.slowBodyBytesPerSec, truncateAtBytes, onWrite } }
+    // Built only when an answer is produced, not for cache hits.
+    const makeReply = (): Reply => ({
+      res,
+      serializers: serializers.get(version)!,
+      meta: buildMeta({ plugin: route.plugin, version, release, cluster: cluster.name, clientSource: source, user }),
+      body: { pretty, slowBodyBytesPerSec: faults.slowBodyBytesPerSec, truncateAtBytes, onWrite },
+    })
     const info = ENDPOINT_INFO[route.endpoint.name]
     if (auth.kind === 'invalid') {
-      return sendPayload(reply, 511, info.kind, emptyPayload(route.endpoint.name), [
+      return sendPayload(makeReply(), 511, info.kind, emptyPayload(route.endpoint.name), [
         { description: `Unable to query ${info.what}`, error_number: 1007, error: 'Protocol authentication error', source: info.source },
       ])
     }
@@ -230,16 +235,21 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
       if (res.destroyed) return
     }
     if (action === 'slurm-error') {
-      return sendPayload(reply, faults.slurmErrorStatus, info.kind, emptyPayload(route.endpoint.name), [
+      return sendPayload(makeReply(), faults.slurmErrorStatus, info.kind, emptyPayload(route.endpoint.name), [
         { description: `Unable to query ${info.what}`, error_number: 1001, error: 'Unable to contact slurm controller (connect failure)', source: info.source },
       ])
     }
     const cacheable = !STREAMED_ENDPOINTS.has(route.endpoint.name) && q < 0 && faults.slowBodyBytesPerSec === 0 && truncateAtBytes < 0
+    let key = ''
+    let stamp = ''
     if (cacheable) {
-      const key = `${pathname}|${version}|${meta.client.user}|${meta.client.source}`
-      const stamp = `${cluster.nowSec}:${cluster.events}`
+      key = `${pathname}|${version}|${user}|${source}`
+      stamp = `${cluster.nowSec}:${cluster.events}`
       const hit = responseCache.get(key)
       if (hit !== undefined && hit.stamp === stamp) return sendJsonBytes(res, 200, hit.body)
+    }
+    const reply = makeReply()
+    if (cacheable) {
       reply.capture = (status, text) => {
         if (status !== 200) return
         if (responseCache.size >= RESPONSE_CACHE_ENTRIES) responseCache.clear()
@@ -247,7 +257,7 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
       }
     }
     try {
-      await handle(ctx, route.endpoint, query, reply)
+      await handle(ctx, route.endpoint, new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)), reply)
     } catch (err) {
       if (!(err instanceof QueryError)) throw err
       sendPayload(reply, 400, info.kind, emptyPayload(route.endpoint.name), [
