@@ -11,8 +11,8 @@ import { StopSignal } from './stop-signal.ts'
 
 const execFileAsync = promisify(execFile)
 
-/** WARMUP_MS is an unmeasured run of this generator before the rounds: V8 compiles the hot path in it (wrk, being C, needs none). Round 1 without it cost ~1.8× the CPU per request of later rounds. */
-const WARMUP_MS = 1_000
+/** WARMUP_MS is an unmeasured run of this generator before the rounds: V8 compiles the hot path in it (wrk, being C, needs none). Round 1 cost ~1.7× the CPU per request of later rounds after a 1 s warm-up. */
+const WARMUP_MS = 3_000
 /** CEILING_TIMEOUT_NS is the per-request timeout of ceiling rounds. */
 const CEILING_TIMEOUT_NS = 10e9
 
