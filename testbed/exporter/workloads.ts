@@ -226,7 +226,11 @@ export async function scrapeSweep(b: SweepTarget, shape: ClusterShape, exporterO
   try {
     // First scrape: JIT warm-up and connection setup, as after an exporter restart.
     const first = await rig.scrape()
-    rig.exporter.resetPeakRss()
+    const background = (exporterOptions.refreshIntervalMs ?? 0) > 0
+    // On demand, the timed scrapes do the collections, so the peak is taken over them alone. In
+    // background mode the collection runs on its own clock: the peak since start covers at
+    // least the first full collection, which the warm-up scrape waited for.
+    if (!background) rig.exporter.resetPeakRss()
     const durationsMs: number[] = []
     let last: ScrapeResult = first
     b.resetTimer()
@@ -246,7 +250,7 @@ export async function scrapeSweep(b: SweepTarget, shape: ClusterShape, exporterO
     // The exporter's own CPU per scrape, apart from the time spent waiting for slurmrestd. In
     // background mode scrapes are not tied to collections (and the self-metrics are those of the
     // collection served), so there is no per-scrape figure.
-    if ((exporterOptions.refreshIntervalMs ?? 0) === 0) b.reportMetric(((last.exporterCpuS - first.exporterCpuS) * 1_000) / b.N, 'exporter-cpu-ms/op')
+    if (!background) b.reportMetric(((last.exporterCpuS - first.exporterCpuS) * 1_000) / b.N, 'exporter-cpu-ms/op')
   } finally {
     await rig.close()
   }
