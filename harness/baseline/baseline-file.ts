@@ -10,8 +10,7 @@ import { writeFileAtomic } from '../results/atomic-file.ts'
 import { InputError } from '../results/input-error.ts'
 import { Environment, type ResultsDocument, RunConfig, UnitInfo } from '../results/schema.ts'
 import { type Fingerprint, fingerprintOf, machineClassOf } from './fingerprint.ts'
-import { type MetricSeries, type SampleSet, goConfigOf } from './sample-set.ts'
-import { defaultUnitInfo, tidyUnit } from './units.ts'
+import { type MetricSeries, type SampleSet, metricSeriesOf } from './sample-set.ts'
 
 /** BASELINE_SCHEMA_VERSION is the version this code writes. */
 export const BASELINE_SCHEMA_VERSION = 1
@@ -154,20 +153,7 @@ export function baselineFromResults(doc: ResultsDocument, name: string, machineC
 export function sampleSetFromBaseline(doc: BaselineDocument, source: string, label = 'baseline'): SampleSet {
   const series: MetricSeries[] = []
   for (const bench of doc.benchmarks) {
-    for (const [unit, values] of Object.entries(bench.metrics)) {
-      const tidy = tidyUnit(unit)
-      const declared = bench.units?.[unit]
-      const defaults = defaultUnitInfo(tidy.unit)
-      series.push({
-        name: bench.name,
-        unit: tidy.unit,
-        rawUnit: unit,
-        values: values.map((v) => v * tidy.factor),
-        better: declared?.better ?? defaults.better,
-        assume: declared?.assume ?? defaults.assume,
-        config: goConfigOf(doc.environment, bench.pkg),
-      })
-    }
+    for (const [unit, values] of Object.entries(bench.metrics)) series.push(metricSeriesOf(bench, unit, values, doc.environment))
   }
   return { label, source, series, environment: doc.environment, warnings: [] }
 }

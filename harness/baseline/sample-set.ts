@@ -100,6 +100,30 @@ export function goConfigOf(env: Environment, pkg: string): Record<string, string
   return { goos: env.goos, goarch: env.goarch, pkg, cpu: env.cpuModel, node: env.node, v8: env.v8 }
 }
 
+/**
+ * metricSeriesOf makes one series from a benchmark's values of one unit, in benchstat's tidied
+ * unit (ns/op → sec/op, MB/s → B/s) and with the unit's declared or default direction.
+ */
+export function metricSeriesOf(
+  bench: { readonly name: string; readonly pkg: string; readonly units?: Readonly<Record<string, { better: Better; assume: Assume }>> | undefined },
+  unit: string,
+  values: readonly number[],
+  environment: Environment,
+): MetricSeries {
+  const tidy = tidyUnit(unit)
+  const declared = bench.units?.[unit]
+  const defaults = defaultUnitInfo(tidy.unit)
+  return {
+    name: bench.name,
+    unit: tidy.unit,
+    rawUnit: unit,
+    values: values.map((v) => v * tidy.factor),
+    better: declared?.better ?? defaults.better,
+    assume: declared?.assume ?? defaults.assume,
+    config: goConfigOf(environment, bench.pkg),
+  }
+}
+
 /** sampleSetFromResults groups a results document into series; failed benchmarks are skipped with a warning. */
 export function sampleSetFromResults(doc: ResultsDocument, source: string, label: string): SampleSet {
   const series: MetricSeries[] = []
@@ -128,20 +152,7 @@ export function sampleSetFromResults(doc: ResultsDocument, source: string, label
         byUnit.set(unit, list)
       }
     }
-    for (const [unit, values] of byUnit) {
-      const tidy = tidyUnit(unit)
-      const declared = bench.units?.[unit]
-      const defaults = defaultUnitInfo(tidy.unit)
-      series.push({
-        name: bench.name,
-        unit: tidy.unit,
-        rawUnit: unit,
-        values: values.map((v) => v * tidy.factor),
-        better: declared?.better ?? defaults.better,
-        assume: declared?.assume ?? defaults.assume,
-        config: goConfigOf(doc.environment, bench.pkg),
-      })
-    }
+    for (const [unit, values] of byUnit) series.push(metricSeriesOf(bench, unit, values, doc.environment))
   }
   return { label, source, series, environment: doc.environment, warnings: [...doc.warnings, ...warnings] }
 }
