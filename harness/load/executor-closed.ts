@@ -7,21 +7,10 @@ import { planDurationNs, stageIndexAt, targetAt } from './plan.ts'
 import type { HttpTarget, Outcome, RequestHandle } from './http-target.ts'
 import type { LoadRecorder } from './recorder.ts'
 import type { StopSignal } from './stop-signal.ts'
+import { mulberry32 } from '../stats/random.ts'
 
 /** CONTROL_TICK_MS is how often the VU count is matched to the ramp (k6 ramps in similarly fine steps). */
 const CONTROL_TICK_MS = 10
-
-/** seededRandom is mulberry32: a tiny deterministic PRNG, so think times repeat run to run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 class VirtualUser {
   retiring = false
@@ -31,7 +20,7 @@ class VirtualUser {
   readonly random: () => number
 
   constructor(readonly id: number) {
-    this.random = seededRandom(id + 1)
+    this.random = mulberry32(id + 1) // deterministic, so think times repeat run to run
   }
 
   sleep(ms: number): Promise<void> {
