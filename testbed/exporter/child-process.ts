@@ -2,11 +2,12 @@
 // separate RSS: the exporter whose memory is measured, the mock slurmrestd that feeds it.
 
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { pathToFileURL } from 'node:url'
 import type { ExporterOptions } from './index.ts'
+import { repoRoot } from '../mock-slurm/child-process.ts'
 
 /** ChildSpec says which server a child runs, with JSON-serialisable options. */
 export type ChildSpec =
@@ -96,16 +97,3 @@ function procStatusBytes(pid: number, field: string): number | undefined {
   }
 }
 
-// This module also runs bundled into node_modules/.cache (the benchmark runner bundles benchmark
-// files), so the repository is found by walking up to its package.json, not by a fixed offset.
-/** repoRoot returns the slurmbench checkout this module belongs to. */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (;;) {
-    const manifest = join(dir, 'package.json')
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'slurmbench') return dir
-    const parent = dirname(dir)
-    if (parent === dir) throw new Error(`cannot find the slurmbench checkout above ${fileURLToPath(import.meta.url)}`)
-    dir = parent
-  }
-}

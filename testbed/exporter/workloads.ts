@@ -6,7 +6,8 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSy
 import { join } from 'node:path'
 import { Pool, request } from 'undici'
 import { DEFAULT_JWT_KEY, mintToken } from '../mock-slurm/index.ts'
-import { repoRoot, spawnChildServer, type ChildServer } from './child-process.ts'
+import { spawnChildServer, type ChildServer } from './child-process.ts'
+import { repoRoot } from '../mock-slurm/child-process.ts'
 import type { ExporterOptions } from './index.ts'
 import { JsonListStream } from './json-list-stream.ts'
 

@@ -32,7 +32,8 @@ const START_TIMEOUT_MS = 120_000
 
 // The benchmark runner bundles this module into node_modules/.cache, so the checkout is found by
 // walking up to its package.json rather than by a path relative to this file.
-function repoRoot(): string {
+/** repoRoot returns the slurmbench checkout this module belongs to. */
+export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url))
   for (;;) {
     const manifest = join(dir, 'package.json')
