@@ -6,6 +6,7 @@ import { sink, type B, type BenchmarkFunction, type PB } from '../api.ts'
 import { predictN } from './calibrate.ts'
 import type { WindowMeter } from './measure/window-meter.ts'
 import { rewriteName } from './names.ts'
+import { sourceMapFrame } from './source-map.ts'
 
 /** SkipSignal is thrown by b.skip to end the benchmark function; the harness catches it. */
 export class SkipSignal {
@@ -301,14 +302,15 @@ export class BenchB implements B {
 // userFrames drops the harness's own frames (everything from the first one in harness/run): the
 // reader wants the benchmark's frames, as Go's panic output ends at the testing package.
 function userFrames(stack: string): string {
-  const lines = stack.split('\n')
+  const lines = stack.split('\n').map(sourceMapFrame)
   const harness = lines.findIndex((line) => /^\s+at /.test(line) && /[\\/]harness[\\/]run[\\/]/.test(line))
   return harness === -1 ? stack : lines.slice(0, harness).join('\n')
 }
 
-// callerLocation returns `file.ts:line` of b.log's caller from a (source-mapped) stack, as Go prefixes logs.
+// callerLocation returns `file.ts:line` of b.log's caller from its stack, source-mapped, as Go prefixes logs.
 function callerLocation(stack: string | undefined): string | undefined {
-  const frame = stack?.split('\n')[2]
+  const line = stack?.split('\n')[2]
+  const frame = line === undefined ? undefined : sourceMapFrame(line)
   const match = frame === undefined ? null : /([^/\\(\s]+):(\d+):\d+\)?$/.exec(frame)
   return match === null ? undefined : `${match[1]}:${match[2]}`
 }

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto'
 import { access, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { build, version as esbuildVersion } from 'esbuild'
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { readValidManifest, writeManifest } from './bundle-manifest.ts'
 
@@ -19,6 +19,7 @@ export const BUNDLE_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'slurm
 
 const API_PATH = join(REPO_ROOT, 'harness', 'api.ts')
 const WORKER_PATH = join(REPO_ROOT, 'harness', 'run', 'worker.ts')
+const WORKER_CRASH_PATH = join(REPO_ROOT, 'harness', 'run', 'worker-crash.ts')
 
 /** BenchBundle is a benchmark file ready to run in workers. */
 export interface BenchBundle {
@@ -35,8 +36,11 @@ export class BundleError extends Error {
   override readonly name = 'BundleError'
 }
 
+// esbuild's version from its package.json: importing esbuild itself costs ~40 ms of module loading
+// (Node lexes its 100 KB CommonJS entry for named exports), paid only when a bundle is built.
+const esbuildVersion = (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version
 // Bump when the entry or the build options change, so that cached bundles are rebuilt.
-const BUNDLE_FORMAT = `2/esbuild-${esbuildVersion}`
+const BUNDLE_FORMAT = `3/esbuild-${esbuildVersion}`
 
 /** bundleBenchmarkFile bundles `file` with the worker entry (or reuses an up-to-date bundle) and returns where the bundle is. */
 export async function bundleBenchmarkFile(file: string): Promise<BenchBundle> {
@@ -45,11 +49,13 @@ export async function bundleBenchmarkFile(file: string): Promise<BenchBundle> {
   const buildStartMs = Date.now()
   const entryPath = `${file}.worker-entry.ts` // a name for the generated entry; no such file exists
   const entry = [
+    `import ${JSON.stringify(WORKER_CRASH_PATH)}`, // first: it must be installed before the benchmark file runs
     `export * from ${JSON.stringify(file)}`,
     `import * as benchmarkModule from ${JSON.stringify(file)}`,
     `import { workerMain } from ${JSON.stringify(WORKER_PATH)}`,
     'await workerMain(benchmarkModule)',
   ].join('\n')
+  const { build } = await import('esbuild')
   let result
   try {
     result = await build({

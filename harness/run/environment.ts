@@ -30,8 +30,10 @@ export interface GitState {
 /** gitState returns the checkout's commit, or undefined outside a git checkout (or without git). */
 export async function gitState(cwd: string): Promise<GitState | undefined> {
   try {
-    const { stdout: head } = await run('git', ['rev-parse', 'HEAD'], { cwd })
-    const { stdout: status } = await run('git', ['status', '--porcelain', '--untracked-files=no'], { cwd })
+    const [{ stdout: head }, { stdout: status }] = await Promise.all([
+      run('git', ['rev-parse', 'HEAD'], { cwd }),
+      run('git', ['status', '--porcelain', '--untracked-files=no'], { cwd }),
+    ])
     return { commit: head.trim(), dirty: status.trim() !== '' }
   } catch {
     return undefined

@@ -108,7 +108,14 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
     throw new InputError(`bench "${pattern}": ${(err as Error).message}`)
   }
   const execArgv = workerExecArgv(options.maxOldSpaceMb ?? DEFAULT_WORKER_HEAP_MB)
-  const [files, environment] = await Promise.all([findBenchmarkFiles(options.paths ?? [], cwd), collectEnvironment(execArgv, cwd)])
+  // The fingerprint (two git commands) is not needed before the first result, so it is collected
+  // while the files are bundled and the first worker starts (runSchedule's `ready`).
+  let environment: Environment | undefined
+  const environmentReady = collectEnvironment(execArgv, cwd).then((collected) => {
+    environment = collected
+  })
+  environmentReady.catch(() => {}) // awaited below; this keeps an early failure from being "unhandled" until then
+  const files = await findBenchmarkFiles(options.paths ?? [], cwd)
 
   const warnings: string[] = []
   const warning = (message: string): void => {
@@ -130,12 +137,13 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   for (const bundle of bundles) {
     if (bundle === undefined) continue
     for (const name of benchmarkExports(bundle.exports)) {
-      if (matcher.match(name).ok) tops.push({ file: bundle.file, bundlePath: bundle.bundlePath, pkg: packageOf(bundle.file), name })
+      const match = matcher.match(name)
+      if (match.ok) tops.push({ file: bundle.file, bundlePath: bundle.bundlePath, pkg: packageOf(bundle.file), name, partial: match.partial })
     }
   }
   if (tops.length === 0 && buildFailures.length === 0) warning(`no benchmarks match -bench=${pattern} in ${files.length} file(s)`)
 
-  const printer = new GoTextPrinter(environment, new NameWidth(tops.map((t) => t.name), Math.max(...cpus)), output)
+  const printer = new GoTextPrinter(() => environment as Environment, new NameWidth(tops.map((t) => t.name), Math.max(...cpus)), output)
   const results = new Map<string, BenchmarkResult>()
   const secondsByPkg = new Map<string, number>()
   const failedPkgs = new Set<string>(buildFailures)
@@ -143,7 +151,7 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   const sampleWallMs: number[] = []
 
   const summary = await runSchedule(
-    { tops, count, cpus, pattern, benchTime, benchmem, timeoutMs, execArgv, env: options.full === true ? { SLURMBENCH_FULL: '1' } : {}, cwd },
+    { tops, count, cpus, pattern, benchTime, benchmem, timeoutMs, execArgv, env: options.full === true ? { SLURMBENCH_FULL: '1' } : {}, cwd, ready: environmentReady },
     {
       probed: (node) => printer.width.observeProbe(node.name),
       starting: (name, round, done, total) => {
@@ -174,6 +182,7 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
     for (const top of tops) failedPkgs.add(top.pkg)
   }
 
+  await environmentReady
   const passed = failedPkgs.size === 0
   if (tops.length > 0 || buildFailures.length > 0) {
     printer.ensureHeader(tops[0]?.pkg)
@@ -187,7 +196,7 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
     kind: 'slurmbench.results',
     startedAt: startedAt.toISOString(),
     durationMs: performance.now() - started,
-    environment,
+    environment: environment as Environment,
     config: { producer: 'bench', bench: pattern, benchtime: benchTimeText, count, cpu: [...cpus], benchmem, timeoutMs: Number.isFinite(timeoutMs) ? timeoutMs : 0, settings: { full: options.full === true, maxOldSpaceMb: options.maxOldSpaceMb ?? DEFAULT_WORKER_HEAP_MB } },
     benchmarks: [...results.values()],
     warnings,
@@ -230,7 +239,8 @@ class GoTextPrinter {
   private readonly unitsPrinted = new Set<string>()
 
   constructor(
-    private readonly environment: Environment,
+    /** The fingerprint, known by the time the first result arrives (runSchedule's `ready`). */
+    private readonly environment: () => Environment,
     readonly width: NameWidth,
     private readonly output: (text: string) => void,
   ) {}
@@ -238,7 +248,7 @@ class GoTextPrinter {
   ensureHeader(pkg: string | undefined): void {
     if (this.headerPrinted) return
     this.headerPrinted = true
-    const env = this.environment
+    const env = this.environment()
     const lines: ConfigLine[] = [['goos', env.goos], ['goarch', env.goarch]]
     if (pkg !== undefined) lines.push(['pkg', pkg])
     lines.push(['cpu', env.cpuModel], ['node', env.node], ['v8', env.v8])

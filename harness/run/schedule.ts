@@ -17,6 +17,8 @@ export interface TopLevel {
   readonly bundlePath: string
   readonly pkg: string
   readonly name: string
+  /** The name matched -bench only partly: only its sub-benchmarks can match. */
+  readonly partial: boolean
 }
 
 /** Leaf is one measured unit: a leaf benchmark at one -cpu value. */
@@ -64,6 +66,11 @@ export interface ScheduleOptions {
   readonly execArgv: readonly string[]
   readonly env: Readonly<Record<string, string>>
   readonly cwd: string
+  /**
+   * Set-up the caller needs before it takes events (the environment fingerprint for the header).
+   * It is awaited only once the first worker is running, so it overlaps that worker's start-up.
+   */
+  readonly ready?: Promise<unknown>
 }
 
 /** ScheduleSummary says whether the run finished within -timeout. */
@@ -85,6 +92,7 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
     mode,
     ...(target === undefined ? {} : { target }),
     pattern: options.pattern,
+    topPartial: top.partial,
     benchTime: options.benchTime,
     procs,
     benchmem: options.benchmem,
@@ -95,6 +103,7 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
     if (remainingMs <= 0) return undefined
     events.starting(name, round, done, total)
     const run = await runWorker({ bundlePath: top.bundlePath, execArgv: options.execArgv, job: workerJob, timeoutMs: remainingMs, env: options.env, cwd: options.cwd })
+    await options.ready
     done++
     events.spent(top, run.wallMs)
     if (run.kind === 'report') {

@@ -11,7 +11,6 @@ export const DEFAULT_WORKER_HEAP_MB = Math.max(256, Math.min(4096, Math.floor(to
  * --no-allocation-site-pretenuring: without it V8 randomly pretenures allocation sites, a bimodal
  *   7× slowdown of allocating benchmarks (js-bench-libs.md §B; measured again in the report);
  * --sampling-heap-profiler-suppress-randomness: every allocation is a sample in the allocs/op pass;
- * --enable-source-maps: stacks of failing benchmarks point at the .ts source;
  * --max-old-space-size: a bounded heap, so out-of-memory is detected per benchmark.
  */
 export function workerExecArgv(heapMb: number = DEFAULT_WORKER_HEAP_MB): string[] {
@@ -19,7 +18,6 @@ export function workerExecArgv(heapMb: number = DEFAULT_WORKER_HEAP_MB): string[
     '--expose-gc',
     '--no-allocation-site-pretenuring',
     '--sampling-heap-profiler-suppress-randomness',
-    '--enable-source-maps',
     `--max-old-space-size=${heapMb}`,
   ]
 }

@@ -18,6 +18,11 @@ export interface WorkerJob {
   /** Full name of the leaf to measure (measure mode), without the -P suffix. */
   readonly target?: string
   readonly pattern: string
+  /**
+   * Whether topLevel matched -bench only partly (the parent has matched it already), so that the
+   * worker of a top-level leaf does not load re2 to match it again.
+   */
+  readonly topPartial: boolean
   readonly benchTime: BenchTime
   readonly procs: number
   readonly benchmem: boolean

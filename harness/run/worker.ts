@@ -102,8 +102,7 @@ class Worker {
     if (this.job.mode === 'discover') {
       this.probed.push({ name: top, kind: 'leaf' })
       const b = await this.probe(top, fn as BenchmarkFunction)
-      const match = this.matcher.match(top)
-      const kind = b.hasSub ? 'parent' : match.partial ? 'partial' : 'leaf'
+      const kind = b.hasSub ? 'parent' : this.job.topPartial ? 'partial' : 'leaf'
       this.probed[0] = { name: top, kind }
       if (b.finished) this.outcomes.push(this.finishedOutcome(b))
       else if (kind === 'leaf') await this.measure(b)

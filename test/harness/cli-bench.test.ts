@@ -1,6 +1,6 @@
 // Integration: the real CLI (`node bin/slurmbench.js bench`) on the fixture benchmarks.
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -77,12 +77,22 @@ describe('slurmbench bench', () => {
     const run = await bench('-benchtime=10ms', `${FIXTURES}/failing.bench.ts`)
     expect(run.code).toBe(1)
     expect(resultNames(run.stdout)).toEqual(['BenchmarkOK', 'BenchmarkAfterFailures'])
-    expect(run.stdout).toMatch(/--- FAIL: BenchmarkThrows\n {4}Error: boom from the benchmark\n {8}at BenchmarkThrows \(.*failing\.bench\.ts:\d+:\d+\)/)
+    expect(run.stdout).toMatch(/--- FAIL: BenchmarkThrows\n {4}Error: boom from the benchmark\n {8}at BenchmarkThrows \(.*failing\.bench\.ts:9:22\)/)
     expect(run.stdout).toContain('--- FAIL: BenchmarkFatal\n    the fixture is broken\n')
     expect(run.stdout).toContain('--- FAIL: BenchmarkLoopEarlyExit\n    benchmark function returned without B.loop() == false')
     expect(run.stdout).toContain('--- FAIL: BenchmarkBadUnit\n    reportMetric: metric unit "two words" must not contain whitespace')
     expect(run.stdout).toContain('--- FAIL: BenchmarkParallelNoDrain\n    runParallel: body exited without pb.next() == false')
     expect(run.stdout).toMatch(/\nFAIL\nFAIL\tslurmbench\/test\/fixtures\/bench\t[\d.]+s\n$/)
+  })
+
+  it.concurrent('reports a benchmark file that throws while loading, with frames at its .ts source lines', async () => {
+    // Workers run without --enable-source-maps and map frames themselves, also before workerMain runs.
+    const file = join(dir, 'load-throws.bench.ts')
+    await writeFile(file, "import type { B } from 'slurmbench'\n\nfunction explode(): never {\n  throw new Error('broken at load')\n}\nexplode()\n\nexport function BenchmarkNever(b: B) {\n  for (let i = 0; i < b.N; i++) {}\n}\n")
+    const run = await bench('-benchtime=1x', file)
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('--- FAIL: BenchmarkNever\n    worker ended without a result (exit status 1):\n    Error: broken at load\n')
+    expect(run.stdout).toContain(`at explode (${file}:4:9)`)
   })
 
   it('kills a benchmark that hangs past -timeout with a clear message', async () => {
