@@ -2,9 +2,12 @@
 // it, Node decodes the bundle's whole inline source map while loading it (measured: 220 ms of CPU
 // per worker start with the flag, 130 ms without, on the 2-core test machine under load), though
 // only a failing benchmark's stack or a b.log call site ever needs it. Those map their frames here.
-import { readFileSync } from 'node:fs'
-import { SourceMap } from 'node:module'
+import { createRequire, SourceMap } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+
+// node:fs is required when a stack is mapped, not imported: an ESM import of node:fs builds its
+// module facade, which loads Node's streams (~10 ms of every worker start).
+const requireBuiltin = createRequire(import.meta.url)
 
 const INLINE_MAP_PREFIX = '//# sourceMappingURL=data:application/json;'
 const BASE64_MARKER = 'base64,'
@@ -21,6 +24,7 @@ function inlineMap(location: string): SourceMap | undefined {
   if (maps.has(location)) return maps.get(location)
   let map: SourceMap | undefined
   try {
+    const { readFileSync } = requireBuiltin('node:fs') as typeof import('node:fs')
     const text = readFileSync(fileUrl(location), 'utf8')
     const at = text.lastIndexOf(INLINE_MAP_PREFIX)
     const data = at === -1 ? -1 : text.indexOf(BASE64_MARKER, at)

@@ -3,7 +3,8 @@
 // a sample, so the count is exact (1.00, 2, 100, 245 in js-bench-libs.md §C.2). TurboFan's
 // allocation folding merges adjacent allocations, which makes the figure close to Go's
 // mallocs/op. It slows code 2–70×, so it runs in its own untimed pass.
-import { Session } from 'node:inspector'
+import type { Session } from 'node:inspector'
+import { createRequire } from 'node:module'
 import { windowCost, type WindowMeter } from './window-meter.ts'
 
 /** SAMPLING_INTERVAL_BYTES of 1 samples every allocation. */
@@ -15,7 +16,9 @@ interface SamplingProfile {
 
 /** AllocCountMeter counts allocations in timed windows through an in-process inspector session. */
 export class AllocCountMeter implements WindowMeter {
-  private readonly session = new Session()
+  // Required here, not imported: node:inspector loads worker_threads and more, ~20 ms of every
+  // worker's start-up, and only the allocs/op pass uses it.
+  private readonly session: Session = new (createRequire(import.meta.url)('node:inspector') as typeof import('node:inspector')).Session()
   private count = 0
   /** Allocations one empty window makes itself (the inspector messages), subtracted per window. */
   private windowCostAllocs = 0

@@ -2,7 +2,7 @@
 // window plus, for every GC inside it, what that GC freed (before − after). Measured accurate to
 // ~0.3% (0.01 B for a 56-byte object) in js-bench-libs.md §C; it needs no flags and costs per GC,
 // not per op, so it can wrap the timed run itself.
-import v8 from 'node:v8'
+import { v8Module } from './v8-module.ts'
 import { windowCost, type WindowMeter } from './window-meter.ts'
 
 /** GcCounts are the GCs that happened inside the timed windows. */
@@ -14,7 +14,8 @@ export interface GcCounts {
 
 /** HeapBytesMeter accumulates allocated heap bytes and GCs over timed windows. */
 export class HeapBytesMeter implements WindowMeter {
-  private readonly profiler = new v8.GCProfiler()
+  private readonly v8 = v8Module()
+  private readonly profiler = new this.v8.GCProfiler()
   private usedAtBegin = 0
   private bytes = 0
   private gcCount = 0
@@ -29,11 +30,11 @@ export class HeapBytesMeter implements WindowMeter {
 
   begin(): void {
     this.profiler.start()
-    this.usedAtBegin = v8.getHeapStatistics().used_heap_size
+    this.usedAtBegin = this.v8.getHeapStatistics().used_heap_size
   }
 
   end(): void {
-    const usedAtEnd = v8.getHeapStatistics().used_heap_size
+    const usedAtEnd = this.v8.getHeapStatistics().used_heap_size
     const { statistics } = this.profiler.stop()
     let freed = 0
     for (const gc of statistics) {
