@@ -5,13 +5,27 @@ import { totalmem } from 'node:os'
 /** DEFAULT_WORKER_HEAP_MB bounds each worker's old space, so a runaway benchmark dies alone. */
 export const DEFAULT_WORKER_HEAP_MB = Math.max(256, Math.min(4096, Math.floor(totalmem() / 2 ** 20 / 2)))
 
+/** SEMI_SPACE_MB is the young generation's semi-space size in MB: V8's default maximum on 64-bit. */
+const SEMI_SPACE_MB = 16
+
 /**
  * workerExecArgv returns the worker's node flags:
  * --expose-gc: gc() before every run, as Go's runtime.GC() (and never mitata's 1 GiB fallback);
  * --no-allocation-site-pretenuring: without it V8 randomly pretenures allocation sites, a bimodal
  *   7× slowdown of allocating benchmarks (js-bench-libs.md §B; measured again in the report);
  * --sampling-heap-profiler-suppress-randomness: every allocation is a sample in the allocs/op pass;
- * --max-old-space-size: a bounded heap, so out-of-memory is detected per benchmark.
+ * --max-old-space-size: a bounded heap, so out-of-memory is detected per benchmark;
+ * --min-/--max-semi-space-size: the young generation pinned at V8's own 16 MB maximum from the start.
+ *   V8 starts it at 1 MB and grows it by survival heuristics, so scavenges per op depended on how
+ *   far it had grown when the reported run began: 100 small objects, 4 processes each, scavenges
+ *   per op 0.00118–0.00236 (2× between processes) grown, 0.000289–0.000295 pinned; JSON.parse of
+ *   10 KB stayed at 1 MB and scavenged every ~106 ops (0.0094/op), pinned ~0.0004/op;
+ * --single-threaded: no V8 background threads. TurboFan then compiles at the same point of every
+ *   process's run instead of whenever its thread gets a core (a concurrent job landed inside the
+ *   reported run in 1 of 3 processes of the 100-objects benchmark, none with the flag), and the
+ *   gc() before each run finishes its sweeping before the clock starts instead of on helper threads
+ *   during the run. Scavenges no longer wait for helpers that a busy second core starves: GC pause
+ *   per op of JSON.parse on the loaded 2-core machine 1,300–3,000 ns with helpers, 180–360 without.
  */
 export function workerExecArgv(heapMb: number = DEFAULT_WORKER_HEAP_MB): string[] {
   return [
@@ -19,5 +33,8 @@ export function workerExecArgv(heapMb: number = DEFAULT_WORKER_HEAP_MB): string[
     '--no-allocation-site-pretenuring',
     '--sampling-heap-profiler-suppress-randomness',
     `--max-old-space-size=${heapMb}`,
+    `--min-semi-space-size=${SEMI_SPACE_MB}`,
+    `--max-semi-space-size=${SEMI_SPACE_MB}`,
+    '--single-threaded',
   ]
 }
