@@ -73,7 +73,6 @@ export function geoMean(xs: readonly number[]): number {
 
 interface Building {
   config: Array<[string, string]>
-  configIndex: number
   unit: string
   unitIndex: number
   better: Better
@@ -83,11 +82,27 @@ interface Building {
   values: Map<string, number[]>
 }
 
+/**
+ * compareConfigs orders two tables' configurations as benchproc does for `.config`: key by key
+ * in first-seen key order, by value as plain strings (benchproc tracks first-seen order only for
+ * top-level fields, not for the keys inside `.config`, so its tables come out alphabetically).
+ */
+function compareConfigs(keys: readonly string[], a: ReadonlyArray<readonly [string, string]>, b: ReadonlyArray<readonly [string, string]>): number {
+  const av = new Map(a)
+  const bv = new Map(b)
+  for (const key of keys) {
+    const x = av.get(key) ?? ''
+    const y = bv.get(key) ?? ''
+    if (x !== y) return x < y ? -1 : 1
+  }
+  return 0
+}
+
 /** buildTables groups the inputs into benchstat tables. */
 export function buildTables(sets: readonly SampleSet[], options: TableOptions): BenchTable[] {
   const rowOrder = new Map<string, number>()
   const colOrder = new Map<string, number>()
-  const configOrder = new Map<string, number>()
+  const configKeyOrder = new Map<string, number>()
   const unitOrder = new Map<string, number>()
   const rowNames = new Map<string, string>()
   const tables = new Map<string, Building>()
@@ -104,6 +119,7 @@ export function buildTables(sets: readonly SampleSet[], options: TableOptions): 
       const col = options.col === '.file' ? set.label : (series.config[options.col] ?? '')
       const config = Object.entries(series.config).filter(([k]) => k !== options.col && !options.ignore.includes(k))
       const configId = JSON.stringify(config)
+      for (const [k] of config) order(configKeyOrder, k)
       const row = rowLabel(series.name)
       rowNames.set(row, series.name)
       order(rowOrder, row)
@@ -113,7 +129,6 @@ export function buildTables(sets: readonly SampleSet[], options: TableOptions): 
       if (table === undefined) {
         table = {
           config,
-          configIndex: order(configOrder, configId),
           unit: series.unit,
           unitIndex: order(unitOrder, series.unit),
           better: series.better,
@@ -132,7 +147,8 @@ export function buildTables(sets: readonly SampleSet[], options: TableOptions): 
       table.values.set(key, list)
     }
   }
-  const sorted = [...tables.values()].sort((a, b) => a.configIndex - b.configIndex || a.unitIndex - b.unitIndex)
+  const keys = [...configKeyOrder.keys()]
+  const sorted = [...tables.values()].sort((a, b) => compareConfigs(keys, a.config, b.config) || a.unitIndex - b.unitIndex)
   return sorted.map((t) => finishTable(t, rowOrder, colOrder, rowNames, options))
 }
 

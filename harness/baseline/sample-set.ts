@@ -63,7 +63,11 @@ export function sampleSetFromGoBench(file: GoBenchFile, label: string): SampleSe
       throw new InputError(`${file.source}:${result.line}: mismatched units for ${result.name}: found "${unitList}", expected "${prior.units}" as on line ${prior.line}`)
     }
     for (const { value, unit } of result.values) {
-      const tidy = tidyUnit(unit)
+      // As benchfmt's reader: a value the tidy factor leaves unchanged (0 in practice) keeps its
+      // unit as written, so stock benchstat puts zero `gc-pause-ns/op` samples in a table of their
+      // own, apart from the `gc-pause-sec/op` ones. Text input follows it; JSON input keeps one series.
+      const scaled = tidyUnit(unit)
+      const tidy = value * scaled.factor === value ? { unit, factor: 1 } : scaled
       const key = `${benchKey}\u0000${tidy.unit}`
       let acc = byKey.get(key)
       if (acc === undefined) {

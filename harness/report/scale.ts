@@ -91,22 +91,25 @@ export function scaleOne(value: number, cls: UnitClass): string {
 
 /**
  * toFixedGo is Go's strconv 'f' formatting: correctly rounded, halves to even on the exact
- * binary value. JavaScript's toFixed also rounds the exact value but sends exact halves up, so
- * those (e.g. 0.125 to 2 places) are checked and rounded to even.
+ * binary value. JavaScript's toFixed also rounds the exact value but sends exact halves up, so a
+ * half is detected on the double's exact decimal expansion (not on value × 10^decimals, whose
+ * own rounding turns near-halves such as 1.92650000000000010125 into false ties) and rounded to
+ * even.
  */
 export function toFixedGo(value: number, decimals: number): string {
   if (!Number.isFinite(value)) return value > 0 ? '+Inf' : value < 0 ? '-Inf' : 'NaN'
   const text = value.toFixed(decimals)
-  const scaled = Math.abs(value) * 10 ** decimals
-  // An exact half only arises when the scaled value is exactly representable with fraction .5.
-  if (decimals <= 20 && scaled - Math.floor(scaled) === 0.5 && Number.isSafeInteger(Math.floor(scaled)) && Math.abs(value) * 10 ** decimals === scaled) {
-    const down = Math.floor(scaled)
-    if (down % 2 === 0) {
-      const magnitude = (down / 10 ** decimals).toFixed(decimals)
-      return value < 0 ? `-${magnitude}` : magnitude
-    }
-  }
-  return text
+  const magnitude = Math.abs(value)
+  if (magnitude >= 1e21) return text
+  // toFixed(100) is exact for every double this formats: their expansions end well before.
+  const exact = magnitude.toFixed(100)
+  const point = exact.indexOf('.')
+  const tail = exact.slice(point + 1 + decimals)
+  if (tail[0] !== '5' || !/^0*$/.test(tail.slice(1))) return text
+  const truncated = exact.slice(0, decimals === 0 ? point : point + 1 + decimals)
+  // toFixed sent the half up; that is right when it reached an even digit.
+  if (Number(truncated.slice(-1)) % 2 === 1) return text
+  return value < 0 ? `-${truncated}` : truncated
 }
 
 /** formatPercent prints a ratio as Go's "%+.2f%%" of (ratio − 1)·100, or "%.0f%%" when unsigned. */

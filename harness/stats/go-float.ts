@@ -1,5 +1,9 @@
 // Go's number formatting where benchstat's output depends on it: %v of a float64 (shortest
-// round-trip digits, exponent form below 1e-4 and from 1e21), used in CSV cells and warnings.
+// round-trip digits, exponent form below 1e-4 and from 1e6: strconv 'g' with the shortest
+// precision decides with precision 6, unlike JavaScript's 1e21), used in CSV cells and warnings.
+
+/** GO_SHORTEST_EXPONENT_LIMIT is the decimal exponent from which %v switches to exponent form. */
+const GO_SHORTEST_EXPONENT_LIMIT = 6
 
 /** formatGoFloat prints `value` as Go's fmt %v (strconv 'g', shortest precision) does. */
 export function formatGoFloat(value: number): string {
@@ -9,7 +13,7 @@ export function formatGoFloat(value: number): string {
   if (value === 0) return Object.is(value, -0) ? '-0' : '0'
   const [mantissa, expText] = value.toExponential().split('e') as [string, string]
   const exp = Number(expText)
-  if (exp < -4 || exp >= 21) {
+  if (exp < -4 || exp >= GO_SHORTEST_EXPONENT_LIMIT) {
     const sign = exp < 0 ? '-' : '+'
     const digits = String(Math.abs(exp)).padStart(2, '0')
     return `${mantissa}e${sign}${digits}`

@@ -55,3 +55,18 @@ describe('benchstat goldens', () => {
     expect(renderBenchstatText(buildTables([fromJson], ignoreCommit))).toBe(renderBenchstatText(buildTables([fromText], ignoreCommit)))
   })
 })
+
+describe('where stock benchstat differs from first-seen order', () => {
+  // Checked against stock benchstat (golang.org/x/perf 02c5517) on the same input.
+  it('orders tables split by a configuration value alphabetically, as benchproc does', () => {
+    const text = 'note: z\nBenchmarkA 1 100 ns/op\nnote: a\nBenchmarkA 1 200 ns/op\n'
+    const tables = buildTables([sampleSetFromText(text, 'm.txt', 'm.txt')], options('.file'))
+    expect(tables.map((t) => t.config)).toEqual([[['note', 'a']], [['note', 'z']]])
+  })
+
+  it('keeps a zero ns value under its unit as written, apart from the tidied sec/op samples', () => {
+    const text = 'BenchmarkA 1 100 ns/op 5 gc-pause-ns/op\nBenchmarkA 1 100 ns/op 0 gc-pause-ns/op\n'
+    const tables = buildTables([sampleSetFromText(text, 'm.txt', 'm.txt')], options('.file'))
+    expect(tables.map((t) => t.unit)).toEqual(['sec/op', 'gc-pause-sec/op', 'gc-pause-ns/op'])
+  })
+})

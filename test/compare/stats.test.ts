@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { benjaminiHochberg } from '../../harness/stats/benjamini-hochberg.ts'
 import { choose } from '../../harness/stats/binomial.ts'
 import { formatGoFloat } from '../../harness/stats/go-float.ts'
+import { toFixedGo } from '../../harness/report/scale.ts'
 import { mannWhitneyUTest } from '../../harness/stats/mann-whitney.ts'
 import { erfc, normalCdf, normalInvCdf } from '../../harness/stats/normal.ts'
 import { estimatePower, requiredCount } from '../../harness/stats/power.ts'
@@ -155,5 +156,21 @@ describe('Go number formatting', () => {
     expect(formatGoFloat(100)).toBe('100')
     expect(formatGoFloat(1e21)).toBe('1e+21')
     expect(formatGoFloat(123456.5)).toBe('123456.5')
+    // Go's fmt.Sprint switches to exponent form from 1e6 (JavaScript only from 1e21).
+    expect(formatGoFloat(607465000)).toBe('6.07465e+08')
+    expect(formatGoFloat(1e6)).toBe('1e+06')
+    expect(formatGoFloat(999999)).toBe('999999')
+  })
+
+  it("rounds like strconv 'f': exact halves to even, near-halves by their true value", () => {
+    expect(toFixedGo(0.125, 2)).toBe('0.12')
+    expect(toFixedGo(0.375, 2)).toBe('0.38')
+    expect(toFixedGo(2.5, 0)).toBe('2')
+    expect(toFixedGo(3.5, 0)).toBe('4')
+    expect(toFixedGo(-0.125, 2)).toBe('-0.12')
+    // The double nearest 1.9265 is 1.92650000000000010125…, above the half: Go prints 1.927.
+    expect(toFixedGo(1.9265, 3)).toBe('1.927')
+    // 2270.5 ns scaled to µs is 2.27050000000000018474…: stock benchstat prints 2.271µ.
+    expect(toFixedGo(2270.5 / 1000, 3)).toBe('2.271')
   })
 })
