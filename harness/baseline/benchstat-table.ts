@@ -10,7 +10,10 @@ import type { SampleSet } from './sample-set.ts'
 export interface TableOptions {
   readonly confidence: number
   readonly alpha: number
-  /** `.file` (the default: one column per input) or a configuration key whose values become columns. */
+  /**
+   * `.file` (the default: one column per input), a configuration key whose values become columns,
+   * or `/key`: a name part `key=value` (`/gomaxprocs`: the `-P` suffix), dropped from the row name.
+   */
   readonly col: string
   /** Configuration keys that must not split tables (volatile ones such as `commit`). */
   readonly ignore: readonly string[]
@@ -57,6 +60,31 @@ export function cellKey(row: string, col: string): string {
 /** rowLabel is benchstat's .fullname: the name without `Benchmark`. */
 export function rowLabel(name: string): string {
   return name.startsWith('Benchmark') ? name.slice('Benchmark'.length) : name
+}
+
+/** NamePart is a benchmark name split at one of its keys: the key's value and the name without it. */
+export interface NamePart {
+  readonly value: string
+  readonly rest: string
+}
+
+const GOMAXPROCS_SUFFIX = /-(\d+)$/
+
+/**
+ * splitNameKey finds `key` among a benchmark name's parts as benchfmt splits them (`/key=value`
+ * sub-benchmark parts, and `gomaxprocs` for the trailing `-P`); a missing key has value ''.
+ */
+export function splitNameKey(name: string, key: string): NamePart {
+  const procs = GOMAXPROCS_SUFFIX.exec(name)
+  const bare = procs === null ? name : name.slice(0, procs.index)
+  const suffix = procs === null ? '' : procs[0]
+  if (key === 'gomaxprocs') return { value: procs?.[1] ?? '', rest: bare }
+  const parts = bare.split('/')
+  const at = parts.findIndex((part, i) => i > 0 && part.startsWith(`${key}=`))
+  if (at < 0) return { value: '', rest: name }
+  const value = (parts[at] as string).slice(key.length + 1)
+  parts.splice(at, 1)
+  return { value, rest: parts.join('/') + suffix }
 }
 
 /** geoMean is go-moremath's GeoMean: a running mean of logs; NaN when any value is ≤ 0. */
@@ -116,12 +144,13 @@ export function buildTables(sets: readonly SampleSet[], options: TableOptions): 
   }
   for (const set of sets) {
     for (const series of set.series) {
-      const col = options.col === '.file' ? set.label : (series.config[options.col] ?? '')
+      const byName = options.col.startsWith('/') ? splitNameKey(series.name, options.col.slice(1)) : undefined
+      const col = options.col === '.file' ? set.label : byName !== undefined ? byName.value : (series.config[options.col] ?? '')
       const config = Object.entries(series.config).filter(([k]) => k !== options.col && !options.ignore.includes(k))
       const configId = JSON.stringify(config)
       for (const [k] of config) order(configKeyOrder, k)
-      const row = rowLabel(series.name)
-      rowNames.set(row, series.name)
+      const row = rowLabel(byName?.rest ?? series.name)
+      rowNames.set(row, byName?.rest ?? series.name)
       order(rowOrder, row)
       order(colOrder, col)
       const tableId = `${configId}\u0000${series.unit}`

@@ -30,7 +30,7 @@ const FLAGS: FlagSpecs = {
   format: { kind: 'string', valueName: 'text|csv|markdown|json', help: 'output format (default text, benchstat\'s table)' },
   alpha: { kind: 'number', valueName: 'α', help: 'significance level (default 0.05; with -verdicts the policy\'s)' },
   confidence: { kind: 'number', valueName: 'level', help: 'confidence level of intervals (default 0.95)' },
-  col: { kind: 'string', valueName: 'key', help: 'what makes a column: .file (default: one per input) or a config key such as note' },
+  col: { kind: 'string', valueName: 'key', help: 'what makes a column: .file (default: one per input), a config key such as note, or /key: a name part key=value (/gomaxprocs: the -P suffix)' },
   ignore: { kind: 'list', valueName: 'keys', help: `config keys that must not split tables (default ${DEFAULT_IGNORE.join(',')})` },
   verdicts: { kind: 'boolean', help: 'judge each later input against the first with the tolerance policy; exit 1 on a regression' },
   policy: { kind: 'string', valueName: 'file', help: `tolerance policy (default ${DEFAULT_POLICY_PATH}, built-in defaults if absent)` },

@@ -70,3 +70,20 @@ describe('where stock benchstat differs from first-seen order', () => {
     expect(tables.map((t) => t.unit)).toEqual(['sec/op', 'gc-pause-sec/op', 'gc-pause-ns/op'])
   })
 })
+
+describe('-col /key: a column per value of a name part', () => {
+  // Same table as stock benchstat -col /gomaxprocs on the same input.
+  it('/gomaxprocs compares the -P variants of one benchmark', () => {
+    const text = 'BenchmarkPass 100 1000 ns/op\nBenchmarkPass 100 1010 ns/op\nBenchmarkPass-2 100 600 ns/op\nBenchmarkPass-2 100 610 ns/op\n'
+    const [table] = buildTables([sampleSetFromText(text, 'p.txt', 'p.txt')], options('/gomaxprocs'))
+    expect(table?.cols).toEqual(['', '2'])
+    expect(table?.rows).toEqual(['Pass'])
+  })
+
+  it('/mode moves mode=… out of the row name into the columns', () => {
+    const text = 'BenchmarkScrape/nodes=10/mode=a-2 100 50 ns/op\nBenchmarkScrape/nodes=10/mode=b-2 100 70 ns/op\n'
+    const [table] = buildTables([sampleSetFromText(text, 'm.txt', 'm.txt')], options('/mode'))
+    expect(table?.cols).toEqual(['a', 'b'])
+    expect(table?.rows).toEqual(['Scrape/nodes=10-2'])
+  })
+})
