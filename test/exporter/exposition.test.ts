@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { negotiateFormat, serializeFamilies } from '../../testbed/exporter/exposition.ts'
 import type { MetricFamily } from '../../testbed/exporter/metric-family.ts'
@@ -73,6 +74,36 @@ describe('exposition', () => {
     const lines = Buffer.concat(chunks).toString().split('\n')
     expect(lines).toHaveLength(n + 3)
     expect(lines[n + 1]).toBe(`slurm_job_cpus{job_id="${n - 1}"} 4`)
+  })
+
+  it('writes any label value and number as the string form of each line would, encoded as UTF-8', () => {
+    // The reference: each line built as a string (escapes, String(value)) and encoded by Buffer.from,
+    // lone surrogates included (they become U+FFFD).
+    const escape = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
+    const value = fc.oneof(
+      fc.integer(),
+      fc.integer({ min: -(2 ** 53), max: 2 ** 53 }),
+      fc.double(),
+      fc.constantFrom(0, -0, 2 ** 31, -(2 ** 31), 2 ** 31 - 1, 1e21, 0.1),
+    )
+    const label = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', 'é', '😀', '\ud800', '\udc00') }))
+    fc.assert(
+      fc.property(fc.array(fc.tuple(label, label, value), { maxLength: 20 }), (rows) => {
+        const family: MetricFamily = {
+          kind: 'samples',
+          name: 'm',
+          help: 'h',
+          type: 'gauge',
+          labelNames: ['a', 'b'],
+          labelValues: rows.flatMap(([a, b]) => [a, b]),
+          values: rows.map(([, , v]) => v),
+        }
+        const format = (v: number): string => (Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v))
+        const lines = rows.map(([a, b, v]) => `m{a="${escape(a)}",b="${escape(b)}"} ${format(v)}\n`).join('')
+        expect(Buffer.concat(serializeFamilies([family], 'text')).equals(Buffer.from(`# HELP m h\n# TYPE m gauge\n${lines}`))).toBe(true)
+      }),
+      { numRuns: 300 },
+    )
   })
 
   it('negotiates the format from Accept', () => {
