@@ -1,7 +1,7 @@
 // Serialization alone: real families (per-job series from a generated cluster) written as text
 // 0.0.4 and as OpenMetrics 1.0. metrics/s and MB/s of output.
 import { type B, full, sink } from 'slurmbench'
-import { JobAggregator, type SlurmJob } from '../../testbed/exporter/collectors/jobs.ts'
+import { JOB_FIELDS, JobAggregator, type SlurmJob } from '../../testbed/exporter/collectors/jobs.ts'
 import { serializeFamilies, type ExpositionFormat } from '../../testbed/exporter/exposition.ts'
 import { SeriesPolicy, SeriesSink } from '../../testbed/exporter/series-policy.ts'
 import { captureAnswers, parseList } from '../../testbed/exporter/workloads.ts'
@@ -13,7 +13,7 @@ export async function BenchmarkExposition(b: B) {
         const answers = await captureAnswers({ nodes: Math.max(16, jobs / 10), jobs }, ['jobs'], 'v0.0.44')
         const seriesSink = new SeriesSink(new SeriesPolicy())
         const aggregator = new JobAggregator(seriesSink, { perJobSeries: true })
-        for (const job of parseList<SlurmJob>(answers['jobs'] as Buffer, 'jobs')) aggregator.add(job)
+        for (const job of parseList<SlurmJob>(answers['jobs'] as Buffer, 'jobs', JOB_FIELDS)) aggregator.add(job)
         aggregator.finish()
         const families = seriesSink.familyWriters.map((w) => w.family)
         const series = families.reduce((sum, f) => sum + f.values.length, 0)

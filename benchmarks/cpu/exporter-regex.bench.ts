@@ -2,7 +2,7 @@
 // cluster pass keep/drop/replace rules on user, partition and job name. The pathological case
 // shows why RE2 is the default: a backtracking pattern on a crafted label value.
 import { type B, sink } from 'slurmbench'
-import { JobAggregator, type SlurmJob } from '../../testbed/exporter/collectors/jobs.ts'
+import { JOB_FIELDS, JobAggregator, type SlurmJob } from '../../testbed/exporter/collectors/jobs.ts'
 import { compilePattern, type RegexEngine } from '../../testbed/exporter/regex-engine.ts'
 import { SeriesPolicy, SeriesSink, type LabelRule } from '../../testbed/exporter/series-policy.ts'
 import { captureAnswers, parseList } from '../../testbed/exporter/workloads.ts'
@@ -17,7 +17,7 @@ export async function BenchmarkLabelRules(b: B) {
   for (const engine of ['re2', 'regexp'] as RegexEngine[]) {
     await b.run(`jobs=5000/engine=${engine}`, async (b) => {
       const answers = await captureAnswers({ nodes: 500, jobs: 5_000 }, ['jobs'])
-      const parsed = parseList<SlurmJob>(answers['jobs'] as Buffer, 'jobs')
+      const parsed = parseList<SlurmJob>(answers['jobs'] as Buffer, 'jobs', JOB_FIELDS)
       const policy = new SeriesPolicy({ labelRules: RULES, regexEngine: engine })
       b.resetTimer()
       for (let i = 0; i < b.N; i++) {

@@ -1,7 +1,7 @@
 // Memory of one collection: heap allocated per scrape (B/op with -benchmem) and the heap a held
 // snapshot keeps per series (what the exporter carries between scrapes and while serving).
 import { type B, full, sink } from 'slurmbench'
-import { JobAggregator } from '../../testbed/exporter/collectors/jobs.ts'
+import { JOB_FIELDS, JobAggregator } from '../../testbed/exporter/collectors/jobs.ts'
 import { NodeAggregator } from '../../testbed/exporter/collectors/nodes.ts'
 import { serializeFamilies } from '../../testbed/exporter/exposition.ts'
 import { JsonListStream } from '../../testbed/exporter/json-list-stream.ts'
@@ -20,12 +20,13 @@ function collect(bodies: Record<string, Buffer>, policy: SeriesPolicy, perJobSer
   const seriesSink = new SeriesSink(policy)
   const nodes = new NodeAggregator(seriesSink, { perNodeSeries: true })
   const jobs = new JobAggregator(seriesSink, { perJobSeries })
-  for (const [key, add] of [
-    ['nodes', (item: unknown) => nodes.add(item as SlurmNode)],
-    ['jobs', (item: unknown) => jobs.add(item as SlurmJob)],
+  for (const [key, add, fields] of [
+    ['nodes', (item: unknown) => nodes.add(item as SlurmNode), undefined],
+    ['jobs', (item: unknown) => jobs.add(item as SlurmJob), JOB_FIELDS],
   ] as const) {
     const body = bodies[key] as Buffer
-    const reader = new JsonListStream(key, add)
+    // The collectors' readers: jobs keep only the members the aggregator reads.
+    const reader = new JsonListStream(key, add, fields)
     for (let i = 0; i < body.length; i += CHUNK_BYTES) reader.write(body.subarray(i, i + CHUNK_BYTES))
     reader.end()
   }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { JsonListStream, JsonListStreamError } from '../../testbed/exporter/json-list-stream.ts'
+import { JOB_FIELDS } from '../../testbed/exporter/collectors/jobs.ts'
 import { fixture } from './slurm-answers.ts'
 
-function readInChunks(body: string, listKey: string, chunkBytes: number): { items: unknown[]; envelope: Record<string, unknown> } {
+function readInChunks(body: string, listKey: string, chunkBytes: number, fields?: readonly string[]): { items: unknown[]; envelope: Record<string, unknown> } {
   const items: unknown[] = []
-  const reader = new JsonListStream(listKey, (item) => items.push(item))
+  const reader = new JsonListStream(listKey, (item) => items.push(item), fields)
   const bytes = Buffer.from(body)
   for (let i = 0; i < bytes.length; i += chunkBytes) reader.write(bytes.subarray(i, i + chunkBytes))
   return { items, envelope: reader.end() }
@@ -57,5 +58,52 @@ describe('JsonListStream', () => {
     expect(() => readInChunks('{"jobs": []} x', 'jobs', 4)).toThrow(/after the JSON object/)
     expect(() => readInChunks('{"jobs": [1, 2]}', 'jobs', 4)).toThrow(/expected objects/)
     expect(() => readInChunks('{"jobs": [{"a": tru}]}', 'jobs', 4)).toThrow(SyntaxError)
+  })
+
+  describe('with fields', () => {
+    const pickOf = (item: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> =>
+      Object.fromEntries(fields.filter((f) => f in item).map((f) => [f, item[f]]))
+
+    for (const chunkBytes of [1, 2, 3, 7, 4096, 1 << 20]) {
+      it(`delivers only the collector's members of every job with ${chunkBytes}-byte chunks`, () => {
+        const { items, envelope } = readInChunks(jobsBody, 'jobs', chunkBytes, JOB_FIELDS)
+        expect(items).toEqual((jobs as Record<string, unknown>[]).map((job) => pickOf(job, JOB_FIELDS)))
+        // Only the wanted members, in document order.
+        expect(Object.keys(items[0] as object)).toEqual(Object.keys((jobs as Record<string, unknown>[])[0]!).filter((key) => (JOB_FIELDS as readonly string[]).includes(key)))
+        expect(envelope).toEqual(rest)
+      })
+    }
+
+    it('picks members past escapes, nested brackets and look-alike names at every two-chunk cut', () => {
+      const list = [
+        { 'n\\"ame': 'no', 'x", "name': 'no', s: 'a\\', name: 'q"}]{[', nested: { name: 'inner', u: ['x\\"y', { v: '\\\\' }] }, t: 'é€😀', n: -1.5e3, b: true, z: null },
+        { name: '"', s: ['}'], t: { set: true, number: 4 } },
+        {},
+      ]
+      const fields = ['name', 's', 't', 'n', 'b', 'z']
+      const body = JSON.stringify({ jobs: list, meta: { k: '}' } }, null, 1)
+      const bytes = Buffer.from(body)
+      const expected = list.map((item) => pickOf(item, fields))
+      for (let cut = 1; cut < bytes.length; cut++) {
+        const items: unknown[] = []
+        const reader = new JsonListStream('jobs', (item) => items.push(item), fields)
+        reader.write(bytes.subarray(0, cut))
+        reader.write(bytes.subarray(cut))
+        expect(reader.end()['meta'], `cut at ${cut}`).toEqual({ k: '}' })
+        expect(items, `cut at ${cut}`).toEqual(expected)
+      }
+    })
+
+    it('rejects malformed elements, a malformed wanted value and array elements', () => {
+      const fields = ['a']
+      expect(() => readInChunks('{"jobs": [{"a": 1 "b": 2}]}', 'jobs', 64, fields)).toThrow(/expected "," or "}"/)
+      expect(() => readInChunks('{"jobs": [{"a" 1}]}', 'jobs', 64, fields)).toThrow(/expected ":"/)
+      expect(() => readInChunks('{"jobs": [{1: 1}]}', 'jobs', 64, fields)).toThrow(/expected a member name/)
+      expect(() => readInChunks('{"jobs": [{"a": tru}]}', 'jobs', 64, fields)).toThrow(SyntaxError)
+      expect(() => readInChunks('{"jobs": [{"a": 1, "b": [1, 2}', 'jobs', 4, fields)).toThrow(JsonListStreamError)
+      expect(() => readInChunks('{"jobs": [[1]]}', 'jobs', 64, fields)).toThrow(/expected objects/)
+      // Split across chunks, the same faults are found when the carried element is picked.
+      expect(() => readInChunks('{"jobs": [{"a": 1 "b": 2}]}', 'jobs', 3, fields)).toThrow(/expected "," or "}"/)
+    })
   })
 })

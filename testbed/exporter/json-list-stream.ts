@@ -7,6 +7,7 @@
 // to the native JSON.parse. benchmarks/cpu/exporter-json-parse.bench.ts measures both.
 
 import { StringDecoder } from 'node:string_decoder'
+import { MemberPickError, MemberPicker, PICK_INCOMPLETE } from './member-picker.ts'
 
 /** ListEnvelope holds the answer's other top-level keys (meta, errors, warnings, last_update, …), parsed. */
 export type ListEnvelope = Record<string, unknown>
@@ -51,7 +52,8 @@ export class JsonListStreamError extends Error {
 /**
  * JsonListStream reads one JSON object whose `listKey` member is an array of objects, chunk by
  * chunk, and calls `onItem` with each parsed element as soon as its closing bracket arrives.
- * Every other top-level member is parsed whole and returned by `end()`.
+ * Every other top-level member is parsed whole and returned by `end()`. With `fields`, each
+ * element is an object of those members only; the others are skipped unparsed (MemberPicker).
  */
 export class JsonListStream {
   private readonly decoder = new StringDecoder('utf8')
@@ -70,11 +72,15 @@ export class JsonListStream {
   private readonly envelope: ListEnvelope = {}
   /** Count is the number of list elements delivered so far. */
   count = 0
+  private readonly picker: MemberPicker | undefined
 
   constructor(
     private readonly listKey: string,
     private readonly onItem: (item: unknown) => void,
-  ) {}
+    fields?: readonly string[],
+  ) {
+    this.picker = fields === undefined ? undefined : new MemberPicker(fields)
+  }
 
   /** Write feeds the next chunk of the body. */
   write(chunk: Buffer | string): void {
@@ -96,6 +102,29 @@ export class JsonListStream {
 
   private fail(message: string, index: number): never {
     throw new JsonListStreamError(`${message} at character ${this.offset + index}`)
+  }
+
+  // Picks the element at text[from]; MemberPicker's positions become stream offsets.
+  private pickAt(text: string, from: number): number {
+    try {
+      return (this.picker as MemberPicker).pick(text, from)
+    } catch (error) {
+      if (error instanceof MemberPickError) this.fail(error.message, error.index)
+      throw error
+    }
+  }
+
+  // Picks a carried element, complete in `elementText`, whose last character is text[endIndex].
+  private pickWhole(elementText: string, endIndex: number): unknown {
+    const startIndex = endIndex + 1 - elementText.length
+    try {
+      const end = (this.picker as MemberPicker).pick(elementText, 0)
+      if (end !== elementText.length) this.fail('malformed list element', endIndex)
+    } catch (error) {
+      if (error instanceof MemberPickError) this.fail(error.message, startIndex + error.index)
+      throw error
+    }
+    return (this.picker as MemberPicker).item
   }
 
   // One pass over the chunk. Modes Element and Value only track depth and strings; the text
@@ -205,6 +234,17 @@ export class JsonListStream {
           } else this.fail(`unexpected "${text[i]}"`, i)
           break
         case Mode.List:
+          if (this.picker !== undefined && c === OPEN_OBJECT) {
+            // An element whole in this chunk is picked in one pass that also finds its end; one
+            // that runs on is carried by the element scan below and picked once complete.
+            const end = this.pickAt(text, i)
+            if (end !== PICK_INCOMPLETE) {
+              this.count++
+              this.onItem(this.picker.item)
+              i = end - 1
+              break
+            }
+          } else if (this.picker !== undefined && c === OPEN_ARRAY) this.fail(`"${this.listKey}" holds an array; expected objects`, i)
           if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
             this.mode = Mode.Element
             this.depth = 3
@@ -222,7 +262,7 @@ export class JsonListStream {
               this.carry = ''
               this.mode = Mode.List
               this.count++
-              this.onItem(JSON.parse(elementText))
+              this.onItem(this.picker === undefined ? JSON.parse(elementText) : this.pickWhole(elementText, i))
             }
           }
           break

@@ -123,7 +123,8 @@ export class SlurmClient {
 
   /**
    * streamList fetches a list answer (`{"<listKey>": [...], meta, errors, …}`) and calls `onItem`
-   * per element while the body arrives; it returns the other top-level members. A retried
+   * per element while the body arrives (with `fields`, elements hold only those members); it
+   * returns the other top-level members. A retried
    * attempt starts over, so `onStart` runs before each attempt to reset what `onItem` built.
    */
   async streamList(
@@ -132,10 +133,11 @@ export class SlurmClient {
     signal: AbortSignal,
     onStart: () => void,
     onItem: (item: unknown) => void,
+    fields?: readonly string[],
   ): Promise<ListEnvelope> {
     return this.withRetries(path, signal, async (body) => {
       onStart()
-      const reader = new JsonListStream(listKey, onItem)
+      const reader = new JsonListStream(listKey, onItem, fields)
       let envelope: ListEnvelope
       try {
         for await (const chunk of body) reader.write(chunk as Buffer)

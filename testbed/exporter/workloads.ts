@@ -104,10 +104,10 @@ async function fetchAnswers(shape: ClusterShape, endpoints: readonly string[], v
   }
 }
 
-/** parseList reads the `key` list of an answer with the exporter's streaming reader. */
-export function parseList<T>(body: Buffer, key: string): T[] {
+/** parseList reads the `key` list of an answer with the exporter's streaming reader (only `fields` of each element when given, as the collectors read). */
+export function parseList<T>(body: Buffer, key: string, fields?: readonly string[]): T[] {
   const items: T[] = []
-  const reader = new JsonListStream(key, (item) => items.push(item as T))
+  const reader = new JsonListStream(key, (item) => items.push(item as T), fields)
   reader.write(body)
   reader.end()
   return items

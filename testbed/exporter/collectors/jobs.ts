@@ -25,6 +25,25 @@ export interface SlurmJob {
   readonly start_time?: unknown
 }
 
+/** JOB_FIELDS are the members of a job the aggregator reads; the stream reader keeps only these. */
+export const JOB_FIELDS: readonly (keyof SlurmJob)[] = [
+  'job_id',
+  'name',
+  'user_name',
+  'account',
+  'partition',
+  'qos',
+  'job_state',
+  'state_reason',
+  'cpus',
+  'node_count',
+  'memory_per_node',
+  'memory_per_cpu',
+  'priority',
+  'submit_time',
+  'start_time',
+]
+
 interface Tally {
   jobs: number
   cpus: number
@@ -177,6 +196,7 @@ export const jobsCollector: Collector = {
         aggregator = new JobAggregator(attemptSink, settings)
       },
       (job) => aggregator?.add(job as SlurmJob),
+      JOB_FIELDS,
     )
     aggregator?.finish()
     sink.adopt(attemptSink)
