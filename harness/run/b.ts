@@ -91,6 +91,8 @@ export class BenchB implements B {
   private loopI = 0
   private loopDone = false
   private children: Promise<unknown> = Promise.resolve()
+  /** The B the running call of the function received. */
+  private view: RunB | undefined
 
   constructor(
     name: string,
@@ -135,7 +137,8 @@ export class BenchB implements B {
     this.startTimer()
     try {
       const fn = this.fn // a plain call, so stacks say `at BenchmarkX`, not `at BenchB.BenchmarkX`
-      const returned = fn(this)
+      this.view = new RunB(this, n)
+      const returned = fn(this.view)
       if (returned !== undefined && typeof (returned as Promise<void>).then === 'function') await returned
     } catch (err) {
       this.recordThrow(err)
@@ -253,6 +256,7 @@ export class BenchB implements B {
       this.usedLoop = true
       this.loopN = this.loopFixedIterations > 0 ? this.loopFixedIterations : 1
       this.N = 0
+      if (this.view !== undefined) this.view.N = 0
       this.resetTimer()
       this.loopI++
       return true
@@ -269,6 +273,7 @@ export class BenchB implements B {
     if (!more) {
       this.stopTimer()
       this.N = this.loopN // reported N and time are cumulative over the ramp, as Go 1.24
+      if (this.view !== undefined) this.view.N = this.N
       this.loopDone = true
       return false
     }
@@ -285,7 +290,12 @@ export class BenchB implements B {
   }
 
   log(...args: unknown[]): void {
-    if (this.logging) this.logEntries.push({ site: new Error(), text: format(...args) })
+    this.logFrom(new Error(), args)
+  }
+
+  /** logFrom records a b.log line; `site` was made in the log method the benchmark called. */
+  logFrom(site: Error, args: unknown[]): void {
+    if (this.logging) this.logEntries.push({ site, text: format(...args) })
   }
 
   /** logLines returns what b.log recorded, each line prefixed with its `file.ts:line` as Go does. */
@@ -313,6 +323,86 @@ function callerLocation(stack: string | undefined): string | undefined {
   const frame = line === undefined ? undefined : sourceMapFrame(line)
   const match = frame === undefined ? null : /([^/\\(\s]+):(\d+):\d+\)?$/.exec(frame)
   return match === null ? undefined : `${match[1]}:${match[2]}`
+}
+
+/**
+ * RunB is the B that one call of a benchmark function receives: its N is set once, when it is
+ * made, and everything else is the BenchB's. V8 keeps a field that is never written again as
+ * constant, so TurboFan reads b.N once for the whole of `for (let i = 0; i < b.N; i++)` instead of
+ * after every iteration's interrupt check, as it must for BenchB's N, which changes from run to
+ * run (the map check of b stays). In one process, per iteration of an empty loop, median of 10
+ * runs of 2e8: 1.00 ns with a reassigned field, 0.80 ns with a constant one, 0.69 ns with b.N
+ * hoisted by hand. A loop()-style body writes N (0 inside the loop, as Go), which is harmless there.
+ */
+class RunB implements B {
+  declare N: number
+
+  constructor(
+    private readonly core: BenchB,
+    n: number,
+  ) {
+    this.N = n
+  }
+
+  get name(): string {
+    return this.core.name
+  }
+
+  resetTimer(): void {
+    this.core.resetTimer()
+  }
+
+  stopTimer(): void {
+    this.core.stopTimer()
+  }
+
+  startTimer(): void {
+    this.core.startTimer()
+  }
+
+  reportAllocs(): void {
+    this.core.reportAllocs()
+  }
+
+  reportMetric(value: number, unit: string): void {
+    this.core.reportMetric(value, unit)
+  }
+
+  setBytes(bytes: number): void {
+    this.core.setBytes(bytes)
+  }
+
+  run(name: string, fn: BenchmarkFunction): Promise<boolean> {
+    return this.core.run(name, fn)
+  }
+
+  runParallel(body: (pb: PB) => void | Promise<void>): Promise<void> {
+    return this.core.runParallel(body)
+  }
+
+  setParallelism(parallelism: number): void {
+    this.core.setParallelism(parallelism)
+  }
+
+  loop(): boolean {
+    return this.core.loop()
+  }
+
+  skip(reason: string): never {
+    return this.core.skip(reason)
+  }
+
+  fatal(message: string): never {
+    return this.core.fatal(message)
+  }
+
+  log(...args: unknown[]): void {
+    this.core.logFrom(new Error(), args)
+  }
+
+  elapsed(): number {
+    return this.core.elapsed()
+  }
 }
 
 /** ParallelIterator is the PB of one runParallel body: it claims iterations from the shared counter in grains. */

@@ -131,6 +131,20 @@ describe('BenchB', () => {
     expect(b.hasSub).toBe(true)
   })
 
+  it("hands each run its own B with that run's N, and b.log names the benchmark's line", async () => {
+    const seen: Array<{ b: B; n: number; name: string }> = []
+    const b = new BenchB('BenchmarkView', (view) => {
+      seen.push({ b: view, n: view.N, name: view.name })
+      view.log('n', view.N)
+    }, settings())
+    await b.runN(1)
+    await b.runN(100)
+    expect(seen.map((s) => [s.n, s.name])).toEqual([[1, 'BenchmarkView'], [100, 'BenchmarkView']])
+    expect(seen[0]?.b).not.toBe(seen[1]?.b) // a fresh B per run keeps N constant within it
+    expect(b.N).toBe(100)
+    expect(b.logLines).toEqual([expect.stringMatching(/^b\.test\.ts:\d+: n 1$/), expect.stringMatching(/^b\.test\.ts:\d+: n 100$/)])
+  })
+
   it('skip and fatal end the function and are recorded', async () => {
     const skipped = new BenchB('BenchmarkS', (b) => b.skip('no cluster'), settings())
     await skipped.runN(1)
