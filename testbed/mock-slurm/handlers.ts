@@ -4,9 +4,9 @@ import { type Cluster, type NodeClass, JOB_STATES } from './cluster/model.ts'
 import { JobStateEntry } from './job-state-schema.ts'
 import { buildAccounts, buildAssociations, buildClusters, buildDbDiag, buildDbJob, buildDbPings, buildQos, buildTres, buildUsers } from './records/accounting.ts'
 import { buildDiag, buildLicenses, buildPings, buildReservations, buildShares } from './records/controller.ts'
-import { buildJob, buildJobState } from './records/job.ts'
+import { buildJobState, JOB_CONSTANTS, jobVariables } from './records/job.ts'
 import type { SlurmError } from './records/meta.ts'
-import { buildNode } from './records/node.ts'
+import { buildNode, NODE_CONSTANTS, nodeVariables } from './records/node.ts'
 import { buildPartition } from './records/partition.ts'
 import { num, ZERO } from './records/values.ts'
 import { type Reply, sendNotModified, sendPayload, sendUnshapedJson, streamList } from './reply.ts'
@@ -148,7 +148,7 @@ export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URL
     case 'jobs': {
       checkFlags(query)
       if (unchangedSince(query, c.jobsLastUpdateSec)) return sendNotModified(reply.res)
-      return streamList(reply, 200, 'jobs', 'jobs', { count: c.jobs.count, at: (i) => buildJob(c, i) }, { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) })
+      return streamList(reply, 200, 'jobs', 'jobs', { count: c.jobs.count, at: (i) => jobVariables(c, i), constants: JOB_CONSTANTS }, { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) })
     }
     case 'job': {
       checkFlags(query)
@@ -158,7 +158,7 @@ export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URL
         return sendPayload(reply, 404, 'jobs', emptyPayload('job'), [error])
       }
       if (unchangedSince(query, c.jobsLastUpdateSec)) return sendNotModified(reply.res)
-      return streamList(reply, 200, 'jobs', 'jobs', { count: slots.length, at: (i) => buildJob(c, slots[i]!) }, { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) })
+      return streamList(reply, 200, 'jobs', 'jobs', { count: slots.length, at: (i) => jobVariables(c, slots[i]!), constants: JOB_CONSTANTS }, { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) })
     }
     case 'jobsState': {
       const wanted = csv(query, 'job_id')
@@ -174,7 +174,7 @@ export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URL
     case 'nodes': {
       checkFlags(query)
       if (unchangedSince(query, c.nodesLastUpdateSec)) return sendNotModified(reply.res)
-      return streamList(reply, 200, 'nodes', 'nodes', { count: c.nodes.count, at: (i) => buildNode(c, i, ctx.release) }, { last_update: num(c.nodesLastUpdateSec) })
+      return streamList(reply, 200, 'nodes', 'nodes', { count: c.nodes.count, at: (i) => nodeVariables(c, i, ctx.release), constants: NODE_CONSTANTS }, { last_update: num(c.nodesLastUpdateSec) })
     }
     case 'node': {
       checkFlags(query)

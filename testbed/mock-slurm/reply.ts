@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http'
 import { BodyWriter, type BodyWriterOptions } from './body-writer.ts'
 import { PrettyPrinter } from './pretty.ts'
 import type { Meta, SlurmError, SlurmWarning } from './records/meta.ts'
+import type { RecordTemplate } from './record-template.ts'
 import type { ResponseSerializers, Serialize } from './serialize.ts'
 import type { ResponseKind } from './versions.ts'
 
@@ -48,7 +49,7 @@ function finishJson(reply: Reply, status: number, compact: string): void {
   if (reply.body.slowBodyBytesPerSec > 0 || reply.body.truncateAtBytes >= 0) {
     res.writeHead(status, { 'content-type': JSON_TYPE })
     const writer = new BodyWriter(res, { ...reply.body, pretty: false })
-    void writer.push(text).then(() => writer.end())
+    void Promise.resolve(writer.write(text)).then(() => writer.end())
     return
   }
   res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) })
@@ -72,6 +73,11 @@ export function sendUnshapedJson(reply: Reply, status: number, value: object): v
 export interface ListSource {
   count: number
   at(i: number): object | undefined
+  /**
+   * constants, when set, are the properties every record has the same; at() then returns only
+   * the other properties (always the same keys), and the list is written with a record template.
+   */
+  constants?: Readonly<Record<string, unknown>>
 }
 
 /**
@@ -89,20 +95,30 @@ export async function streamList(reply: Reply, status: number, kind: ResponseKin
   const cut = envelope.indexOf(`${marker}]`)
   const head = envelope.slice(0, cut + marker.length)
   const tail = envelope.slice(cut + marker.length)
-  const item = itemSerializer ?? reply.serializers.item(kind, listKey)
+  // Without constants the list is written with the item serializer, else with a template built
+  // from the first record's keys.
+  const item = itemSerializer ?? (source.constants === undefined ? reply.serializers.item(kind, listKey) : undefined)
+  let template: RecordTemplate | undefined
   res.writeHead(status, { 'content-type': JSON_TYPE })
   const writer = new BodyWriter(res, reply.body)
-  await writer.push(head)
-  let first = true
+  await writer.write(head)
+  let separator = ''
   for (let i = 0; i < source.count; i++) {
     const record = source.at(i)
-    if (record !== undefined) {
-      await writer.push(first ? item(record) : ',' + item(record))
-      first = false
+    if (record === undefined) continue
+    let text: string
+    if (item !== undefined) {
+      text = item(record)
+    } else {
+      template ??= reply.serializers.template(kind, listKey, source.constants!, Object.keys(record))
+      text = template.serialize(record as Record<string, unknown>)
     }
+    const wait = writer.write(separator + text)
+    separator = ','
+    if (wait !== undefined) await wait
     // The client left: stop producing; nothing else holds the records.
     if (writer.closed) return
   }
-  await writer.push(tail)
+  await writer.write(tail)
   await writer.end()
 }

@@ -3,6 +3,7 @@
 // a version does not have, so one superset record serves every version.
 import fastJson from 'fast-json-stringify'
 import { SERIALIZER_SPECS } from './openapi/specs.ts'
+import { RecordTemplate } from './record-template.ts'
 import { type DataParserVersion, RESPONSE_COMPONENTS, type ResponseKind } from './versions.ts'
 
 /** Serialize turns a value into compact JSON text. */
@@ -15,6 +16,9 @@ export class ResponseSerializers {
   private readonly spec: SpecDoc
   private readonly responses = new Map<string, Serialize>()
   private readonly items = new Map<string, Serialize>()
+  private readonly templates = new Map<string, RecordTemplate>()
+  // Property serializers by schema text: a job's 135 properties have 15 distinct schemas.
+  private readonly properties = new Map<string, Serialize>()
 
   constructor(readonly version: DataParserVersion) {
     // A deep copy: fast-json-stringify may annotate the schemas it compiles.
@@ -46,6 +50,34 @@ export class ResponseSerializers {
     if (s === undefined) {
       s = this.compile(this.itemComponent(`${this.version}_${RESPONSE_COMPONENTS[kind]}`, listKey))
       this.items.set(key, s)
+    }
+    return s
+  }
+
+  /**
+   * template returns the record template of one element of the list `listKey` of response `kind`
+   * for records split into `constants` (the same in every record) and the properties named by
+   * `variableKeys` (compiled on first use; one template per list, so pass the same split).
+   */
+  template(kind: ResponseKind, listKey: string, constants: Readonly<Record<string, unknown>>, variableKeys: readonly string[]): RecordTemplate {
+    const key = `${kind}.${listKey}`
+    let t = this.templates.get(key)
+    if (t === undefined) {
+      const component = this.itemComponent(`${this.version}_${RESPONSE_COMPONENTS[kind]}`, listKey)
+      const props = this.spec.components.schemas[component]?.properties ?? {}
+      t = new RecordTemplate(Object.keys(props), constants, variableKeys, (name) => this.property(component, name, props[name]))
+      this.templates.set(key, t)
+    }
+    return t
+  }
+
+  private property(component: string, name: string, schema: unknown): Serialize {
+    // $refs inside the schema are relative to the spec document, so equal text serializes equally.
+    const key = JSON.stringify(schema)
+    let s = this.properties.get(key)
+    if (s === undefined) {
+      s = this.compile(`${component}/properties/${name}`)
+      this.properties.set(key, s)
     }
     return s
   }

@@ -8,22 +8,26 @@ const ALLOCATED = ['ALLOCATED']
 const UNALLOCATED = ['UNALLOCATED']
 const SELECT_CORE = ['CORE']
 const ONE_ROW = ['ONE_ROW']
-const EMPTY: never[] = []
-const SUCCESS = ['SUCCESS']
+// Values shared by many jobs are frozen: the record template keeps the text of frozen values.
+const EMPTY: readonly never[] = Object.freeze([])
+const SUCCESS = Object.freeze(['SUCCESS'])
 const FAILED = ['ERROR']
 const SIGNALED = ['SIGNALED']
-const PENDING_EXIT = { status: ['PENDING'], return_code: UNSET, signal: { id: UNSET, name: '' } }
-const OK_EXIT = { status: SUCCESS, return_code: ZERO, signal: { id: UNSET, name: '' } }
-const BASE_FLAGS = ['USING_DEFAULT_QOS', 'USING_DEFAULT_WCKEY']
-const RAN_FLAGS = ['JOB_WAS_RUNNING', 'USING_DEFAULT_QOS', 'USING_DEFAULT_WCKEY']
+const NO_SIGNAL = Object.freeze({ id: UNSET, name: '' })
+const PENDING_EXIT = Object.freeze({ status: Object.freeze(['PENDING']), return_code: UNSET, signal: NO_SIGNAL })
+const OK_EXIT = Object.freeze({ status: SUCCESS, return_code: ZERO, signal: NO_SIGNAL })
+const BASE_FLAGS = Object.freeze(['USING_DEFAULT_QOS', 'USING_DEFAULT_WCKEY'])
+const RAN_FLAGS = Object.freeze(['JOB_WAS_RUNNING', 'USING_DEFAULT_QOS', 'USING_DEFAULT_WCKEY'])
 const NOT_SET = ['NOT_SET']
 const POWER = { flags: EMPTY }
+// job_state of each state, indexed like JOB_STATES.
+const STATE_ARRAYS = JOB_STATES.map((s) => Object.freeze([s]))
 
 function exitCode(state: number, code: number): object {
   if (state === JobState.PENDING || state === JobState.RUNNING) return state === JobState.PENDING ? PENDING_EXIT : OK_EXIT
   if (code === 0) return OK_EXIT
   if (code > 128) return { status: SIGNALED, return_code: UNSET, signal: { id: num(code - 128), name: code - 128 === 9 ? 'KILL' : 'TERM' } }
-  return { status: FAILED, return_code: num(code), signal: { id: UNSET, name: '' } }
+  return { status: FAILED, return_code: num(code), signal: NO_SIGNAL }
 }
 
 /** jobNodeList returns the hostlist of job `slot`'s allocation ('' when it has none). */
@@ -76,8 +80,111 @@ function timeObject(sec: number): NumberObject {
   return sec === 0 ? ZERO : num(sec)
 }
 
-/** buildJob returns job `slot` as a `job_info` object (superset of v0.0.41–v0.0.44 keys). */
-export function buildJob(c: Cluster, slot: number): Record<string, unknown> {
+/**
+ * JOB_CONSTANTS are the `job_info` properties every job prints the same (superset of the v0.0.41–
+ * v0.0.44 keys); the streamed /jobs serializes them once per response (record-template.ts).
+ */
+export const JOB_CONSTANTS: Readonly<Record<string, unknown>> = Object.freeze({
+  admin_comment: '',
+  allocating_node: 'login1',
+  array_max_tasks: ZERO,
+  array_task_string: '',
+  batch_features: '',
+  batch_flag: true,
+  burst_buffer: '',
+  burst_buffer_state: '',
+  cluster_features: '',
+  comment: '',
+  container: '',
+  container_id: '',
+  contiguous: false,
+  core_spec: 0,
+  thread_spec: 32_766,
+  cores_per_socket: UNSET,
+  cpus_per_task: num(1),
+  cpu_frequency_minimum: UNSET,
+  cpu_frequency_maximum: UNSET,
+  cpu_frequency_governor: UNSET,
+  cpus_per_tres: '',
+  cron: '',
+  deadline: ZERO,
+  delay_boot: ZERO,
+  dependency: '',
+  excluded_nodes: '',
+  extra: '',
+  failed_node: '',
+  features: '',
+  federation_origin: '',
+  federation_siblings_active: '',
+  federation_siblings_viable: '',
+  group_id: 10_000,
+  group_name: 'users',
+  het_job_id: ZERO,
+  het_job_id_set: '',
+  het_job_offset: ZERO,
+  job_size_str: EMPTY,
+  licenses: '',
+  licenses_allocated: '',
+  mail_type: EMPTY,
+  max_cpus: ZERO,
+  max_nodes: ZERO,
+  mcs_label: '',
+  memory_per_tres: '',
+  network: '',
+  nice: 0,
+  tasks_per_core: INFINITE,
+  tasks_per_tres: ZERO,
+  tasks_per_node: ZERO,
+  tasks_per_socket: INFINITE,
+  tasks_per_board: ZERO,
+  prefer: '',
+  memory_per_node: UNSET,
+  minimum_tmp_disk_per_node: ZERO,
+  power: POWER,
+  preempt_time: ZERO,
+  preemptable_time: ZERO,
+  pre_sus_time: ZERO,
+  hold: false,
+  priority_by_partition: EMPTY,
+  profile: NOT_SET,
+  reboot: false,
+  required_nodes: '',
+  required_switches: 0,
+  minimum_switches: 0,
+  exclusive: EMPTY,
+  oversubscribe: true,
+  show_flags: ['DETAIL', 'LOCAL'],
+  requeue: true,
+  resize_time: ZERO,
+  restart_cnt: 0,
+  resv_name: '',
+  scheduled_nodes: '',
+  segment_size: 0,
+  selinux_context: '',
+  shared: EMPTY,
+  sockets_per_board: 0,
+  sockets_per_node: UNSET,
+  state_description: '',
+  standard_input: '/dev/null',
+  standard_output: 'slurm-%j.out',
+  standard_error: '',
+  stdin_expanded: '/dev/null',
+  stderr_expanded: '',
+  suspend_time: ZERO,
+  system_comment: '',
+  time_minimum: ZERO,
+  threads_per_core: UNSET,
+  tres_bind: '',
+  tres_freq: '',
+  tres_per_job: '',
+  tres_per_socket: '',
+  tres_per_task: '',
+  maximum_switch_wait_time: 0,
+  wckey: '',
+})
+
+/** jobVariables returns the `job_info` properties of job `slot` that are not in JOB_CONSTANTS. */
+export function jobVariables(c: Cluster, slot: number): Record<string, unknown> {
   const j = c.jobs
   const state = j.state[slot]!
   const user = c.users[j.user[slot]!]!
@@ -99,146 +206,55 @@ export function buildJob(c: Cluster, slot: number): Record<string, unknown> {
   return {
     account,
     accrue_time: started ? num(j.submitSec[slot]!) : num(j.submitSec[slot]! + 1),
-    admin_comment: '',
-    allocating_node: 'login1',
     array_job_id: isArray ? num(j.arrayJobId[slot]!) : ZERO,
     array_task_id: isArray ? num(j.arrayTaskId[slot]!) : UNSET,
-    array_max_tasks: ZERO,
-    array_task_string: '',
     association_id: 100 + j.user[slot]! * 4 + (j.account[slot]! % 4),
-    batch_features: '',
-    batch_flag: true,
     batch_host: nodes === '' ? '' : nodes.replace(/\[(\d+)-\d+\]$/, '$1'),
     flags: started ? RAN_FLAGS : BASE_FLAGS,
-    burst_buffer: '',
-    burst_buffer_state: '',
     cluster: c.name,
-    cluster_features: '',
     command: `${home}/jobs/${name}`,
-    comment: '',
-    container: '',
-    container_id: '',
-    contiguous: false,
-    core_spec: 0,
-    thread_spec: 32_766,
-    cores_per_socket: UNSET,
     billable_tres: num(cpus),
-    cpus_per_task: num(1),
-    cpu_frequency_minimum: UNSET,
-    cpu_frequency_maximum: UNSET,
-    cpu_frequency_governor: UNSET,
-    cpus_per_tres: '',
-    cron: '',
-    deadline: ZERO,
-    delay_boot: ZERO,
-    dependency: '',
     derived_exit_code: exit,
     eligible_time: num(j.submitSec[slot]!),
     end_time: timeObject(j.endSec[slot]!),
-    excluded_nodes: '',
     exit_code: exit,
-    extra: '',
-    failed_node: '',
-    features: '',
-    federation_origin: '',
-    federation_siblings_active: '',
-    federation_siblings_viable: '',
     gres_detail: gpus > 0 && j.allocNode[slot]! >= 0 ? [`gpu:${cls.gpuType}:${gpus}(IDX:0-${gpus - 1})`] : EMPTY,
-    group_id: 10_000,
-    group_name: 'users',
-    het_job_id: ZERO,
-    het_job_id_set: '',
-    het_job_offset: ZERO,
     job_id: id,
     // A job without an allocation prints null from v0.0.42 on and {} in v0.0.41 (the serializer
     // of each version decides; see openapi/extract.ts applyRuntimeQuirks).
     job_resources: j.allocNode[slot]! >= 0 ? jobResources(c, slot, nodes) : null,
-    job_size_str: EMPTY,
-    job_state: [JOB_STATES[state]!],
+    job_state: STATE_ARRAYS[state]!,
     last_sched_evaluation: num(started ? j.startSec[slot]! : c.lastBackfillSec),
-    licenses: '',
-    licenses_allocated: '',
-    mail_type: EMPTY,
     mail_user: user.name,
-    max_cpus: ZERO,
-    max_nodes: ZERO,
-    mcs_label: '',
-    memory_per_tres: '',
     name,
-    network: '',
     nodes,
-    nice: 0,
-    tasks_per_core: INFINITE,
-    tasks_per_tres: ZERO,
-    tasks_per_node: ZERO,
-    tasks_per_socket: INFINITE,
-    tasks_per_board: ZERO,
     cpus: num(cpus),
     node_count: num(nodeCount),
     tasks: num(cpus),
     partition: part.name,
-    prefer: '',
     memory_per_cpu: num(memPerCpu),
-    memory_per_node: UNSET,
     minimum_cpus_per_node: num(nodeCount > 1 ? cpus / nodeCount : cpus),
-    minimum_tmp_disk_per_node: ZERO,
-    power: POWER,
-    preempt_time: ZERO,
-    preemptable_time: ZERO,
-    pre_sus_time: ZERO,
-    hold: false,
     priority: num(state === JobState.PENDING ? j.priority[slot]! : 0),
-    priority_by_partition: EMPTY,
-    profile: NOT_SET,
     qos: c.qos[j.qos[slot]!]!.name,
-    reboot: false,
-    required_nodes: '',
-    required_switches: 0,
-    minimum_switches: 0,
-    exclusive: EMPTY,
-    oversubscribe: true,
-    show_flags: ['DETAIL', 'LOCAL'],
-    requeue: true,
-    resize_time: ZERO,
-    restart_cnt: 0,
-    resv_name: '',
-    scheduled_nodes: '',
-    segment_size: 0,
-    selinux_context: '',
-    shared: EMPTY,
     step_id: { sluid: '', job_id: num(id), step_het_component: UNSET, step_id: 'entire' },
-    sockets_per_board: 0,
-    sockets_per_node: UNSET,
     start_time: timeObject(j.startSec[slot]!),
-    state_description: '',
     state_reason: JOB_REASONS[j.reason[slot]!]!,
-    standard_input: '/dev/null',
-    standard_output: 'slurm-%j.out',
-    standard_error: '',
-    stdin_expanded: '/dev/null',
     stdout_expanded: `${home}/slurm-${id}.out`,
-    stderr_expanded: '',
     submit_time: num(j.submitSec[slot]!),
     submit_line: `sbatch --partition ${part.name} --ntasks ${cpus} --time ${j.timeLimitMin[slot]!} ${home}/jobs/${name}`,
-    suspend_time: ZERO,
-    system_comment: '',
     time_limit: num(j.timeLimitMin[slot]!),
-    time_minimum: ZERO,
-    threads_per_core: UNSET,
-    tres_bind: '',
-    tres_freq: '',
-    tres_per_job: '',
     tres_per_node: gpus > 0 ? `gres/gpu:${gpus}` : '',
-    tres_per_socket: '',
-    tres_per_task: '',
     tres_req_str: tresReq,
     tres_alloc_str: started ? tresReq : '',
     user_id: user.uid,
     user_name: user.name,
-    maximum_switch_wait_time: 0,
-    wckey: '',
     current_working_directory: home,
   }
+}
+
+/** buildJob returns job `slot` as a `job_info` object (superset of v0.0.41–v0.0.44 keys). */
+export function buildJob(c: Cluster, slot: number): Record<string, unknown> {
+  return { ...JOB_CONSTANTS, ...jobVariables(c, slot) }
 }
 
 /** buildJobState returns job `slot` in the `jobs/state` shape: `{job_id: "123" | "123_4", state}`. */

@@ -29,8 +29,43 @@ export function nodePartitions(c: Cluster, n: number): string[] {
   return out
 }
 
-/** buildNode returns node `n` as a `node` object. */
-export function buildNode(c: Cluster, n: number, release: string): Record<string, unknown> {
+/**
+ * NODE_CONSTANTS are the `node` properties every node prints the same (superset of the served
+ * versions' keys); the streamed /nodes serializes them once per response (record-template.ts).
+ */
+export const NODE_CONSTANTS: Readonly<Record<string, unknown>> = Object.freeze({
+  architecture: 'x86_64',
+  burstbuffer_network_address: '',
+  boards: 1,
+  tls_cert_last_renewal: ZERO,
+  cert_flags: EMPTY,
+  cluster_name: '',
+  specialized_cores: 0,
+  cpu_binding: 0,
+  specialized_cpus: '',
+  energy: ENERGY,
+  external_sensors: EMPTY_OBJECT,
+  extra: '',
+  power: EMPTY_OBJECT,
+  gpu_spec: '',
+  instance_id: '',
+  instance_type: '',
+  mcs_label: '',
+  specialized_memory: 0,
+  next_state_after_reboot: INVALID,
+  operating_system: OS,
+  owner: '',
+  port: 6818,
+  res_cores_per_gpu: 0,
+  comment: '',
+  resume_after: ZERO,
+  reservation: '',
+  weight: 1,
+  topology: '',
+})
+
+/** nodeVariables returns the `node` properties of node `n` that are not in NODE_CONSTANTS. */
+export function nodeVariables(c: Cluster, n: number, release: string): Record<string, unknown> {
   const nodes = c.nodes
   const cls = c.classes[nodes.classOf[n]!] as NodeClass
   const name = nodeName(cls.prefix, nodes.number[n]!, cls.digits)
@@ -47,53 +82,27 @@ export function buildNode(c: Cluster, n: number, release: string): Record<string
   const cpuLoad = down ? 0 : alloc * 100 + ((n * 37) % 50)
   const reason = NODE_REASONS[nodes.reason[n]!]!
   return {
-    architecture: 'x86_64',
-    burstbuffer_network_address: '',
-    boards: 1,
     boot_time: down ? ZERO : num(nodes.bootTimeSec[n]!),
-    tls_cert_last_renewal: ZERO,
-    cert_flags: EMPTY,
-    cluster_name: '',
     cores: cls.coresPerSocket,
-    specialized_cores: 0,
-    cpu_binding: 0,
     cpu_load: cpuLoad,
     free_mem: down ? ZERO : num(Math.max(0, cls.realMemoryMb - allocMem - 4_096)),
     cpus,
     effective_cpus: cpus,
-    specialized_cpus: '',
-    energy: ENERGY,
-    external_sensors: EMPTY_OBJECT,
-    extra: '',
-    power: EMPTY_OBJECT,
     features: cls.features,
     active_features: cls.features,
-    gpu_spec: '',
     gres,
     gres_drained: cls.gpus > 0 ? 'N/A' : '',
     gres_used: gresUsed,
-    instance_id: '',
-    instance_type: '',
     last_busy: num(alloc > 0 ? c.nowSec : nodes.lastBusySec[n]!),
-    mcs_label: '',
-    specialized_memory: 0,
     name,
-    next_state_after_reboot: INVALID,
     address: name,
     hostname: name,
     state: nodeStateArray(c, n, cpus),
-    operating_system: OS,
-    owner: '',
     partitions: nodePartitions(c, n),
-    port: 6818,
     real_memory: cls.realMemoryMb,
-    res_cores_per_gpu: 0,
-    comment: '',
     reason,
     reason_changed_at: num(nodes.reasonTimeSec[n]!),
     reason_set_by_user: reason === '' ? '' : 'root',
-    resume_after: ZERO,
-    reservation: '',
     alloc_memory: allocMem,
     alloc_cpus: alloc,
     alloc_idle_cpus: cpus - alloc,
@@ -103,9 +112,12 @@ export function buildNode(c: Cluster, n: number, release: string): Record<string
     sockets: cls.sockets,
     threads: cls.threadsPerCore,
     temporary_disk: cls.tmpDiskMb,
-    weight: 1,
-    topology: '',
     tres,
     version: release,
   }
+}
+
+/** buildNode returns node `n` as a `node` object. */
+export function buildNode(c: Cluster, n: number, release: string): Record<string, unknown> {
+  return { ...NODE_CONSTANTS, ...nodeVariables(c, n, release) }
 }

@@ -7,8 +7,14 @@ export interface NumberObject {
   number: number
 }
 
-/** num returns a set number object. */
+// Small counts (CPUs, nodes, minutes, MB per CPU) recur in most records; their number objects are
+// shared and frozen, so a record template serializes each only once (record-template.ts).
+const SHARED_NUM_LIMIT = 4_096
+const SHARED_NUMS: readonly NumberObject[] = Array.from({ length: SHARED_NUM_LIMIT }, (_, n) => Object.freeze({ set: true, infinite: false, number: n }))
+
+/** num returns a set number object (a shared frozen one for a small non-negative integer). */
 export function num(n: number): NumberObject {
+  if (Number.isInteger(n) && n >= 0 && n < SHARED_NUM_LIMIT) return SHARED_NUMS[n]!
   return { set: true, infinite: false, number: n }
 }
 
