@@ -5,12 +5,12 @@
 import { type B, full } from 'slurmbench'
 import { Pool } from 'undici'
 import { startExporter } from '../../testbed/exporter/index.ts'
-import { rootAuth, startMockChild } from '../../testbed/exporter/workloads.ts'
+import { rootAuth, sharedMockChild } from '../../testbed/exporter/workloads.ts'
 
 export async function BenchmarkConcurrentCollection(b: B) {
   for (const scrapes of full() ? [1, 4, 16, 64] : [1, 16]) {
     await b.run(`scrapes=${scrapes}`, async (b) => {
-      const mock = await startMockChild({ nodes: 100, jobs: 1_000 })
+      const mock = await sharedMockChild({ nodes: 100, jobs: 1_000 })
       const exporter = await startExporter({ slurmUrl: mock.url, auth: rootAuth(), scrapeTimeoutMs: 120_000 })
       const client = new Pool(exporter.url, { connections: scrapes })
       const scrape = async (): Promise<void> => {
@@ -29,7 +29,6 @@ export async function BenchmarkConcurrentCollection(b: B) {
       b.reportMetric((exporter.collections() - collectionsBefore) / b.N, 'collections/op')
       await client.close()
       await exporter.close()
-      await mock.close()
     })
   }
 }

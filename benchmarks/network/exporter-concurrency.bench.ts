@@ -2,12 +2,12 @@
 // connections. ns/op is wall time per request; p95 is the latency each request saw.
 import { type B, full } from 'slurmbench'
 import { Pool } from 'undici'
-import { percentilesMs, rootAuth, startMockChild } from '../../testbed/exporter/workloads.ts'
+import { percentilesMs, rootAuth, sharedMockChild } from '../../testbed/exporter/workloads.ts'
 
 export async function BenchmarkConcurrentRequests(b: B) {
   for (const inFlight of full() ? [1, 4, 16, 64, 256] : [1, 64]) {
     await b.run(`in-flight=${inFlight}`, async (b) => {
-      const mock = await startMockChild({ nodes: 100, jobs: 1_000 })
+      const mock = await sharedMockChild({ nodes: 100, jobs: 1_000 })
       const auth = rootAuth()
       const headers = { 'x-slurm-user-name': auth.user, 'x-slurm-user-token': auth.token }
       const pool = new Pool(mock.url, { connections: inFlight })
@@ -25,7 +25,6 @@ export async function BenchmarkConcurrentRequests(b: B) {
       b.stopTimer()
       b.reportMetric(percentilesMs(durationsMs).p95, 'p95-ms')
       await pool.close()
-      await mock.close()
     })
   }
 }

@@ -2,7 +2,7 @@
 // agent behind it) and a new connection per request (a fresh undici Client closed after each).
 import { type B } from 'slurmbench'
 import { Client, Pool } from 'undici'
-import { rootAuth, startMockChild } from '../../testbed/exporter/workloads.ts'
+import { rootAuth, sharedMockChild } from '../../testbed/exporter/workloads.ts'
 
 const PATH = '/slurm/v0.0.44/partitions'
 
@@ -46,7 +46,7 @@ export async function BenchmarkConnectionPooling(b: B) {
   ]
   for (const [name, make] of clients) {
     await b.run(`client=${name}`, async (b) => {
-      const mock = await startMockChild({ nodes: 100, jobs: 1_000 })
+      const mock = await sharedMockChild({ nodes: 100, jobs: 1_000 })
       const auth = rootAuth()
       const client = make(mock.url, { 'x-slurm-user-name': auth.user, 'x-slurm-user-token': auth.token })
       await client.get()
@@ -54,7 +54,6 @@ export async function BenchmarkConnectionPooling(b: B) {
       for (let i = 0; i < b.N; i++) await client.get()
       b.stopTimer()
       await client.close()
-      await mock.close()
     })
   }
 }

@@ -3,7 +3,7 @@
 // process. p50/p95/p99 over the b.N requests of the sample.
 import { type B, full, sink } from 'slurmbench'
 import { SlurmClient } from '../../testbed/exporter/slurm-client.ts'
-import { percentilesMs, rootAuth, startMockChild } from '../../testbed/exporter/workloads.ts'
+import { percentilesMs, rootAuth, sharedMockChild } from '../../testbed/exporter/workloads.ts'
 
 const LIST_ENDPOINTS = new Set(['nodes', 'jobs'])
 
@@ -14,7 +14,7 @@ export async function BenchmarkSlurmAPILatency(b: B) {
     for (const endpoint of endpoints) {
       await b.run(`nodes=${nodes}/endpoint=${endpoint}`, async (b) => {
         // Ten jobs per node, as the mock's presets have.
-        const mock = await startMockChild({ nodes, jobs: nodes * 10 })
+        const mock = await sharedMockChild({ nodes, jobs: nodes * 10 })
         const client = new SlurmClient({ url: mock.url, auth: rootAuth(), retries: 0, requestTimeoutMs: 300_000 })
         const path = client.slurmPath(endpoint)
         const signal = new AbortController().signal
@@ -36,7 +36,6 @@ export async function BenchmarkSlurmAPILatency(b: B) {
         b.reportMetric(p.p95, 'p95-ms')
         b.reportMetric(p.p99, 'p99-ms')
         await client.close()
-        await mock.close()
       })
     }
   }

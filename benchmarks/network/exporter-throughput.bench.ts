@@ -2,13 +2,13 @@
 // discarded, pretty-printed (slurmrestd's default) and compact (SLURMRESTD_JSON=compact). MB/s.
 import { type B, full } from 'slurmbench'
 import { Pool } from 'undici'
-import { rootAuth, startMockChild } from '../../testbed/exporter/workloads.ts'
+import { rootAuth, sharedMockChild } from '../../testbed/exporter/workloads.ts'
 
 export async function BenchmarkSlurmThroughput(b: B) {
   for (const jobs of full() ? [2_000, 20_000] : [2_000]) {
     for (const json of full() ? ['pretty', 'compact'] : ['pretty']) {
       await b.run(`jobs=${jobs}/json=${json}`, async (b) => {
-        const mock = await startMockChild({ nodes: jobs / 10, jobs }, { json })
+        const mock = await sharedMockChild({ nodes: jobs / 10, jobs }, { json })
         const auth = rootAuth()
         const pool = new Pool(mock.url, { connections: 1, bodyTimeout: 300_000, headersTimeout: 300_000 })
         const download = async (): Promise<number> => {
@@ -22,7 +22,6 @@ export async function BenchmarkSlurmThroughput(b: B) {
         for (let i = 0; i < b.N; i++) await download()
         b.stopTimer()
         await pool.close()
-        await mock.close()
       })
     }
   }

@@ -132,6 +132,41 @@ export function startMockChild(shape: ClusterShape, extra: Record<string, unknow
   return spawnChildServer({ kind: 'mock', options: { ...mockOptions(shape), ...extra } })
 }
 
+/**
+ * sharedMockChild returns a mock of `shape` started once per process and kept for the process's
+ * life. The harness calls a benchmark several times in one worker (the N=1 probe, then the
+ * predicted runs; a discovery worker calls every sub-benchmark), and each start costs a second
+ * or more of cluster generation and process start. Callers must not close it: child-process.ts
+ * kills its children when the worker exits.
+ */
+export function sharedMockChild(shape: ClusterShape, extra: Record<string, unknown> = {}): Promise<ChildServer> {
+  const key = JSON.stringify([shape, extra])
+  let mock = sharedMocks.get(key)
+  if (mock === undefined) {
+    mock = startMockChild(shape, extra)
+    sharedMocks.set(key, mock)
+  }
+  return mock
+}
+
+const sharedMocks = new Map<string, Promise<ChildServer>>()
+
+/**
+ * sharedScrapeRig returns a scrape rig started once per process for these arguments, as
+ * sharedMockChild does for mocks; callers must not close it.
+ */
+export function sharedScrapeRig(shape: ClusterShape, exporterOptions: Partial<ExporterOptions> = {}, maxConcurrency = 1): Promise<ScrapeRig> {
+  const key = JSON.stringify([shape, exporterOptions, maxConcurrency])
+  let rig = sharedRigs.get(key)
+  if (rig === undefined) {
+    rig = startScrapeRig(shape, exporterOptions, maxConcurrency)
+    sharedRigs.set(key, rig)
+  }
+  return rig
+}
+
+const sharedRigs = new Map<string, Promise<ScrapeRig>>()
+
 /** ScrapeResult is one scrape as a Prometheus server sees it. */
 export interface ScrapeResult {
   readonly durationMs: number
