@@ -12,7 +12,7 @@ const NODES_PER_OP = 1_000
 // How many past ops' records stay alive. Each op's batch is ~100 KB, so 64 ≈ 6 MB and 512 ≈ 50 MB
 // of live heap: enough to survive every scavenge and to make old-generation marking visible.
 function retainedBatches(): number[] {
-  return full() ? [64, 512, 2_048] : [64, 512]
+  return full() ? [64, 512, 2_048] : [512]
 }
 
 /** BenchmarkGCPressure allocates the same records per op and keeps none, or the last k ops' worth. */
