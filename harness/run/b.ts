@@ -87,8 +87,6 @@ export class BenchB implements B {
   private startNs = 0n
   private durationNs = 0
   private parallelism = 1
-  private loopN = 0
-  private loopI = 0
   private loopDone = false
   private children: Promise<unknown> = Promise.resolve()
   /** The B the running call of the function received. */
@@ -128,8 +126,6 @@ export class BenchB implements B {
     }
     this.runs++
     this.N = n
-    this.loopN = 0
-    this.loopI = 0
     this.loopDone = false
     this.usedLoop = false
     this.parallelism = 1
@@ -242,42 +238,40 @@ export class BenchB implements B {
   }
 
   loop(): boolean {
-    if (this.loopI < this.loopN) {
-      this.loopI++
-      return true
-    }
-    return this.loopSlowPath()
+    if (this.view === undefined) throw new FatalSignal('B.loop called outside a run of the benchmark')
+    return this.view.loop()
   }
 
-  private loopSlowPath(): boolean {
+  /** loopStep is B.loop's slow path: the first call, and each time the view's fixed count runs out. */
+  loopStep(view: RunB): boolean {
     if (!this.timerOn) throw new FatalSignal('B.loop called with timer stopped')
-    if (this.loopN === 0) {
+    if (view.loopN === 0) {
       // First call: setup before the loop is not timed; b.N is 0 inside the loop, as Go.
       this.usedLoop = true
-      this.loopN = this.loopFixedIterations > 0 ? this.loopFixedIterations : 1
+      view.loopN = this.loopFixedIterations > 0 ? this.loopFixedIterations : 1
       this.N = 0
-      if (this.view !== undefined) this.view.N = 0
+      view.N = 0
       this.resetTimer()
-      this.loopI++
+      view.loopI++
       return true
     }
     let more = false
     if (this.loopFixedIterations === 0) {
       const elapsedNs = this.elapsed()
       if (elapsedNs < this.loopGoalNs) {
-        const previous = this.loopN
-        this.loopN = predictN(this.loopGoalNs, previous, elapsedNs, previous)
-        more = previous < this.loopN // predictN may have hit its cap
+        const previous = view.loopN
+        view.loopN = predictN(this.loopGoalNs, previous, elapsedNs, previous)
+        more = previous < view.loopN // predictN may have hit its cap
       }
     }
     if (!more) {
       this.stopTimer()
-      this.N = this.loopN // reported N and time are cumulative over the ramp, as Go 1.24
-      if (this.view !== undefined) this.view.N = this.N
+      this.N = view.loopN // reported N and time are cumulative over the ramp, as Go 1.24
+      view.N = this.N
       this.loopDone = true
       return false
     }
-    this.loopI++
+    view.loopI++
     return true
   }
 
@@ -336,12 +330,18 @@ function callerLocation(stack: string | undefined): string | undefined {
  */
 class RunB implements B {
   declare N: number
+  // B.loop's fast path lives here, one field load and store per iteration as in the BenchB before:
+  // iterations handed out, and how many may be before the BenchB is asked (loopStep).
+  declare loopI: number
+  declare loopN: number
 
   constructor(
     private readonly core: BenchB,
     n: number,
   ) {
     this.N = n
+    this.loopI = 0
+    this.loopN = 0
   }
 
   get name(): string {
@@ -385,7 +385,11 @@ class RunB implements B {
   }
 
   loop(): boolean {
-    return this.core.loop()
+    if (this.loopI < this.loopN) {
+      this.loopI++
+      return true
+    }
+    return this.core.loopStep(this)
   }
 
   skip(reason: string): never {
