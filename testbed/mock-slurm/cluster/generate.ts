@@ -37,9 +37,9 @@ function nodeClasses(total: number): NodeClass[] {
   const cpu = Math.max(1, total - gpu - mem)
   const digits = (n: number) => Math.max(3, String(n).length)
   return [
-    { prefix: 'cn', digits: digits(cpu), first: 1, count: cpu, sockets: 2, coresPerSocket: 32, threadsPerCore: 1, realMemoryMb: 262_144, gpus: 0, gpuType: '', features: ['cpu', 'icelake', 'avx512'], tmpDiskMb: 409_600 },
-    { prefix: 'gpu', digits: digits(gpu), first: 1, count: gpu, sockets: 2, coresPerSocket: 24, threadsPerCore: 1, realMemoryMb: 524_288, gpus: 4, gpuType: 'h100', features: ['gpu', 'h100', 'nvlink'], tmpDiskMb: 1_638_400 },
-    { prefix: 'mem', digits: digits(mem), first: 1, count: mem, sockets: 2, coresPerSocket: 32, threadsPerCore: 1, realMemoryMb: 2_097_152, gpus: 0, gpuType: '', features: ['bigmem', 'icelake'], tmpDiskMb: 819_200 },
+    { prefix: 'cn', digits: digits(cpu), first: 1, count: cpu, sockets: 2, coresPerSocket: 32, threadsPerCore: 1, realMemoryMb: 262_144, gpus: 0, gpuType: '', features: Object.freeze(['cpu', 'icelake', 'avx512']), tmpDiskMb: 409_600 },
+    { prefix: 'gpu', digits: digits(gpu), first: 1, count: gpu, sockets: 2, coresPerSocket: 24, threadsPerCore: 1, realMemoryMb: 524_288, gpus: 4, gpuType: 'h100', features: Object.freeze(['gpu', 'h100', 'nvlink']), tmpDiskMb: 1_638_400 },
+    { prefix: 'mem', digits: digits(mem), first: 1, count: mem, sockets: 2, coresPerSocket: 32, threadsPerCore: 1, realMemoryMb: 2_097_152, gpus: 0, gpuType: '', features: Object.freeze(['bigmem', 'icelake']), tmpDiskMb: 819_200 },
   ]
 }
 

@@ -33,7 +33,8 @@ export interface NodeClass {
   realMemoryMb: number
   gpus: number
   gpuType: string
-  features: string[]
+  /** features is frozen: records share it (record-template.ts caches the text of frozen values). */
+  features: readonly string[]
   /** tmpDiskMb is `temporary_disk`. */
   tmpDiskMb: number
 }

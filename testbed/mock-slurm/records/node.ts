@@ -9,24 +9,52 @@ const OS = 'Linux 6.12.43+deb13-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.12.43-1 (2
 const ENERGY = { average_watts: 0, base_consumed_energy: 0, consumed_energy: 0, current_watts: ZERO, previous_consumed_energy: 0, last_collected: 0 }
 const EMPTY_OBJECT = {}
 
+// The state and partition lists of nodes are few distinct values; each is built once and frozen,
+// so a record template serializes it once (record-template.ts).
+const BASE_STATES = ['DOWN', 'IDLE', 'ALLOCATED', 'MIXED'] as const
+const STATE_FLAG_BITS = 6
+const stateArrays = new Map<number, readonly string[]>()
+// Partition lists by the bit set of partition indices, per cluster (partitions never change).
+const partitionLists = new WeakMap<Cluster, Map<number, readonly string[]>>()
+const MAX_INTERNED_PARTITIONS = 30
+
 /** nodeStateArray returns the node's `state` array: base state, then flags, in Slurm's order. */
-export function nodeStateArray(c: Cluster, n: number, cpus: number): string[] {
+export function nodeStateArray(c: Cluster, n: number, cpus: number): readonly string[] {
   const flags = c.nodes.flags[n]!
   const alloc = c.nodes.allocCpus[n]!
-  const state = [flags & NodeFlag.DOWN ? 'DOWN' : alloc === 0 ? 'IDLE' : alloc >= cpus ? 'ALLOCATED' : 'MIXED']
-  if (flags & NodeFlag.RESERVED) state.push('RESERVED')
-  if (flags & NodeFlag.DRAIN) state.push('DRAIN')
-  if (flags & NodeFlag.COMPLETING) state.push('COMPLETING')
-  if (flags & NodeFlag.NOT_RESPONDING) state.push('NOT_RESPONDING')
-  if (flags & NodeFlag.PLANNED) state.push('PLANNED')
+  const base = flags & NodeFlag.DOWN ? 0 : alloc === 0 ? 1 : alloc >= cpus ? 2 : 3
+  const key = (base << STATE_FLAG_BITS) | (flags & ((1 << STATE_FLAG_BITS) - 1))
+  let state = stateArrays.get(key)
+  if (state === undefined) {
+    const list: string[] = [BASE_STATES[base]!]
+    if (flags & NodeFlag.RESERVED) list.push('RESERVED')
+    if (flags & NodeFlag.DRAIN) list.push('DRAIN')
+    if (flags & NodeFlag.COMPLETING) list.push('COMPLETING')
+    if (flags & NodeFlag.NOT_RESPONDING) list.push('NOT_RESPONDING')
+    if (flags & NodeFlag.PLANNED) list.push('PLANNED')
+    state = Object.freeze(list)
+    stateArrays.set(key, state)
+  }
   return state
 }
 
 /** nodePartitions returns the names of the partitions containing node `n`. */
-export function nodePartitions(c: Cluster, n: number): string[] {
-  const out: string[] = []
-  for (const p of c.partitions) if (n >= p.nodeStart && n < p.nodeEnd) out.push(p.name)
-  return out
+export function nodePartitions(c: Cluster, n: number): readonly string[] {
+  const parts = c.partitions
+  if (parts.length > MAX_INTERNED_PARTITIONS) return parts.filter((p) => n >= p.nodeStart && n < p.nodeEnd).map((p) => p.name)
+  let mask = 0
+  for (let i = 0; i < parts.length; i++) if (n >= parts[i]!.nodeStart && n < parts[i]!.nodeEnd) mask |= 1 << i
+  let lists = partitionLists.get(c)
+  if (lists === undefined) {
+    lists = new Map()
+    partitionLists.set(c, lists)
+  }
+  let list = lists.get(mask)
+  if (list === undefined) {
+    list = Object.freeze(parts.filter((_, i) => (mask & (1 << i)) !== 0).map((p) => p.name))
+    lists.set(mask, list)
+  }
+  return list
 }
 
 /**
