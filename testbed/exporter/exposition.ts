@@ -90,9 +90,20 @@ function writeSamples(out: ChunkWriter, family: SampleFamily): void {
   out.position = p
 }
 
-// A loop beats Buffer#copy's call overhead for the short constants of a sample line.
+/**
+ * NATIVE_COPY_MIN_BYTES: constants at least this long are copied by TypedArray#set, shorter ones
+ * by a loop, which beats the call's overhead. A 38-byte `name{job_id="` prefix: 30 ns by set,
+ * 50 ns by the loop (CPU time, this machine).
+ */
+const NATIVE_COPY_MIN_BYTES = 16
+
 function copyBytes(buffer: Buffer, source: Buffer, p: number): number {
-  for (let i = 0; i < source.length; i++) buffer[p++] = source[i] as number
+  const length = source.length
+  if (length >= NATIVE_COPY_MIN_BYTES) {
+    buffer.set(source, p)
+    return p + length
+  }
+  for (let i = 0; i < length; i++) buffer[p++] = source[i] as number
   return p
 }
 

@@ -103,7 +103,10 @@ export class FamilyWriter {
     this.width = labelNames.length
   }
 
-  /** add records one series; `labelValues` must follow the family's label names. */
+  /**
+   * add records one series; `labelValues` must follow the family's label names. The values are
+   * copied, so a caller may refill one array per series (replace rules rewrite it in place).
+   */
   add(labelValues: readonly string[], value: number): void {
     if (this.rules.length > 0 && !this.applyRules(labelValues as string[])) return
     const { family } = this
@@ -130,8 +133,7 @@ export class FamilyWriter {
     family.values.push(value)
   }
 
-  // Rules run in order; keep/drop may end the series, replace rewrites the value in place
-  // (callers pass a fresh array per series).
+  // Rules run in order; keep/drop may end the series, replace rewrites the value in place.
   private applyRules(labelValues: string[]): boolean {
     for (const rule of this.rules) {
       const value = labelValues[rule.index] as string

@@ -57,6 +57,8 @@ export class JobAggregator {
   private readonly byUser = new Map<string, Map<string, Tally>>()
   private readonly byAccount = new Map<string, Map<string, Tally>>()
   private readonly pendingReasons = new Map<string, number>()
+  // The label values of one slurm_job_info series, refilled per job: the writer copies them.
+  private readonly infoRow: string[] = ['', '', '', '', '', '', '']
   private readonly perJob: {
     info: FamilyWriter | null
     cpus: FamilyWriter | null
@@ -112,7 +114,17 @@ export class JobAggregator {
     const p = this.perJob
     if (p === null) return
     const id = String(job.job_id ?? '')
-    p.info?.add([id, job.name ?? '', user, account, partition, job.qos ?? '', state], 1)
+    if (p.info !== null) {
+      const row = this.infoRow
+      row[0] = id
+      row[1] = job.name ?? ''
+      row[2] = user
+      row[3] = account
+      row[4] = partition
+      row[5] = job.qos ?? ''
+      row[6] = state
+      p.info.add(row, 1)
+    }
     p.cpus?.add1(id, cpus)
     const nodes = noVal(job.node_count)
     if (nodes !== undefined) p.nodes?.add1(id, nodes)
