@@ -25,24 +25,28 @@ export interface SlurmJob {
   readonly start_time?: unknown
 }
 
-/** JOB_FIELDS are the members of a job the aggregator reads; the stream reader keeps only these. */
-export const JOB_FIELDS: readonly (keyof SlurmJob)[] = [
-  'job_id',
-  'name',
-  'user_name',
-  'account',
-  'partition',
-  'qos',
-  'job_state',
-  'state_reason',
-  'cpus',
-  'node_count',
-  'memory_per_node',
-  'memory_per_cpu',
-  'priority',
-  'submit_time',
-  'start_time',
-]
+// Every member SlurmJob declares, once: the compiler rejects a member missing here, so a field
+// the aggregator starts reading cannot be left out of what the stream reader keeps.
+const JOB_MEMBERS: Record<keyof SlurmJob, true> = {
+  job_id: true,
+  name: true,
+  user_name: true,
+  account: true,
+  partition: true,
+  qos: true,
+  job_state: true,
+  state_reason: true,
+  cpus: true,
+  node_count: true,
+  memory_per_node: true,
+  memory_per_cpu: true,
+  priority: true,
+  submit_time: true,
+  start_time: true,
+}
+
+/** JOB_FIELDS are the members of a job the aggregator reads (SlurmJob's); the stream reader keeps only these. */
+export const JOB_FIELDS: readonly (keyof SlurmJob)[] = Object.keys(JOB_MEMBERS) as (keyof SlurmJob)[]
 
 interface Tally {
   jobs: number
