@@ -5,8 +5,8 @@ import { totalmem } from 'node:os'
 /** DEFAULT_WORKER_HEAP_MB bounds each worker's old space, so a runaway benchmark dies alone. */
 export const DEFAULT_WORKER_HEAP_MB = Math.max(256, Math.min(4096, Math.floor(totalmem() / 2 ** 20 / 2)))
 
-/** SEMI_SPACE_MB is the young generation's semi-space size in MB: V8's default maximum on 64-bit. */
-const SEMI_SPACE_MB = 16
+/** SEMI_SPACE_MB is the young generation's semi-space size in MB: V8's starting size on 64-bit. */
+const SEMI_SPACE_MB = 1
 
 /**
  * workerExecArgv returns the worker's node flags:
@@ -15,11 +15,13 @@ const SEMI_SPACE_MB = 16
  *   7× slowdown of allocating benchmarks (js-bench-libs.md §B; measured again in the report);
  * --sampling-heap-profiler-suppress-randomness: every allocation is a sample in the allocs/op pass;
  * --max-old-space-size: a bounded heap, so out-of-memory is detected per benchmark;
- * --min-/--max-semi-space-size: the young generation pinned at V8's own 16 MB maximum from the start.
- *   V8 starts it at 1 MB and grows it by survival heuristics, so scavenges per op depended on how
- *   far it had grown when the reported run began: 100 small objects, 4 processes each, scavenges
- *   per op 0.00118–0.00236 (2× between processes) grown, 0.000289–0.000295 pinned; JSON.parse of
- *   10 KB stayed at 1 MB and scavenged every ~106 ops (0.0094/op), pinned ~0.0004/op;
+ * --min-/--max-semi-space-size: the young generation pinned at V8's starting size, 1 MB. V8 grows
+ *   it by survival heuristics, so scavenges per op depended on how far it had grown when the
+ *   reported run began: 100 small objects, 4 processes each, 0.00118–0.00236 scavenges per op
+ *   (2× between processes) growing, 0.004736–0.004739 pinned at 1 MB. JSON.parse of 10 KB never
+ *   grew (0.0094/op in every process). Pinned at V8's 16 MB maximum instead, the counts were as
+ *   steady, but the allocation loop's best CPU time per op rose from 722–746 ns (default, 1 MB,
+ *   4 MB) to 1,014 ns: a 16 MB nursery streams through the caches;
  * --single-threaded: no V8 background threads. TurboFan then compiles at the same point of every
  *   process's run instead of whenever its thread gets a core (a concurrent job landed inside the
  *   reported run in 1 of 3 processes of the 100-objects benchmark, none with the flag), and the
