@@ -18,6 +18,33 @@ const stateArrays = new Map<number, readonly string[]>()
 const partitionLists = new WeakMap<Cluster, Map<number, readonly string[]>>()
 const MAX_INTERNED_PARTITIONS = 30
 
+// The strings a node's class decides, built once per class instead of once per node.
+interface ClassText {
+  gres: string
+  tres: string
+  // gresUsed by allocated GPU count.
+  gresUsed: string[]
+}
+const classTexts = new WeakMap<NodeClass, ClassText>()
+
+function gresUsedText(cls: NodeClass, used: number): string {
+  return cls.gpus > 0 ? `gpu:${cls.gpuType}:${used}(IDX:${used === 0 ? 'N/A' : `0-${used - 1}`})` : ''
+}
+
+function classText(cls: NodeClass): ClassText {
+  let t = classTexts.get(cls)
+  if (t === undefined) {
+    const cpus = cls.sockets * cls.coresPerSocket * cls.threadsPerCore
+    t = {
+      gres: cls.gpus > 0 ? `gpu:${cls.gpuType}:${cls.gpus}` : '',
+      tres: `cpu=${cpus},mem=${memoryTres(cls.realMemoryMb)},billing=${cpus}${cls.gpus > 0 ? `,gres/gpu=${cls.gpus}` : ''}`,
+      gresUsed: Array.from({ length: cls.gpus + 1 }, (_, used) => gresUsedText(cls, used)),
+    }
+    classTexts.set(cls, t)
+  }
+  return t
+}
+
 /** nodeStateArray returns the node's `state` array: base state, then flags, in Slurm's order. */
 export function nodeStateArray(c: Cluster, n: number, cpus: number): readonly string[] {
   const flags = c.nodes.flags[n]!
@@ -102,9 +129,7 @@ export function nodeVariables(c: Cluster, n: number, release: string): Record<st
   const allocMem = nodes.allocMemMb[n]!
   const allocGpus = nodes.allocGpus[n]!
   const down = (nodes.flags[n]! & NodeFlag.DOWN) !== 0
-  const gres = cls.gpus > 0 ? `gpu:${cls.gpuType}:${cls.gpus}` : ''
-  const gresUsed = cls.gpus > 0 ? `gpu:${cls.gpuType}:${allocGpus}(IDX:${allocGpus === 0 ? 'N/A' : `0-${allocGpus - 1}`})` : ''
-  const tres = `cpu=${cpus},mem=${memoryTres(cls.realMemoryMb)},billing=${cpus}${cls.gpus > 0 ? `,gres/gpu=${cls.gpus}` : ''}`
+  const text = classText(cls)
   const tresUsed = alloc === 0 ? '' : `cpu=${alloc},mem=${memoryTres(allocMem)}${allocGpus > 0 ? `,gres/gpu=${allocGpus}` : ''}`
   // cpu_load is the 1-minute load ×100; a busy core contributes about one.
   const cpuLoad = down ? 0 : alloc * 100 + ((n * 37) % 50)
@@ -118,9 +143,9 @@ export function nodeVariables(c: Cluster, n: number, release: string): Record<st
     effective_cpus: cpus,
     features: cls.features,
     active_features: cls.features,
-    gres,
+    gres: text.gres,
     gres_drained: cls.gpus > 0 ? 'N/A' : '',
-    gres_used: gresUsed,
+    gres_used: text.gresUsed[allocGpus] ?? gresUsedText(cls, allocGpus),
     last_busy: num(alloc > 0 ? c.nowSec : nodes.lastBusySec[n]!),
     name,
     address: name,
@@ -140,7 +165,7 @@ export function nodeVariables(c: Cluster, n: number, release: string): Record<st
     sockets: cls.sockets,
     threads: cls.threadsPerCore,
     temporary_disk: cls.tmpDiskMb,
-    tres,
+    tres: text.tres,
     version: release,
   }
 }
