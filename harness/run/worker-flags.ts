@@ -22,12 +22,11 @@ const SEMI_SPACE_MB = 1
  *   grew (0.0094/op in every process). Pinned at V8's 16 MB maximum instead, the counts were as
  *   steady, but the allocation loop's best CPU time per op rose from 722–746 ns (default, 1 MB,
  *   4 MB) to 1,014 ns: a 16 MB nursery streams through the caches;
- * --single-threaded: no V8 background threads. TurboFan then compiles at the same point of every
- *   process's run instead of whenever its thread gets a core (a concurrent job landed inside the
- *   reported run in 1 of 3 processes of the 100-objects benchmark, none with the flag), and the
- *   gc() before each run finishes its sweeping before the clock starts instead of on helper threads
- *   during the run. Scavenges no longer wait for helpers that a busy second core starves: GC pause
- *   per op of JSON.parse on the loaded 2-core machine 1,300–3,000 ns with helpers, 180–360 without.
+ * --no-concurrent-recompilation: TurboFan compiles on the main thread when a function gets hot, so
+ *   optimized code arrives at the same point of every process's run instead of whenever the
+ *   compiler thread gets a core (a concurrent job completed inside the reported run in 1 of 3
+ *   processes of the 100-objects benchmark). --single-threaded (GC on the main thread too) was
+ *   tried and dropped: 10–20 % slower JSON.parse and allocation medians in A/B runs of the CLI.
  */
 export function workerExecArgv(heapMb: number = DEFAULT_WORKER_HEAP_MB): string[] {
   return [
@@ -37,6 +36,6 @@ export function workerExecArgv(heapMb: number = DEFAULT_WORKER_HEAP_MB): string[
     `--max-old-space-size=${heapMb}`,
     `--min-semi-space-size=${SEMI_SPACE_MB}`,
     `--max-semi-space-size=${SEMI_SPACE_MB}`,
-    '--single-threaded',
+    '--no-concurrent-recompilation',
   ]
 }
