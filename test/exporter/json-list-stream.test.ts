@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { JsonListStream, JsonListStreamError } from '../../testbed/exporter/json-list-stream.ts'
 import { JOB_FIELDS } from '../../testbed/exporter/collectors/jobs.ts'
@@ -92,6 +94,26 @@ describe('JsonListStream', () => {
         expect(reader.end()['meta'], `cut at ${cut}`).toEqual({ k: '}' })
         expect(items, `cut at ${cut}`).toEqual(expected)
       }
+    })
+
+    it('keeps no chunk text alive through the values it delivers', () => {
+      // A long value sliced out of a chunk would be a view on the whole 64 KiB chunk string.
+      setFlagsFromString('--expose-gc')
+      const gc = runInNewContext('gc') as () => void
+      const body = ((): Buffer => {
+        const list = Array.from({ length: 2_000 }, (_, i) => ({ name: `a-fairly-long-job-name-${i}-of-a-pipeline`, padding: 'x'.repeat(9_000) }))
+        return Buffer.from(JSON.stringify({ jobs: list }, null, 2))
+      })()
+      gc()
+      const beforeBytes = process.memoryUsage().heapUsed
+      const names: unknown[] = []
+      const reader = new JsonListStream('jobs', (item) => names.push((item as { name: unknown }).name), ['name'])
+      for (let i = 0; i < body.length; i += 64 * 1024) reader.write(body.subarray(i, i + 64 * 1024))
+      reader.end()
+      gc()
+      expect(names[1_999]).toBe('a-fairly-long-job-name-1999-of-a-pipeline')
+      // 2,000 names of ~40 characters are ~0.2 MB; views would keep the 18 MB of text.
+      expect(process.memoryUsage().heapUsed - beforeBytes).toBeLessThan(4 * 2 ** 20)
     })
 
     it('rejects malformed elements, a malformed wanted value and array elements', () => {

@@ -152,10 +152,17 @@ function valueEnd(text: string, v: number): number {
   return -1
 }
 
-// Strings without escapes are sliced; everything else goes to the native parser, which also
-// rejects malformed values.
+/**
+ * MAX_COPIED_SLICE_CHARS: V8 copies a slice shorter than 13 characters; a longer one is a view
+ * that keeps the whole chunk text (64 KiB) alive for as long as the value is held, and label
+ * values live in the snapshot between scrapes.
+ */
+const MAX_COPIED_SLICE_CHARS = 12
+
+// Short strings without escapes are sliced; everything else goes to the native parser, which
+// builds fresh strings and rejects malformed values.
 function parseValue(text: string, start: number, end: number): unknown {
-  if (text.charCodeAt(start) === QUOTE) {
+  if (text.charCodeAt(start) === QUOTE && end - start - 2 <= MAX_COPIED_SLICE_CHARS) {
     const inner = text.slice(start + 1, end - 1)
     if (!inner.includes('\\')) return inner
   }
