@@ -2,7 +2,7 @@
 // characters except `/` (one sub-benchmark level), `**` matches anything, `?` one character —
 // matched against the whole name; a pattern written `/…/` is an RE2 regular expression matched
 // anywhere in the name, like Go's -bench. RE2 keeps a hand-edited pattern from backtracking.
-import RE2 from 're2'
+import { loadRe2 } from '../results/re2.ts'
 
 /** NamePattern is a compiled pattern. */
 export interface NamePattern {
@@ -29,6 +29,6 @@ export function globToRegExpSource(glob: string): string {
 /** compilePattern compiles a policy pattern; it throws a plain Error with RE2's message when the regexp is invalid. */
 export function compilePattern(source: string): NamePattern {
   const isRegexp = source.length >= 2 && source.startsWith('/') && source.endsWith('/')
-  const re = new RE2(isRegexp ? source.slice(1, -1) : globToRegExpSource(source), 'u')
+  const re = new (loadRe2())(isRegexp ? source.slice(1, -1) : globToRegExpSource(source), 'u')
   return { source, test: (name) => re.test(name) }
 }

@@ -8,6 +8,7 @@ import { Value } from '@sinclair/typebox/value'
 import { InputError } from '../results/input-error.ts'
 import { Better } from '../results/schema.ts'
 import { compilePattern, type NamePattern } from './name-pattern.ts'
+import { NativeModuleError } from '../results/re2.ts'
 
 /** POLICY_SCHEMA_VERSION is bumped on incompatible changes to the policy file. */
 export const POLICY_SCHEMA_VERSION = 1
@@ -130,6 +131,7 @@ export function parsePolicy(text: string, source: string): Policy {
       try {
         return compilePattern(pattern)
       } catch (err) {
+        if (err instanceof NativeModuleError) throw err // the addon, not the pattern
         throw new InputError(`${source}: at /rules/${index}/${field}: invalid pattern ${JSON.stringify(pattern)} (${(err as Error).message}); expected a glob or /RE2 regexp/`)
       }
     }

@@ -1,6 +1,7 @@
 // `slurmbench bench`: Go's `go test -bench` for TypeScript benchmark files.
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { parseDurationNs } from '../results/duration.ts'
+import { NativeModuleError } from '../results/re2.ts'
 import { DEFAULT_BENCHTIME, parseBenchTime } from '../run/calibrate.ts'
 import { DEFAULT_TIMEOUT_MS, runBenchmarkSession, type RunOptions } from '../run/index.ts'
 import { BenchMatcher } from '../run/match.ts'
@@ -41,6 +42,7 @@ export function optionsFromArgs(args: ParsedArgs): RunOptions & { readonly jsonP
   try {
     new BenchMatcher(bench)
   } catch (err) {
+    if (err instanceof NativeModuleError) throw err // the re2 addon, not the pattern
     throw new UsageError(`flag -bench: ${(err as Error).message}`)
   }
   const count = (flags.count as number | undefined) ?? 1

@@ -24,6 +24,7 @@ import { DEFAULT_BENCHTIME, parseBenchTime } from './calibrate.ts'
 import { benchmarkExports, findBenchmarkFiles } from './discover.ts'
 import { collectEnvironment } from './environment.ts'
 import { BenchMatcher } from './match.ts'
+import { NativeModuleError } from '../results/re2.ts'
 import { runSchedule, type Leaf, type SampleOutcome, type TopLevel } from './schedule.ts'
 import { DEFAULT_WORKER_HEAP_MB, workerExecArgv } from './worker-flags.ts'
 
@@ -105,6 +106,7 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   try {
     matcher = new BenchMatcher(pattern)
   } catch (err) {
+    if (err instanceof NativeModuleError) throw err // the re2 addon, not the pattern
     throw new InputError(`bench "${pattern}": ${(err as Error).message}`)
   }
   const execArgv = workerExecArgv(options.maxOldSpaceMb ?? DEFAULT_WORKER_HEAP_MB)

@@ -1,16 +1,10 @@
 // The -bench filter, as Go's src/testing/match.go: the pattern is split on unbracketed `/` (and
 // top-level `|` into alternatives) and each part matches one level of the name, unanchored.
 // Go's regexp is RE2, so the parts compile with re2: same syntax, linear time.
-import { createRequire } from 'node:module'
 import type RE2Type from 're2'
+import { loadRe2 } from '../results/re2.ts'
 
 type RE2 = RE2Type
-// Loaded on first use: a measuring worker never matches names, and the addon costs ~30 ms to load.
-let re2: typeof RE2Type | undefined
-function loadRe2(): typeof RE2Type {
-  re2 ??= createRequire(import.meta.url)('re2') as typeof RE2Type
-  return re2
-}
 
 /** NameMatch says how a benchmark name relates to the -bench pattern. */
 export interface NameMatch {
@@ -58,10 +52,13 @@ export class BenchMatcher {
 
   /** The constructor throws a SyntaxError naming the bad part when a part is not a valid regexp. */
   constructor(readonly pattern: string) {
+    // Loaded on first use (a measuring worker never matches names), and outside the try: an addon
+    // that cannot load is not an invalid regexp.
+    const RE2 = loadRe2()
     this.alternatives = splitPattern(pattern).map((parts) =>
       parts.map((part) => {
         try {
-          return new (loadRe2())(part, 'u')
+          return new RE2(part, 'u')
         } catch (err) {
           throw new SyntaxError(`invalid regexp "${part}": ${(err as Error).message}`)
         }

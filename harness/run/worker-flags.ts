@@ -26,7 +26,11 @@ const SEMI_SPACE_MB = 1
  *   optimized code arrives at the same point of every process's run instead of whenever the
  *   compiler thread gets a core (a concurrent job completed inside the reported run in 1 of 3
  *   processes of the 100-objects benchmark). --single-threaded (GC on the main thread too) was
- *   tried and dropped: 10–20 % slower JSON.parse and allocation medians in A/B runs of the CLI.
+ *   tried and dropped: 10–20 % slower JSON.parse and allocation medians in A/B runs of the CLI;
+ * --no-turboshaft-loop-unrolling (V8 12.4+, where the flag exists; on by default from V8 13, Node 24):
+ *   unrolling a `b.N` loop 4× lets allocation folding merge four iterations' objects into one
+ *   allocation, so allocs/op read 0.253 instead of 1.004 for a one-object body whenever the
+ *   allocation pass ran in TurboFan code (Node 24.21, test/harness/memory.test.ts).
  */
 export function workerExecArgv(heapMb: number = DEFAULT_WORKER_HEAP_MB): string[] {
   return [
@@ -37,5 +41,12 @@ export function workerExecArgv(heapMb: number = DEFAULT_WORKER_HEAP_MB): string[
     `--min-semi-space-size=${SEMI_SPACE_MB}`,
     `--max-semi-space-size=${SEMI_SPACE_MB}`,
     '--no-concurrent-recompilation',
+    ...(v8AtLeast(12, 4) ? ['--no-turboshaft-loop-unrolling'] : []),
   ]
+}
+
+/** v8AtLeast reports whether this process's V8 is version major.minor or newer (Node 20 is 11.3, 22 is 12.4, 24 is 13.6). */
+function v8AtLeast(major: number, minor: number): boolean {
+  const [ownMajor = 0, ownMinor = 0] = process.versions.v8.split('.').map(Number)
+  return ownMajor > major || (ownMajor === major && ownMinor >= minor)
 }

@@ -28,10 +28,13 @@ describe('-benchmem figures', () => {
   })
 
   // GC accounting was within 0.3% in the research; under heavy GC on a loaded machine we saw +0.25%.
-  it('new Array(1000).fill(1.5): 8,048–8,056 B/op ± 1%, one folded allocation', () => {
+  // B/op is used-heap growth, so it includes the filler V8 leaves at the end of a page when an
+  // 8 KB object does not fit: +0.2% on Node 20 (V8 11.3), +1.8% on Node 24 (V8 13.6, 8,193 B/op
+  // every run), while the sampling profiler sees one 8,048-byte allocation on both.
+  it('new Array(1000).fill(1.5): 8,048 B/op −1% / +2.5% (page-end fillers), one folded allocation', () => {
     const m = metrics('BenchmarkDoubles1000')
     expect(m['B/op']).toBeGreaterThanOrEqual(8048 * 0.99)
-    expect(m['B/op']).toBeLessThanOrEqual(8056 * 1.01)
+    expect(m['B/op']).toBeLessThanOrEqual(8048 * 1.025)
     expect(m['allocs/op']).toBeCloseTo(1, 1)
   })
 
