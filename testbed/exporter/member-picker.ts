@@ -10,16 +10,7 @@
 // Skipped members are checked for structure (brackets, strings, separators), not parsed: a
 // malformed number in a member nobody reads goes unnoticed, as with simdjson's On Demand API.
 
-/** TOKEN matches a whole string (escapes included, or running to the end of the text) or one bracket. */
-const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?$)|[{}[\]]/g
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const COLON = 0x3a
-const COMMA = 0x2c
-const OPEN_OBJECT = 0x7b
-const CLOSE_OBJECT = 0x7d
-const OPEN_ARRAY = 0x5b
-const CLOSE_ARRAY = 0x5d
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, JSON_TOKEN, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from './json-tokens.ts'
 
 /** PICK_INCOMPLETE is what pick returns when the text ends before the object does. */
 export const PICK_INCOMPLETE = -1
@@ -130,10 +121,10 @@ function valueEnd(text: string, v: number): number {
   }
   if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
     let depth = 1
-    TOKEN.lastIndex = v + 1
+    JSON_TOKEN.lastIndex = v + 1
     for (;;) {
-      if (!TOKEN.test(text)) return -1
-      const end = TOKEN.lastIndex
+      if (!JSON_TOKEN.test(text)) return -1
+      const end = JSON_TOKEN.lastIndex
       // A token that reaches the end of the text may be a string cut short (its last character
       // is then anything): the value is incomplete.
       if (end === text.length) return -1
