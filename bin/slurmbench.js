@@ -4,42 +4,21 @@
 // bundled once with esbuild into node_modules/.cache and reused while none of its source files
 // changed (checked by size and mtime, ~2 ms). If bundling fails, tsx loads the sources instead.
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { cachedBuild } from './build-cache.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ENTRY = join(ROOT, 'harness', 'cli', 'main.ts')
 const CACHE = join(ROOT, 'node_modules', '.cache', 'slurmbench', 'cli')
 // Keyed by checkout: `ab` links a base worktree's node_modules to this one, and the two must not
 // take turns replacing each other's build.
-const CURRENT = join(CACHE, `current-${createHash('sha1').update(ROOT).digest('hex').slice(0, 12)}.json`)
-// Builds older than this are removed; a build a running command still imports from is younger.
-const STALE_BUILD_MS = 3_600_000
+const RECORD = `current-${createHash('sha1').update(ROOT).digest('hex').slice(0, 12)}.json`
 
-function stamp(path) {
-  const stat = statSync(path)
-  return `${stat.size}:${stat.mtimeMs}`
-}
-
-/** cachedBuild returns the bundle's folder when every input still has the stamp it was built from. */
-function cachedBuild() {
-  try {
-    const current = JSON.parse(readFileSync(CURRENT, 'utf8'))
-    if (current.node !== process.version) return undefined
-    for (const [file, expected] of Object.entries(current.inputs)) {
-      if (stamp(join(ROOT, file)) !== expected) return undefined
-    }
-    return join(CACHE, current.dir)
-  } catch {
-    return undefined
-  }
-}
-
-async function build() {
+async function build(name) {
   const { build: esbuild } = await import('esbuild')
-  const dir = `build-${process.pid}-${Date.now()}`
-  const outdir = join(CACHE, dir)
+  const outdir = join(CACHE, name)
   const result = await esbuild({
     entryPoints: { main: ENTRY },
     bundle: true,
@@ -56,17 +35,9 @@ async function build() {
     logLevel: 'silent',
     plugins: [keepModuleUrls],
   })
-  // This file is an input too: a change to how bundles are made must not reuse an old one.
-  const inputs = { [relative(ROOT, fileURLToPath(import.meta.url))]: stamp(fileURLToPath(import.meta.url)) }
-  for (const file of Object.keys(result.metafile.inputs)) {
-    const path = join(ROOT, file)
-    inputs[relative(ROOT, path)] = stamp(path)
-  }
-  const tmp = `${CURRENT}.${process.pid}.tmp`
-  writeFileSync(tmp, JSON.stringify({ dir, node: process.version, inputs }))
-  renameSync(tmp, CURRENT) // atomic: a concurrent command sees the old build or this one
-  pruneBuilds(dir)
-  return outdir
+  // This file and the cache are inputs too: a change to how bundles are made must not reuse an old one.
+  const self = [fileURLToPath(import.meta.url), fileURLToPath(new URL('./build-cache.mjs', import.meta.url))].map((path) => relative(ROOT, path))
+  return { path: outdir, inputs: [...self, ...Object.keys(result.metafile.inputs)] }
 }
 
 // Source files find their neighbours through import.meta.url (the repo root, scenario files);
@@ -82,29 +53,14 @@ const keepModuleUrls = {
   },
 }
 
-function pruneBuilds(keep) {
-  for (const name of readdirSync(CACHE)) {
-    if (!name.startsWith('build-') || name === keep) continue
-    const path = join(CACHE, name)
-    try {
-      if (Date.now() - statSync(path).mtimeMs > STALE_BUILD_MS) rmSync(path, { recursive: true, force: true })
-    } catch {
-      // another command pruned it first
-    }
-  }
-}
-
 async function loadMain() {
-  let dir = cachedBuild()
-  if (dir === undefined) {
-    try {
-      mkdirSync(CACHE, { recursive: true })
-      dir = await build()
-    } catch {
-      const { register } = await import('tsx/esm/api')
-      register()
-      return (await import('../harness/cli/main.ts')).main
-    }
+  let dir
+  try {
+    dir = await cachedBuild({ root: ROOT, cacheDir: CACHE, recordName: RECORD, prefix: 'build', build })
+  } catch {
+    const { register } = await import('tsx/esm/api')
+    register()
+    return (await import('../harness/cli/main.ts')).main
   }
   return (await import(pathToFileURL(join(dir, 'main.mjs')).href)).main
 }

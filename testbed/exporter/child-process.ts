@@ -2,12 +2,13 @@
 // separate RSS: the exporter whose memory is measured, the mock slurmrestd that feeds it.
 
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { pathToFileURL } from 'node:url'
 import type { ExporterOptions } from './index.ts'
 import { repoRoot } from '../mock-slurm/child-process.ts'
+import { type BuildOutput, cachedBuild } from '../../bin/build-cache.mjs'
 
 /** ChildSpec says which server a child runs, with JSON-serialisable options. */
 export type ChildSpec =
@@ -89,53 +90,21 @@ export async function spawnChildServer(spec: ChildSpec): Promise<ChildServer> {
  * compiles the exporter and the mock again: 7.0 s against 3.0 s for a bundle to start and stop a
  * 100-node mock on the loaded 2-core machine, and the benchmarks start dozens of children. So the
  * entry is bundled once with esbuild into node_modules/.cache and reused while none of its inputs
- * changed (size and mtime, as bin/slurmbench.js does for the CLI); tsx stays the fallback.
+ * changed (bin/build-cache.mjs, which bin/slurmbench.js uses for the CLI too); tsx stays the fallback.
  */
 export async function childEntryArgs(): Promise<string[]> {
   const root = repoRoot()
   const entry = join(root, 'testbed', 'exporter', 'child-entry.ts')
   try {
-    return [cachedChildBundle(root) ?? (await buildChildBundle(root, entry))]
+    const cacheDir = join(root, 'node_modules', '.cache', 'slurmbench-exporter')
+    return [await cachedBuild({ root, cacheDir, recordName: 'child-current.json', prefix: 'child', build: (name) => buildChildBundle(root, entry, join(cacheDir, `${name}.mjs`)) })]
   } catch {
     return ['--import', pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, entry]
   }
 }
 
-/** ChildBundleRecord is what node_modules/.cache/slurmbench-exporter/child-current.json holds. */
-interface ChildBundleRecord {
-  readonly file: string
-  readonly node: string
-  /** Stamp (`size:mtimeMs`) of every input file, relative to the checkout. */
-  readonly inputs: Readonly<Record<string, string>>
-}
-
-function bundleCacheDir(root: string): string {
-  return join(root, 'node_modules', '.cache', 'slurmbench-exporter')
-}
-
-function stamp(path: string): string {
-  const stat = statSync(path)
-  return `${stat.size}:${stat.mtimeMs}`
-}
-
-function cachedChildBundle(root: string): string | undefined {
-  try {
-    const record = JSON.parse(readFileSync(join(bundleCacheDir(root), 'child-current.json'), 'utf8')) as ChildBundleRecord
-    if (record.node !== process.version) return undefined
-    for (const [file, expected] of Object.entries(record.inputs)) if (stamp(join(root, file)) !== expected) return undefined
-    statSync(record.file)
-    return record.file
-  } catch {
-    return undefined
-  }
-}
-
-async function buildChildBundle(root: string, entry: string): Promise<string> {
+async function buildChildBundle(root: string, entry: string, file: string): Promise<BuildOutput> {
   const { build } = await import('esbuild')
-  const dir = bundleCacheDir(root)
-  mkdirSync(dir, { recursive: true })
-  // A name per build: a child of another process may be starting from the previous bundle.
-  const file = join(dir, `child-${process.pid}-${Date.now()}.mjs`)
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -148,30 +117,7 @@ async function buildChildBundle(root: string, entry: string): Promise<string> {
     metafile: true,
     logLevel: 'silent',
   })
-  const inputs: Record<string, string> = {}
-  for (const input of Object.keys(result.metafile.inputs)) inputs[relative(root, join(root, input))] = stamp(join(root, input))
-  const record: ChildBundleRecord = { file, node: process.version, inputs }
-  const current = join(dir, 'child-current.json')
-  const temp = `${current}.${process.pid}.tmp`
-  writeFileSync(temp, JSON.stringify(record))
-  renameSync(temp, current)
-  pruneChildBundles(dir, file)
-  return file
-}
-
-/** STALE_BUNDLE_MS: older bundles are removed; a child still starting from one is younger. */
-const STALE_BUNDLE_MS = 3_600_000
-
-function pruneChildBundles(dir: string, keep: string): void {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name)
-    if (!/^child-\d+-\d+\.mjs$/.test(name) || path === keep) continue
-    try {
-      if (Date.now() - statSync(path).mtimeMs > STALE_BUNDLE_MS) rmSync(path, { force: true })
-    } catch {
-      // Another process removed it first.
-    }
-  }
+  return { path: file, inputs: Object.keys(result.metafile.inputs) }
 }
 
 function procStatusBytes(pid: number, field: string): number | undefined {
