@@ -33,7 +33,20 @@ describe('exporter CLI options', () => {
     expect(durationMs('--x', '1m')).toBe(60_000)
   })
 
+  it('collects in auto mode by default; --refresh-interval alone selects background', () => {
+    expect(run([]).options.collectionMode).toBe('auto')
+    expect(run([]).options.refreshIntervalMs).toBeUndefined()
+    expect(run(['--refresh-interval', '30s']).options).toMatchObject({ collectionMode: 'background', refreshIntervalMs: 30_000 })
+    expect(run(['--refresh-interval', '0s']).options.collectionMode).toBe('on-demand')
+    expect(run(['--collection-mode', 'on-demand']).options.collectionMode).toBe('on-demand')
+    expect(run(['--collection-mode', 'auto', '--refresh-interval', '5s']).options).toMatchObject({ collectionMode: 'auto', refreshIntervalMs: 5_000 })
+    expect(run(['--background-timeout', '90s']).options.backgroundTimeoutMs).toBe(90_000)
+  })
+
   const bad: [string[], RegExp][] = [
+    [['--collection-mode', 'lazy'], /^--collection-mode: found "lazy", expected one of auto, on-demand, background$/],
+    [['--collection-mode', 'on-demand', '--refresh-interval', '10s'], /^--refresh-interval: applies to background and auto collection, not --collection-mode on-demand$/],
+    [['--background-timeout', '0s'], /^--background-timeout: found "0s", expected a duration above 0$/],
     [['--slurm-url', 'localhost:6820'], /--slurm-url: found "localhost:6820", expected an http/],
     [['--api-version', 'v0.0.39'], /--api-version: found "v0.0.39"/],
     [['--collectors', 'nodes,gpus'], /--collectors: found "gpus"/],

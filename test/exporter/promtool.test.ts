@@ -21,6 +21,8 @@ describe.skipIf(!hasPromtool)('promtool check metrics', () => {
     running.push(exporter)
     const text = await (await request(`${exporter.url}/metrics`)).body.text()
     expect(text).toContain('slurm_job_info{')
+    expect(text).toContain('# TYPE slurm_exporter_collection_age_seconds gauge\n')
+    expect(text).toContain('slurm_exporter_collection_mode{mode="background"} 0\n')
     const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' })
     // promtool prints lint findings and exits 1 on any of them (3 on a parse error).
     expect(check.stdout + check.stderr).toBe('')

@@ -1,6 +1,7 @@
 // The exporter CLI's flags → ExporterOptions. Pure: no I/O, so every bad flag is tested.
 
 import { parseArgs } from 'node:util'
+import { COLLECTION_MODES, type CollectionMode } from './collection.ts'
 import { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
 import type { ExporterOptions } from './index.ts'
 import type { RegexEngine } from './regex-engine.ts'
@@ -31,10 +32,16 @@ Flags:
   --collectors LIST          comma-separated: ${COLLECTOR_NAMES.join(',')} (default all)
   --per-job                  add per-job series (high cardinality)
   --no-per-node              leave out per-node series
-  --scrape-timeout D         deadline of one collection, e.g. 10s, 500ms (default 10s)
-  --cache-ttl D              serve a collection again for this long (default 0s)
-  --refresh-interval D       collect in the background at this interval and answer scrapes from
-                             the latest collection (default 0s: collect on demand)
+  --scrape-timeout D         deadline of an on-demand collection, e.g. 10s, 500ms (default 10s)
+  --collection-mode MODE     when to collect (default auto):
+                               on-demand   each scrape collects (concurrent scrapes share one)
+                               background  collect back to back; scrapes get the latest collection
+                               auto        on demand until a collection takes more than half the
+                                           scrape timeout, then background (logged once)
+  --refresh-interval D       pause between background collections (default 1s); given without
+                             --collection-mode, it selects background
+  --background-timeout D     deadline of one background collection (default 5m)
+  --cache-ttl D              serve an on-demand collection again for this long (default 0s)
   --allow RE                 keep only metric names matching RE (anchored; repeatable)
   --deny RE                  drop metric names matching RE (anchored; repeatable)
   --label-rule RULE          keep:LABEL:RE, drop:LABEL:RE or replace:LABEL:RE:REPLACEMENT (repeatable)
@@ -78,7 +85,9 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
         'no-per-node': { type: 'boolean', default: false },
         'scrape-timeout': { type: 'string', default: '10s' },
         'cache-ttl': { type: 'string', default: '0s' },
-        'refresh-interval': { type: 'string', default: '0s' },
+        'collection-mode': { type: 'string' },
+        'refresh-interval': { type: 'string' },
+        'background-timeout': { type: 'string', default: '5m' },
         allow: { type: 'string', multiple: true, default: [] },
         deny: { type: 'string', multiple: true, default: [] },
         'label-rule': { type: 'string', multiple: true, default: [] },
@@ -104,6 +113,8 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (!(SLURM_API_VERSIONS as readonly string[]).includes(apiVersion)) {
     throw new CliOptionsError(`--api-version: found ${JSON.stringify(apiVersion)}, expected one of ${SLURM_API_VERSIONS.join(', ')}`)
   }
+  const refreshIntervalMs = v['refresh-interval'] === undefined ? undefined : durationMs('--refresh-interval', v['refresh-interval'])
+  const collectionMode = collectionModeFrom(v['collection-mode'], refreshIntervalMs)
   const engine = v['regex-engine'] as string
   if (engine !== 're2' && engine !== 'regexp') throw new CliOptionsError(`--regex-engine: found ${JSON.stringify(engine)}, expected re2 or regexp`)
 
@@ -121,7 +132,9 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       perNodeSeries: !(v['no-per-node'] as boolean),
       scrapeTimeoutMs: durationMs('--scrape-timeout', v['scrape-timeout'] as string),
       cacheTtlMs: durationMs('--cache-ttl', v['cache-ttl'] as string),
-      refreshIntervalMs: durationMs('--refresh-interval', v['refresh-interval'] as string),
+      collectionMode,
+      refreshIntervalMs,
+      backgroundTimeoutMs: positiveDurationMs('--background-timeout', v['background-timeout'] as string),
       allow: v.allow as string[],
       deny: v.deny as string[],
       labelRules: (v['label-rule'] as string[]).map(labelRuleFrom),
@@ -142,6 +155,22 @@ function authFrom(user: string | undefined, token: string | undefined, bearer: b
   if (bearer) return { kind: 'bearer', token }
   if (user === undefined || user === '') throw new CliOptionsError('--token: X-SLURM-USER-TOKEN needs a user name; give --user or set SLURM_USER (or use --bearer)')
   return { kind: 'user-token', user, token }
+}
+
+// --refresh-interval alone means background collection, as before --collection-mode existed
+// (0s alone: on demand); with --collection-mode on-demand it would be silently ignored, so it is refused.
+function collectionModeFrom(mode: string | undefined, refreshIntervalMs: number | undefined): CollectionMode {
+  if (mode === undefined) {
+    if (refreshIntervalMs === undefined) return 'auto'
+    return refreshIntervalMs > 0 ? 'background' : 'on-demand'
+  }
+  if (!(COLLECTION_MODES as readonly string[]).includes(mode)) {
+    throw new CliOptionsError(`--collection-mode: found ${JSON.stringify(mode)}, expected one of ${COLLECTION_MODES.join(', ')}`)
+  }
+  if (mode === 'on-demand' && refreshIntervalMs !== undefined) {
+    throw new CliOptionsError('--refresh-interval: applies to background and auto collection, not --collection-mode on-demand')
+  }
+  return mode as CollectionMode
 }
 
 function collectorsFrom(list: string): CollectorName[] {
@@ -168,6 +197,12 @@ function integer(flag: string, text: string, min: number, max: number): number {
   const value = Number(text)
   if (!/^\d+$/.test(text) || value < min || value > max) throw new CliOptionsError(`${flag}: found ${JSON.stringify(text)}, expected an integer from ${min} to ${max}`)
   return value
+}
+
+function positiveDurationMs(flag: string, text: string): number {
+  const ms = durationMs(flag, text)
+  if (ms <= 0) throw new CliOptionsError(`${flag}: found ${JSON.stringify(text)}, expected a duration above 0`)
+  return ms
 }
 
 const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000 }

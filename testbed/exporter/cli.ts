@@ -44,8 +44,14 @@ async function main(): Promise<number> {
     ...options,
     slurmUrl,
     onCollectorError: (collector, error) => process.stderr.write(`exporter: collector ${collector} failed: ${error.message}\n`),
+    onModeSwitch: ({ collectionMs, thresholdMs, refreshIntervalMs }) =>
+      process.stderr.write(
+        `exporter: a collection took ${(collectionMs / 1000).toFixed(1)} s, more than ${(thresholdMs / 1000).toFixed(1)} s (half the scrape timeout); ` +
+          `collecting in the background from now on, ${(refreshIntervalMs / 1000).toFixed(1)} s apart, and answering scrapes from the latest collection ` +
+          `(slurm_exporter_collection_age_seconds shows its age; --collection-mode on-demand collects per scrape)\n`,
+      ),
   })
-  process.stderr.write(`exporter: serving ${exporter.url}/metrics and ${exporter.url}/health (slurmrestd ${slurmUrl}, ${options.apiVersion})\n`)
+  process.stderr.write(`exporter: serving ${exporter.url}/metrics and ${exporter.url}/health (slurmrestd ${slurmUrl}, ${options.apiVersion}, collection ${options.collectionMode})\n`)
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)

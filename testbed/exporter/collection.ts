@@ -1,12 +1,63 @@
-// One collection: every enabled collector concurrently, under one deadline. Concurrent scrapes
-// share the collection in flight, and an optional TTL serves a recent one again.
+// One collection: every enabled collector concurrently, under one deadline. The collection mode
+// says when collections run: per scrape (concurrent scrapes share the one in flight, and an
+// optional TTL serves a recent one again), on their own clock in the background, or `auto`: per
+// scrape while collections are fast, in the background from the first slow one on.
 
 import type { CollectContext, Collector, CollectorName, CollectorSettings } from './collector.ts'
 import { serializeFamilies, type ExpositionFormat } from './exposition.ts'
 import type { MetricFamily } from './metric-family.ts'
-import { SelfMetrics } from './self-metrics.ts'
+import { answerFamilies, SelfMetrics, type EffectiveMode } from './self-metrics.ts'
 import { SeriesSink, type SeriesPolicy } from './series-policy.ts'
 import type { SlurmClient } from './slurm-client.ts'
+
+export type { EffectiveMode } from './self-metrics.ts'
+
+/**
+ * CollectionMode is when collections run. `on-demand`: each scrape collects (concurrent scrapes
+ * share one). `background`: collections follow one another with a pause, and every scrape is
+ * answered from the latest complete one (SchedMD's slurm-exporter does the same with its
+ * CacheSyncPeriod). `auto`: on demand while collections are fast, background once one takes
+ * more than AUTO_BACKGROUND_SHARE of the scrape deadline.
+ */
+export type CollectionMode = 'auto' | 'on-demand' | 'background'
+
+/** COLLECTION_MODES lists the modes, the default first. */
+export const COLLECTION_MODES: readonly CollectionMode[] = ['auto', 'on-demand', 'background']
+
+/**
+ * AUTO_BACKGROUND_SHARE is the share of the scrape deadline a collection may take before auto
+ * mode collects in the background. At half the deadline an on-demand scrape has no room left
+ * for what routinely makes a collection longer: a retried request (a second attempt as long as
+ * the first), or slurmctld or this process being twice as busy. Past it, the next scrape would
+ * risk losing collectors to the deadline; from the background it is answered at once. With the
+ * default 10 s deadline (Prometheus's scrape_timeout) the switch comes at 5 s.
+ */
+export const AUTO_BACKGROUND_SHARE = 0.5
+
+/**
+ * DEFAULT_REFRESH_INTERVAL_MS is the pause between background collections: they run back to back
+ * so the data served is as fresh as a collection allows, with a second's pause so that
+ * slurmrestd's other clients get a turn between two long answers.
+ */
+export const DEFAULT_REFRESH_INTERVAL_MS = 1_000
+
+/**
+ * DEFAULT_BACKGROUND_TIMEOUT_MS bounds one background collection. No scrape waits for it, so it
+ * is not the scrape deadline: 100,000 jobs take about 15 s and 500,000 about 80 s on a busy
+ * 2-core machine; five minutes leaves room for that and still ends a hung collection, while the
+ * client's idle limits (--request-timeout) end an answer that stops arriving much sooner.
+ */
+export const DEFAULT_BACKGROUND_TIMEOUT_MS = 300_000
+
+/** ModeSwitch is auto mode's move to background collection, as reported to onModeSwitch. */
+export interface ModeSwitch {
+  /** CollectionMs is how long the collection that triggered the switch took. */
+  readonly collectionMs: number
+  /** ThresholdMs is AUTO_BACKGROUND_SHARE of the scrape deadline. */
+  readonly thresholdMs: number
+  /** RefreshIntervalMs is the pause between the background collections that follow. */
+  readonly refreshIntervalMs: number
+}
 
 /** CollectionOptions configures the collection loop. */
 export interface CollectionOptions {
@@ -14,37 +65,41 @@ export interface CollectionOptions {
   readonly collectors: readonly Collector[]
   readonly policy: SeriesPolicy
   readonly settings: CollectorSettings
-  /** Time after which unfinished collectors are abandoned and counted as failed. */
+  /** The scrape deadline: after it, an on-demand collection's unfinished collectors are abandoned and counted as failed. */
   readonly deadlineMs: number
-  /** Serve a collection again for this long; 0 collects on every scrape that finds none in flight. */
+  /** Serve an on-demand collection again for this long; 0 collects on every scrape that finds none in flight. */
   readonly cacheTtlMs: number
-  /**
-   * Collect in the background every this many milliseconds (after the previous collection ends)
-   * and answer every scrape from the latest one; 0 collects on demand. On large clusters, where
-   * slurmrestd needs longer than a scrape timeout to produce /jobs, this is the mode that keeps
-   * scrapes fast (SchedMD's slurm-exporter does the same with its CacheSyncPeriod).
-   */
-  readonly refreshIntervalMs?: number
+  readonly mode: CollectionMode
+  /** Pause between background collections. */
+  readonly refreshIntervalMs: number
+  /** Deadline of a background collection (and of each of its requests). */
+  readonly backgroundTimeoutMs: number
   /** Called once per failed collector run (the CLI logs it). */
   readonly onCollectorError?: (collector: CollectorName, error: Error) => void
+  /** Called once, when auto mode moves to background collection (the CLI logs it). */
+  readonly onModeSwitch?: (event: ModeSwitch) => void
 }
 
 /** Snapshot is the outcome of one collection, serialized lazily once per format. */
 export class Snapshot {
   private readonly serialized = new Map<ExpositionFormat, Buffer[]>()
+  /** Served says whether a scrape has been answered from this snapshot. */
+  served = false
 
   constructor(
-    /** Families is every family in exposition order, self-metrics last. */
+    /** Families is every collected family in exposition order, then the collection's self-metrics. */
     readonly families: readonly MetricFamily[],
+    /** StartedAtMs is when the collection began (performance.now() clock). */
+    readonly startedAtMs: number,
     /** TakenAtMs is when the collection finished (performance.now() clock). */
     readonly takenAtMs: number,
   ) {}
 
-  /** chunks returns the exposition in `format` as UTF-8 chunks, serialized on first use. */
+  /** chunks returns the families in `format` as UTF-8 chunks without OpenMetrics' `# EOF`, serialized on first use. */
   chunks(format: ExpositionFormat): Buffer[] {
     let chunks = this.serialized.get(format)
     if (chunks === undefined) {
-      chunks = serializeFamilies(this.families, format)
+      chunks = serializeFamilies(this.families, format, false)
       this.serialized.set(format, chunks)
     }
     return chunks
@@ -55,75 +110,130 @@ class DeadlineError extends Error {
   override name = 'DeadlineError'
 }
 
-/** CollectionLoop hands out snapshots: the cached one, the one in flight, or a new one. */
+/** CollectionLoop hands out snapshots: the latest background one, the cached one, the one in flight, or a new one. */
 export class CollectionLoop {
   private readonly selfMetrics: SelfMetrics
+  /** The client of background collections: their requests may stream for as long as the collection may last. */
+  private readonly backgroundClient: SlurmClient
+  /** Auto mode's switch point, AUTO_BACKGROUND_SHARE of the scrape deadline. */
+  private readonly thresholdMs: number
+  private readonly stopping = new AbortController()
   private inFlight: Promise<Snapshot> | undefined
   private last: Snapshot | undefined
+  private effective: EffectiveMode
+  private refreshTimer: NodeJS.Timeout | undefined
   /** Collections counts collections actually started (scrapes that shared one do not count). */
   collections = 0
 
   constructor(private readonly options: CollectionOptions) {
     this.selfMetrics = new SelfMetrics(options.collectors.map((c) => c.name))
+    this.backgroundClient = options.client.withAttemptLimit(options.backgroundTimeoutMs)
+    this.thresholdMs = options.deadlineMs * AUTO_BACKGROUND_SHARE
+    this.effective = options.mode === 'background' ? 'background' : 'on-demand'
   }
 
-  private refreshTimer: NodeJS.Timeout | undefined
-  private stopped = false
+  /** mode is how collections run now; auto mode starts on demand. */
+  get mode(): EffectiveMode {
+    return this.effective
+  }
 
-  /** start begins background collection when refreshIntervalMs is set (the first one starts now). */
+  /**
+   * start begins background collection, or in auto mode one collection now so that the first
+   * scrape finds data (or finds it in flight); that collection also tells auto mode whether
+   * collections are slow before any scrape has to wait for one.
+   */
   start(): void {
-    if ((this.options.refreshIntervalMs ?? 0) > 0) void this.refresh()
+    if (this.effective === 'background') void this.refresh()
+    else if (this.options.mode === 'auto') void this.shared('on-demand')
   }
 
-  /** stop ends background collection. */
+  /** stop ends background collection and abandons the collection in flight, without reporting its collectors as failed. */
   stop(): void {
-    this.stopped = true
     clearTimeout(this.refreshTimer)
+    this.stopping.abort(new Error('exporter stopping'))
   }
 
-  private async refresh(): Promise<void> {
-    await this.snapshotNow().catch(() => {})
-    if (this.stopped) return
-    this.refreshTimer = setTimeout(() => void this.refresh(), this.options.refreshIntervalMs)
-    this.refreshTimer.unref()
+  /** exposition answers one scrape: the snapshot's families, then the per-answer ones (data age, mode, process). */
+  async exposition(format: ExpositionFormat): Promise<Buffer[]> {
+    const snapshot = await this.snapshot()
+    const nowMs = performance.now()
+    const tail = serializeFamilies(
+      answerFamilies({
+        ageS: Math.round(nowMs - snapshot.startedAtMs) / 1000,
+        durationS: Math.round(snapshot.takenAtMs - snapshot.startedAtMs) / 1000,
+        mode: this.effective,
+      }),
+      format,
+    )
+    return [...snapshot.chunks(format), ...tail]
   }
 
-  /** snapshot returns the latest background collection, or one no older than the TTL, starting one only when none is in flight. */
-  snapshot(): Promise<Snapshot> {
-    if ((this.options.refreshIntervalMs ?? 0) > 0 && this.last !== undefined) return Promise.resolve(this.last)
-    return this.snapshotNow()
+  /** snapshot returns the snapshot a scrape is answered from, collecting only when the mode says so. */
+  async snapshot(): Promise<Snapshot> {
+    const snapshot = this.effective === 'background' && this.last !== undefined ? this.last : await this.onDemand()
+    snapshot.served = true
+    return snapshot
   }
 
-  private snapshotNow(): Promise<Snapshot> {
+  private onDemand(): Promise<Snapshot> {
     const { last } = this
-    if (last !== undefined && this.options.cacheTtlMs > 0 && performance.now() - last.takenAtMs < this.options.cacheTtlMs) {
-      return Promise.resolve(last)
+    if (last !== undefined) {
+      const ageMs = performance.now() - last.takenAtMs
+      if (this.options.cacheTtlMs > 0 && ageMs < this.options.cacheTtlMs) return Promise.resolve(last)
+      // Auto mode's start-up collection serves the first scrape while it is no staler than an
+      // on-demand answer may be (a collection under the threshold).
+      if (!last.served && ageMs < this.thresholdMs) return Promise.resolve(last)
     }
+    return this.shared('on-demand')
+  }
+
+  private shared(kind: EffectiveMode): Promise<Snapshot> {
     if (this.inFlight === undefined) {
-      this.inFlight = this.collect().finally(() => {
+      this.inFlight = this.collect(kind).finally(() => {
         this.inFlight = undefined
       })
     }
     return this.inFlight
   }
 
-  private async collect(): Promise<Snapshot> {
+  private async refresh(): Promise<void> {
+    await this.shared('background').catch(() => {})
+    this.scheduleRefresh()
+  }
+
+  private scheduleRefresh(): void {
+    if (this.stopping.signal.aborted) return
+    this.refreshTimer = setTimeout(() => void this.refresh(), this.options.refreshIntervalMs)
+    this.refreshTimer.unref()
+  }
+
+  private switchToBackground(collectionMs: number): void {
+    this.effective = 'background'
+    this.options.onModeSwitch?.({ collectionMs, thresholdMs: this.thresholdMs, refreshIntervalMs: this.options.refreshIntervalMs })
+    this.scheduleRefresh()
+  }
+
+  private async collect(kind: EffectiveMode): Promise<Snapshot> {
     this.collections++
-    const { collectors, deadlineMs } = this.options
+    const background = kind === 'background'
+    const deadlineMs = background ? this.options.backgroundTimeoutMs : this.options.deadlineMs
+    const client = background ? this.backgroundClient : this.options.client
     const controller = new AbortController()
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const error = new DeadlineError(`scrape deadline of ${deadlineMs} ms passed`)
+        const error = new DeadlineError(`${background ? 'background collection' : 'scrape'} deadline of ${deadlineMs} ms passed`)
         controller.abort(error)
         reject(error)
       }, deadlineMs)
     })
     // A rejection nobody awaits (when every collector finishes first) must not crash the process.
     deadline.catch(() => {})
+    const signal = AbortSignal.any([controller.signal, this.stopping.signal])
+    const startedAtMs = performance.now()
     const nowS = Date.now() / 1000
     try {
-      const sinks = await Promise.all(collectors.map((collector) => this.runCollector(collector, controller.signal, deadline, nowS)))
+      const sinks = await Promise.all(this.options.collectors.map((collector) => this.runCollector(collector, client, signal, deadline, nowS)))
       const families: MetricFamily[] = []
       const seriesByFamily = new Map<string, number>()
       const droppedByFamily = new Map<string, number>()
@@ -136,23 +246,29 @@ export class CollectionLoop {
         }
       }
       this.selfMetrics.recordSeries(seriesByFamily, droppedByFamily)
-      const snapshot = new Snapshot([...families, ...this.selfMetrics.families()], performance.now())
+      const snapshot = new Snapshot([...families, ...this.selfMetrics.families()], startedAtMs, performance.now())
       this.last = snapshot
+      const collectionMs = snapshot.takenAtMs - startedAtMs
+      if (this.options.mode === 'auto' && this.effective === 'on-demand' && collectionMs > this.thresholdMs && !this.stopping.signal.aborted) {
+        this.switchToBackground(collectionMs)
+      }
       return snapshot
     } finally {
       clearTimeout(timer)
     }
   }
 
-  private async runCollector(collector: Collector, signal: AbortSignal, deadline: Promise<never>, nowS: number): Promise<SeriesSink | undefined> {
+  private async runCollector(collector: Collector, client: SlurmClient, signal: AbortSignal, deadline: Promise<never>, nowS: number): Promise<SeriesSink | undefined> {
     const sink = new SeriesSink(this.options.policy)
-    const context: CollectContext = { client: this.options.client, signal, sink, settings: this.options.settings, nowS }
+    const context: CollectContext = { client, signal, sink, settings: this.options.settings, nowS }
     const startMs = performance.now()
     try {
       await Promise.race([collector.collect(context), deadline])
       this.selfMetrics.record({ collector: collector.name, durationS: (performance.now() - startMs) / 1000, ok: true })
       return sink
     } catch (error) {
+      // A collection abandoned because the exporter is closing is not a failure of slurmrestd.
+      if (this.stopping.signal.aborted) return undefined
       this.selfMetrics.record({ collector: collector.name, durationS: (performance.now() - startMs) / 1000, ok: false })
       this.options.onCollectorError?.(collector.name, error instanceof Error ? error : new Error(String(error)))
       return undefined

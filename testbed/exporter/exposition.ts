@@ -29,9 +29,10 @@ export function negotiateFormat(accept: string | undefined): ExpositionFormat {
 
 /**
  * serializeFamilies writes the families in `format` and returns the UTF-8 bytes as chunks of
- * about CHUNK_BYTES, in order; a million series never become one string or one buffer.
+ * about CHUNK_BYTES, in order; a million series never become one string or one buffer. With
+ * `end` false the OpenMetrics `# EOF` is left out, for a body that more families follow.
  */
-export function serializeFamilies(families: readonly MetricFamily[], format: ExpositionFormat): Buffer[] {
+export function serializeFamilies(families: readonly MetricFamily[], format: ExpositionFormat, end = true): Buffer[] {
   // Sample lines are written byte by byte into fixed buffers: label values are escaped and
   // UTF-8-encoded in one pass and integer values written as digits, so no string is built per
   // series. Building the text with `+=` and encoding each 256 KiB rope cost twice the CPU
@@ -42,7 +43,7 @@ export function serializeFamilies(families: readonly MetricFamily[], format: Exp
     if (family.kind === 'histogram') out.string(histogramLines(family))
     else writeSamples(out, family)
   }
-  if (format === 'openmetrics') out.string('# EOF\n')
+  if (end && format === 'openmetrics') out.string('# EOF\n')
   return out.finish()
 }
 

@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net'
 import type { Dispatcher } from 'undici'
 import { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
-import { CollectionLoop } from './collection.ts'
+import { CollectionLoop, DEFAULT_BACKGROUND_TIMEOUT_MS, DEFAULT_REFRESH_INTERVAL_MS, type CollectionMode, type EffectiveMode, type ModeSwitch } from './collection.ts'
 import { COLLECTORS } from './collectors/index.ts'
 import type { RegexEngine } from './regex-engine.ts'
 import { SeriesPolicy, type LabelRule } from './series-policy.ts'
@@ -13,6 +13,7 @@ import { SlurmClient, type SlurmApiVersion, type SlurmAuth } from './slurm-clien
 export { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
 export { SLURM_API_VERSIONS, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
 export type { LabelRule } from './series-policy.ts'
+export { AUTO_BACKGROUND_SHARE, COLLECTION_MODES, DEFAULT_BACKGROUND_TIMEOUT_MS, DEFAULT_REFRESH_INTERVAL_MS, type CollectionMode, type EffectiveMode, type ModeSwitch } from './collection.ts'
 export type { RegexEngine } from './regex-engine.ts'
 
 /** ExporterOptions configures startExporter; only slurmUrl is required. */
@@ -34,10 +35,18 @@ export interface ExporterOptions {
   readonly perJobSeries?: boolean
   /** A scrape answers within this time; collectors still running are counted as failed (default 10 s). */
   readonly scrapeTimeoutMs?: number
-  /** Serve a collection again for this long (default 0: every scrape collects, concurrent ones share). */
+  /** Serve an on-demand collection again for this long (default 0: every scrape collects, concurrent ones share). */
   readonly cacheTtlMs?: number
-  /** Collect in the background at this interval and answer scrapes from the latest collection (default 0: on demand). */
+  /**
+   * When collections run (default `auto`, or `background` when refreshIntervalMs is above 0):
+   * `on-demand` per scrape; `background` back to back, scrapes answered from the latest;
+   * `auto` on demand until a collection takes more than half the scrape timeout, then background.
+   */
+  readonly collectionMode?: CollectionMode
+  /** Pause between background collections (default 1 s); above 0 without collectionMode, it selects background mode. */
   readonly refreshIntervalMs?: number
+  /** Deadline of one background collection and of each of its requests (default 5 min). */
+  readonly backgroundTimeoutMs?: number
   /** Metric-name patterns to keep / drop, anchored. */
   readonly allow?: readonly string[]
   readonly deny?: readonly string[]
@@ -58,6 +67,8 @@ export interface ExporterOptions {
   readonly dispatcher?: Dispatcher
   /** Called once per failed collector run. */
   readonly onCollectorError?: (collector: CollectorName, error: Error) => void
+  /** Called once, when auto mode moves to background collection. */
+  readonly onModeSwitch?: (event: ModeSwitch) => void
 }
 
 /** RunningExporter is a started exporter. */
@@ -66,6 +77,8 @@ export interface RunningExporter {
   readonly url: string
   /** Collections counts collections started so far (scrapes that shared one count once). */
   readonly collections: () => number
+  /** Mode is how collections run now (auto mode starts on demand). */
+  readonly mode: () => EffectiveMode
   /** close stops listening and closes the connections to slurmrestd. */
   close(): Promise<void>
 }
@@ -92,8 +105,11 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     settings: { perNodeSeries: options.perNodeSeries ?? true, perJobSeries: options.perJobSeries ?? false },
     deadlineMs: options.scrapeTimeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS,
     cacheTtlMs: options.cacheTtlMs ?? 0,
-    refreshIntervalMs: options.refreshIntervalMs ?? 0,
+    mode: options.collectionMode ?? ((options.refreshIntervalMs ?? 0) > 0 ? 'background' : 'auto'),
+    refreshIntervalMs: options.refreshIntervalMs || DEFAULT_REFRESH_INTERVAL_MS,
+    backgroundTimeoutMs: options.backgroundTimeoutMs ?? DEFAULT_BACKGROUND_TIMEOUT_MS,
     onCollectorError: options.onCollectorError,
+    onModeSwitch: options.onModeSwitch,
   })
   const server = createExporterServer(loop)
   const host = options.host ?? '127.0.0.1'
@@ -110,6 +126,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   return {
     url: `http://${urlHost}:${port}`,
     collections: () => loop.collections,
+    mode: () => loop.mode,
     async close() {
       loop.stop()
       server.closeAllConnections()

@@ -98,9 +98,49 @@ export class SelfMetrics {
       perCollector('slurm_exporter_collector_up', 'Whether the last run of the collector succeeded (1) or not (0).', 'gauge', (s) => s.up),
       perFamily('slurm_exporter_cardinality_current', 'Series in the family after filtering and the cardinality limit, at the last collection.', 'gauge', this.cardinality),
       perFamily('slurm_exporter_dropped_series_total', 'Series dropped because the family reached its cardinality limit.', 'counter', this.droppedByFamily),
-      ...processFamilies(),
     ]
   }
+}
+
+/** ServedCollection describes, at answer time, the collection whose data a scrape is served. */
+export interface ServedCollection {
+  /** AgeS is the time since that collection began reading slurmrestd: the oldest its data can be. */
+  readonly ageS: number
+  /** DurationS is how long that collection took. */
+  readonly durationS: number
+  /** Mode is how collections run now (auto mode reports the one it is in). */
+  readonly mode: EffectiveMode
+}
+
+/** EffectiveMode is how collections run at a given moment: per scrape, or on their own clock. */
+export type EffectiveMode = 'on-demand' | 'background'
+
+const EFFECTIVE_MODES: readonly EffectiveMode[] = ['on-demand', 'background']
+
+/**
+ * answerFamilies returns the families computed per answer rather than per collection: the served
+ * data's age and collection time, the collection mode, and the process metrics. In background
+ * mode one collection serves many scrapes, so these must be fresh at each one.
+ */
+export function answerFamilies(served: ServedCollection): MetricFamily[] {
+  return [
+    scalar('slurm_exporter_collection_age_seconds', 'Seconds since the collection whose data this answer holds began reading slurmrestd.', 'gauge', served.ageS),
+    scalar('slurm_exporter_collection_duration_seconds', 'Wall time of the collection whose data this answer holds.', 'gauge', served.durationS),
+    {
+      kind: 'samples',
+      name: 'slurm_exporter_collection_mode',
+      help: 'How collections run now: 1 for the current mode (on-demand: each scrape collects; background: scrapes get the latest collection).',
+      type: 'gauge',
+      labelNames: ['mode'],
+      labelValues: [...EFFECTIVE_MODES],
+      values: EFFECTIVE_MODES.map((mode) => (mode === served.mode ? 1 : 0)),
+    },
+    ...processFamilies(),
+  ]
+}
+
+function scalar(name: string, help: string, type: 'gauge' | 'counter', value: number): SampleFamily {
+  return { kind: 'samples', name, help, type, labelNames: [], labelValues: [], values: [value] }
 }
 
 const PROCESS_START_TIME_S = Math.round((Date.now() - performance.now()) / 1000)
@@ -109,15 +149,6 @@ const PROCESS_START_TIME_S = Math.round((Date.now() - performance.now()) / 1000)
 // watch (research note §2: process_resident_memory_bytes).
 function processFamilies(): SampleFamily[] {
   const usage = process.cpuUsage()
-  const scalar = (name: string, help: string, type: 'gauge' | 'counter', value: number): SampleFamily => ({
-    kind: 'samples',
-    name,
-    help,
-    type,
-    labelNames: [],
-    labelValues: [],
-    values: [value],
-  })
   return [
     scalar('process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', 'counter', (usage.user + usage.system) / 1e6),
     scalar('process_resident_memory_bytes', 'Resident memory size in bytes.', 'gauge', process.memoryUsage.rss()),

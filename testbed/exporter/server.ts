@@ -30,8 +30,7 @@ async function handle(loop: CollectionLoop, request: IncomingMessage, response: 
   switch (path) {
     case '/metrics': {
       const format = negotiateFormat(request.headers.accept)
-      const snapshot = await loop.snapshot()
-      const chunks = snapshot.chunks(format)
+      const chunks = await loop.exposition(format)
       response.writeHead(200, { 'content-type': contentTypeOf(format) })
       if (request.method === 'HEAD') {
         response.end()

@@ -70,9 +70,11 @@ export class SlurmClient {
   private readonly origin: string
   private readonly basePath: string
   private readonly dispatcher: Dispatcher
-  private readonly ownsDispatcher: boolean
+  private ownsDispatcher: boolean
   private readonly headers: Record<string, string>
   private readonly requestTimeoutMs: number
+  /** AttemptLimitMs bounds one attempt, headers and body together (requestTimeoutMs unless a view changed it). */
+  private attemptLimitMs: number
   private readonly retries: number
   private readonly retryBaseDelayMs: number
 
@@ -82,6 +84,7 @@ export class SlurmClient {
     this.basePath = url.pathname.replace(/\/+$/, '')
     this.apiVersion = options.apiVersion ?? 'v0.0.44'
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+    this.attemptLimitMs = this.requestTimeoutMs
     this.retries = options.retries ?? DEFAULT_RETRIES
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS
     this.headers = { accept: 'application/json', ...authHeaders(options.auth ?? { kind: 'none' }) }
@@ -95,6 +98,21 @@ export class SlurmClient {
         headersTimeout: this.requestTimeoutMs,
         bodyTimeout: this.requestTimeoutMs,
       })
+  }
+
+  /**
+   * withAttemptLimit returns a client on the same sockets whose attempts may each take up to
+   * `attemptLimitMs` in total. Background collections use it: nobody waits for them, and a large
+   * /jobs answer (about 1 GB at 100,000 jobs) streams for longer than the per-attempt limit sized
+   * for a scrape deadline; the pool's idle limits (headers and body, requestTimeoutMs) still end
+   * an answer that stops arriving.
+   */
+  withAttemptLimit(attemptLimitMs: number): SlurmClient {
+    // The view inherits every field from this client and overrides two; closing it closes nothing.
+    const view = Object.create(this) as SlurmClient
+    view.attemptLimitMs = attemptLimitMs
+    view.ownsDispatcher = false
+    return view
   }
 
   /** slurmPath returns the path of a slurmctld endpoint for the configured version, e.g. `nodes` → /slurm/v0.0.44/nodes. */
@@ -175,7 +193,7 @@ export class SlurmClient {
   }
 
   private async attempt<T>(path: string, signal: AbortSignal, read: (body: Dispatcher.ResponseData['body']) => Promise<T>): Promise<T> {
-    const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(this.requestTimeoutMs)])
+    const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(this.attemptLimitMs)])
     const response = await this.dispatcher.request({ origin: this.origin, path, method: 'GET', headers: this.headers, signal: attemptSignal })
     const { statusCode, body } = response
     if (statusCode < 200 || statusCode >= 300) {
