@@ -8,6 +8,7 @@ import { Pool, request } from 'undici'
 import { DEFAULT_JWT_KEY, mintToken } from '../mock-slurm/index.ts'
 import { spawnChildServer, type ChildServer } from './child-process.ts'
 import { repoRoot } from '../mock-slurm/child-process.ts'
+import { DEFAULT_REFRESH_INTERVAL_MS } from './collection.ts'
 import type { ExporterOptions } from './index.ts'
 import { JsonListStream } from './json-list-stream.ts'
 
@@ -175,32 +176,58 @@ export interface ScrapeResult {
   readonly series: number
   /** ExporterCpuS is the exporter's process_cpu_seconds_total at the end of the scrape. */
   readonly exporterCpuS: number
+  /** AgeS is slurm_exporter_collection_age_seconds: how old the data served can be. */
+  readonly ageS: number
+  /** CollectionS is slurm_exporter_collection_duration_seconds: how long the collection served took. */
+  readonly collectionS: number
+  /** Background says whether the exporter answered in background mode. */
+  readonly background: boolean
+  /** FailedCollector names a collector whose last run failed, if any. */
+  readonly failedCollector: string | undefined
 }
 
 /** ScrapeRig is a mock and an exporter, each in its own process, and a client that scrapes. */
 export interface ScrapeRig {
   readonly mock: ChildServer
   readonly exporter: ChildServer
+  /** StartedAtMs is when the exporter was spawned (performance.now() clock). */
+  readonly startedAtMs: number
   /** scrape fetches /metrics once and throws when any collector failed (a failed scrape is not a measurement). */
   scrape(): Promise<ScrapeResult>
+  /** scrapeAny fetches /metrics once and throws only when the answer is not HTTP 200. */
+  scrapeAny(): Promise<ScrapeResult>
   close(): Promise<void>
 }
 
 /** RIG_SCRAPE_TIMEOUT_MS lets the largest clusters finish: the rig measures how long, not whether. */
 const RIG_SCRAPE_TIMEOUT_MS = 300_000
 
-/** startScrapeRig starts a mock of `shape` and an exporter reading it; `exporterOptions` adds to the defaults. */
+/**
+ * startScrapeRig starts a mock of `shape` and an exporter reading it; `exporterOptions` adds to
+ * the defaults. Without a collection mode the exporter collects on demand with the rig's long
+ * timeouts, to measure how long a collection takes; with `auto` or `background` it keeps the
+ * exporter's own defaults (10 s scrape timeout), since those decide what auto mode does.
+ */
 export async function startScrapeRig(shape: ClusterShape, exporterOptions: Partial<ExporterOptions> = {}, maxConcurrency = 1): Promise<ScrapeRig> {
   const mock = await startMockChild(shape)
+  const mode = exporterOptions.collectionMode ?? 'on-demand'
+  const rigDefaults = mode === 'on-demand' ? { collectionMode: mode, scrapeTimeoutMs: RIG_SCRAPE_TIMEOUT_MS, requestTimeoutMs: RIG_SCRAPE_TIMEOUT_MS } : {}
+  const startedAtMs = performance.now()
   const exporter = await spawnChildServer({
     kind: 'exporter',
-    options: { slurmUrl: mock.url, auth: rootAuth(), scrapeTimeoutMs: RIG_SCRAPE_TIMEOUT_MS, requestTimeoutMs: RIG_SCRAPE_TIMEOUT_MS, ...exporterOptions },
+    options: { slurmUrl: mock.url, auth: rootAuth(), ...rigDefaults, ...exporterOptions },
   })
   const client = new Pool(exporter.url, { connections: maxConcurrency, headersTimeout: RIG_SCRAPE_TIMEOUT_MS, bodyTimeout: RIG_SCRAPE_TIMEOUT_MS })
   return {
     mock,
     exporter,
-    scrape: () => scrapeOnce(client),
+    startedAtMs,
+    async scrape() {
+      const result = await scrapeOnce(client)
+      if (result.failedCollector !== undefined) throw new Error(`scrape failed: collector ${result.failedCollector} failed`)
+      return result
+    },
+    scrapeAny: () => scrapeOnce(client),
     async close() {
       await client.close()
       await exporter.close()
@@ -213,6 +240,9 @@ const NEWLINE = 0x0a
 const HASH = 0x23
 const PROCESS_CPU = /^process_cpu_seconds_total (\S+)$/m
 const FAILED_COLLECTOR = /slurm_exporter_collector_up\{collector="(\w+)"\} 0\n/
+const COLLECTION_AGE = /^slurm_exporter_collection_age_seconds (\S+)$/m
+const COLLECTION_DURATION = /^slurm_exporter_collection_duration_seconds (\S+)$/m
+const BACKGROUND_MODE = /^slurm_exporter_collection_mode\{mode="background"\} 1$/m
 
 async function scrapeOnce(client: Pool): Promise<ScrapeResult> {
   const startMs = performance.now()
@@ -236,13 +266,19 @@ async function scrapeOnce(client: Pool): Promise<ScrapeResult> {
     tail = (tail + buffer.toString('latin1')).slice(-16_384)
   }
   const durationMs = performance.now() - startMs
-  const failed = FAILED_COLLECTOR.exec(tail)
-  if (response.statusCode !== 200 || failed !== null) {
-    throw new Error(`scrape failed: HTTP ${response.statusCode}${failed ? `, collector ${failed[1]} failed` : ''}`)
-  }
+  if (response.statusCode !== 200) throw new Error(`scrape failed: HTTP ${response.statusCode}`)
   const series = lines - comments
-  const exporterCpuS = Number(PROCESS_CPU.exec(tail)?.[1] ?? Number.NaN)
-  return { durationMs, bytes, series, exporterCpuS }
+  const read = (pattern: RegExp): number => Number(pattern.exec(tail)?.[1] ?? Number.NaN)
+  return {
+    durationMs,
+    bytes,
+    series,
+    exporterCpuS: read(PROCESS_CPU),
+    ageS: read(COLLECTION_AGE),
+    collectionS: read(COLLECTION_DURATION),
+    background: BACKGROUND_MODE.test(tail),
+    failedCollector: FAILED_COLLECTOR.exec(tail)?.[1],
+  }
 }
 
 /** SweepTarget is the part of the benchmark API scrapeSweep uses (testbed code cannot import the harness). */
@@ -253,9 +289,33 @@ export interface SweepTarget {
   reportMetric(value: number, unit: string): void
 }
 
+/** FIRST_COMPLETE_POLL_MS is the pause between warm-up scrapes while no collection is complete yet. */
+const FIRST_COMPLETE_POLL_MS = 500
+/** AGE_SAMPLE_EVERY_MS spaces the scrapes that sample the data age in background mode. */
+const AGE_SAMPLE_EVERY_MS = 250
+/**
+ * AGE_WINDOW_CYCLES: in background mode the data age is sampled over this many refresh cycles
+ * (a collection and a pause), so every phase of the cycle is seen; the timed scrapes come back
+ * to back and would see one moment of it.
+ */
+const AGE_WINDOW_CYCLES = 1.5
+/** AGE_WINDOW_MAX_MS bounds that sampling. */
+const AGE_WINDOW_MAX_MS = 60_000
+
+interface SweepState {
+  readonly rig: ScrapeRig
+  /** Time from the exporter's spawn to its first scrape with every collector successful. */
+  readonly firstCompleteS: number
+  last: ScrapeResult
+  lastAtMs: number
+}
+
 /**
  * scrapeSweep measures b.N scrapes of one cluster shape on a fresh rig and reports p50/p95/p99
- * latency, the exporter's peak RSS during the timed scrapes, the series and the exposition bytes.
+ * latency, the exporter's peak RSS, its CPU, the series and the exposition bytes, and what the
+ * answers hold: the duration of the collection served and the data's age. In background mode
+ * (or auto mode once it moved there) a scrape is fast because it does not collect; the age and
+ * the collection time say what that costs in freshness.
  */
 export async function scrapeSweep(b: SweepTarget, shape: ClusterShape, exporterOptions: Partial<ExporterOptions> = {}): Promise<void> {
   // The harness calls a benchmark with N=1 before the N it measures; both calls share one rig
@@ -263,27 +323,40 @@ export async function scrapeSweep(b: SweepTarget, shape: ClusterShape, exporterO
   const key = JSON.stringify([shape, exporterOptions])
   let started = sweepRigs.get(key)
   if (started === undefined) {
-    // First scrape: JIT warm-up and connection setup, as after an exporter restart.
-    started = startScrapeRig(shape, exporterOptions).then(async (rig) => ({ rig, last: await rig.scrape() }))
+    // Warm-up (JIT, connections, as after an exporter restart) until a scrape has every
+    // collector: in auto mode a large cluster's first collection reaches the scrape deadline.
+    started = startScrapeRig(shape, exporterOptions).then(async (rig) => {
+      const last = await firstCompleteScrape(rig)
+      return { rig, last, lastAtMs: performance.now(), firstCompleteS: (performance.now() - rig.startedAtMs) / 1000 }
+    })
     sweepRigs.set(key, started)
   }
   const state = await started
   const { rig } = state
   const first = state.last
-  const background = (exporterOptions.refreshIntervalMs ?? 0) > 0
+  const firstAtMs = state.lastAtMs
+  const onDemandOnly = (exporterOptions.collectionMode ?? 'on-demand') === 'on-demand'
   // On demand, the timed scrapes do the collections, so the peak is taken over them alone. In
-  // background mode the collection runs on its own clock: the peak since start covers at least
-  // the first full collection, which the warm-up scrape waited for.
-  if (!background) rig.exporter.resetPeakRss()
+  // auto and background mode collections run on their own clock: the peak since start covers at
+  // least the first full collection, which the warm-up waited for.
+  if (onDemandOnly) rig.exporter.resetPeakRss()
   const durationsMs: number[] = []
+  const agesS: number[] = []
+  let collectionS = 0
   let last: ScrapeResult = first
+  let background = first.background
   b.resetTimer()
   for (let i = 0; i < b.N; i++) {
     last = await rig.scrape()
     durationsMs.push(last.durationMs)
+    agesS.push(last.ageS)
+    collectionS = Math.max(collectionS, last.collectionS)
+    background ||= last.background
   }
   b.stopTimer()
+  const lastAtMs = performance.now()
   state.last = last
+  state.lastAtMs = lastAtMs
   const p = percentilesMs(durationsMs)
   b.reportMetric(p.p50, 'p50-ms')
   b.reportMetric(p.p95, 'p95-ms')
@@ -292,10 +365,43 @@ export async function scrapeSweep(b: SweepTarget, shape: ClusterShape, exporterO
   if (peak !== undefined) b.reportMetric(peak / 2 ** 20, 'peak-rss-MiB')
   b.reportMetric(last.series, 'series')
   b.reportMetric(last.bytes, 'exposition-B')
-  // The exporter's own CPU per scrape, apart from the time spent waiting for slurmrestd. In
-  // background mode scrapes are not tied to collections (and the self-metrics are those of the
-  // collection served), so there is no per-scrape figure.
-  if (!background) b.reportMetric(((last.exporterCpuS - first.exporterCpuS) * 1_000) / b.N, 'exporter-cpu-ms/op')
+  const cpuMs = (last.exporterCpuS - first.exporterCpuS) * 1_000
+  // The exporter's CPU share while scrapes ran: in background mode it is what the continuous
+  // collections cost, which no per-scrape figure shows.
+  b.reportMetric((cpuMs / (lastAtMs - firstAtMs)) * 100, 'exporter-cpu-%')
+  // The exporter's own CPU per scrape, apart from the time spent waiting for slurmrestd: only
+  // when every scrape collected.
+  if (!background) b.reportMetric(cpuMs / b.N, 'exporter-cpu-ms/op')
+  b.reportMetric(collectionS, 'collection-s')
+  b.reportMetric(background ? 1 : 0, 'background-mode')
+  b.reportMetric(state.firstCompleteS, 'first-complete-s')
+  if (background) {
+    const cycleMs = collectionS * 1_000 + (exporterOptions.refreshIntervalMs || DEFAULT_REFRESH_INTERVAL_MS)
+    agesS.push(...(await sampleAges(rig, Math.min(AGE_WINDOW_MAX_MS, AGE_WINDOW_CYCLES * cycleMs))))
+  }
+  const ages = percentilesMs(agesS.map((ageS) => ageS * 1_000))
+  b.reportMetric(ages.p50 / 1_000, 'age-p50-s')
+  b.reportMetric(Math.max(...agesS), 'age-max-s')
 }
 
-const sweepRigs = new Map<string, Promise<{ rig: ScrapeRig; last: ScrapeResult }>>()
+async function firstCompleteScrape(rig: ScrapeRig): Promise<ScrapeResult> {
+  for (;;) {
+    const result = await rig.scrapeAny()
+    if (result.failedCollector === undefined) return result
+    if (performance.now() - rig.startedAtMs > RIG_SCRAPE_TIMEOUT_MS) throw new Error(`scrape failed: collector ${result.failedCollector} still failing after ${RIG_SCRAPE_TIMEOUT_MS} ms`)
+    await new Promise((resolve) => setTimeout(resolve, FIRST_COMPLETE_POLL_MS))
+  }
+}
+
+// Untimed: scrapes every AGE_SAMPLE_EVERY_MS for `windowMs`, returning the data age each saw.
+async function sampleAges(rig: ScrapeRig, windowMs: number): Promise<number[]> {
+  const agesS: number[] = []
+  const endMs = performance.now() + windowMs
+  while (performance.now() < endMs) {
+    agesS.push((await rig.scrape()).ageS)
+    await new Promise((resolve) => setTimeout(resolve, AGE_SAMPLE_EVERY_MS))
+  }
+  return agesS
+}
+
+const sweepRigs = new Map<string, Promise<SweepState>>()
