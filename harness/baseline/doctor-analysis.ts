@@ -3,9 +3,11 @@
 // rate of the gate on A/A comparisons, the share of injected slowdowns flagged, and the -count
 // needed to detect 5% and 10% changes with 95% power on this machine.
 import type { ResultsDocument } from '../results/schema.ts'
+import { type ContentionSummary, summarizeContention } from '../run/contention-probe.ts'
 import { requiredCount } from '../stats/power.ts'
 import { medianInterval } from '../stats/quantile-ci.ts'
 import type { Random } from '../stats/random.ts'
+import { spearman } from '../stats/rank-correlation.ts'
 import type { Beyond, Policy } from './policy.ts'
 import { type SampleSet, sampleSetFromResults } from './sample-set.ts'
 import { judge, type VerdictKind } from './verdict.ts'
@@ -15,6 +17,8 @@ export interface DoctorArm {
   readonly label: string
   readonly factor: number
   readonly doc: ResultsDocument
+  /** The contention probe (ns per load, harness/run/contention-probe.ts) taken before each round's run. */
+  readonly probesNs?: readonly number[]
 }
 
 /** DoctorRun is everything the doctor measured: two A arms first, then injected arms. */
@@ -49,12 +53,29 @@ export interface RuleOutcome {
   readonly counts: Readonly<Record<VerdictKind, number>>
 }
 
+/** TimeContention is how one benchmark's time per op moved with the contention probe. */
+export interface TimeContention {
+  readonly name: string
+  readonly samples: number
+  /** Spearman's ρ between ns/op and the probe taken before the sample's run; undefined without spread. */
+  readonly rho: number | undefined
+}
+
+/** ContentionReport describes the machine's memory-hierarchy contention over the doctor's runs. */
+export interface ContentionReport {
+  readonly summary: ContentionSummary
+  /** One entry per benchmark of the A arms. */
+  readonly time: readonly TimeContention[]
+}
+
 /** DoctorReport is the doctor's result. */
 export interface DoctorReport {
   readonly count: number
   readonly comparisons: number
   readonly noise: readonly MetricNoise[]
   readonly outcomes: readonly RuleOutcome[]
+  /** Present when the run probed the machine before each run (files from older versions did not). */
+  readonly contention?: ContentionReport
 }
 
 /** AnalysisOptions configure the analysis. */
@@ -135,5 +156,31 @@ export function analyseDoctorRun(run: DoctorRun, options: AnalysisOptions): Doct
       tally(`×${arm.factor}`, arm.factor, blocksA1.map((b, k) => [b, blocks[k] as SampleSet] as const))
     }
   }
-  return { count: run.count, comparisons: run.comparisons, noise, outcomes }
+  const contention = contentionOf(run.arms)
+  return { count: run.count, comparisons: run.comparisons, noise, outcomes, ...(contention !== undefined ? { contention } : {}) }
+}
+
+// Pairs each A sample's ns/op with the probe taken before its run: a strong positive ρ says the
+// benchmark's noise is the machine's, not the code's.
+function contentionOf(arms: readonly DoctorArm[]): ContentionReport | undefined {
+  const probes = arms.flatMap((a) => a.probesNs ?? [])
+  if (probes.length === 0) return undefined
+  const pairs = new Map<string, { times: number[]; probes: number[] }>()
+  for (const arm of arms.slice(0, 2)) {
+    const armProbes = arm.probesNs
+    if (armProbes === undefined) continue
+    for (const bench of arm.doc.benchmarks) {
+      const entry = pairs.get(bench.name) ?? { times: [], probes: [] }
+      for (const sample of bench.samples) {
+        const ns = sample.metrics['ns/op']
+        const probe = armProbes[sample.round]
+        if (ns === undefined || probe === undefined) continue
+        entry.times.push(ns)
+        entry.probes.push(probe)
+      }
+      pairs.set(bench.name, entry)
+    }
+  }
+  const time = [...pairs.entries()].map(([name, p]) => ({ name, samples: p.times.length, rho: spearman(p.times, p.probes) }))
+  return { summary: summarizeContention(probes), time }
 }

@@ -10,6 +10,7 @@ import { type Arm, type ArmResults, mergeRounds, runRounds } from '../baseline/r
 import { spawnBench } from '../baseline/spawn-bench.ts'
 import { withCleanupOnSignal } from '../baseline/worktree.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
+import { CONTENDED_RATIO, probeLoadNs } from '../run/contention-probe.ts'
 import { InputError } from '../results/input-error.ts'
 import { parseResults } from '../results/json.ts'
 import { TextLayout } from '../report/text-layout.ts'
@@ -78,6 +79,9 @@ async function readDoctorFile(path: string): Promise<DoctorRun> {
     comparisons: run.comparisons,
     arms: run.arms.map((arm, i) => {
       if (typeof arm.factor !== 'number' || typeof arm.label !== 'string') throw new InputError(`${path}: at /run/arms/${i}: expected label and factor`)
+      if (arm.probesNs !== undefined && !(Array.isArray(arm.probesNs) && (arm.probesNs as unknown[]).every((x) => typeof x === 'number' && x > 0))) {
+        throw new InputError(`${path}: at /run/arms/${i}/probesNs: expected an array of positive numbers (ns per load)`)
+      }
       return { ...arm, doc: parseResults(JSON.stringify(arm.doc), `${path} (arm ${i})`) }
     }),
   }
@@ -85,6 +89,17 @@ async function readDoctorFile(path: string): Promise<DoctorRun> {
 
 function pct(x: number): string {
   return Number.isFinite(x) ? `${toFixedGo(x * 100, 1)}%` : '∞'
+}
+
+function renderContention(c: NonNullable<DoctorReport['contention']>): string {
+  const s = c.summary
+  let out = `\nmachine contention: an L2-resident pointer chase before each run (${s.probes} probes) read ${s.quietNsPerLoad.toFixed(1)} ns/load at its quietest, median ${s.medianNsPerLoad.toFixed(1)}, p90 ${s.p90NsPerLoad.toFixed(1)}; ${pct(s.contendedShare)} of runs started contended (> ${CONTENDED_RATIO}× the quietest).\n`
+  const rhos = c.time.filter((t) => t.rho !== undefined)
+  if (rhos.length > 0) {
+    out += `time per op against the probe (Spearman ρ over the A samples): ${rhos.map((t) => `${t.name.replace(/^Benchmark/, '')} ${(t.rho as number).toFixed(2)}`).join(', ')}\n`
+    out += 'A ρ near +1 means the noise comes from outside the benchmark (other tenants, SMT siblings, the host): more -count or a quieter machine lowers it, not a code change.\n'
+  }
+  return out
 }
 
 /** renderDoctorText renders the report for a terminal. */
@@ -109,6 +124,7 @@ export function renderDoctorText(report: DoctorReport, run: DoctorRun, trials: n
       .cell(m.countFor10 === undefined ? `> ${largest}` : String(m.countFor10))
   }
   out += noise.format()
+  if (report.contention !== undefined) out += renderContention(report.contention)
   out += `\ngate outcomes per metric comparison (tolerance: ${tolerancePct === undefined ? 'from the policy' : `${tolerancePct}% for every metric`}):\n`
   const gate = new TextLayout()
   gate.row().cell('rule').cell('comparison').cell('metrics').cell('regressed').cell('improved').cell('unchanged').cell('inconclusive')
@@ -160,19 +176,24 @@ export const command: Command = {
       const rounds = count * comparisons
       process.stderr.write(`doctor: ${rounds} rounds × ${specs.length} arms (${specs.map((s) => s.label).join(', ')})\n`)
       const results: ArmResults[] = specs.map(() => [])
+      const probes: number[][] = specs.map(() => [])
       await withCleanupOnSignal(
         async () => {
           if (tty) process.stderr.write('\r\x1b[K')
         },
         async (signal) => {
-          const arms: Arm[] = specs.map((s) => ({
+          const arms: Arm[] = specs.map((s, i) => ({
             label: s.label,
-            runOnce: () => spawnBench({ cwd: process.cwd(), args: benchArgs, env: { [INJECT_ENV]: String(s.factor) }, signal }),
+            runOnce: () => {
+              // The probe blocks this process, which is idle while the bench runs.
+              probes[i]?.push(probeLoadNs())
+              return spawnBench({ cwd: process.cwd(), args: benchArgs, env: { [INJECT_ENV]: String(s.factor) }, signal })
+            },
           }))
           await runRounds(arms, 0, rounds, results, tty ? (text) => process.stderr.write(`\r\x1b[Kdoctor: ${text}`) : undefined)
         },
       )
-      run = { count, comparisons, arms: specs.map((s, i) => ({ ...s, doc: mergeRounds(results[i] as ArmResults) })) }
+      run = { count, comparisons, arms: specs.map((s, i) => ({ ...s, doc: mergeRounds(results[i] as ArmResults), probesNs: probes[i] as number[] })) }
     }
     if (run.arms.some((a) => a.doc.benchmarks.every((b) => b.samples.length < run.count * run.comparisons))) {
       throw new InputError(`doctor: some arms have fewer than ${run.count * run.comparisons} samples; was the run interrupted?`)

@@ -107,4 +107,36 @@ describe('doctor analysis', () => {
     expect(r.stdout).toMatch(/estimate\s+A\/A\s+2\s+0 \(0\.0%\)/)
     expect(r.stdout).toMatch(/estimate\s+×1\.1\s+2\s+2 \(100\.0%\)/)
   })
+
+  it('reports the machine contention probe and how each benchmark\'s time follows it', () => {
+    // W's time follows the probe (contended runs are slow); V ignores it.
+    const rounds = 12
+    const probes = Array.from({ length: rounds }, (_, r) => (r % 3 === 0 ? 18 + r : 6 + r / 10))
+    const arm = (label: string) => ({
+      label,
+      factor: 1,
+      probesNs: probes,
+      doc: mergeRounds(probes.map((p, r) => resultsDoc({ BenchmarkW: [100 * (1 + p / 100)], BenchmarkV: [40 + (r % 2)] }))),
+    })
+    const doctorRun: DoctorRun = { count: 6, comparisons: 2, arms: [arm('A'), arm('A′')] }
+    const report = analyseDoctorRun(doctorRun, { policy: builtinPolicy(), powerTrials: 10, random: mulberry32(1) })
+    expect(report.contention?.summary.quietNsPerLoad).toBe(6.1)
+    expect(report.contention?.summary.contendedShare).toBeCloseTo(8 / 24, 10)
+    expect(report.contention?.time.find((t) => t.name === 'BenchmarkW')?.rho).toBeCloseTo(1, 10)
+    expect(Math.abs(report.contention?.time.find((t) => t.name === 'BenchmarkV')?.rho ?? 1)).toBeLessThan(0.3)
+
+    const dir = mkdtempSync(join(tmpdir(), 'slurmbench-doctor-'))
+    const path = join(dir, 'doctor.json')
+    writeFileSync(path, JSON.stringify({ schemaVersion: 1, kind: 'slurmbench.doctor', run: doctorRun }))
+    const r = runCli(['doctor', '-from', path, '-trials', '10'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('machine contention: an L2-resident pointer chase before each run (24 probes) read 6.1 ns/load at its quietest')
+    expect(r.stdout).toMatch(/Spearman ρ over the A samples\): W 1\.00, V -?0\.\d\d/)
+
+    const bad = join(dir, 'bad.json')
+    writeFileSync(bad, JSON.stringify({ schemaVersion: 1, kind: 'slurmbench.doctor', run: { ...doctorRun, arms: [arm('A'), { ...arm('A′'), probesNs: [1, 'x'] }] } }))
+    const b = runCli(['doctor', '-from', bad])
+    expect(b.code).toBe(2)
+    expect(b.stderr.trim()).toBe(`slurmbench doctor: ${bad}: at /run/arms/1/probesNs: expected an array of positive numbers (ns per load)`)
+  })
 })
