@@ -19,12 +19,20 @@ export type PropertySerializer = (key: string) => Serialize
 // stops looking up. Text depends on the property's schema, so caches are per slot.
 const SLOT_CACHE_MAX = 1_024
 
+// flat returns `text` as one sequential string. A serializer's text is a rope of its pieces, and
+// V8 flattens a record's whole rope, leaf by leaf, to encode it: a cached piece made flat (and
+// joined with the constant text before it) is one leaf instead of ten.
+function flat(text: string): string {
+  return text.split('').join('')
+}
+
 /** RecordTemplate serializes records given as their varying properties only. */
 export class RecordTemplate {
   // literals[i] precedes the value of keys[i]; the last literal closes the object.
   private readonly literals: string[] = []
   private readonly keys: string[] = []
   private readonly serializers: Serialize[] = []
+  // A slot's cache holds the literal before the value joined with the value's text.
   private readonly caches: (Map<unknown, string> | null)[] = []
   private readonly misses: number[] = []
 
@@ -68,34 +76,47 @@ export class RecordTemplate {
     const lines = [`const [${Array.from({ length: n }, (_, i) => `s${i}`).join(', ')}] = serializers`, 'return function serialize(r) {']
     for (let i = 0; i < n; i++) lines.push(`  const v${i} = r[${JSON.stringify(this.keys[i])}]`)
     if (n > 0) lines.push(`  if (${Array.from({ length: n }, (_, i) => `v${i} === undefined`).join(' || ')}) undefinedProperty(r)`)
-    let expr = JSON.stringify(this.literals[0])
-    for (let i = 0; i < n; i++) expr += ` + (caches[${i}] === null ? s${i}(v${i}) : lookup(${i}, v${i})) + ${JSON.stringify(this.literals[i + 1])}`
+    let expr = ''
+    for (let i = 0; i < n; i++) {
+      const literal = JSON.stringify(this.literals[i])
+      // A hit needs no other test: only cacheable values enter a cache. An object that is not
+      // frozen may change, so its text is never cached.
+      lines.push(
+        `  const c${i} = caches[${i}]`,
+        `  let p${i} = c${i} === null ? undefined : c${i}.get(v${i})`,
+        `  if (p${i} === undefined) p${i} = c${i} === null || (typeof v${i} === 'object' && v${i} !== null && !Object.isFrozen(v${i})) ? ${literal} + s${i}(v${i}) : miss(${i}, v${i})`,
+      )
+      expr += `${i === 0 ? '' : ' + '}p${i}`
+    }
+    expr += `${n === 0 ? '' : ' + '}${JSON.stringify(this.literals[n])}`
     lines.push(`  return ${expr}`, '}')
-    // The code is built from the spec's property names, each quoted with JSON.stringify.
-    const factory = new Function('serializers', 'caches', 'lookup', 'undefinedProperty', lines.join('\n')) as (
+    // The code is built from the spec's property names and the constants' text, each quoted with
+    // JSON.stringify.
+    const factory = new Function('serializers', 'caches', 'miss', 'undefinedProperty', lines.join('\n')) as (
       serializers: Serialize[],
       caches: (Map<unknown, string> | null)[],
-      lookup: (slot: number, value: unknown) => string,
+      miss: (slot: number, value: unknown) => string,
       undefinedProperty: (variables: Readonly<Record<string, unknown>>) => never,
     ) => (variables: Readonly<Record<string, unknown>>) => string
-    return factory(this.serializers, this.caches, (slot, value) => this.lookup(slot, value), (variables) => {
+    return factory(this.serializers, this.caches, (slot, value) => this.miss(slot, value), (variables) => {
       // An undefined value would drop the key and its comma; the template cannot express that.
       const key = this.keys.find((k) => variables[k] === undefined)
       throw new Error(`record template: property ${key} is undefined`)
     })
   }
 
-  // lookup serializes the value of slot `slot` through the slot's cache.
-  private lookup(slot: number, value: unknown): string {
-    // A value is cacheable when its text cannot change: a primitive or a frozen object.
-    if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) return this.serializers[slot]!(value)
+  // miss returns the literal and text of a primitive or frozen value of slot `slot` not in its
+  // cache, and caches them while the cache has room.
+  private miss(slot: number, value: unknown): string {
+    const text = this.literals[slot]! + this.serializers[slot]!(value)
     const cache = this.caches[slot]!
-    let text = cache.get(value)
-    if (text === undefined) {
-      text = this.serializers[slot]!(value)
-      if (cache.size < SLOT_CACHE_MAX) cache.set(value, text)
-      else if (++this.misses[slot]! > SLOT_CACHE_MAX) this.caches[slot] = null
+    if (cache.size < SLOT_CACHE_MAX) {
+      const piece = flat(text)
+      cache.set(value, piece)
+      return piece
     }
+    // A slot whose values keep missing (job ids, timestamps) stops looking them up.
+    if (++this.misses[slot]! > SLOT_CACHE_MAX) this.caches[slot] = null
     return text
   }
 }

@@ -9,6 +9,22 @@ import { type DataParserVersion, RESPONSE_COMPONENTS, type ResponseKind } from '
 /** Serialize turns a value into compact JSON text. */
 export type Serialize = (value: unknown) => string
 
+// Slurm's integer number objects (the *_no_val_struct components whose number is an integer) are
+// most of the values a streamed record cannot cache (timestamps); fast-json-stringify prints a set
+// finite one as this head, the integer and `}`, from ~8 pieces, and the piece count is what a
+// record's text costs to build and to encode (a /nodes profile).
+const SET_INTEGER_HEAD = '{"set":true,"infinite":false,"number":'
+const INTEGER_NUMBER_OBJECT = JSON.stringify({ type: 'object', properties: { set: { type: 'boolean' }, infinite: { type: 'boolean' }, number: { type: 'integer' } } })
+
+// withSetIntegerFastPath prints a set finite integer number object in two pieces and leaves any
+// other value to `serialize`, the property's compiled serializer.
+function withSetIntegerFastPath(serialize: Serialize): Serialize {
+  return (value) => {
+    const v = value as { set?: unknown; infinite?: unknown; number?: unknown } | null
+    return typeof v === 'object' && v !== null && v.set === true && v.infinite === false && Number.isInteger(v.number) ? SET_INTEGER_HEAD + (v.number as number) + '}' : serialize(value)
+  }
+}
+
 type SpecDoc = { $id: string; components: { schemas: Record<string, { properties?: Record<string, { $ref?: string; type?: string; items?: { $ref?: string } }> }> } }
 
 /** ResponseSerializers holds the compiled serializers of one data parser version. */
@@ -77,9 +93,20 @@ export class ResponseSerializers {
     let s = this.properties.get(key)
     if (s === undefined) {
       s = this.compile(`${component}/properties/${name}`)
+      if (this.isIntegerNumberObject(schema)) s = withSetIntegerFastPath(s)
       this.properties.set(key, s)
     }
     return s
+  }
+
+  // isIntegerNumberObject reports whether `schema` is (a $ref to) exactly an integer number object:
+  // set and infinite booleans and an integer number, nothing else (a format aside).
+  private isIntegerNumberObject(schema: unknown): boolean {
+    const ref = (schema as { $ref?: unknown } | undefined)?.$ref
+    const resolved = typeof ref === 'string' ? this.spec.components.schemas[ref.replace('#/components/schemas/', '')] : schema
+    const copy = structuredClone(resolved) as { properties?: { number?: { format?: unknown } } } | undefined
+    delete copy?.properties?.number?.format
+    return JSON.stringify(copy) === INTEGER_NUMBER_OBJECT
   }
 
   private itemComponent(component: string, listKey: string): string {
