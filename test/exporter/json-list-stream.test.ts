@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { JsonListStream, JsonListStreamError } from '../../testbed/exporter/json-list-stream.ts'
 import { JOB_FIELDS } from '../../testbed/exporter/collectors/jobs.ts'
@@ -94,6 +95,28 @@ describe('JsonListStream', () => {
         expect(reader.end()['meta'], `cut at ${cut}`).toEqual({ k: '}' })
         expect(items, `cut at ${cut}`).toEqual(expected)
       }
+    })
+
+    it('skips any JSON value it does not read, pretty or compact, at random chunk cuts', () => {
+      // Skipped members holding brackets and quotes inside strings, escapes, deep nesting and
+      // multi-byte text; the picked members must equal the parsed ones.
+      const element = fc.record({ keep: fc.jsonValue({ maxDepth: 3 }), skip: fc.jsonValue({ maxDepth: 4 }), tail: fc.string() })
+      fc.assert(
+        fc.property(fc.array(element, { maxLength: 6 }), fc.boolean(), fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 }), (list, pretty, cuts) => {
+          const jobs = list.map(({ keep, skip, tail }) => ({ skip, keep, '[{"': skip, tail }))
+          const bytes = Buffer.from(JSON.stringify({ jobs, meta: { n: 1 } }, null, pretty ? 2 : 0))
+          const items: unknown[] = []
+          const reader = new JsonListStream('jobs', (item) => items.push(item), ['keep', 'tail'])
+          for (let i = 0, c = 0; i < bytes.length; c++) {
+            const size = cuts[c % cuts.length] as number
+            reader.write(bytes.subarray(i, i + size))
+            i += size
+          }
+          expect(reader.end()).toEqual({ meta: { n: 1 } })
+          expect(items).toEqual(JSON.parse(JSON.stringify(list.map(({ keep, tail }) => ({ keep, tail })))))
+        }),
+        { numRuns: 300 },
+      )
     })
 
     it('keeps no chunk text alive through the values it delivers', () => {

@@ -7,7 +7,7 @@
 // to the native JSON.parse. benchmarks/cpu/exporter-json-parse.bench.ts measures both.
 
 import { StringDecoder } from 'node:string_decoder'
-import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, JSON_TOKEN, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from './json-tokens.ts'
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, NEXT_BRACKET, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from './json-tokens.ts'
 import { MemberPickError, MemberPicker, PICK_INCOMPLETE } from './member-picker.ts'
 
 /** ListEnvelope holds the answer's other top-level keys (meta, errors, warnings, last_update, …), parsed. */
@@ -274,23 +274,18 @@ export class JsonListStream {
   }
 
   /**
-   * skipElementBody runs through an element from `from` with one native regex test per string or
-   * bracket (no match objects, no per-character loop) and returns the index of the bracket that
+   * skipElementBody runs through an element from `from` (outside any string) with one native
+   * regex test per bracket, strings crossed whole, and returns the index of the bracket that
    * closes the element, with depth still counting it open. When the chunk ends first it returns
-   * -(p + 1): p is where the exact path must resume (the start of a string that may continue in
-   * the next chunk, or the chunk's end).
+   * -(p + 1): p, just after the last bracket found, is where the exact path must resume.
    */
   private skipElementBody(text: string, from: number): number {
-    const length = text.length
-    JSON_TOKEN.lastIndex = from
+    NEXT_BRACKET.lastIndex = from
     for (;;) {
-      const p = JSON_TOKEN.lastIndex
-      if (!JSON_TOKEN.test(text)) return -(length + 1)
-      const end = JSON_TOKEN.lastIndex
-      // A string that reaches the end of the chunk may be cut short: leave it to the exact path.
-      if (end === length) return -(p + 1)
+      const p = NEXT_BRACKET.lastIndex
+      if (!NEXT_BRACKET.test(text)) return -(p + 1)
+      const end = NEXT_BRACKET.lastIndex
       const c = text.charCodeAt(end - 1)
-      if (c === QUOTE) continue
       if (c === OPEN_OBJECT || c === OPEN_ARRAY) this.depth++
       else if (this.depth === 3) return end - 1
       else this.depth--

@@ -1,14 +1,19 @@
 // The scanning pieces the list stream (json-list-stream.ts) and the member picker
-// (member-picker.ts) share: a token pattern that crosses strings and brackets in one native test,
-// and the character codes both compare against.
+// (member-picker.ts) share: a pattern that steps to the next bracket, crossing strings, in one
+// native test, and the character codes both compare against.
 
 /**
- * JSON_TOKEN matches a whole string (escapes included, or running to the end of the text, a
- * trailing backslash too) or one bracket. Measured on a 48 MB pretty /jobs answer: 123 ms of CPU
- * against 251 ms for a bracket-or-quote search plus indexOf per string. It is global, so callers
- * set lastIndex before each scan; a scan runs to its end without handing control elsewhere.
+ * NEXT_BRACKET matches, from lastIndex (it is sticky), everything up to and including the next
+ * bracket outside strings: strings are crossed whole, escapes included, so one native test steps
+ * from bracket to bracket however many strings lie between. It fails when the text ends first
+ * (a string cut short included), and then leaves lastIndex at 0. Most values a reader skips are
+ * small flat objects ({"set": true, "infinite": false, "number": 0}) crossed in one test each.
+ * The earlier pattern stopped at every string too: on a pretty 10,000-job answer (98 MB, 64 KiB
+ * chunks, the jobs collector's fields) this one reads 1.24× faster (median of 16 alternating
+ * pairs, CPU time; best 207 against 176 MB/s). Unrolled as `[^…]*(?:"…"[^…]*)*` rather than
+ * `(?:[^…]|"…")*`, which leaves a backtracking entry per character and was no faster than before.
  */
-export const JSON_TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?$)|[{}[\]]/g
+export const NEXT_BRACKET = /[^"{}[\]]*(?:"[^"\\]*(?:\\.[^"\\]*)*"[^"{}[\]]*)*[{}[\]]/y
 export const QUOTE = 0x22
 export const BACKSLASH = 0x5c
 export const COLON = 0x3a

@@ -10,7 +10,7 @@
 // Skipped members are checked for structure (brackets, strings, separators), not parsed: a
 // malformed number in a member nobody reads goes unnoticed, as with simdjson's On Demand API.
 
-import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, JSON_TOKEN, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from './json-tokens.ts'
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, NEXT_BRACKET, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from './json-tokens.ts'
 
 /** PICK_INCOMPLETE is what pick returns when the text ends before the object does. */
 export const PICK_INCOMPLETE = -1
@@ -112,7 +112,7 @@ function closingQuote(text: string, from: number): number {
 }
 
 // Index after the value starting at `v`, or -1 when the text ends first. Nested objects and
-// arrays are crossed token by token (one native regex test per string or bracket).
+// arrays are crossed bracket by bracket (one native regex test each, strings inside crossed whole).
 function valueEnd(text: string, v: number): number {
   const c = text.charCodeAt(v)
   if (c === QUOTE) {
@@ -121,16 +121,13 @@ function valueEnd(text: string, v: number): number {
   }
   if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
     let depth = 1
-    JSON_TOKEN.lastIndex = v + 1
+    NEXT_BRACKET.lastIndex = v + 1
     for (;;) {
-      if (!JSON_TOKEN.test(text)) return -1
-      const end = JSON_TOKEN.lastIndex
-      // A token that reaches the end of the text may be a string cut short (its last character
-      // is then anything): the value is incomplete.
-      if (end === text.length) return -1
+      if (!NEXT_BRACKET.test(text)) return -1
+      const end = NEXT_BRACKET.lastIndex
       const last = text.charCodeAt(end - 1)
       if (last === OPEN_OBJECT || last === OPEN_ARRAY) depth++
-      else if ((last === CLOSE_OBJECT || last === CLOSE_ARRAY) && --depth === 0) return end
+      else if (--depth === 0) return end
     }
   }
   for (let e = v; e < text.length; e++) {
