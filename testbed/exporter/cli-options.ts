@@ -32,14 +32,15 @@ Flags:
   --collectors LIST          comma-separated: ${COLLECTOR_NAMES.join(',')} (default all)
   --per-job                  add per-job series (high cardinality)
   --no-per-node              leave out per-node series
-  --scrape-timeout D         deadline of an on-demand collection, e.g. 10s, 500ms (default 10s)
+  --scrape-timeout D         deadline of an on-demand collection, e.g. 10s, 500ms; auto mode
+                             moves to the background past half of it (default 10s)
   --collection-mode MODE     when to collect (default auto):
                                on-demand   each scrape collects (concurrent scrapes share one)
                                background  collect back to back; scrapes get the latest collection
                                auto        on demand until a collection takes more than half the
                                            scrape timeout, then background (logged once)
   --refresh-interval D       pause between background collections (default 1s); given without
-                             --collection-mode, it selects background
+                             --collection-mode, it selects background (0s: on demand)
   --background-timeout D     deadline of one background collection (default 5m)
   --cache-ttl D              serve an on-demand collection again for this long (default 0s)
   --allow RE                 keep only metric names matching RE (anchored; repeatable)

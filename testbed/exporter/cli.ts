@@ -46,8 +46,8 @@ async function main(): Promise<number> {
     onCollectorError: (collector, error) => process.stderr.write(`exporter: collector ${collector} failed: ${error.message}\n`),
     onModeSwitch: ({ collectionMs, thresholdMs, refreshIntervalMs }) =>
       process.stderr.write(
-        `exporter: a collection took ${(collectionMs / 1000).toFixed(1)} s, more than ${(thresholdMs / 1000).toFixed(1)} s (half the scrape timeout); ` +
-          `collecting in the background from now on, ${(refreshIntervalMs / 1000).toFixed(1)} s apart, and answering scrapes from the latest collection ` +
+        `exporter: a collection took ${shortDuration(collectionMs)}, more than ${shortDuration(thresholdMs)} (half the scrape timeout); ` +
+          `collecting in the background from now on, ${shortDuration(refreshIntervalMs)} apart, and answering scrapes from the latest collection ` +
           `(slurm_exporter_collection_age_seconds shows its age; --collection-mode on-demand collects per scrape)\n`,
       ),
   })
@@ -60,6 +60,10 @@ async function main(): Promise<number> {
   await exporter.close()
   await closeMock?.()
   return 0
+}
+
+function shortDuration(ms: number): string {
+  return ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1_000).toFixed(1)} s`
 }
 
 main().then(

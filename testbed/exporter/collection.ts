@@ -168,8 +168,8 @@ export class CollectionLoop {
     return [...snapshot.chunks(format), ...tail]
   }
 
-  /** snapshot returns the snapshot a scrape is answered from, collecting only when the mode says so. */
-  async snapshot(): Promise<Snapshot> {
+  // The snapshot a scrape is answered from, collecting only when the mode says so.
+  private async snapshot(): Promise<Snapshot> {
     const snapshot = this.effective === 'background' && this.last !== undefined ? this.last : await this.onDemand()
     snapshot.served = true
     return snapshot
