@@ -16,6 +16,8 @@ import { formatUsage, parseArgs, UsageError, type FlagSpecs } from './flags.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { parseDurationNs } from '../results/duration.ts'
 import { readResults } from '../results/json.ts'
+import { type ContentionSummary, CONTENDED_RATIO, probeLoadNs, summarizeContention } from '../run/contention-probe.ts'
+import { spearman } from '../stats/rank-correlation.ts'
 import { medianOfSorted } from '../stats/quantile-ci.ts'
 
 /** SELF_TOOLS are the tools compared, ours first. */
@@ -75,6 +77,8 @@ export interface Measurement {
   readonly wallMs: number
   /** Samples behind the centre: -count rounds for ours, timed samples for the libraries. */
   readonly samples: number
+  /** The machine-contention probe taken just before the process started, ns per load. */
+  readonly probeNs?: number
 }
 
 /** JobFailure is an invocation that produced no figure, with the reason. */
@@ -96,6 +100,8 @@ export interface Cell {
   /** Median wall time per invocation. */
   readonly wallMs: number | undefined
   readonly invocations: number
+  /** Spearman's ρ between the centre and the contention probe across invocations; undefined without probes or spread. */
+  readonly probeRho: number | undefined
 }
 
 /** SelfEnvironment records where the comparison ran; load matters because the CV depends on it. */
@@ -128,6 +134,8 @@ export interface SelfReport {
   readonly measurements: readonly Measurement[]
   readonly failures: readonly JobFailure[]
   readonly cells: readonly Cell[]
+  /** Every probe of the run summarised; undefined when none was taken. */
+  readonly contention?: ContentionSummary
 }
 
 /** Job is one process to start. */
@@ -164,6 +172,7 @@ export function summarise(measurements: readonly Measurement[], tools: readonly 
     for (const workload of workloads) {
       const mine = measurements.filter((m) => m.tool === tool && m.workload === workload)
       const centres = mine.map((m) => m.centreNs)
+      const probed = mine.filter((m) => m.probeNs !== undefined)
       cells.push({
         tool,
         workload,
@@ -171,6 +180,7 @@ export function summarise(measurements: readonly Measurement[], tools: readonly 
         cvRatio: coefficientOfVariation(centres),
         wallMs: median(mine.map((m) => m.wallMs)),
         invocations: mine.length,
+        probeRho: probed.length < 3 ? undefined : spearman(probed.map((m) => m.centreNs), probed.map((m) => m.probeNs as number)),
       })
     }
   }
@@ -291,6 +301,22 @@ function renderTimeToResult(report: SelfReport): string {
   return `Time to result: wall time per benchmark, process start to exit (median of the invocations)\n${renderTable(rows)}`
 }
 
+function renderContention(report: SelfReport): string | undefined {
+  const c = report.contention
+  if (c === undefined) return undefined
+  const { tools, workloads } = report.settings
+  const rows: string[][] = [['tool', ...workloads]]
+  for (const tool of tools) rows.push([tool, ...workloads.map((w) => {
+    const rho = cellOf(report, tool, w)?.probeRho
+    return rho === undefined ? '–' : rho.toFixed(2)
+  })])
+  return [
+    `Machine contention: an L2-resident pointer chase before each process (${c.probes} probes) read ${c.quietNsPerLoad.toFixed(1)} ns/load at its quietest, median ${c.medianNsPerLoad.toFixed(1)}, p90 ${c.p90NsPerLoad.toFixed(1)}; ${formatPercent(c.contendedShare)} of processes started contended (> ${CONTENDED_RATIO}× the quietest).`,
+    'Spearman ρ between the centre and that probe, across invocations (near +1: the spread is the machine\'s, not the tool\'s):',
+    renderTable(rows),
+  ].join('\n')
+}
+
 function renderFailures(report: SelfReport): string | undefined {
   if (report.failures.length === 0) return undefined
   const lines = report.failures.map((f) => `  ${f.tool} ${f.workload} (invocation ${f.invocation + 1}): ${f.message}`)
@@ -305,6 +331,7 @@ export function renderSelfReport(report: SelfReport): string {
     renderStability(report),
     renderCentres(report),
     renderTimeToResult(report),
+    renderContention(report),
     renderFailures(report),
   ]
   return `${sections.filter((s): s is string => s !== undefined).join('\n\n')}\n`
@@ -542,8 +569,10 @@ async function runSelf(settings: SelfSettings, jsonPath: string | undefined): Pr
     const startMs = performance.now()
     for (const [done, job] of jobs.entries()) {
       progress(done, jobs.length, job, performance.now() - startMs, settings.invocations)
+      // The probe blocks this process for 150 ms while no benchmark runs.
+      const probeNs = probeLoadNs()
       const outcome = job.tool === 'slurmbench' ? await runOurs(job, settings, scratchDir) : await runDriver(job, settings, drivers)
-      if (outcome.ok) measurements.push(outcome.measurement)
+      if (outcome.ok) measurements.push({ ...outcome.measurement, probeNs })
       else failures.push(outcome.failure)
     }
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K')
@@ -559,6 +588,7 @@ async function runSelf(settings: SelfSettings, jsonPath: string | undefined): Pr
     measurements,
     failures,
     cells: summarise(measurements, settings.tools, settings.workloads),
+    ...(measurements.length === 0 ? {} : { contention: summarizeContention(measurements.map((m) => m.probeNs as number)) }),
   }
   process.stdout.write(renderSelfReport(report))
   if (jsonPath !== undefined) await writeFileAtomic(jsonPath, `${JSON.stringify(report, null, 2)}\n`)

@@ -43,7 +43,7 @@ describe('slurmbench self', () => {
     const { code, stdout, stderr } = await runCli(['self', '-invocations=2', '-benchtime=10ms', '-workloads=empty,json', '-json', jsonPath])
     expect(stderr).toBe('') // not a TTY: no progress
     expect(code).toBe(0)
-    for (const title of ['Overhead', 'Stability', 'Reported centre', 'Time to result']) {
+    for (const title of ['Overhead', 'Stability', 'Reported centre', 'Time to result', 'Machine contention']) {
       const rows = section(stdout, title)
       for (const tool of ['slurmbench', 'tinybench', 'mitata']) expect(rows.some((r) => r.startsWith(`${tool} `)), `${title}: ${tool} row`).toBe(true)
     }
@@ -53,7 +53,9 @@ describe('slurmbench self', () => {
     for (const m of report.measurements) {
       expect(m.centreNs, `${m.tool} ${m.workload}`).toBeGreaterThan(0)
       expect(m.wallMs).toBeGreaterThan(0)
+      expect(m.probeNs).toBeGreaterThan(0)
     }
+    expect(report.contention?.probes).toBe(12)
     // Every measured figure is real: parsing 10 KB of JSON costs more than an empty loop in every tool.
     for (const tool of ['slurmbench', 'tinybench', 'mitata'] as const) {
       const cell = (w: string) => report.cells.find((c) => c.tool === tool && c.workload === w)?.centreNs ?? 0

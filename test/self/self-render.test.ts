@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { renderSelfReport, renderTable, formatNs, summarise, type Measurement, type SelfReport } from '../../harness/cli/self.ts'
+import { summarizeContention } from '../../harness/run/contention-probe.ts'
 
 const GOLDEN = new URL('./testdata/report.golden.txt', import.meta.url)
 
@@ -17,7 +18,8 @@ function measurements(): Measurement[] {
   const walls = { slurmbench: 1200, tinybench: 7000, mitata: 5100 } as const
   for (const tool of ['slurmbench', 'tinybench', 'mitata'] as const) {
     for (const workload of ['empty', 'json', 'regex', 'alloc'] as const) {
-      centres[tool][workload].forEach((centreNs, invocation) => out.push({ tool, workload, invocation, centreNs, wallMs: walls[tool] + invocation * 10, samples: 1 }))
+      // The probe grows with the invocation: 6, 10, 14 ns per load.
+      centres[tool][workload].forEach((centreNs, invocation) => out.push({ tool, workload, invocation, centreNs, wallMs: walls[tool] + invocation * 10, samples: 1, probeNs: 6 + invocation * 4 }))
     }
   }
   return out.filter((m) => !(m.tool === 'mitata' && m.workload === 'alloc' && m.invocation === 2))
@@ -36,6 +38,7 @@ function report(): SelfReport {
     measurements: ms,
     failures: [{ tool: 'mitata', workload: 'alloc', invocation: 2, message: 'mitata: killed by SIGKILL' }],
     cells: summarise(ms, tools, workloads),
+    contention: summarizeContention(ms.map((m) => m.probeNs as number)),
   }
 }
 
@@ -62,6 +65,15 @@ describe('renderSelfReport', () => {
     const text = renderSelfReport({ ...r, measurements: slow, cells: summarise(slow, r.settings.tools, r.settings.workloads) })
     const ours = text.split('\n').filter((line) => line.startsWith('slurmbench '))
     expect(ours.filter((line) => line.endsWith('MISSED'))).toHaveLength(2) // stability and time to result
+  })
+
+  it('reports the contention probe and each cell\'s rank correlation with it', () => {
+    const rows = renderSelfReport(report()).split('\n\n').find((s) => s.startsWith('Machine contention'))?.split('\n') ?? []
+    expect(rows[0]).toBe('Machine contention: an L2-resident pointer chase before each process (35 probes) read 6.0 ns/load at its quietest, median 10.0, p90 14.0; 65.7% of processes started contended (> 1.5× the quietest).')
+    // Against probes 6, 10, 14: slurmbench's JSON centres rise with them (ρ 1), its regex centres
+    // 40.1, 40.3, 40.2 rank 1, 3, 2 (ρ 0.5), its empty ones 0.31, 0.32, 0.31 not at all (ρ 0).
+    expect(rows.find((r) => r.startsWith('slurmbench'))).toMatch(/^slurmbench\s+0\.00\s+1\.00\s+0\.50\s+0\.50$/)
+    expect(rows.find((r) => r.startsWith('mitata'))).toMatch(/–$/) // alloc: two invocations only
   })
 
   it('warns when the machine was busy, and only then', () => {

@@ -51,6 +51,14 @@ describe('summarise', () => {
     // One invocation gives a centre but no CV; none gives nothing.
     expect(cells[2]).toMatchObject({ centreNs: 0.7, cvRatio: undefined, invocations: 1 })
     expect(cells[1]).toMatchObject({ centreNs: undefined, cvRatio: undefined, wallMs: undefined, invocations: 0 })
+    // No probes, no correlation.
+    expect(ours?.probeRho).toBeUndefined()
+  })
+
+  it('ranks each cell\'s centres against the contention probe taken before them', () => {
+    const probed = (invocation: number, centreNs: number, probeNs: number): Measurement => ({ ...m('slurmbench', 'json', invocation, centreNs, 2000), probeNs })
+    const [cell] = summarise([probed(0, 90_000, 7), probed(1, 130_000, 20), probed(2, 95_000, 9), probed(3, 128_000, 16)], ['slurmbench'], ['json'])
+    expect(cell?.probeRho).toBeCloseTo(1, 12)
   })
 })
 
