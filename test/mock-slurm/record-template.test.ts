@@ -6,6 +6,7 @@ import { generateCluster } from '../../testbed/mock-slurm/cluster/generate.ts'
 import { buildJob, JOB_CONSTANTS, jobVariables } from '../../testbed/mock-slurm/records/job.ts'
 import { buildNode, NODE_CONSTANTS, nodeVariables } from '../../testbed/mock-slurm/records/node.ts'
 import { RecordTemplate } from '../../testbed/mock-slurm/record-template.ts'
+import { num } from '../../testbed/mock-slurm/records/values.ts'
 import { ResponseSerializers } from '../../testbed/mock-slurm/serialize.ts'
 import { SUPPORTED_VERSIONS } from '../../testbed/mock-slurm/versions.ts'
 
@@ -41,6 +42,22 @@ describe('record templates', () => {
     const after = Array.from({ length: c.jobs.count }, (_, s) => template.serialize(jobVariables(c, s)))
     expect(after).not.toEqual(before)
     for (let s = 0; s < c.jobs.count; s++) expect(after[s]).toBe(job(buildJob(c, s)))
+  })
+
+  it('prints number objects as fast-json-stringify does, odd ones and past its text cache too', () => {
+    const serializers = new ResponseSerializers('v0.0.44')
+    const node = serializers.item('nodes', 'nodes')
+    const variables = nodeVariables(cluster, 0, '25.11.0')
+    const template = serializers.template('nodes', 'nodes', NODE_CONSTANTS, Object.keys(variables))
+    const odd = [num(0), num(2 ** 40), { set: true, infinite: false, number: -7 }, { set: true, infinite: false, number: 1.5 }, { set: false, infinite: true, number: 0 }, { set: true, infinite: false, number: 12n }, { set: true, number: 3 }]
+    // More distinct timestamps than the cache of number texts keeps (65,536), then some again.
+    const values = [...odd, ...Array.from({ length: 140_000 }, (_, i) => num(1_700_000_000 + i)), num(1_700_000_000)]
+    for (let i = 0; i < values.length; i++) {
+      const v = { ...variables, boot_time: values[i], free_mem: values[values.length - 1 - i] }
+      // Checking every record would take the whole-object serializer seconds; the odd ones and a sample do.
+      if (i < odd.length || i % 997 === 0 || i === values.length - 1) expect(template.serialize(v), `value ${i}`).toBe(node({ ...NODE_CONSTANTS, ...v }))
+      else template.serialize(v)
+    }
   })
 
   it('refuses a record missing a varying property rather than printing it without its key', () => {

@@ -19,11 +19,15 @@ export type PropertySerializer = (key: string) => Serialize
 // stops looking up. Text depends on the property's schema, so caches are per slot.
 const SLOT_CACHE_MAX = 1_024
 
-// flat returns `text` as one sequential string. A serializer's text is a rope of its pieces, and
-// V8 flattens a record's whole rope, leaf by leaf, to encode it: a cached piece made flat (and
-// joined with the constant text before it) is one leaf instead of ten.
-function flat(text: string): string {
-  return text.split('').join('')
+/**
+ * flat returns `text` as one flat string (or a slice of one). A serializer's text is a rope of its
+ * pieces, and V8 flattens a record's whole rope, leaf by leaf, to encode it: a cached piece made
+ * flat (and joined with the constant text before it) is one leaf instead of ten.
+ */
+export function flat(text: string): string {
+  // Slicing a rope flattens it; the slice is then a view of the flat string. It is 8x cheaper
+  // than split('').join(''), which matters as a first answer fills the caches.
+  return (text + ' ').slice(0, -1)
 }
 
 /** RecordTemplate serializes records given as their varying properties only. */

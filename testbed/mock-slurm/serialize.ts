@@ -3,7 +3,7 @@
 // a version does not have, so one superset record serves every version.
 import fastJson from 'fast-json-stringify'
 import { SERIALIZER_SPECS } from './openapi/specs.ts'
-import { RecordTemplate } from './record-template.ts'
+import { flat, RecordTemplate } from './record-template.ts'
 import { type DataParserVersion, RESPONSE_COMPONENTS, type ResponseKind } from './versions.ts'
 
 /** Serialize turns a value into compact JSON text. */
@@ -16,12 +16,29 @@ export type Serialize = (value: unknown) => string
 const SET_INTEGER_HEAD = '{"set":true,"infinite":false,"number":'
 const INTEGER_NUMBER_OBJECT = JSON.stringify({ type: 'object', properties: { set: { type: 'boolean' }, infinite: { type: 'boolean' }, number: { type: 'integer' } } })
 
-// withSetIntegerFastPath prints a set finite integer number object in two pieces and leaves any
-// other value to `serialize`, the property's compiled serializer.
+// Texts of set integer number objects are kept by number, at most this many per schema: the
+// timestamps of nodes (boot, slurmd start, last busy) recur in every /nodes answer but are
+// distinct per node, too many for a record template's per-slot caches. Past that many misses on
+// a full cache (job timestamps, mostly distinct) the lookup stops.
+const SET_INTEGER_CACHE_MAX = 65_536
+
+// withSetIntegerFastPath prints a set finite integer number object from its cached text, or else
+// in two pieces, and leaves any other value to `serialize`, the property's compiled serializer.
 function withSetIntegerFastPath(serialize: Serialize): Serialize {
+  let cache: Map<number, string> | null = new Map()
+  let misses = 0
   return (value) => {
     const v = value as { set?: unknown; infinite?: unknown; number?: unknown } | null
-    return typeof v === 'object' && v !== null && v.set === true && v.infinite === false && Number.isInteger(v.number) ? SET_INTEGER_HEAD + (v.number as number) + '}' : serialize(value)
+    if (typeof v !== 'object' || v === null || v.set !== true || v.infinite !== false || !Number.isInteger(v.number)) return serialize(value)
+    const n = v.number as number
+    if (cache === null) return SET_INTEGER_HEAD + n + '}'
+    let text = cache.get(n)
+    if (text === undefined) {
+      text = SET_INTEGER_HEAD + n + '}'
+      if (cache.size < SET_INTEGER_CACHE_MAX) cache.set(n, flat(text))
+      else if (++misses > SET_INTEGER_CACHE_MAX) cache = null
+    }
+    return text
   }
 }
 
