@@ -83,12 +83,20 @@ export class RecordTemplate {
     let expr = ''
     for (let i = 0; i < n; i++) {
       const literal = JSON.stringify(this.literals[i])
+      // A value equal to the one of the nearest earlier slot with the same serializer reuses its
+      // text (a node's name, address and hostname are one string).
+      const same = this.serializers.lastIndexOf(this.serializers[i]!, i - 1)
+      const text = same < 0 ? `s${i}(v${i})` : `v${i} === v${same} && t${same} !== undefined ? t${same} : s${i}(v${i})`
       // A hit needs no other test: only cacheable values enter a cache. An object that is not
       // frozen may change, so its text is never cached.
       lines.push(
         `  const c${i} = caches[${i}]`,
+        `  let t${i}`,
         `  let p${i} = c${i} === null ? undefined : c${i}.get(v${i})`,
-        `  if (p${i} === undefined) p${i} = c${i} === null || (typeof v${i} === 'object' && v${i} !== null && !Object.isFrozen(v${i})) ? ${literal} + s${i}(v${i}) : miss(${i}, v${i})`,
+        `  if (p${i} === undefined) {`,
+        `    if (c${i} === null || (typeof v${i} === 'object' && v${i} !== null && !Object.isFrozen(v${i}))) p${i} = ${literal} + (t${i} = ${text})`,
+        `    else p${i} = miss(${i}, v${i})`,
+        '  }',
       )
       expr += `${i === 0 ? '' : ' + '}p${i}`
     }
