@@ -60,6 +60,16 @@ describe('record templates', () => {
     }
   })
 
+  it('prints equal and different values of slots sharing a serializer, cached or not', () => {
+    const quote = (v: unknown) => JSON.stringify(v)
+    const template = new RecordTemplate(['a', 'b', 'c'], {}, ['a', 'b', 'c'], () => quote)
+    // Past 2 × 1,024 distinct values the slots stop caching and serialize each record's values.
+    for (let i = 0; i < 3_000; i++) {
+      const r = { a: `n${i}`, b: `n${i}`, c: i % 3 === 0 ? `n${i}` : `m${i}` }
+      expect(template.serialize(r)).toBe(JSON.stringify(r))
+    }
+  })
+
   it('refuses a record missing a varying property rather than printing it without its key', () => {
     const template = new RecordTemplate(['a', 'b', 'c'], { a: 1 }, ['b', 'c'], () => (v) => JSON.stringify(v))
     expect(template.serialize({ b: 'x', c: [2] })).toBe('{"a":1,"b":"x","c":[2]}')

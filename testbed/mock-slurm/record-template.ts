@@ -85,7 +85,8 @@ export class RecordTemplate {
       const literal = JSON.stringify(this.literals[i])
       // A value equal to the one of the nearest earlier slot with the same serializer reuses its
       // text (a node's name, address and hostname are one string).
-      const same = this.serializers.lastIndexOf(this.serializers[i]!, i - 1)
+      // (lastIndexOf from -1 would search from the end.)
+      const same = i === 0 ? -1 : this.serializers.lastIndexOf(this.serializers[i]!, i - 1)
       const text = same < 0 ? `s${i}(v${i})` : `v${i} === v${same} && t${same} !== undefined ? t${same} : s${i}(v${i})`
       // A hit needs no other test: only cacheable values enter a cache. An object that is not
       // frozen may change, so its text is never cached.
