@@ -9,8 +9,8 @@
  * (a string cut short included), and then leaves lastIndex at 0. Most values a reader skips are
  * small flat objects ({"set": true, "infinite": false, "number": 0}) crossed in one test each.
  * The earlier pattern stopped at every string too: on a pretty 10,000-job answer (98 MB, 64 KiB
- * chunks, the jobs collector's fields) this one reads 1.24× faster (median of 16 alternating
- * pairs, CPU time; best 207 against 176 MB/s). Unrolled as `[^…]*(?:"…"[^…]*)*` rather than
+ * chunks, the jobs collector's fields) this one reads 1.16–1.24× faster (medians of 16
+ * alternating pairs in one process, CPU time, two runs; best 203–207 against 176 MB/s). Unrolled as `[^…]*(?:"…"[^…]*)*` rather than
  * `(?:[^…]|"…")*`, which leaves a backtracking entry per character and was no faster than before.
  */
 export const NEXT_BRACKET = /[^"{}[\]]*(?:"[^"\\]*(?:\\.[^"\\]*)*"[^"{}[\]]*)*[{}[\]]/y
