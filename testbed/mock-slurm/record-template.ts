@@ -82,22 +82,16 @@ export class RecordTemplate {
     if (n > 0) lines.push(`  if (${Array.from({ length: n }, (_, i) => `v${i} === undefined`).join(' || ')}) undefinedProperty(r)`)
     let expr = ''
     for (let i = 0; i < n; i++) {
+      // A value equal to the previous slot's, printed by the same serializer, reuses its text (a
+      // node's name, address and hostname are one string). Only neighbours are compared: the code
+      // stays small: TurboFan compiles it while the first answers stream, in time that grows with it.
+      const reuse = i > 0 && this.serializers[i - 1] === this.serializers[i]
+      const keep = i + 1 < n && this.serializers[i + 1] === this.serializers[i]
+      const text = reuse ? `(v${i} === v${i - 1} && t${i - 1} !== undefined ? t${i - 1} : s${i}(v${i}))` : `s${i}(v${i})`
       const literal = JSON.stringify(this.literals[i])
-      // A value equal to the one of the nearest earlier slot with the same serializer reuses its
-      // text (a node's name, address and hostname are one string).
-      // (lastIndexOf from -1 would search from the end.)
-      const same = i === 0 ? -1 : this.serializers.lastIndexOf(this.serializers[i]!, i - 1)
-      const text = same < 0 ? `s${i}(v${i})` : `v${i} === v${same} && t${same} !== undefined ? t${same} : s${i}(v${i})`
-      // A hit needs no other test: only cacheable values enter a cache. An object that is not
-      // frozen may change, so its text is never cached.
       lines.push(
-        `  const c${i} = caches[${i}]`,
-        `  let t${i}`,
-        `  let p${i} = c${i} === null ? undefined : c${i}.get(v${i})`,
-        `  if (p${i} === undefined) {`,
-        `    if (c${i} === null || (typeof v${i} === 'object' && v${i} !== null && !Object.isFrozen(v${i}))) p${i} = ${literal} + (t${i} = ${text})`,
-        `    else p${i} = miss(${i}, v${i})`,
-        '  }',
+        ...(keep ? [`  let t${i}`] : []),
+        `  const p${i} = caches[${i}] === null ? ${literal} + ${keep ? `(t${i} = ${text})` : text} : lookup(${i}, v${i})`,
       )
       expr += `${i === 0 ? '' : ' + '}p${i}`
     }
@@ -105,24 +99,34 @@ export class RecordTemplate {
     lines.push(`  return ${expr}`, '}')
     // The code is built from the spec's property names and the constants' text, each quoted with
     // JSON.stringify.
-    const factory = new Function('serializers', 'caches', 'miss', 'undefinedProperty', lines.join('\n')) as (
+    const factory = new Function('serializers', 'caches', 'lookup', 'undefinedProperty', lines.join('\n')) as (
       serializers: Serialize[],
       caches: (Map<unknown, string> | null)[],
-      miss: (slot: number, value: unknown) => string,
+      lookup: (slot: number, value: unknown) => string,
       undefinedProperty: (variables: Readonly<Record<string, unknown>>) => never,
     ) => (variables: Readonly<Record<string, unknown>>) => string
-    return factory(this.serializers, this.caches, (slot, value) => this.miss(slot, value), (variables) => {
+    return factory(this.serializers, this.caches, (slot, value) => this.lookup(slot, value), (variables) => {
       // An undefined value would drop the key and its comma; the template cannot express that.
       const key = this.keys.find((k) => variables[k] === undefined)
       throw new Error(`record template: property ${key} is undefined`)
     })
   }
 
+  // lookup returns the literal and text of the value of slot `slot`, through the slot's cache. A
+  // hit needs no other test: only cacheable values enter a cache; an object that is not frozen may
+  // change, so its text is never cached.
+  private lookup(slot: number, value: unknown): string {
+    const cache = this.caches[slot]!
+    const piece = cache.get(value)
+    if (piece !== undefined) return piece
+    if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) return this.literals[slot]! + this.serializers[slot]!(value)
+    return this.miss(slot, value, cache)
+  }
+
   // miss returns the literal and text of a primitive or frozen value of slot `slot` not in its
   // cache, and caches them while the cache has room.
-  private miss(slot: number, value: unknown): string {
+  private miss(slot: number, value: unknown, cache: Map<unknown, string>): string {
     const text = this.literals[slot]! + this.serializers[slot]!(value)
-    const cache = this.caches[slot]!
     if (cache.size < SLOT_CACHE_MAX) {
       const piece = flat(text)
       cache.set(value, piece)
