@@ -8,7 +8,10 @@ import type { ChildSpec } from './child-process.ts'
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '{}') as ChildSpec
   let server: { url: string; close(): Promise<void> }
-  if (spec.kind === 'exporter') server = await startExporter(spec.options)
+  if (spec.kind === 'exporter') {
+    // A benchmark that sees a collector fail can then say why (ChildServer.stderrTail).
+    server = await startExporter({ ...spec.options, onCollectorError: (collector, error) => process.stderr.write(`exporter: collector ${collector} failed: ${error.message}\n`) })
+  }
   else {
     const { startMockSlurm } = await import('../mock-slurm/index.ts')
     server = await startMockSlurm(spec.options as Parameters<typeof startMockSlurm>[0])

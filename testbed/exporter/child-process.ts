@@ -23,6 +23,8 @@ export interface ChildServer {
   peakRssBytes(): number | undefined
   /** resetPeakRss restarts the peak from the current RSS (Linux clear_refs); false when unsupported. */
   resetPeakRss(): boolean
+  /** stderrTail is the last few KB the child wrote to stderr (an exporter logs each failed collector there). */
+  stderrTail(): string
   close(): Promise<void>
 }
 
@@ -64,6 +66,7 @@ export async function spawnChildServer(spec: ChildSpec): Promise<ChildServer> {
     url,
     pid,
     peakRssBytes: () => procStatusBytes(pid, 'VmHWM'),
+    stderrTail: () => stderr,
     resetPeakRss: () => {
       try {
         // "5" resets the peak RSS (proc(5), /proc/pid/clear_refs, Linux ≥ 4.0).

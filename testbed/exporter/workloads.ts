@@ -224,7 +224,7 @@ export async function startScrapeRig(shape: ClusterShape, exporterOptions: Parti
     startedAtMs,
     async scrape() {
       const result = await scrapeOnce(client)
-      if (result.failedCollector !== undefined) throw new Error(`scrape failed: collector ${result.failedCollector} failed`)
+      if (result.failedCollector !== undefined) throw new Error(`scrape failed: collector ${result.failedCollector} failed${collectorError(exporter, result.failedCollector)}`)
       return result
     },
     scrapeAny: () => scrapeOnce(client),
@@ -382,6 +382,13 @@ export async function scrapeSweep(b: SweepTarget, shape: ClusterShape, exporterO
   const ages = percentilesMs(agesS.map((ageS) => ageS * 1_000))
   b.reportMetric(ages.p50 / 1_000, 'age-p50-s')
   b.reportMetric(Math.max(...agesS), 'age-max-s')
+}
+
+// The exporter's last logged failure of `collector`, as ` (message)`, or '' when it logged none.
+function collectorError(exporter: ChildServer, collector: string): string {
+  const prefix = `exporter: collector ${collector} failed: `
+  const line = exporter.stderrTail().split('\n').filter((l) => l.startsWith(prefix)).at(-1)
+  return line === undefined ? '' : ` (${line.slice(prefix.length)})`
 }
 
 async function firstCompleteScrape(rig: ScrapeRig): Promise<ScrapeResult> {
