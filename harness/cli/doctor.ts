@@ -10,7 +10,7 @@ import { type Arm, type ArmResults, mergeRounds, runRounds } from '../baseline/r
 import { spawnBench } from '../baseline/spawn-bench.ts'
 import { withCleanupOnSignal } from '../baseline/worktree.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
-import { CONTENDED_RATIO, probeLoadNs } from '../run/contention-probe.ts'
+import { describeContention, probeLoadNs } from '../run/contention-probe.ts'
 import { InputError } from '../results/input-error.ts'
 import { parseResults } from '../results/json.ts'
 import { TextLayout } from '../report/text-layout.ts'
@@ -92,8 +92,7 @@ function pct(x: number): string {
 }
 
 function renderContention(c: NonNullable<DoctorReport['contention']>): string {
-  const s = c.summary
-  let out = `\nmachine contention: an L2-resident pointer chase before each run (${s.probes} probes) read ${s.quietNsPerLoad.toFixed(1)} ns/load at its quietest, median ${s.medianNsPerLoad.toFixed(1)}, p90 ${s.p90NsPerLoad.toFixed(1)}; ${pct(s.contendedShare)} of runs started contended (> ${CONTENDED_RATIO}× the quietest).\n`
+  let out = `\nmachine contention: ${describeContention(c.summary, 'run')}\n`
   const rhos = c.time.filter((t) => t.rho !== undefined)
   if (rhos.length > 0) {
     out += `time per op against the probe (Spearman ρ over the A samples): ${rhos.map((t) => `${t.name.replace(/^Benchmark/, '')} ${(t.rho as number).toFixed(2)}`).join(', ')}\n`

@@ -16,7 +16,7 @@ import { formatUsage, parseArgs, UsageError, type FlagSpecs } from './flags.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { parseDurationNs } from '../results/duration.ts'
 import { readResults } from '../results/json.ts'
-import { type ContentionSummary, CONTENDED_RATIO, probeLoadNs, summarizeContention } from '../run/contention-probe.ts'
+import { type ContentionSummary, describeContention, probeLoadNs, summarizeContention } from '../run/contention-probe.ts'
 import { spearman } from '../stats/rank-correlation.ts'
 import { medianOfSorted } from '../stats/quantile-ci.ts'
 
@@ -311,7 +311,7 @@ function renderContention(report: SelfReport): string | undefined {
     return rho === undefined ? '–' : rho.toFixed(2)
   })])
   return [
-    `Machine contention: an L2-resident pointer chase before each process (${c.probes} probes) read ${c.quietNsPerLoad.toFixed(1)} ns/load at its quietest, median ${c.medianNsPerLoad.toFixed(1)}, p90 ${c.p90NsPerLoad.toFixed(1)}; ${formatPercent(c.contendedShare)} of processes started contended (> ${CONTENDED_RATIO}× the quietest).`,
+    `Machine contention: ${describeContention(c, 'process')}`,
     'Spearman ρ between the centre and that probe, across invocations (near +1: the spread is the machine\'s, not the tool\'s):',
     renderTable(rows),
   ].join('\n')
