@@ -8,6 +8,7 @@ import { requiredCount } from '../stats/power.ts'
 import { medianInterval } from '../stats/quantile-ci.ts'
 import type { Random } from '../stats/random.ts'
 import { spearman } from '../stats/rank-correlation.ts'
+import { coefficientOfVariation } from '../stats/summary.ts'
 import type { Beyond, Policy } from './policy.ts'
 import { type SampleSet, sampleSetFromResults } from './sample-set.ts'
 import { judge, type VerdictKind } from './verdict.ts'
@@ -95,12 +96,6 @@ export function blockOf(doc: ResultsDocument, block: number, count: number, labe
   return sampleSetFromResults(sliced, label, label)
 }
 
-function coefficientOfVariation(values: readonly number[]): number {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length
-  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1)
-  return mean === 0 ? 0 : Math.sqrt(variance) / mean
-}
-
 /** analyseDoctorRun computes the DoctorReport. */
 export function analyseDoctorRun(run: DoctorRun, options: AnalysisOptions): DoctorReport {
   const [a1, a2, ...injected] = run.arms
@@ -129,7 +124,8 @@ export function analyseDoctorRun(run: DoctorRun, options: AnalysisOptions): Doct
       unit: p.unit,
       samples: p.values.length,
       median: medianInterval(sorted, 0.95).median,
-      cv: coefficientOfVariation(p.values),
+      // A metric that is always zero has no spread.
+      cv: coefficientOfVariation(p.values) ?? 0,
       ciHalfWidth: widths.length === 0 ? Infinity : (widths[Math.floor((widths.length - 1) / 2)] as number),
       countFor5: requiredCount(p.values, 0.05, powerOptions),
       countFor10: requiredCount(p.values, 0.1, powerOptions),

@@ -19,6 +19,7 @@ import { readResults } from '../results/json.ts'
 import { type ContentionSummary, describeContention, probeLoadNs, summarizeContention } from '../run/contention-probe.ts'
 import { spearman } from '../stats/rank-correlation.ts'
 import { medianOfSorted } from '../stats/quantile-ci.ts'
+import { coefficientOfVariation } from '../stats/summary.ts'
 
 /** SELF_TOOLS are the tools compared, ours first. */
 export const SELF_TOOLS = ['slurmbench', 'tinybench', 'mitata'] as const
@@ -150,19 +151,6 @@ export interface Job {
 /** median returns the middle of `values` (the mean of the two middles), undefined when empty. */
 export function median(values: readonly number[]): number | undefined {
   return values.length === 0 ? undefined : medianOfSorted([...values].sort((a, b) => a - b))
-}
-
-/**
- * coefficientOfVariation returns the sample standard deviation (n − 1) over the mean: the spread
- * of a figure across invocations relative to its size. Undefined for fewer than two values or a
- * zero mean.
- */
-export function coefficientOfVariation(values: readonly number[]): number | undefined {
-  if (values.length < 2) return undefined
-  const mean = values.reduce((sum, v) => sum + v, 0) / values.length
-  if (mean === 0) return undefined
-  const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1)
-  return Math.sqrt(variance) / Math.abs(mean)
 }
 
 /** summarise folds the measurements into one cell per tool and workload, in the given order. */

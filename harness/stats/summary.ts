@@ -85,3 +85,16 @@ export function compareSamples(old: readonly number[], neu: readonly number[], a
 export function isSignificant(cmp: Comparison): boolean {
   return !(cmp.p > cmp.alpha)
 }
+
+/**
+ * coefficientOfVariation returns the sample standard deviation (n − 1) over the mean: the spread
+ * of a figure across invocations relative to its size. Undefined for fewer than two values or a
+ * zero mean.
+ */
+export function coefficientOfVariation(values: readonly number[]): number | undefined {
+  if (values.length < 2) return undefined
+  const mean = values.reduce((sum, v) => sum + v, 0) / values.length
+  if (mean === 0) return undefined
+  const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1)
+  return Math.sqrt(variance) / Math.abs(mean)
+}
