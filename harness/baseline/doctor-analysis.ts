@@ -1,7 +1,9 @@
 // The noise doctor's analysis, pure: given interleaved rounds of two identical arms (A/A) and
 // optionally arms with an injected slowdown, it measures each metric's noise, the false-alarm
 // rate of the gate on A/A comparisons, the share of injected slowdowns flagged, and the -count
-// needed to detect 5% and 10% changes with 95% power on this machine.
+// needed to detect 5% and 10% changes with 95% power on this machine. Comparisons can be judged
+// as `ab` judges: first after `count` rounds a side, then `step` more at a time while any verdict
+// is inconclusive, up to `maxCount`.
 import type { ResultsDocument } from '../results/schema.ts'
 import { type ContentionSummary, summarizeContention } from '../run/contention-probe.ts'
 import { requiredCount } from '../stats/power.ts'
@@ -11,7 +13,7 @@ import { spearman } from '../stats/rank-correlation.ts'
 import { coefficientOfVariation } from '../stats/summary.ts'
 import type { Beyond, Policy } from './policy.ts'
 import { type SampleSet, sampleSetFromResults } from './sample-set.ts'
-import { judge, type VerdictKind } from './verdict.ts'
+import { type JudgeOptions, judge, type VerdictKind, type VerdictReport } from './verdict.ts'
 
 /** DoctorArm is one arm's merged rounds; `factor` is the injected slowdown (1 for the A arms). */
 export interface DoctorArm {
@@ -24,8 +26,13 @@ export interface DoctorArm {
 
 /** DoctorRun is everything the doctor measured: two A arms first, then injected arms. */
 export interface DoctorRun {
+  /** Rounds a side before the first judgement (the whole comparison when maxCount is absent). */
   readonly count: number
   readonly comparisons: number
+  /** Most rounds a side (as ab -max-count); each comparison spans this many rounds. Absent: count. */
+  readonly maxCount?: number
+  /** Rounds added a side while verdicts are inconclusive (as ab -step). */
+  readonly step?: number
   readonly arms: readonly DoctorArm[]
 }
 
@@ -51,6 +58,17 @@ export interface RuleOutcome {
   readonly comparison: string
   readonly factor: number
   readonly metricComparisons: number
+  readonly counts: Readonly<Record<VerdictKind, number>>
+  /** Mean rounds a side at the final judgement (count when judging is not sequential). */
+  readonly meanRounds: number
+  /** The same counts split by metric, in the order the metrics first appear. */
+  readonly byMetric: readonly MetricOutcome[]
+}
+
+/** MetricOutcome counts one metric's verdicts within a RuleOutcome. */
+export interface MetricOutcome {
+  readonly name: string
+  readonly unit: string
   readonly counts: Readonly<Record<VerdictKind, number>>
 }
 
@@ -88,23 +106,47 @@ export interface AnalysisOptions {
   readonly random: Random
 }
 
-/** blockOf keeps the samples of rounds [block·count, (block+1)·count) of a merged document. */
-export function blockOf(doc: ResultsDocument, block: number, count: number, label: string): SampleSet {
-  const lo = block * count
-  const hi = lo + count
+/** roundsOf keeps the samples of rounds [lo, hi) of a merged document. */
+export function roundsOf(doc: ResultsDocument, lo: number, hi: number, label: string): SampleSet {
   const sliced: ResultsDocument = { ...doc, benchmarks: doc.benchmarks.map((b) => ({ ...b, samples: b.samples.filter((s) => s.round >= lo && s.round < hi) })) }
   return sampleSetFromResults(sliced, label, label)
+}
+
+function emptyCounts(): Record<VerdictKind, number> {
+  return { regressed: 0, improved: 0, unchanged: 0, inconclusive: 0, new: 0, missing: 0, ignored: 0 }
+}
+
+/** windowOf returns the rounds a comparison spans: maxCount when judging is sequential, else count. */
+export function windowOf(run: Pick<DoctorRun, 'count' | 'maxCount'>): number {
+  return Math.max(run.count, run.maxCount ?? run.count)
+}
+
+/**
+ * judgeAsAb judges comparison `k` (rounds [k·window, (k+1)·window)) as ab does: after `count`
+ * rounds a side, then after each further `step` while any verdict is inconclusive, up to the
+ * window. Returns the final report and the rounds a side it used.
+ */
+export function judgeAsAb(base: DoctorArm, head: DoctorArm, k: number, run: DoctorRun, policy: Policy, judgeOptions: JudgeOptions): { report: VerdictReport; rounds: number } {
+  const window = windowOf(run)
+  const step = Math.max(1, run.step ?? 1)
+  const lo = k * window
+  let rounds = run.count
+  for (;;) {
+    const report = judge(roundsOf(base.doc, lo, lo + rounds, base.label), roundsOf(head.doc, lo, lo + rounds, head.label), policy, judgeOptions)
+    if (report.counts.inconclusive === 0 || rounds >= window) return { report, rounds }
+    rounds = Math.min(window, rounds + step)
+  }
 }
 
 /** analyseDoctorRun computes the DoctorReport. */
 export function analyseDoctorRun(run: DoctorRun, options: AnalysisOptions): DoctorReport {
   const [a1, a2, ...injected] = run.arms
   if (a1 === undefined || a2 === undefined) throw new Error('analyseDoctorRun: needs two A arms')
-  const blocksA1 = Array.from({ length: run.comparisons }, (_, k) => blockOf(a1.doc, k, run.count, 'A'))
-  const blocksA2 = Array.from({ length: run.comparisons }, (_, k) => blockOf(a2.doc, k, run.count, 'A′'))
-  // Noise: pool both A arms per metric.
+  // Noise: pool both A arms per metric; the interval width is that of `count` consecutive rounds.
+  const noiseBlocks = Math.floor((run.comparisons * windowOf(run)) / run.count)
+  const blocksOf = (arm: DoctorArm): SampleSet[] => Array.from({ length: noiseBlocks }, (_, k) => roundsOf(arm.doc, k * run.count, (k + 1) * run.count, arm.label))
   const pools = new Map<string, { name: string; unit: string; values: number[]; halfWidths: number[] }>()
-  for (const set of [...blocksA1, ...blocksA2]) {
+  for (const set of [...blocksOf(a1), ...blocksOf(a2)]) {
     for (const s of set.series) {
       const key = `${s.name}\u0000${s.unit}`
       const entry = pools.get(key) ?? { name: s.name, unit: s.unit, values: [], halfWidths: [] }
@@ -134,23 +176,28 @@ export function analyseDoctorRun(run: DoctorRun, options: AnalysisOptions): Doct
   const outcomes: RuleOutcome[] = []
   for (const beyond of ['estimate', 'bound'] as const) {
     const judgeOptions = { beyond, ...(options.tolerancePct !== undefined ? { tolerancePct: options.tolerancePct } : {}) }
-    const tally = (comparison: string, factor: number, pairs: ReadonlyArray<readonly [SampleSet, SampleSet]>): void => {
-      const counts: Record<VerdictKind, number> = { regressed: 0, improved: 0, unchanged: 0, inconclusive: 0, new: 0, missing: 0, ignored: 0 }
+    const tally = (comparison: string, head: DoctorArm): void => {
+      const counts = emptyCounts()
+      const byMetric = new Map<string, { name: string; unit: string; counts: Record<VerdictKind, number> }>()
       let total = 0
-      for (const [base, head] of pairs) {
-        const report = judge(base, head, options.policy, judgeOptions)
+      let rounds = 0
+      for (let k = 0; k < run.comparisons; k++) {
+        const judged = judgeAsAb(a1, head, k, run, options.policy, judgeOptions)
+        rounds += judged.rounds
+        const report = judged.report
         for (const v of report.verdicts) {
           counts[v.verdict]++
+          const key = `${v.name}\u0000${v.unit}`
+          const metric = byMetric.get(key) ?? { name: v.name, unit: v.unit, counts: emptyCounts() }
+          metric.counts[v.verdict]++
+          byMetric.set(key, metric)
           if (v.verdict !== 'new' && v.verdict !== 'missing' && v.verdict !== 'ignored') total++
         }
       }
-      outcomes.push({ beyond, comparison, factor, metricComparisons: total, counts })
+      outcomes.push({ beyond, comparison, factor: head.factor, metricComparisons: total, counts, meanRounds: rounds / run.comparisons, byMetric: [...byMetric.values()] })
     }
-    tally('A/A', 1, blocksA1.map((b, k) => [b, blocksA2[k] as SampleSet] as const))
-    for (const arm of injected) {
-      const blocks = Array.from({ length: run.comparisons }, (_, k) => blockOf(arm.doc, k, run.count, arm.label))
-      tally(`×${arm.factor}`, arm.factor, blocksA1.map((b, k) => [b, blocks[k] as SampleSet] as const))
-    }
+    tally('A/A', a2)
+    for (const arm of injected) tally(`×${arm.factor}`, arm)
   }
   const contention = contentionOf(run.arms)
   return { count: run.count, comparisons: run.comparisons, noise, outcomes, ...(contention !== undefined ? { contention } : {}) }

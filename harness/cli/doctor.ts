@@ -5,7 +5,8 @@
 // reports the share of injected slowdowns the gate flags: the slowdown-injection experiment.
 import { readFile } from 'node:fs/promises'
 import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from '../baseline/bench-args.ts'
-import { analyseDoctorRun, type DoctorReport, type DoctorRun } from '../baseline/doctor-analysis.ts'
+import { analyseDoctorRun, type DoctorReport, type DoctorRun, windowOf } from '../baseline/doctor-analysis.ts'
+import type { Beyond } from '../baseline/policy.ts'
 import { type Arm, type ArmResults, mergeRounds, runRounds } from '../baseline/rounds.ts'
 import { spawnBench } from '../baseline/spawn-bench.ts'
 import { withCleanupOnSignal } from '../baseline/worktree.ts'
@@ -17,22 +18,23 @@ import { TextLayout } from '../report/text-layout.ts'
 import { classOf, scaleOne, toFixedGo } from '../report/scale.ts'
 import { POWER_CANDIDATE_COUNTS } from '../stats/power.ts'
 import { mulberry32 } from '../stats/random.ts'
+import { DEFAULT_AB_COUNT, DEFAULT_AB_MAX_COUNT, DEFAULT_AB_STEP } from './ab.ts'
 import { type Command, EXIT_OK } from './command.ts'
 import { loadPolicy } from './compare.ts'
 import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
 
 /** INJECT_ENV is the environment variable an injected arm sets to its slowdown factor. */
 export const INJECT_ENV = 'SLURMBENCH_SLOWDOWN'
-/** DEFAULT_DOCTOR_COUNT is the samples a side per comparison (benchstat's advice: ≥ 10). */
-export const DEFAULT_DOCTOR_COUNT = 10
 /** DEFAULT_DOCTOR_COMPARISONS is how many independent A/A comparisons are made. */
 export const DEFAULT_DOCTOR_COMPARISONS = 3
 /** DEFAULT_POWER_TRIALS per candidate -count: ±3 points of power at 95%. */
 export const DEFAULT_POWER_TRIALS = 200
 
 const FLAGS: FlagSpecs = {
-  count: { kind: 'integer', valueName: 'n', help: `samples a side per comparison (default ${DEFAULT_DOCTOR_COUNT})` },
-  comparisons: { kind: 'integer', valueName: 'k', help: `independent A/A comparisons (default ${DEFAULT_DOCTOR_COMPARISONS}); rounds = k × count` },
+  count: { kind: 'integer', valueName: 'n', help: `rounds a side before a comparison's first judgement, as ab (default ${DEFAULT_AB_COUNT})` },
+  'max-count': { kind: 'integer', valueName: 'n', help: `most rounds a side while verdicts are inconclusive, as ab (default ${DEFAULT_AB_MAX_COUNT}; = -count for fixed-size comparisons)` },
+  step: { kind: 'integer', valueName: 'n', help: `rounds added a side each time, as ab (default ${DEFAULT_AB_STEP})` },
+  comparisons: { kind: 'integer', valueName: 'k', help: `independent A/A comparisons (default ${DEFAULT_DOCTOR_COMPARISONS}); rounds = k × max-count` },
   inject: { kind: 'list', valueName: 'factors', help: `also run arms with ${INJECT_ENV}=factor (e.g. 1.05,1.10) and report how often the gate flags them` },
   tolerance: { kind: 'number', valueName: 'pct', help: 'judge every metric with this tolerance (percent) instead of the policy\'s' },
   policy: { kind: 'string', valueName: 'file', help: 'tolerance policy (default baselines/policy.json)' },
@@ -48,8 +50,10 @@ const DESCRIPTION = `Runs the selected benchmarks as two identical arms (A/A) in
 noise per benchmark (CV, CI half-width), the gate's false-alarm rate on A/A comparisons under
 both "beyond tolerance" rules, and the -count needed to detect a 5% and a 10% change with 95%
 power (by resampling this machine's A samples: disjoint subsamples, one scaled by 1+δ, U test).
+Each comparison is judged as ab judges it at the same flags: after -count rounds a side, then
+after every -step more while any verdict is inconclusive, up to -max-count.
 The slowdown-injection experiment (see benchmarks/experiment/README.md):
-  slurmbench doctor -inject 1.05,1.10 -tolerance 2 -comparisons 20 -count 10 -benchtime 100ms benchmarks/experiment`
+  slurmbench doctor -inject 1.05,1.10 -tolerance 2 -comparisons 20 -benchtime 100ms benchmarks/experiment`
 
 /** DOCTOR_FILE_KIND marks files written by -json. */
 const DOCTOR_FILE_KIND = 'slurmbench.doctor'
@@ -74,9 +78,17 @@ async function readDoctorFile(path: string): Promise<DoctorRun> {
   if (run === undefined || !Number.isInteger(run.count) || !Number.isInteger(run.comparisons) || !Array.isArray(run.arms) || run.arms.length < 2) {
     throw new InputError(`${path}: at /run: expected count, comparisons and at least two arms`)
   }
+  for (const key of ['maxCount', 'step'] as const) {
+    const v = run[key]
+    if (v !== undefined && !(Number.isInteger(v) && v >= (key === 'maxCount' ? run.count : 1))) {
+      throw new InputError(`${path}: at /run/${key}: expected an integer ≥ ${key === 'maxCount' ? `count (${run.count})` : 1}, found ${JSON.stringify(v)}`)
+    }
+  }
   return {
     count: run.count,
     comparisons: run.comparisons,
+    ...(run.maxCount !== undefined ? { maxCount: run.maxCount } : {}),
+    ...(run.step !== undefined ? { step: run.step } : {}),
     arms: run.arms.map((arm, i) => {
       if (typeof arm.factor !== 'number' || typeof arm.label !== 'string') throw new InputError(`${path}: at /run/arms/${i}: expected label and factor`)
       if (arm.probesNs !== undefined && !(Array.isArray(arm.probesNs) && (arm.probesNs as unknown[]).every((x) => typeof x === 'number' && x > 0))) {
@@ -101,10 +113,39 @@ function renderContention(c: NonNullable<DoctorReport['contention']>): string {
   return out
 }
 
+// Splits the outcomes by metric: which benchmarks this machine can gate, and which only ever
+// come out inconclusive. The policy's rule comes first.
+function renderPerMetric(report: DoctorReport, policyBeyond: Beyond): string {
+  const rules = [policyBeyond, ...(['estimate', 'bound'] as const).filter((b) => b !== policyBeyond)]
+  const byRule = rules.map((beyond) => ({ beyond, outcomes: report.outcomes.filter((o) => o.beyond === beyond) }))
+  const first = byRule[0]?.outcomes
+  if (first === undefined || first.length === 0 || (first[0]?.byMetric.length ?? 0) < 2) return ''
+  const layout = new TextLayout()
+  layout.row().cell('rule').cell('benchmark').cell('unit')
+  for (const o of first) layout.cell(o.factor === 1 ? `${o.comparison} false alarms` : `${o.comparison} flagged`)
+  for (const { beyond, outcomes } of byRule) {
+    for (const [i, m] of (outcomes[0]?.byMetric ?? []).entries()) {
+      layout.row().cell(beyond === policyBeyond ? `${beyond} (policy)` : beyond).cell(m.name.replace(/^Benchmark/, '')).cell(m.unit)
+      for (const o of outcomes) {
+        const counts = o.byMetric[i]?.counts
+        const judged = counts === undefined ? 0 : counts.regressed + counts.improved + counts.unchanged + counts.inconclusive
+        if (counts === undefined || judged === 0) {
+          layout.cell('–')
+          continue
+        }
+        const hits = o.factor === 1 ? counts.regressed + counts.improved : counts.regressed
+        layout.cell(`${hits}/${judged} (${pct(hits / judged)})`)
+      }
+    }
+  }
+  return `\nper benchmark:\n${layout.format()}`
+}
+
 /** renderDoctorText renders the report for a terminal. */
-export function renderDoctorText(report: DoctorReport, run: DoctorRun, trials: number, seed: number, tolerancePct: number | undefined): string {
+export function renderDoctorText(report: DoctorReport, run: DoctorRun, trials: number, seed: number, tolerancePct: number | undefined, beyond: Beyond): string {
   const env = run.arms[0]?.doc.environment
-  let out = `doctor: ${run.comparisons} A/A comparisons × ${run.count} samples a side${run.arms.length > 2 ? ` (+ injected ${run.arms.slice(2).map((a) => `×${a.factor}`).join(', ')})` : ''}, interleaved rounds`
+  const judging = windowOf(run) > run.count ? `judged as ab: ${run.count} rounds a side, +${run.step ?? 1} while inconclusive, up to ${windowOf(run)}` : `${run.count} samples a side`
+  let out = `doctor: ${run.comparisons} A/A comparisons, ${judging}${run.arms.length > 2 ? ` (+ injected ${run.arms.slice(2).map((a) => `×${a.factor}`).join(', ')})` : ''}, interleaved rounds`
   if (env !== undefined) out += ` on ${env.cpuModel} (${env.cores} cores), Node ${env.node}, load average ${env.loadAverage.map((l) => l.toFixed(2)).join(' ')} at start`
   out += '\n\nnoise per benchmark (all A samples):\n'
   const noise = new TextLayout()
@@ -126,12 +167,13 @@ export function renderDoctorText(report: DoctorReport, run: DoctorRun, trials: n
   if (report.contention !== undefined) out += renderContention(report.contention)
   out += `\ngate outcomes per metric comparison (tolerance: ${tolerancePct === undefined ? 'from the policy' : `${tolerancePct}% for every metric`}):\n`
   const gate = new TextLayout()
-  gate.row().cell('rule').cell('comparison').cell('metrics').cell('regressed').cell('improved').cell('unchanged').cell('inconclusive')
+  gate.row().cell('rule').cell('comparison').cell('metrics').cell('regressed').cell('improved').cell('unchanged').cell('inconclusive').cell('rounds a side')
   for (const o of report.outcomes) {
     const share = (n: number): string => `${n} (${o.metricComparisons === 0 ? '–' : pct(n / o.metricComparisons)})`
-    gate.row().cell(o.beyond).cell(o.comparison).cell(String(o.metricComparisons)).cell(share(o.counts.regressed)).cell(share(o.counts.improved)).cell(share(o.counts.unchanged)).cell(share(o.counts.inconclusive))
+    gate.row().cell(o.beyond).cell(o.comparison).cell(String(o.metricComparisons)).cell(share(o.counts.regressed)).cell(share(o.counts.improved)).cell(share(o.counts.unchanged)).cell(share(o.counts.inconclusive)).cell(toFixedGo(o.meanRounds, 1))
   }
   out += gate.format()
+  out += renderPerMetric(report, beyond)
   out += `\nA/A: every regressed or improved is a false alarm; ×f: regressed is a detection. Power: ${trials} resampling trials per -count, seed ${seed}, two-sided U test at the policy's α, 95% power.\n`
   return out
 }
@@ -144,8 +186,12 @@ export const command: Command = {
       process.stdout.write(formatUsage('slurmbench doctor [flags] [files or folders…]', DESCRIPTION, FLAGS))
       return EXIT_OK
     }
-    const count = (args.flags.count as number | undefined) ?? DEFAULT_DOCTOR_COUNT
+    const count = (args.flags.count as number | undefined) ?? DEFAULT_AB_COUNT
     if (count < 2) throw new UsageError(`flag -count: expected at least 2, found ${count}`)
+    const maxCount = (args.flags['max-count'] as number | undefined) ?? Math.max(DEFAULT_AB_MAX_COUNT, count)
+    if (maxCount < count) throw new UsageError(`flag -max-count: expected at least -count (${count}), found ${maxCount}`)
+    const step = (args.flags.step as number | undefined) ?? DEFAULT_AB_STEP
+    if (step < 1) throw new UsageError(`flag -step: expected at least 1, found ${step}`)
     const comparisons = (args.flags.comparisons as number | undefined) ?? DEFAULT_DOCTOR_COMPARISONS
     if (comparisons < 1) throw new UsageError(`flag -comparisons: expected at least 1, found ${comparisons}`)
     const trials = (args.flags.trials as number | undefined) ?? DEFAULT_POWER_TRIALS
@@ -164,6 +210,13 @@ export const command: Command = {
     let run: DoctorRun
     if (typeof args.flags.from === 'string') {
       run = await readDoctorFile(args.flags.from)
+      // Judging flags given with -from re-cut the file's rounds into comparisons of the new size.
+      if (['count', 'max-count', 'step'].some((f) => args.flags[f] !== undefined)) {
+        const rounds = run.comparisons * windowOf(run)
+        const comparisonsNow = Math.floor(rounds / maxCount)
+        if (comparisonsNow < 1) throw new UsageError(`flag -max-count: ${args.flags.from} holds ${rounds} rounds, fewer than -max-count ${maxCount}`)
+        run = { ...run, count, maxCount, step, comparisons: comparisonsNow }
+      }
     } else {
       const benchArgs = ['-count=1', ...benchArgsFrom(args)]
       const specs = [
@@ -172,7 +225,7 @@ export const command: Command = {
         ...factors.map((f) => ({ label: `×${f}`, factor: f })),
       ]
       const tty = process.stderr.isTTY === true
-      const rounds = count * comparisons
+      const rounds = maxCount * comparisons
       process.stderr.write(`doctor: ${rounds} rounds × ${specs.length} arms (${specs.map((s) => s.label).join(', ')})\n`)
       const results: ArmResults[] = specs.map(() => [])
       const probes: number[][] = specs.map(() => [])
@@ -192,10 +245,10 @@ export const command: Command = {
           await runRounds(arms, 0, rounds, results, tty ? (text) => process.stderr.write(`\r\x1b[Kdoctor: ${text}`) : undefined)
         },
       )
-      run = { count, comparisons, arms: specs.map((s, i) => ({ ...s, doc: mergeRounds(results[i] as ArmResults), probesNs: probes[i] as number[] })) }
+      run = { count, maxCount, step, comparisons, arms: specs.map((s, i) => ({ ...s, doc: mergeRounds(results[i] as ArmResults), probesNs: probes[i] as number[] })) }
     }
-    if (run.arms.some((a) => a.doc.benchmarks.every((b) => b.samples.length < run.count * run.comparisons))) {
-      throw new InputError(`doctor: some arms have fewer than ${run.count * run.comparisons} samples; was the run interrupted?`)
+    if (run.arms.some((a) => a.doc.benchmarks.every((b) => b.samples.length < windowOf(run) * run.comparisons))) {
+      throw new InputError(`doctor: some arms have fewer than ${windowOf(run) * run.comparisons} samples; was the run interrupted?`)
     }
     const report = analyseDoctorRun(run, { policy, ...(tolerancePct !== undefined ? { tolerancePct } : {}), powerTrials: trials, random: mulberry32(seed) })
     if (typeof args.flags.json === 'string') {
@@ -203,7 +256,7 @@ export const command: Command = {
       await writeFileAtomic(args.flags.json, `${JSON.stringify(file)}\n`)
     }
     if (format === 'json') process.stdout.write(`${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`)
-    else process.stdout.write(renderDoctorText(report, run, trials, seed, tolerancePct))
+    else process.stdout.write(renderDoctorText(report, run, trials, seed, tolerancePct, policy.beyond))
     return EXIT_OK
   },
 }

@@ -5,7 +5,7 @@ import { existsSync, lstatSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { analyseDoctorRun, type DoctorRun } from '../../harness/baseline/doctor-analysis.ts'
+import { analyseDoctorRun, type DoctorArm, type DoctorRun, judgeAsAb } from '../../harness/baseline/doctor-analysis.ts'
 import { builtinPolicy } from '../../harness/baseline/policy.ts'
 import { armOrder, mergeRounds } from '../../harness/baseline/rounds.ts'
 import { createWorktree, resolveCommit } from '../../harness/baseline/worktree.ts'
@@ -73,10 +73,10 @@ describe('ab', () => {
 })
 
 describe('doctor analysis', () => {
-  // Rounds of two identical arms and one 10% slower arm, with 1% noise.
-  function run(comparisons: number, count: number): DoctorRun {
+  // Rounds of two identical arms and one 10% slower arm, with ±1% noise unless told.
+  function run(comparisons: number, count: number, spread = 0.02): DoctorRun {
     const random = mulberry32(3)
-    const noise = () => 1 + (random() - 0.5) * 0.02
+    const noise = () => 1 + (random() - 0.5) * spread
     const arm = (label: string, factor: number) => ({
       label,
       factor,
@@ -96,6 +96,48 @@ describe('doctor analysis', () => {
     expect(w?.cv).toBeGreaterThan(0.003)
     expect(w?.cv).toBeLessThan(0.01)
     expect(w?.countFor10).toBe(4)
+  })
+
+  it('judges each comparison as ab does: more rounds only while a verdict is inconclusive', () => {
+    const base = run(2, 10, 0.05)
+    const sequential: DoctorRun = { ...base, count: 4, maxCount: 10, step: 2 }
+    const report = analyseDoctorRun(sequential, { policy: builtinPolicy(), tolerancePct: 2, powerTrials: 20, random: mulberry32(1) })
+    const bound = (comparison: string) => report.outcomes.find((o) => o.beyond === 'bound' && o.comparison === comparison)
+    // Every comparison stops at count + k·step, never beyond the window.
+    for (const o of report.outcomes) {
+      expect(o.meanRounds).toBeGreaterThanOrEqual(4)
+      expect(o.meanRounds).toBeLessThanOrEqual(10)
+      expect(o.metricComparisons).toBe(4)
+    }
+    // The 10% slowdown is decided at the first look; the A/A pairs need more rounds to show they
+    // are unchanged (one of the four stays inconclusive at the window's end), and none is flagged.
+    expect(bound('×1.1')?.counts.regressed).toBe(4)
+    expect(bound('×1.1')?.meanRounds).toBe(4)
+    expect(bound('A/A')?.counts).toMatchObject({ regressed: 0, improved: 0, unchanged: 3, inconclusive: 1 })
+    expect(bound('×1.1')?.meanRounds).toBeLessThan(bound('A/A')?.meanRounds as number)
+    const judged = judgeAsAb(sequential.arms[0] as DoctorArm, sequential.arms[1] as DoctorArm, 1, sequential, builtinPolicy(), { tolerancePct: 2 })
+    expect([4, 6, 8, 10]).toContain(judged.rounds)
+    expect(judged.report.verdicts.every((v) => v.base?.n === judged.rounds && v.head?.n === judged.rounds)).toBe(true)
+    // Per-metric counts add up to the totals.
+    for (const o of report.outcomes) expect(o.byMetric.reduce((sum, m) => sum + m.counts.regressed, 0)).toBe(o.counts.regressed)
+  })
+
+  it('doctor -from re-cuts a saved run under other judging flags, and rejects a window larger than the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slurmbench-doctor-'))
+    const path = join(dir, 'doctor.json')
+    writeFileSync(path, JSON.stringify({ schemaVersion: 1, kind: 'slurmbench.doctor', run: run(2, 10) }))
+    const r = runCli(['doctor', '-from', path, '-tolerance', '2', '-trials', '20', '-count', '4', '-max-count', '10', '-step', '2'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('doctor: 2 A/A comparisons, judged as ab: 4 rounds a side, +2 while inconclusive, up to 10')
+    expect(r.stdout).toMatch(/bound \(policy\) W\s+sec\/op 0\/2 \(0\.0%\)\s+2\/2 \(100\.0%\)/)
+    const tooBig = runCli(['doctor', '-from', path, '-max-count', '30'])
+    expect(tooBig.code).toBe(2)
+    expect(tooBig.stderr).toContain('holds 20 rounds, fewer than -max-count 30')
+    const bad = join(dir, 'bad.json')
+    writeFileSync(bad, JSON.stringify({ schemaVersion: 1, kind: 'slurmbench.doctor', run: { ...run(1, 6), maxCount: 3 } }))
+    const b = runCli(['doctor', '-from', bad])
+    expect(b.code).toBe(2)
+    expect(b.stderr.trim()).toBe(`slurmbench doctor: ${bad}: at /run/maxCount: expected an integer ≥ count (6), found 3`)
   })
 
   it('doctor -from re-analyses a saved run', () => {
