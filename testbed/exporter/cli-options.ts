@@ -49,7 +49,9 @@ Flags:
   --max-series-per-family N  cardinality limit per family (default 500000; 0 = none)
   --regex-engine E           re2 (linear time) or regexp (default re2)
   --connections N            sockets to slurmrestd (default 8)
-  --request-timeout D        limit per request attempt (default 8s)
+  --request-timeout D        limit per request attempt in on-demand collections, and on any
+                             gap within an answer's body (default 8s); a background attempt may
+                             wait for its headers up to --background-timeout
   --retries N                retries per GET after a network error, timeout or 5xx (default 2)
   -h, --help                 show this help
 `

@@ -102,10 +102,12 @@ export class SlurmClient {
 
   /**
    * withAttemptLimit returns a client on the same sockets whose attempts may each take up to
-   * `attemptLimitMs` in total. Background collections use it: nobody waits for them, and a large
-   * /jobs answer (about 1 GB at 100,000 jobs) streams for longer than the per-attempt limit sized
-   * for a scrape deadline; the pool's idle limits (headers and body, requestTimeoutMs) still end
-   * an answer that stops arriving.
+   * `attemptLimitMs` in total, the wait for the answer's headers included. Background collections
+   * use it: nobody waits for them, a large /jobs answer (about 1 GB at 100,000 jobs) streams for
+   * longer than the per-attempt limit sized for a scrape deadline, and slurmrestd packs a whole
+   * table before its first byte, which on a large cluster can take longer than requestTimeoutMs.
+   * The body's idle limit (requestTimeoutMs between two chunks) still ends an answer that stops
+   * arriving.
    */
   withAttemptLimit(attemptLimitMs: number): SlurmClient {
     // The view inherits every field from this client and overrides two; closing it closes nothing.
@@ -194,7 +196,7 @@ export class SlurmClient {
 
   private async attempt<T>(path: string, signal: AbortSignal, read: (body: Dispatcher.ResponseData['body']) => Promise<T>): Promise<T> {
     const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(this.attemptLimitMs)])
-    const response = await this.dispatcher.request({ origin: this.origin, path, method: 'GET', headers: this.headers, signal: attemptSignal })
+    const response = await this.dispatcher.request({ origin: this.origin, path, method: 'GET', headers: this.headers, signal: attemptSignal, headersTimeout: this.attemptLimitMs })
     const { statusCode, body } = response
     if (statusCode < 200 || statusCode >= 300) {
       const text = (await body.text().catch(() => '')).slice(0, ERROR_BODY_CHARS)
