@@ -12,6 +12,7 @@ import type { Random } from '../stats/random.ts'
 import { spearman } from '../stats/rank-correlation.ts'
 import { coefficientOfVariation } from '../stats/summary.ts'
 import type { Beyond, Policy } from './policy.ts'
+import { nextRoundTarget } from './rounds.ts'
 import { type SampleSet, sampleSetFromResults } from './sample-set.ts'
 import { type JudgeOptions, judge, type VerdictKind, type VerdictReport } from './verdict.ts'
 
@@ -112,6 +113,11 @@ export function roundsOf(doc: ResultsDocument, lo: number, hi: number, label: st
   return sampleSetFromResults(sliced, label, label)
 }
 
+/** judgedCount is how many of `counts` were judged, that is neither new, missing nor ignored. */
+export function judgedCount(counts: Readonly<Record<VerdictKind, number>>): number {
+  return counts.regressed + counts.improved + counts.unchanged + counts.inconclusive
+}
+
 function emptyCounts(): Record<VerdictKind, number> {
   return { regressed: 0, improved: 0, unchanged: 0, inconclusive: 0, new: 0, missing: 0, ignored: 0 }
 }
@@ -128,13 +134,13 @@ export function windowOf(run: Pick<DoctorRun, 'count' | 'maxCount'>): number {
  */
 export function judgeAsAb(base: DoctorArm, head: DoctorArm, k: number, run: DoctorRun, policy: Policy, judgeOptions: JudgeOptions): { report: VerdictReport; rounds: number } {
   const window = windowOf(run)
-  const step = Math.max(1, run.step ?? 1)
   const lo = k * window
   let rounds = run.count
   for (;;) {
     const report = judge(roundsOf(base.doc, lo, lo + rounds, base.label), roundsOf(head.doc, lo, lo + rounds, head.label), policy, judgeOptions)
-    if (report.counts.inconclusive === 0 || rounds >= window) return { report, rounds }
-    rounds = Math.min(window, rounds + step)
+    const next = nextRoundTarget(rounds, report.counts.inconclusive, window, Math.max(1, run.step ?? 1))
+    if (next === undefined) return { report, rounds }
+    rounds = next
   }
 }
 
@@ -179,7 +185,6 @@ export function analyseDoctorRun(run: DoctorRun, options: AnalysisOptions): Doct
     const tally = (comparison: string, head: DoctorArm): void => {
       const counts = emptyCounts()
       const byMetric = new Map<string, { name: string; unit: string; counts: Record<VerdictKind, number> }>()
-      let total = 0
       let rounds = 0
       for (let k = 0; k < run.comparisons; k++) {
         const judged = judgeAsAb(a1, head, k, run, options.policy, judgeOptions)
@@ -191,10 +196,9 @@ export function analyseDoctorRun(run: DoctorRun, options: AnalysisOptions): Doct
           const metric = byMetric.get(key) ?? { name: v.name, unit: v.unit, counts: emptyCounts() }
           metric.counts[v.verdict]++
           byMetric.set(key, metric)
-          if (v.verdict !== 'new' && v.verdict !== 'missing' && v.verdict !== 'ignored') total++
         }
       }
-      outcomes.push({ beyond, comparison, factor: head.factor, metricComparisons: total, counts, meanRounds: rounds / run.comparisons, byMetric: [...byMetric.values()] })
+      outcomes.push({ beyond, comparison, factor: head.factor, metricComparisons: judgedCount(counts), counts, meanRounds: rounds / run.comparisons, byMetric: [...byMetric.values()] })
     }
     tally('A/A', a2)
     for (const arm of injected) tally(`×${arm.factor}`, arm)

@@ -27,6 +27,16 @@ export function armOrder(armCount: number, round: number): number[] {
   return r < armCount ? shifted : shifted.reverse()
 }
 
+/**
+ * nextRoundTarget is ab's sequential rule: after `rounds` rounds a side, with `inconclusive`
+ * verdicts left, the round count to run up to next (`step` more, at most `maxCount`), or
+ * undefined to stop (nothing inconclusive, or the cap reached). The doctor judges with it too.
+ */
+export function nextRoundTarget(rounds: number, inconclusive: number, maxCount: number, step: number): number | undefined {
+  if (inconclusive === 0 || rounds >= maxCount) return undefined
+  return Math.min(maxCount, rounds + step)
+}
+
 /** ArmResults holds one results document per completed round of an arm. */
 export type ArmResults = ResultsDocument[]
 

@@ -7,10 +7,10 @@ import { writeFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from '../baseline/bench-args.ts'
 import { buildTables } from '../baseline/benchstat-table.ts'
-import { type Arm, type ArmResults, mergeRounds, runRounds } from '../baseline/rounds.ts'
+import { type Arm, type ArmResults, mergeRounds, nextRoundTarget, runRounds } from '../baseline/rounds.ts'
 import { sampleSetFromResults } from '../baseline/sample-set.ts'
 import { spawnBench } from '../baseline/spawn-bench.ts'
-import { judge, gateExitCode, type VerdictReport } from '../baseline/verdict.ts'
+import { judge, gateExitCode } from '../baseline/verdict.ts'
 import { createWorktree, resolveCommit, withCleanupOnSignal, type Worktree } from '../baseline/worktree.ts'
 import { InputError } from '../results/input-error.ts'
 import { renderBenchstatCsv } from '../report/benchstat-csv.ts'
@@ -104,8 +104,6 @@ export const command: Command = {
           { label: 'head', runOnce: () => spawnBench({ cwd: repo, args: benchArgs, signal }) },
         ]
         const results: ArmResults[] = [[], []]
-        let rounds = 0
-        let report: VerdictReport | undefined
         const judgeNow = () => {
           const baseDoc = mergeRounds(results[0] as ArmResults)
           const headDoc = mergeRounds(results[1] as ArmResults)
@@ -113,16 +111,19 @@ export const command: Command = {
           const head = sampleSetFromResults(headDoc, 'head', `head@${headDoc.environment.commit?.slice(0, 12) ?? 'worktree'}${headDoc.environment.dirty === true ? '+dirty' : ''}`)
           return { base, head, report: judge(base, head, policy) }
         }
+        let rounds = 0
         let target = count
+        let judged: ReturnType<typeof judgeNow>
         for (;;) {
           await runRounds(arms, rounds, target, results, progress)
           rounds = target
-          report = judgeNow().report
-          if (report.counts.inconclusive === 0 || rounds >= maxCount) break
-          target = Math.min(maxCount, rounds + step)
-          progress(`${report.counts.inconclusive} inconclusive after ${rounds} rounds; adding rounds up to ${target}`)
+          judged = judgeNow()
+          const next = nextRoundTarget(rounds, judged.report.counts.inconclusive, maxCount, step)
+          if (next === undefined) break
+          target = next
+          progress(`${judged.report.counts.inconclusive} inconclusive after ${rounds} rounds; adding rounds up to ${target}`)
         }
-        const { base, head } = judgeNow()
+        const { base, head, report } = judged
         const tables = buildTables([base, head], { alpha: policy.alpha, confidence: policy.confidence, col: '.file', ignore: DEFAULT_IGNORE })
         if (tty) process.stderr.write('\r\x1b[K')
         process.stderr.write(`ab: ${rounds} rounds per side, interleaved\n`)

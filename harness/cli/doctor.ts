@@ -5,7 +5,7 @@
 // reports the share of injected slowdowns the gate flags: the slowdown-injection experiment.
 import { readFile } from 'node:fs/promises'
 import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from '../baseline/bench-args.ts'
-import { analyseDoctorRun, type DoctorReport, type DoctorRun, windowOf } from '../baseline/doctor-analysis.ts'
+import { analyseDoctorRun, type DoctorReport, type DoctorRun, judgedCount, windowOf } from '../baseline/doctor-analysis.ts'
 import type { Beyond } from '../baseline/policy.ts'
 import { type Arm, type ArmResults, mergeRounds, runRounds } from '../baseline/rounds.ts'
 import { spawnBench } from '../baseline/spawn-bench.ts'
@@ -124,11 +124,11 @@ function renderPerMetric(report: DoctorReport, policyBeyond: Beyond): string {
   layout.row().cell('rule').cell('benchmark').cell('unit')
   for (const o of first) layout.cell(o.factor === 1 ? `${o.comparison} false alarms` : `${o.comparison} flagged`)
   for (const { beyond, outcomes } of byRule) {
-    for (const [i, m] of (outcomes[0]?.byMetric ?? []).entries()) {
+    for (const m of outcomes[0]?.byMetric ?? []) {
       layout.row().cell(beyond === policyBeyond ? `${beyond} (policy)` : beyond).cell(m.name.replace(/^Benchmark/, '')).cell(m.unit)
       for (const o of outcomes) {
-        const counts = o.byMetric[i]?.counts
-        const judged = counts === undefined ? 0 : counts.regressed + counts.improved + counts.unchanged + counts.inconclusive
+        const counts = o.byMetric.find((x) => x.name === m.name && x.unit === m.unit)?.counts
+        const judged = counts === undefined ? 0 : judgedCount(counts)
         if (counts === undefined || judged === 0) {
           layout.cell('–')
           continue
