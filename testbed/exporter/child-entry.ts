@@ -2,6 +2,7 @@
 // ChildSpec. Prints one JSON line {"url"} when listening; exits when stdin closes (the parent
 // died or closed it) or on SIGTERM.
 
+import { logCollectorFailure } from './collector-log.ts'
 import { startExporter } from './index.ts'
 import type { ChildSpec } from './child-process.ts'
 
@@ -10,7 +11,7 @@ async function main(): Promise<void> {
   let server: { url: string; close(): Promise<void> }
   if (spec.kind === 'exporter') {
     // A benchmark that sees a collector fail can then say why (ChildServer.stderrTail).
-    server = await startExporter({ ...spec.options, onCollectorError: (collector, error) => process.stderr.write(`exporter: collector ${collector} failed: ${error.message}\n`) })
+    server = await startExporter({ ...spec.options, onCollectorError: logCollectorFailure })
   }
   else {
     const { startMockSlurm } = await import('../mock-slurm/index.ts')

@@ -1,6 +1,7 @@
 // `npm run exporter -- [flags]`: the reference Slurm exporter as a program. See USAGE.
 
 import { CliOptionsError, parseCliOptions, USAGE } from './cli-options.ts'
+import { logCollectorFailure } from './collector-log.ts'
 import { startExporter } from './index.ts'
 
 /** MOCK_TOKEN_LIFESPAN_S outlives any session with the embedded mock (a real token lasts 1800 s). */
@@ -43,7 +44,7 @@ async function main(): Promise<number> {
   const exporter = await startExporter({
     ...options,
     slurmUrl,
-    onCollectorError: (collector, error) => process.stderr.write(`exporter: collector ${collector} failed: ${error.message}\n`),
+    onCollectorError: logCollectorFailure,
     onModeSwitch: ({ collectionMs, thresholdMs, refreshIntervalMs }) =>
       process.stderr.write(
         `exporter: a collection took ${shortDuration(collectionMs)}, more than ${shortDuration(thresholdMs)} (half the scrape timeout); ` +

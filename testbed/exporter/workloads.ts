@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { Pool, request } from 'undici'
 import { DEFAULT_JWT_KEY, mintToken } from '../mock-slurm/index.ts'
 import { spawnChildServer, type ChildServer } from './child-process.ts'
+import { lastCollectorFailure } from './collector-log.ts'
 import { repoRoot } from '../mock-slurm/child-process.ts'
 import { DEFAULT_REFRESH_INTERVAL_MS } from './collection.ts'
 import type { ExporterOptions } from './index.ts'
@@ -386,9 +387,8 @@ export async function scrapeSweep(b: SweepTarget, shape: ClusterShape, exporterO
 
 // The exporter's last logged failure of `collector`, as ` (message)`, or '' when it logged none.
 function collectorError(exporter: ChildServer, collector: string): string {
-  const prefix = `exporter: collector ${collector} failed: `
-  const line = exporter.stderrTail().split('\n').filter((l) => l.startsWith(prefix)).at(-1)
-  return line === undefined ? '' : ` (${line.slice(prefix.length)})`
+  const message = lastCollectorFailure(exporter.stderrTail(), collector)
+  return message === undefined ? '' : ` (${message})`
 }
 
 async function firstCompleteScrape(rig: ScrapeRig): Promise<ScrapeResult> {
