@@ -5,10 +5,13 @@
 //   inconclusive anything else (more rounds would tell), and always when a side has < minSamples
 //   new/missing  only in head / only in base
 // Exact metrics (counts, sizes) skip the statistics: any change beyond tolerance counts.
+// Paired sides (sample k of both from one worker, ab's pair mode) are judged on the ratios of the
+// pairs: Wilcoxon's signed-rank test and Tukey's interval instead of the U test and Moses'.
 import type { Better } from '../results/schema.ts'
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.ts'
 import { medianInterval } from '../stats/quantile-ci.ts'
 import { ratioInterval } from '../stats/ratio-ci.ts'
+import { pairedRatio } from '../stats/signed-rank.ts'
 import { compareSamples, summarize } from '../stats/summary.ts'
 import { type Beyond, type Policy, resolveSettings } from './policy.ts'
 import type { MetricSeries, SampleSet } from './sample-set.ts'
@@ -52,8 +55,10 @@ export interface MetricVerdict {
   readonly base?: SideSummary
   readonly head?: SideSummary
   readonly change?: ChangeEstimate
-  /** Raw two-sided Mann–Whitney p-value. */
+  /** Raw two-sided p-value: Mann–Whitney, or Wilcoxon signed-rank when paired. */
   readonly p?: number
+  /** The sides were compared pair by pair. */
+  readonly paired?: boolean
   /** Benjamini–Hochberg adjusted p-value across the metrics of this comparison. */
   readonly q?: number
   readonly warnings: readonly string[]
@@ -79,6 +84,8 @@ export interface JudgeOptions {
   readonly beyond?: Beyond
   /** Overrides every tolerance (the experiment sets 2%). */
   readonly tolerancePct?: number
+  /** Sample k of base and head were measured together (ab's pair mode): compare pair by pair. */
+  readonly paired?: boolean
 }
 
 function metricKey(s: MetricSeries): string {
@@ -165,20 +172,25 @@ export function judge(base: SampleSet, head: SampleSet, policy: Policy, options:
       pending.push({ verdict: { ...common, verdict, base: baseSide, head: headSide, change: { estimate: change, lo: change, hi: change }, warnings }, testable: false })
       continue
     }
-    const cmp = compareSamples([...b.values].sort((x, y) => x - y), [...h.values].sort((x, y) => x - y), 'nothing', policy.alpha)
-    const ci = ratioInterval(b.values, h.values, policy.confidence)
+    const pairs = options.paired === true ? pairedRatio(b.values, h.values, policy.confidence) : undefined
+    if (options.paired === true && pairs === undefined) {
+      warnings.push(b.values.length === h.values.length ? 'values ≤ 0: compared unpaired' : `${b.values.length} base and ${h.values.length} head samples: compared unpaired`)
+    }
+    const p = pairs?.p ?? compareSamples([...b.values].sort((x, y) => x - y), [...h.values].sort((x, y) => x - y), 'nothing', policy.alpha).p
+    const ci = pairs ?? ratioInterval(b.values, h.values, policy.confidence)
     const change: ChangeEstimate = {
-      estimate: ratioOfCentres - 1,
+      estimate: (pairs?.estimate ?? ratioOfCentres) - 1,
       lo: ci === undefined ? -Infinity : ci.lo - 1,
       hi: ci === undefined ? Infinity : ci.hi - 1,
     }
     if (ci === undefined) warnings.push('values ≤ 0: no interval of the ratio')
+    const paired = pairs !== undefined ? { paired: true } : {}
     if (b.values.length < policy.minSamples || h.values.length < policy.minSamples) {
       warnings.push(`need ≥ ${policy.minSamples} samples a side to judge, have ${b.values.length}+${h.values.length}; add -count`)
-      pending.push({ verdict: { ...common, verdict: 'inconclusive', base: baseSide, head: headSide, change, p: cmp.p, warnings }, testable: false })
+      pending.push({ verdict: { ...common, verdict: 'inconclusive', base: baseSide, head: headSide, change, p, ...paired, warnings }, testable: false })
       continue
     }
-    pending.push({ verdict: { ...common, base: baseSide, head: headSide, change, p: cmp.p, warnings }, testable: true })
+    pending.push({ verdict: { ...common, base: baseSide, head: headSide, change, p, ...paired, warnings }, testable: true })
   }
   // Benjamini–Hochberg over every metric that was tested.
   const tested = pending.filter((x) => x.testable)

@@ -14,7 +14,11 @@ export function headline(report: VerdictReport): string {
 /** methodLine says how the verdicts were reached. */
 export function methodLine(report: VerdictReport): string {
   const s = report.settings
-  return `method: median ± ${toFixedGo(s.confidence * 100, 0)}% CI per side; change = ratio of medians with a distribution-free ${toFixedGo(s.confidence * 100, 0)}% CI (Hodges–Lehmann on logs); two-sided Mann–Whitney U, Benjamini–Hochberg q ≤ ${s.alpha}; regressed when significant and the ${s.beyond === 'estimate' ? 'point estimate' : 'interval bound'} is worse than the tolerance; ≥ ${s.minSamples} samples a side; policy ${s.policy}`
+  const ci = `${toFixedGo(s.confidence * 100, 0)}% CI`
+  const change = report.verdicts.some((v) => v.paired === true)
+    ? `change = ratio of the pairs (sample k of both sides from one worker) with a distribution-free ${ci} (Hodges–Lehmann and Tukey on log ratios); two-sided Wilcoxon signed-rank`
+    : `change = ratio of medians with a distribution-free ${ci} (Hodges–Lehmann on logs); two-sided Mann–Whitney U`
+  return `method: median ± ${ci} per side; ${change}, Benjamini–Hochberg q ≤ ${s.alpha}; regressed when significant and the ${s.beyond === 'estimate' ? 'point estimate' : 'interval bound'} is worse than the tolerance; ≥ ${s.minSamples} samples a side; policy ${s.policy}`
 }
 
 /** renderVerdictText renders the verdicts of one comparison. */

@@ -1,8 +1,8 @@
 // Spearman's rank correlation: how strongly one series moves with another, by rank, so a few
 // extreme samples (a run caught by a GC storm) do not dominate as they would Pearson's r.
 
-// Average ranks (1-based), ties sharing the mean of the ranks they span.
-function ranks(values: readonly number[]): number[] {
+/** averageRanks ranks values 1-based, ties sharing the mean of the ranks they span. */
+export function averageRanks(values: readonly number[]): number[] {
   const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0])
   const out = new Array<number>(values.length)
   for (let i = 0; i < order.length; ) {
@@ -23,8 +23,8 @@ export function spearman(x: readonly number[], y: readonly number[]): number | u
   if (x.length !== y.length) throw new Error(`spearman: series of ${x.length} and ${y.length} values`)
   const n = x.length
   if (n < 3) return undefined
-  const rx = ranks(x)
-  const ry = ranks(y)
+  const rx = averageRanks(x)
+  const ry = averageRanks(y)
   const mean = (n + 1) / 2
   let sxy = 0
   let sxx = 0

@@ -104,3 +104,29 @@ describe('judge', () => {
     expect(bound.verdicts[0]?.verdict).toBe('inconclusive')
   })
 })
+
+describe('judge, paired (pair mode: sample k of both sides from one worker)', () => {
+  // Each round's worker runs at its own speed, ×1 to ×1.5 (as this host's cache contention);
+  // within a worker both sides see the same speed.
+  const jitter = mulberry32(7)
+  const base = Array.from({ length: 12 }, () => 100 * (1 + 0.5 * jitter()) * (1 + (jitter() - 0.5) * 0.01))
+  const head = (change: number) => base.map((b) => b * change * (1 + (jitter() - 0.5) * 0.01))
+
+  it('flags a 5% slowdown that the unpaired test cannot see through the modes', () => {
+    const t = { tolerancePct: 2 }
+    const paired = judge(set('b', series('BenchmarkA', base)), set('h', series('BenchmarkA', head(1.05))), policy, { ...t, paired: true })
+    expect(paired.verdicts[0]).toMatchObject({ verdict: 'regressed', paired: true })
+    expect(paired.verdicts[0]?.change?.lo).toBeGreaterThan(0.02)
+    const unpaired = judge(set('b', series('BenchmarkA', base)), set('h', series('BenchmarkA', head(1.05))), policy, t)
+    expect(unpaired.verdicts[0]?.verdict).toBe('inconclusive')
+    expect(unpaired.verdicts[0]?.paired).toBeUndefined()
+  })
+
+  it('calls A/A unchanged, and falls back to unpaired with a warning when the sides differ in length', () => {
+    const aa = judge(set('b', series('BenchmarkA', base)), set('h', series('BenchmarkA', head(1))), policy, { tolerancePct: 2, paired: true })
+    expect(aa.verdicts[0]?.verdict).toBe('unchanged')
+    const short = judge(set('b', series('BenchmarkA', base)), set('h', series('BenchmarkA', head(1).slice(1))), policy, { tolerancePct: 2, paired: true })
+    expect(short.verdicts[0]?.paired).toBeUndefined()
+    expect(short.verdicts[0]?.warnings).toContain('12 base and 11 head samples: compared unpaired')
+  })
+})
