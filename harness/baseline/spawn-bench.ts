@@ -1,6 +1,7 @@
 // Running `slurmbench bench` as a child process and reading its JSON results. A child (not an
 // in-process call) lets the base side of an A/B run use the base commit's own harness, and lets
-// an experiment set environment variables for one side only.
+// an experiment set environment variables for one side only. spawnPairedBench runs bench's pair
+// mode: both sides in the same workers, with this checkout's harness.
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -28,10 +29,40 @@ const STDERR_TAIL_CHARS = 2000
 
 /** spawnBench runs `node bin/slurmbench.js bench … -json <tmp>` and returns the results document. */
 export async function spawnBench(options: SpawnBenchOptions): Promise<ResultsDocument> {
+  return (await runBenchChild(options, []))[0] as ResultsDocument
+}
+
+/** PairedBenchOptions add pair mode's base side to SpawnBenchOptions (whose cwd is the head). */
+export interface PairedBenchOptions extends SpawnBenchOptions {
+  /** Root of the installed base checkout. */
+  readonly baseRoot: string
+  /** Environment set only while the base side runs (`env` applies to both sides). */
+  readonly baseEnv?: Readonly<Record<string, string>>
+  /** The head takes the first turn (alternate it from round to round). */
+  readonly headFirst: boolean
+}
+
+/** PairedResults are both sides of one pair-mode run; sample k of each came from the same worker. */
+export interface PairedResults {
+  readonly base: ResultsDocument
+  readonly head: ResultsDocument
+}
+
+/** spawnPairedBench runs `bench -pair <baseRoot>` in the head checkout and returns both sides. */
+export async function spawnPairedBench(options: PairedBenchOptions): Promise<PairedResults> {
+  const env = Object.entries(options.baseEnv ?? {}).map(([k, v]) => `${k}=${v}`)
+  const extra = ['-pair', options.baseRoot, ...(env.length > 0 ? ['-pair-env', env.join(',')] : []), ...(options.headFirst ? ['-pair-head-first'] : [])]
+  const [head, base] = await runBenchChild(options, extra, true)
+  return { base: base as ResultsDocument, head: head as ResultsDocument }
+}
+
+// runBenchChild runs the CLI and reads its -json document (and -pair-json's when `paired`).
+async function runBenchChild(options: SpawnBenchOptions, extraArgs: readonly string[], paired = false): Promise<ResultsDocument[]> {
   const dir = await mkdtemp(join(tmpdir(), 'slurmbench-run-'))
   const jsonPath = join(dir, 'results.json')
+  const pairJsonPath = join(dir, 'base.json')
   try {
-    const args = [join(options.cwd, 'bin', 'slurmbench.js'), 'bench', ...options.args, `-json=${jsonPath}`]
+    const args = [join(options.cwd, 'bin', 'slurmbench.js'), 'bench', ...options.args, ...extraArgs, `-json=${jsonPath}`, ...(paired ? [`-pair-json=${pairJsonPath}`] : [])]
     const child = spawn(process.execPath, args, {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
@@ -53,7 +84,7 @@ export async function spawnBench(options: SpawnBenchOptions): Promise<ResultsDoc
       const tail = stderr.trim().split('\n').slice(-3).join(' | ')
       throw new InputError(`bench in ${options.cwd} exited with ${code}${tail ? `: ${tail}` : ''}`)
     }
-    return await readResults(jsonPath)
+    return paired ? [await readResults(jsonPath), await readResults(pairJsonPath)] : [await readResults(jsonPath)]
   } finally {
     await rm(dir, { recursive: true, force: true })
   }

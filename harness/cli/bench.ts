@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../results/atomic-file.ts'
 import { parseDurationNs } from '../results/duration.ts'
 import { NativeModuleError } from '../results/re2.ts'
 import { DEFAULT_BENCHTIME, parseBenchTime } from '../run/calibrate.ts'
-import { DEFAULT_TIMEOUT_MS, runBenchmarkSession, type RunOptions } from '../run/index.ts'
+import { DEFAULT_PAIR_RUNS, DEFAULT_TIMEOUT_MS, type PairOptions, runBenchmarkSession, type RunOptions } from '../run/index.ts'
 import { BenchMatcher } from '../run/match.ts'
 import { DEFAULT_WORKER_HEAP_MB } from '../run/worker-flags.ts'
 import { EXIT_FAILED, EXIT_OK, type Command } from './command.ts'
@@ -23,6 +23,11 @@ export const BENCH_FLAGS: FlagSpecs = {
   'max-old-space': { kind: 'integer', valueName: 'MB', help: `old-space heap limit of each worker in MB (default ${DEFAULT_WORKER_HEAP_MB})` },
   v: { kind: 'boolean', help: 'verbose: pass on what benchmarks print themselves (console output) to stderr' },
   baseline: { kind: 'boolean', help: "then judge the run against the committed baseline, as 'slurmbench baseline check' (verdicts on stderr; exit 1 on a regression)" },
+  pair: { kind: 'string', valueName: 'dir', help: "pair mode: each sample's worker also runs the same benchmark of the installed checkout at dir, the two taking turns run by run (ab's gate)" },
+  'pair-json': { kind: 'string', valueName: 'file', help: "pair mode: write the base side's JSON results (sample k from the same worker as this side's) to file" },
+  'pair-runs': { kind: 'integer', valueName: 'n', help: `pair mode: timed runs a side per sample, the median is the sample (default ${DEFAULT_PAIR_RUNS})` },
+  'pair-head-first': { kind: 'boolean', help: 'pair mode: this side takes the first turn in round 1 (the base does by default); the order alternates after' },
+  'pair-env': { kind: 'list', valueName: 'K=V,…', help: 'pair mode: environment variables set only while the base side runs (the experiment sets SLURMBENCH_SLOWDOWN)' },
 }
 
 const SYNOPSIS = 'slurmbench bench [flags] [files or folders…]'
@@ -35,8 +40,31 @@ Examples:
   slurmbench bench -bench=JSON -benchtime=100ms      quick run of the JSON benchmarks
   slurmbench bench -count=10 -benchmem -o new.txt    ten samples each, with memory, for benchstat`
 
+/** pairFromFlags reads the pair-mode flags; undefined without -pair. */
+function pairFromFlags(flags: ParsedArgs['flags']): { readonly pair?: PairOptions; readonly pairJsonPath?: string } {
+  const dir = flags.pair as string | undefined
+  const others = (['pair-json', 'pair-runs', 'pair-env', 'pair-head-first'] as const).filter((f) => flags[f] !== undefined)
+  if (dir === undefined) {
+    if (others.length > 0) throw new UsageError(`flag -${others[0]}: needs -pair dir`)
+    return {}
+  }
+  if (dir === '') throw new UsageError('flag -pair: expected the folder of another checkout')
+  const runs = flags['pair-runs'] as number | undefined
+  if (runs !== undefined && runs < 1) throw new UsageError(`flag -pair-runs: expected a whole number of at least 1, found ${runs}`)
+  const baseEnv: Record<string, string> = {}
+  for (const entry of (flags['pair-env'] as string[] | undefined) ?? []) {
+    const eq = entry.indexOf('=')
+    if (eq < 1) throw new UsageError(`flag -pair-env: expected NAME=value, found "${entry}"`)
+    baseEnv[entry.slice(0, eq)] = entry.slice(eq + 1)
+  }
+  return {
+    pair: { baseRoot: dir, baseEnv, headFirst: flags['pair-head-first'] === true, ...(runs === undefined ? {} : { runs }) },
+    ...(typeof flags['pair-json'] === 'string' ? { pairJsonPath: flags['pair-json'] } : {}),
+  }
+}
+
 /** optionsFromArgs turns parsed flags into runner options; it throws UsageError naming a bad flag. */
-export function optionsFromArgs(args: ParsedArgs): RunOptions & { readonly jsonPath?: string; readonly textPath?: string; readonly verbose: boolean; readonly baseline: boolean } {
+export function optionsFromArgs(args: ParsedArgs): RunOptions & { readonly jsonPath?: string; readonly textPath?: string; readonly pairJsonPath?: string; readonly verbose: boolean; readonly baseline: boolean } {
   const flags = args.flags
   const bench = (flags.bench as string | undefined) ?? '.'
   try {
@@ -78,6 +106,7 @@ export function optionsFromArgs(args: ParsedArgs): RunOptions & { readonly jsonP
     ...(typeof flags.o === 'string' ? { textPath: flags.o } : {}),
     verbose: flags.v === true,
     baseline: flags.baseline === true,
+    ...pairFromFlags(flags),
   }
 }
 
@@ -134,6 +163,9 @@ export const command: Command = {
       // As json.ts's writeResults, without importing it: loading its TypeBox validator costs ~200 ms
       // of CPU (measured on the 2-core test machine), for a document the runner built to the schema's type.
       await writeFileAtomic(options.jsonPath, `${JSON.stringify(session.document, null, 2)}\n`)
+    }
+    if (options.pairJsonPath !== undefined && session.baseDocument !== undefined) {
+      await writeFileAtomic(options.pairJsonPath, `${JSON.stringify(session.baseDocument, null, 2)}\n`)
     }
     if (!session.passed) return EXIT_FAILED
     if (options.baseline) {

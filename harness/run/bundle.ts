@@ -42,9 +42,13 @@ const esbuildVersion = (createRequire(import.meta.url)('esbuild/package.json') a
 // Bump when the entry or the build options change, so that cached bundles are rebuilt.
 const BUNDLE_FORMAT = `3/esbuild-${esbuildVersion}`
 
-/** bundleBenchmarkFile bundles `file` with the worker entry (or reuses an up-to-date bundle) and returns where the bundle is. */
-export async function bundleBenchmarkFile(file: string): Promise<BenchBundle> {
-  const cached = await readValidManifest(BUNDLE_CACHE_DIR, file, BUNDLE_FORMAT)
+/**
+ * bundleBenchmarkFile bundles `file` with the worker entry (or reuses an up-to-date bundle) and
+ * returns where the bundle is. Packages stay imports, resolved from where the bundle lies: a pair
+ * run's base side passes its own checkout's cache folder, so it gets the base's node_modules.
+ */
+export async function bundleBenchmarkFile(file: string, cacheDir: string = BUNDLE_CACHE_DIR): Promise<BenchBundle> {
+  const cached = await readValidManifest(cacheDir, file, BUNDLE_FORMAT)
   if (cached !== undefined) return { file, bundlePath: cached.bundlePath, exports: cached.exports }
   const buildStartMs = Date.now()
   const entryPath = `${file}.worker-entry.ts` // a name for the generated entry; no such file exists
@@ -69,7 +73,7 @@ export async function bundleBenchmarkFile(file: string): Promise<BenchBundle> {
       sourcemap: 'inline',
       write: false,
       metafile: true,
-      outfile: join(BUNDLE_CACHE_DIR, 'bundle.mjs'),
+      outfile: join(cacheDir, 'bundle.mjs'),
       logLevel: 'silent',
     })
   } catch (err) {
@@ -81,17 +85,17 @@ export async function bundleBenchmarkFile(file: string): Promise<BenchBundle> {
   const meta = Object.values(result.metafile.outputs)[0]
   if (output === undefined || meta === undefined) throw new BundleError(`${file}: esbuild produced no output`)
   const hash = createHash('sha256').update(output.contents).digest('hex').slice(0, 16)
-  const bundlePath = join(BUNDLE_CACHE_DIR, `${basename(file, '.ts')}-${hash}.mjs`)
+  const bundlePath = join(cacheDir, `${basename(file, '.ts')}-${hash}.mjs`)
   try {
     await access(bundlePath)
   } catch {
     await writeFileAtomic(bundlePath, output.contents)
-    await pruneStaleBundles(basename(file, '.ts'), bundlePath)
+    await pruneStaleBundles(cacheDir, basename(file, '.ts'), bundlePath)
   }
   const exports = sourceOrder(meta.exports, await readFile(file, 'utf8'))
   // metafile paths are relative to esbuild's working directory, the process's cwd.
   const inputs = Object.keys(result.metafile.inputs).map((path) => resolve(path)).filter((path) => path !== entryPath)
-  await writeManifest(BUNDLE_CACHE_DIR, file, { format: BUNDLE_FORMAT, bundlePath, exports }, inputs, buildStartMs)
+  await writeManifest(cacheDir, file, { format: BUNDLE_FORMAT, bundlePath, exports }, inputs, buildStartMs)
   return { file, bundlePath, exports }
 }
 
@@ -100,10 +104,10 @@ const STALE_BUNDLE_AGE_MS = 24 * 3600 * 1000
 
 // pruneStaleBundles deletes old bundles of files with this base name, so the cache does not grow
 // with every edit; a day's grace leaves bundles that a concurrent run may still be using alone.
-async function pruneStaleBundles(base: string, keep: string): Promise<void> {
+async function pruneStaleBundles(cacheDir: string, base: string, keep: string): Promise<void> {
   const now = Date.now()
-  for (const name of await readdir(BUNDLE_CACHE_DIR)) {
-    const path = join(BUNDLE_CACHE_DIR, name)
+  for (const name of await readdir(cacheDir)) {
+    const path = join(cacheDir, name)
     if (!name.startsWith(`${base}-`) || !name.endsWith('.mjs') || path === keep) continue
     try {
       if (now - (await stat(path)).mtimeMs > STALE_BUNDLE_AGE_MS) await rm(path, { force: true })

@@ -1,7 +1,7 @@
 // The benchmark runner as a library: find, bundle, schedule, measure; print Go's benchmark format
 // as results arrive and return the JSON results document. `slurmbench bench` is a thin CLI on this.
-import { readFileSync } from 'node:fs'
-import { dirname, relative, sep } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import { formatDurationNs } from '../results/duration.ts'
 import {
   formatBenchBlock,
@@ -62,13 +62,32 @@ export interface RunOptions {
   readonly progress?: (line: string) => void
   /** Receives what benchmarks printed themselves. */
   readonly workerOutput?: (text: string) => void
+  /** Pair mode: measure each sample of the same benchmarks in another checkout in the same worker. */
+  readonly pair?: PairOptions
 }
+
+/** PairOptions name pair mode's base side: another checkout of the same benchmark files. */
+export interface PairOptions {
+  /** Root of the base checkout (installed: its node_modules resolves the base's packages). */
+  readonly baseRoot: string
+  /** Environment variables set while the base side runs (the head side keeps this process's). */
+  readonly baseEnv?: Readonly<Record<string, string>>
+  /** Timed runs a side per sample (default DEFAULT_PAIR_RUNS). */
+  readonly runs?: number
+  /** The head takes the first turn of round 0 (ab and doctor alternate it when they run one round at a time). */
+  readonly headFirst?: boolean
+}
+
+/** DEFAULT_PAIR_RUNS is how many timed runs a side each pair sample takes turns at. */
+export const DEFAULT_PAIR_RUNS = 3
 
 /** RunSession is a finished run: the results document and whether everything passed. */
 export interface RunSession {
   readonly document: ResultsDocument
   /** False when a benchmark failed, a file did not build or the run exceeded -timeout. */
   readonly passed: boolean
+  /** Pair mode: the base side's results, sample k measured in the same worker as the head's. */
+  readonly baseDocument?: ResultsDocument
 }
 
 /** runBenchmarks runs the benchmarks and returns the results document. */
@@ -118,6 +137,31 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   })
   environmentReady.catch(() => {}) // awaited below; this keeps an early failure from being "unhandled" until then
   const files = await findBenchmarkFiles(options.paths ?? [], cwd)
+  const pair = options.pair
+  const pairRuns = pair?.runs ?? DEFAULT_PAIR_RUNS
+  if (!Number.isInteger(pairRuns) || pairRuns < 1) throw new InputError(`pair runs ${pairRuns}: expected a whole number of at least 1`)
+  let baseEnvironment: Environment | undefined
+  const baseBundles = new Map<string, string>()
+  let baseEnvironmentReady: Promise<void> = Promise.resolve()
+  if (pair !== undefined) {
+    const baseRoot = resolve(cwd, pair.baseRoot)
+    if (!existsSync(join(baseRoot, 'node_modules'))) throw new InputError(`pair ${pair.baseRoot}: no node_modules there; install that checkout first (npm ci)`)
+    baseEnvironmentReady = collectEnvironment(execArgv, baseRoot).then((collected) => {
+      baseEnvironment = collected
+    })
+    baseEnvironmentReady.catch(() => {})
+    const baseCache = join(baseRoot, 'node_modules', '.cache', 'slurmbench')
+    await Promise.all(files.map(async (file) => {
+      const baseFile = join(baseRoot, relative(cwd, file))
+      if (!existsSync(baseFile)) return
+      try {
+        baseBundles.set(file, (await bundleBenchmarkFile(baseFile, baseCache)).bundlePath)
+      } catch (err) {
+        if (!(err instanceof BundleError)) throw err
+        warn(`build failed on the base side: ${baseFile}\n${err.message}`)
+      }
+    }))
+  }
 
   const warnings: string[] = []
   const warning = (message: string): void => {
@@ -147,13 +191,17 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
 
   const printer = new GoTextPrinter(() => environment as Environment, new NameWidth(tops.map((t) => t.name), Math.max(...cpus)), output)
   const results = new Map<string, BenchmarkResult>()
+  const baseResults = new Map<string, BenchmarkResult>()
   const secondsByPkg = new Map<string, number>()
   const failedPkgs = new Set<string>(buildFailures)
   for (const top of tops) secondsByPkg.set(top.pkg, secondsByPkg.get(top.pkg) ?? 0)
   const sampleWallMs: number[] = []
 
   const summary = await runSchedule(
-    { tops, count, cpus, pattern, benchTime, benchmem, timeoutMs, execArgv, env: options.full === true ? { SLURMBENCH_FULL: '1' } : {}, cwd, ready: environmentReady },
+    {
+      tops, count, cpus, pattern, benchTime, benchmem, timeoutMs, execArgv, env: options.full === true ? { SLURMBENCH_FULL: '1' } : {}, cwd, ready: environmentReady,
+      ...(pair === undefined ? {} : { pair: { bundleFor: (top: TopLevel) => baseBundles.get(top.file), baseEnv: pair.baseEnv ?? {}, headEnv: {}, runs: pairRuns, headFirst: pair.headFirst === true } }),
+    },
     {
       probed: (node) => printer.width.observeProbe(node.name),
       starting: (name, round, done, total) => {
@@ -167,6 +215,7 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
         recordOutcome(results, leaf, round, outcome)
         if (outcome.status === 'failed') failedPkgs.add(leaf.top.pkg)
       },
+      baseOutcome: (leaf, round, outcome) => recordOutcome(baseResults, leaf, round, outcome),
       spent: (top, wallMs) => {
         sampleWallMs.push(wallMs)
         secondsByPkg.set(top.pkg, (secondsByPkg.get(top.pkg) ?? 0) + wallMs / 1000)
@@ -199,11 +248,13 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
     startedAt: startedAt.toISOString(),
     durationMs: performance.now() - started,
     environment: environment as Environment,
-    config: { producer: 'bench', bench: pattern, benchtime: benchTimeText, count, cpu: [...cpus], benchmem, timeoutMs: Number.isFinite(timeoutMs) ? timeoutMs : 0, settings: { full: options.full === true, maxOldSpaceMb: options.maxOldSpaceMb ?? DEFAULT_WORKER_HEAP_MB } },
+    config: { producer: 'bench', bench: pattern, benchtime: benchTimeText, count, cpu: [...cpus], benchmem, timeoutMs: Number.isFinite(timeoutMs) ? timeoutMs : 0, settings: { full: options.full === true, maxOldSpaceMb: options.maxOldSpaceMb ?? DEFAULT_WORKER_HEAP_MB, ...(pair === undefined ? {} : { pair: { base: pair.baseRoot, runs: pairRuns, baseEnv: pair.baseEnv ?? {} } }) } },
     benchmarks: [...results.values()],
     warnings,
   }
-  return { document, passed }
+  if (pair === undefined) return { document, passed }
+  await baseEnvironmentReady
+  return { document, passed, baseDocument: { ...document, environment: baseEnvironment as Environment, benchmarks: [...baseResults.values()] } }
 }
 
 function recordOutcome(results: Map<string, BenchmarkResult>, leaf: Leaf, round: number, outcome: SampleOutcome): void {

@@ -3,7 +3,8 @@
 // (A B C A B C …) so that drift of the machine spreads evenly over them. Round 0 starts each
 // top-level benchmark with a discovery worker, which probes it with N=1 as Go does, lists its
 // sub-benchmarks and measures it directly when it is a leaf itself (Go's first repetition also
-// reuses the N=1 probe).
+// reuses the N=1 probe). In pair mode every sample is a pair job: the same worker measures the
+// leaf of the base side too, and discovery only probes.
 import { formatDurationNs } from '../results/duration.ts'
 import type { Failure } from '../results/schema.ts'
 import type { BenchTime } from './calibrate.ts'
@@ -45,12 +46,26 @@ export interface ScheduleEvents {
   starting(name: string, round: number, done: number, total: number): void
   /** A leaf (or a failed or skipped parent) has an outcome for `round`. */
   outcome(leaf: Leaf, round: number, outcome: SampleOutcome): void
+  /** Pair mode: the base side's outcome of a leaf for `round`. */
+  baseOutcome?(leaf: Leaf, round: number, outcome: SampleOutcome): void
   /** Wall time a worker took, charged to its package. */
   spent(top: TopLevel, wallMs: number): void
   /** Warnings the workers sent, and run-level warnings. */
   warning(message: string): void
   /** What a benchmark printed itself (console.log); it never goes to stdout, which holds only Go's format. */
   workerOutput(text: string): void
+}
+
+/** SchedulePair is pair mode's base side. */
+export interface SchedulePair {
+  /** The base side's bundle of a top-level's file; undefined when the base has no such file. */
+  readonly bundleFor: (top: TopLevel) => string | undefined
+  readonly baseEnv: Readonly<Record<string, string>>
+  readonly headEnv: Readonly<Record<string, string>>
+  /** Timed runs a side per sample. */
+  readonly runs: number
+  /** Whether the head takes the first turn in even rounds (the base does by default); odd rounds swap. */
+  readonly headFirst: boolean
 }
 
 /** ScheduleOptions are the run's settings as the scheduler needs them. */
@@ -71,6 +86,7 @@ export interface ScheduleOptions {
    * It is awaited only once the first worker is running, so it overlaps that worker's start-up.
    */
   readonly ready?: Promise<unknown>
+  readonly pair?: SchedulePair
 }
 
 /** ScheduleSummary says whether the run finished within -timeout. */
@@ -87,15 +103,17 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
   let done = 0
   let total = options.tops.length * options.count * options.cpus.length
 
+  const pair = options.pair
   const job = (top: TopLevel, mode: WorkerJob['mode'], procs: number, target?: string): WorkerJob => ({
     topLevel: top.name,
     mode,
     ...(target === undefined ? {} : { target }),
     pattern: options.pattern,
     topPartial: top.partial,
-    benchTime: options.benchTime,
+    // In pair mode discovery only probes (its sample would have no base side); -benchtime=1x reuses the probe.
+    benchTime: pair !== undefined && mode === 'discover' ? { kind: 'count', iterations: 1 } : options.benchTime,
     procs,
-    benchmem: options.benchmem,
+    benchmem: options.benchmem && !(pair !== undefined && mode === 'discover'),
   })
 
   const launch = async (top: TopLevel, workerJob: WorkerJob, name: string, round: number): Promise<WorkerRun | undefined> => {
@@ -125,9 +143,20 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
       done++
       return true
     }
-    const run = await launch(leaf.top, job(leaf.top, 'measure', leaf.procs, leaf.baseName), leaf.name, round)
+    const baseBundle = pair?.bundleFor(leaf.top)
+    const workerJob: WorkerJob = pair === undefined || baseBundle === undefined
+      ? job(leaf.top, 'measure', leaf.procs, leaf.baseName)
+      : { ...job(leaf.top, 'pair', leaf.procs, leaf.baseName), pair: { baseBundle, baseEnv: pair.baseEnv, headEnv: pair.headEnv, runs: pair.runs, baseFirst: (round % 2 === 0) !== pair.headFirst } }
+    const run = await launch(leaf.top, workerJob, leaf.name, round)
     if (run === undefined) return false
-    record(leaf, round, outcomeOf(run, leaf.name, options.timeoutMs))
+    const outcome = outcomeOf(run, leaf.name, options.timeoutMs)
+    if (workerJob.mode === 'pair') {
+      // A dead worker ended both sides; a side without an outcome lacks the benchmark.
+      const base = run.kind === 'report' ? run.report.baseOutcomes?.find((o) => o.name === leaf.name) : undefined
+      if (base !== undefined) events.baseOutcome?.(leaf, round, fromLeafOutcome(base))
+      else if (run.kind !== 'report') events.baseOutcome?.(leaf, round, outcome)
+    }
+    record(leaf, round, outcome)
     return true
   }
 
@@ -149,7 +178,7 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
     }
     for (const outcome of run.report.outcomes) {
       const baseName = stripProcs(outcome.name, firstProcs)
-      if (outcome.status === 'ok' && baseName === top.name) topSample = fromLeafOutcome(outcome)
+      if (outcome.status === 'ok' && baseName === top.name) topSample = pair === undefined ? fromLeafOutcome(outcome) : undefined
       else if (outcome.status !== 'ok') record(leafFor(top, baseName, firstProcs), 0, fromLeafOutcome(outcome))
     }
     leavesOf.set(top, leaves)

@@ -1,5 +1,6 @@
 // What the parent sends a worker (in the SLURMBENCH_WORKER_JOB environment variable) and what the
-// worker sends back (one IPC message). One worker runs one top-level benchmark function.
+// worker sends back (one IPC message). One worker runs one top-level benchmark function; in pair
+// mode it also runs the same benchmark of a second bundle (the base side), alternating with it.
 import type { BenchTime } from './calibrate.ts'
 import type { BenchFailure } from './b.ts'
 
@@ -13,8 +14,9 @@ export interface WorkerJob {
   /**
    * discover: probe topLevel with N=1, list its sub-benchmarks that match `pattern`, and measure
    * topLevel itself if it turns out to be a matching leaf. measure: measure the leaf `target`.
+   * pair: measure the leaf `target` of this bundle (head) and of `pair.baseBundle` (base) in turns.
    */
-  readonly mode: 'discover' | 'measure'
+  readonly mode: 'discover' | 'measure' | 'pair'
   /** Full name of the leaf to measure (measure mode), without the -P suffix. */
   readonly target?: string
   readonly pattern: string
@@ -26,6 +28,21 @@ export interface WorkerJob {
   readonly benchTime: BenchTime
   readonly procs: number
   readonly benchmem: boolean
+  /** Pair mode's base side. */
+  readonly pair?: PairJob
+}
+
+/** PairJob is the base side of a paired measurement and how the two sides take turns. */
+export interface PairJob {
+  /** The base side's bundle; the head's own bundle again for an A/A pair (loaded as a second instance). */
+  readonly baseBundle: string
+  /** Environment variables set while each side's code runs (the experiment's SLURMBENCH_SLOWDOWN). */
+  readonly baseEnv: Readonly<Record<string, string>>
+  readonly headEnv: Readonly<Record<string, string>>
+  /** Timed runs a side at the calibrated N, the last calibration run included. */
+  readonly runs: number
+  /** Whether base runs first in the first turn; the order alternates from turn to turn. */
+  readonly baseFirst: boolean
 }
 
 /** ProbedNode is a (sub-)benchmark the discovery probe ran, in the order it was probed. */
@@ -54,6 +71,8 @@ export interface WorkerReport {
   readonly probed: readonly ProbedNode[]
   /** Outcomes in the order they happened: failed or skipped sub-benchmarks, and the measured leaf. */
   readonly outcomes: readonly LeafOutcome[]
+  /** Pair mode: the base side's outcomes (`outcomes` are the head's). */
+  readonly baseOutcomes?: readonly LeafOutcome[]
   /** Warnings about the measurement (no GC-free batch for ext-B/op, …). */
   readonly warnings: readonly string[]
 }

@@ -1,7 +1,9 @@
 // The worker process: bundled together with one benchmark file (bundle.ts), it runs one
 // top-level benchmark function per process, as the parent's job says, and sends one report.
 // Go's order: an N=1 probe (run1), then predictN steps until a run lasts -benchtime; then, with
-// -benchmem or reportAllocs, the untimed memory passes.
+// -benchmem or reportAllocs, the untimed memory passes. A pair job measures the same leaf of two
+// bundles (base and head) in one process, taking turns run by run (see measurePair).
+import { pathToFileURL } from 'node:url'
 import type { BenchmarkFunction } from '../api.ts'
 import { BenchB, LOG_TRUNCATED, MAX_LOG_LINES, type RunSettings } from './b.ts'
 import { predictN, MAX_PREDICTED_ITERATIONS } from './calibrate.ts'
@@ -11,7 +13,8 @@ import { ExternalBytesMeter } from './measure/external-bytes.ts'
 import { HeapBytesMeter, type GcCounts } from './measure/heap-bytes.ts'
 import { buildMetrics, type MemoryFigures } from './metrics.ts'
 import { NameRegistry, procsName } from './names.ts'
-import { WORKER_JOB_ENV, type LeafOutcome, type ProbedNode, type WorkerJob, type WorkerReport } from './worker-protocol.ts'
+import { medianOfSorted } from '../stats/quantile-ci.ts'
+import { WORKER_JOB_ENV, type LeafOutcome, type PairJob, type ProbedNode, type WorkerJob, type WorkerReport } from './worker-protocol.ts'
 
 // External-bytes pass: batches small enough that no GC lands in them (a scavenge needs most of
 // the 1 MB young generation after the gc() that precedes every run), several so one GC can be
@@ -38,6 +41,8 @@ export async function workerMain(module: Readonly<Record<string, unknown>>): Pro
   const jobText = process.env[WORKER_JOB_ENV]
   if (jobText === undefined) return
   const job = JSON.parse(jobText) as WorkerJob
+  // A pair job imports a second bundle, whose own workerMain must find no job and stay inert.
+  delete process.env[WORKER_JOB_ENV]
   // The parent went away (killed, crashed): nobody will read the result, so stop measuring.
   process.on('disconnect', () => process.exit(1))
   const worker = new Worker(job)
@@ -61,8 +66,19 @@ function send(report: WorkerReport): Promise<void> {
   })
 }
 
+/** Side is one of a pair job's two bundles. */
+interface Side {
+  readonly module: Readonly<Record<string, unknown>>
+  readonly env: Readonly<Record<string, string>>
+  readonly outcomes: LeafOutcome[]
+  readonly registry: NameRegistry
+}
+
 class Worker {
   private readonly registry = new NameRegistry()
+  private readonly baseOutcomes: LeafOutcome[] = []
+  /** Environment values before a pair job changed them, restored for keys the other side does not set. */
+  private readonly envBefore = new Map<string, string | undefined>()
   private matcherInstance: BenchMatcher | undefined
   private readonly probed: ProbedNode[] = []
   private readonly outcomes: LeafOutcome[] = []
@@ -101,6 +117,7 @@ class Worker {
       return this.report()
     }
     const top = this.job.topLevel
+    if (this.job.mode === 'pair') return this.runPair(module, this.job.pair)
     if (this.job.mode === 'discover') {
       this.probed.push({ name: top, kind: 'leaf' })
       const b = await this.probe(top, fn as BenchmarkFunction)
@@ -130,7 +147,13 @@ class Worker {
   }
 
   private report(): WorkerReport {
-    return { type: 'slurmbench.report', probed: this.probed, outcomes: this.outcomes, warnings: this.warnings }
+    return {
+      type: 'slurmbench.report',
+      probed: this.probed,
+      outcomes: this.outcomes,
+      ...(this.job.mode === 'pair' ? { baseOutcomes: this.baseOutcomes } : {}),
+      warnings: this.warnings,
+    }
   }
 
   private targetName(): string {
@@ -142,8 +165,8 @@ class Worker {
   }
 
   /** probe runs a benchmark once with N=1, as Go's run1; a loop()-style body runs one iteration. */
-  private async probe(name: string, fn: BenchmarkFunction): Promise<BenchB> {
-    const b = new BenchB(name, fn, this.settings)
+  private async probe(name: string, fn: BenchmarkFunction, settings: RunSettings = this.settings): Promise<BenchB> {
+    const b = new BenchB(name, fn, settings)
     b.loopFixedIterations = 1
     if (this.job.benchmem) b.meter = this.heapMeter // the probe of a leaf is its first run, as Go's run1
     const previous = this.current
@@ -176,6 +199,155 @@ class Worker {
     return b.failure === undefined
   }
 
+  /**
+   * runPair measures the leaf `target` of the head (this bundle) and of the base bundle in this one
+   * process. When the base lacks the leaf (a new benchmark) the head is measured alone and the
+   * base has no outcome; when the head lacks it, the base is measured alone.
+   */
+  private async runPair(headModule: Readonly<Record<string, unknown>>, pair: PairJob | undefined): Promise<WorkerReport> {
+    if (pair === undefined || this.job.target === undefined) throw new Error('a pair job needs its target and base side')
+    // The query makes a second module instance even when both sides are one bundle (A/A), so the
+    // sides never share functions, feedback or optimised code.
+    const baseModule = (await import(`${pathToFileURL(pair.baseBundle).href}?side=base`)) as Record<string, unknown>
+    const base: Side = { module: baseModule, env: pair.baseEnv, outcomes: this.baseOutcomes, registry: new NameRegistry() }
+    const head: Side = { module: headModule, env: pair.headEnv, outcomes: this.outcomes, registry: this.registry }
+    for (const key of new Set([...Object.keys(pair.baseEnv), ...Object.keys(pair.headEnv)])) this.envBefore.set(key, process.env[key])
+    const baseReached = await this.reachLeaf(base, async (baseB) => {
+      const headReached = await this.reachLeaf(head, (headB) => this.measurePair(pair, [base, baseB], [head, headB]))
+      if (!headReached) await this.measureSide(base, baseB)
+    })
+    if (!baseReached) await this.reachLeaf(head, (headB) => this.measureSide(head, headB))
+    if (this.outcomes.length === 0) this.failTarget('sub-benchmark not found: its parent no longer calls b.run with this name')
+    return this.report()
+  }
+
+  /** enterSide sets the side's environment variables (and restores those only the other side sets). */
+  private enterSide(side: Side): void {
+    for (const [key, before] of this.envBefore) {
+      const value = side.env[key] ?? before
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    }
+  }
+
+  /**
+   * reachLeaf probes the side's top-level function and descends by b.run to the job's target,
+   * then calls onLeaf with the target's B while its parents wait in b.run. It returns whether the
+   * target was reached; a failure or skip on the way is the side's outcome.
+   */
+  private async reachLeaf(side: Side, onLeaf: (b: BenchB) => Promise<void>): Promise<boolean> {
+    const top = this.job.topLevel
+    const target = this.job.target as string
+    const fn = side.module[top]
+    if (typeof fn !== 'function') return false
+    let reached = false
+    const arrive = async (b: BenchB, isTarget: boolean): Promise<void> => {
+      if (b.finished) {
+        if (side.outcomes.length === 0) side.outcomes.push({ ...this.finishedOutcome(b), name: this.targetName() })
+      } else if (isTarget) {
+        if (b.hasSub) side.outcomes.push({ status: 'failed', name: this.targetName(), failure: { message: 'it now calls b.run; it had no sub-benchmarks when the run started' }, log: [] })
+        else {
+          reached = true
+          await onLeaf(b)
+        }
+      }
+    }
+    const settings: RunSettings = {
+      procs: this.job.procs,
+      uniqueName: (parent, sub) => side.registry.unique(parent, sub),
+      onSub: async (_parent, fullName, subFn) => {
+        if (fullName !== target && !target.startsWith(`${fullName}/`)) return true
+        this.enterSide(side)
+        const b = await this.probe(fullName, subFn, settings)
+        await arrive(b, fullName === target)
+        return b.failure === undefined
+      },
+    }
+    this.enterSide(side)
+    await arrive(await this.probe(top, fn as BenchmarkFunction, settings), top === target)
+    return reached
+  }
+
+  /** measureSide measures one side alone, as a measure job would. */
+  private async measureSide(side: Side, b: BenchB): Promise<void> {
+    this.enterSide(side)
+    await this.measure(b, side.outcomes)
+  }
+
+  /**
+   * measurePair runs Go's calibration ladder on both sides in turns (N predicted from the base),
+   * then `runs` timed runs a side at the final N, the order alternating every turn (base head,
+   * head base, …). Each side's sample is the median of its runs. Both sides see the same moments
+   * of the machine: on a host whose cache contention comes and goes in spells of seconds, the
+   * ratio of the two is steady while either side alone is not (benchmarks/experiment/README.md).
+   */
+  private async measurePair(pair: PairJob, [baseSide, baseB]: [Side, BenchB], [headSide, headB]: [Side, BenchB]): Promise<void> {
+    const benchTime = this.job.benchTime
+    const goalNs = benchTime.kind === 'duration' ? benchTime.durationNs : 0
+    const sides = [
+      { side: baseSide, b: baseB, nsPerOp: [] as number[] },
+      { side: headSide, b: headB, nsPerOp: [] as number[] },
+    ]
+    for (const { b } of sides) {
+      b.name = procsName(b.name, this.job.procs)
+      b.loopGoalNs = goalNs
+      if (b.showAllocs) b.meter = this.heapMeter
+    }
+    let turn = 0
+    const runTurn = async (n: number): Promise<boolean> => {
+      const baseFirst = (turn++ % 2 === 0) === pair.baseFirst
+      for (const s of baseFirst ? sides : [...sides].reverse()) {
+        this.enterSide(s.side)
+        this.current = s.b
+        s.b.loopFixedIterations = n
+        await s.b.runN(n)
+        if (s.b.finished) return false
+      }
+      return true
+    }
+    let n = benchTime.kind === 'count' ? benchTime.iterations : 1
+    let ok = true
+    if (benchTime.kind === 'count') ok = await runTurn(n)
+    while (ok && baseB.timedNs < goalNs && n < MAX_PREDICTED_ITERATIONS) {
+      const last = n
+      n = predictN(goalNs, baseB.N, baseB.timedNs, last)
+      ok = await runTurn(n)
+    }
+    const record = (): void => {
+      for (const s of sides) s.nsPerOp.push(s.b.timedNs / n)
+    }
+    if (ok) record()
+    for (let run = 1; ok && run < pair.runs; run++) {
+      ok = await runTurn(n)
+      if (ok) record()
+    }
+    if (!ok) {
+      // One side failed or was skipped: that is its outcome; the other is measured alone.
+      for (const s of sides) {
+        if (s.b.finished) s.side.outcomes.push(this.finishedOutcome(s.b))
+        else await this.measureSide(s.side, s.b)
+      }
+      return
+    }
+    for (const s of sides) {
+      const extra = new Map(s.b.extra)
+      const log = trimLog(s.b.logLines)
+      const durationNs = medianOfSorted([...s.nsPerOp].sort((x, y) => x - y)) * n
+      let memory: MemoryFigures | undefined
+      if (this.job.benchmem || s.b.showAllocs) {
+        this.enterSide(s.side)
+        s.b.logging = false
+        memory = await this.memoryPasses(s.b, n, durationNs, undefined)
+        if (s.b.failure !== undefined) {
+          s.side.outcomes.push(this.finishedOutcome(s.b))
+          continue
+        }
+      }
+      const metrics = buildMetrics({ iterations: n, durationNs, bytesPerOp: s.b.bytesPerOp, extra, memory })
+      s.side.outcomes.push({ status: 'ok', name: s.b.name, iterations: n, metrics, log })
+    }
+  }
+
   private finishedOutcome(b: BenchB): LeafOutcome {
     const name = procsName(b.name, this.job.procs)
     const log = trimLog(b.logLines)
@@ -184,7 +356,7 @@ class Worker {
   }
 
   /** measure calibrates b.N as Go's B.run, then runs the memory passes; b has had its N=1 probe. */
-  private async measure(b: BenchB): Promise<void> {
+  private async measure(b: BenchB, into: LeafOutcome[] = this.outcomes): Promise<void> {
     const benchTime = this.job.benchTime
     const goalNs = benchTime.kind === 'duration' ? benchTime.durationNs : 0
     const name = procsName(b.name, this.job.procs)
@@ -214,7 +386,7 @@ class Worker {
       }
     }
     if (b.finished) {
-      this.outcomes.push(this.finishedOutcome(b))
+      into.push(this.finishedOutcome(b))
       return
     }
     const iterations = b.N
@@ -230,12 +402,12 @@ class Worker {
       const timed = timedMetered ? { bytesPerOp: this.heapMeter.allocatedBytes() / iterations, gcs: this.heapMeter.gcs() } : undefined
       memory = await this.memoryPasses(b, iterations, durationNs, timed)
       if (b.failure !== undefined) {
-        this.outcomes.push(this.finishedOutcome(b))
+        into.push(this.finishedOutcome(b))
         return
       }
     }
     const metrics = buildMetrics({ iterations, durationNs, bytesPerOp: b.bytesPerOp, extra, memory })
-    this.outcomes.push({ status: 'ok', name, iterations, metrics, log })
+    into.push({ status: 'ok', name, iterations, metrics, log })
   }
 
   private async memoryPasses(b: BenchB, iterations: number, durationNs: number, timed: { bytesPerOp: number; gcs: GcCounts } | undefined): Promise<MemoryFigures> {
