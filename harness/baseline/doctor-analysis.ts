@@ -7,6 +7,7 @@
 import type { ResultsDocument } from '../results/schema.ts'
 import { type ContentionSummary, summarizeContention } from '../run/contention-probe.ts'
 import { requiredCount } from '../stats/power.ts'
+import { pairedRatio } from '../stats/signed-rank.ts'
 import { medianInterval } from '../stats/quantile-ci.ts'
 import type { Random } from '../stats/random.ts'
 import { spearman } from '../stats/rank-correlation.ts'
@@ -23,6 +24,11 @@ export interface DoctorArm {
   readonly doc: ResultsDocument
   /** The contention probe (ns per load, harness/run/contention-probe.ts) taken before each round's run. */
   readonly probesNs?: readonly number[]
+  /**
+   * Paired runs: the A side measured in the same workers as this (injected) arm, which it is
+   * judged against. Absent for the two A arms, which are each other's pairs.
+   */
+  readonly base?: ResultsDocument
 }
 
 /** DoctorRun is everything the doctor measured: two A arms first, then injected arms. */
@@ -34,6 +40,8 @@ export interface DoctorRun {
   readonly maxCount?: number
   /** Rounds added a side while verdicts are inconclusive (as ab -step). */
   readonly step?: number
+  /** Each comparison's two sides were measured in the same workers (ab's default pair mode). */
+  readonly paired?: boolean
   readonly arms: readonly DoctorArm[]
 }
 
@@ -45,7 +53,12 @@ export interface MetricNoise {
   readonly median: number
   /** Coefficient of variation of all A samples (sd / mean). */
   readonly cv: number
-  /** Median over blocks of the median CI half-width at n = count, relative to the median. */
+  /** Paired runs: coefficient of variation of the A′/A ratios of the pairs, the noise a paired verdict sees. */
+  readonly pairCv?: number
+  /**
+   * Median over blocks of `count` rounds of the CI half-width, relative: of the median of one
+   * side, or (paired runs) of the ratio A′/A.
+   */
   readonly ciHalfWidth: number
   /** -count needed for 95% power against a 5% / 10% change; undefined beyond 50. */
   readonly countFor5: number | undefined
@@ -135,9 +148,11 @@ export function windowOf(run: Pick<DoctorRun, 'count' | 'maxCount'>): number {
 export function judgeAsAb(base: DoctorArm, head: DoctorArm, k: number, run: DoctorRun, policy: Policy, judgeOptions: JudgeOptions): { report: VerdictReport; rounds: number } {
   const window = windowOf(run)
   const lo = k * window
+  const baseDoc = head.base ?? base.doc
+  const options = { ...judgeOptions, paired: run.paired === true }
   let rounds = run.count
   for (;;) {
-    const report = judge(roundsOf(base.doc, lo, lo + rounds, base.label), roundsOf(head.doc, lo, lo + rounds, head.label), policy, judgeOptions)
+    const report = judge(roundsOf(baseDoc, lo, lo + rounds, base.label), roundsOf(head.doc, lo, lo + rounds, head.label), policy, options)
     const next = nextRoundTarget(rounds, report.counts.inconclusive, window, Math.max(1, run.step ?? 1))
     if (next === undefined) return { report, rounds }
     rounds = next
@@ -164,9 +179,16 @@ export function analyseDoctorRun(run: DoctorRun, options: AnalysisOptions): Doct
     }
   }
   const powerOptions = { alpha: options.policy.alpha, power: 0.95, trials: options.powerTrials, random: options.random }
+  const pairs = run.paired === true ? pairRatios(a1, a2, run.count * noiseBlocks, options.policy.confidence, run.count) : undefined
+  const middle = (xs: readonly number[]): number => {
+    const sorted = [...xs].sort((x, y) => x - y)
+    return sorted.length === 0 ? Infinity : (sorted[Math.floor((sorted.length - 1) / 2)] as number)
+  }
   const noise: MetricNoise[] = [...pools.values()].map((p) => {
     const sorted = [...p.values].sort((x, y) => x - y)
-    const widths = [...p.halfWidths].sort((x, y) => x - y)
+    const paired = pairs?.get(`${p.name}\u0000${p.unit}`)
+    const pool = paired?.ratios ?? p.values
+    const power = { ...powerOptions, paired: paired !== undefined }
     return {
       name: p.name,
       unit: p.unit,
@@ -174,9 +196,10 @@ export function analyseDoctorRun(run: DoctorRun, options: AnalysisOptions): Doct
       median: medianInterval(sorted, 0.95).median,
       // A metric that is always zero has no spread.
       cv: coefficientOfVariation(p.values) ?? 0,
-      ciHalfWidth: widths.length === 0 ? Infinity : (widths[Math.floor((widths.length - 1) / 2)] as number),
-      countFor5: requiredCount(p.values, 0.05, powerOptions),
-      countFor10: requiredCount(p.values, 0.1, powerOptions),
+      ...(paired !== undefined ? { pairCv: coefficientOfVariation(paired.ratios) ?? 0 } : {}),
+      ciHalfWidth: middle(paired?.halfWidths ?? p.halfWidths),
+      countFor5: requiredCount(pool, 0.05, power),
+      countFor10: requiredCount(pool, 0.1, power),
     }
   })
   const outcomes: RuleOutcome[] = []
@@ -205,6 +228,29 @@ export function analyseDoctorRun(run: DoctorRun, options: AnalysisOptions): Doct
   }
   const contention = contentionOf(run.arms)
   return { count: run.count, comparisons: run.comparisons, noise, outcomes, ...(contention !== undefined ? { contention } : {}) }
+}
+
+/**
+ * pairRatios returns, per metric, the A′/A ratio of every pair in rounds [0, rounds) (round k of
+ * both arms came from one worker) and the relative half-width of the paired interval over each
+ * block of `block` rounds.
+ */
+function pairRatios(a: DoctorArm, b: DoctorArm, rounds: number, confidence: number, block: number): Map<string, { ratios: number[]; halfWidths: number[] }> {
+  const out = new Map<string, { ratios: number[]; halfWidths: number[] }>()
+  const head = new Map<string, readonly number[]>(roundsOf(b.doc, 0, rounds, b.label).series.map((s) => [`${s.name}\u0000${s.unit}`, s.values]))
+  for (const s of roundsOf(a.doc, 0, rounds, a.label).series) {
+    const key = `${s.name}\u0000${s.unit}`
+    const other = head.get(key)
+    if (other === undefined || other.length !== s.values.length || s.values.some((v) => !(v > 0))) continue
+    const ratios = other.map((v, k) => v / (s.values[k] as number))
+    const halfWidths: number[] = []
+    for (let lo = 0; lo + block <= ratios.length; lo += block) {
+      const ci = pairedRatio(s.values.slice(lo, lo + block), other.slice(lo, lo + block), confidence)
+      if (ci !== undefined && Number.isFinite(ci.lo) && Number.isFinite(ci.hi) && ci.lo > 0) halfWidths.push((ci.hi - ci.lo) / 2 / ci.estimate)
+    }
+    out.set(key, { ratios, halfWidths })
+  }
+  return out
 }
 
 // Pairs each A sample's ns/op with the probe taken before its run: a strong positive ρ says the

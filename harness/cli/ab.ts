@@ -1,7 +1,9 @@
 // `slurmbench ab --base <ref>`: the recommended PR gate. The base commit is checked out into a
-// temporary worktree and both sides run on this machine in interleaved rounds (base, head,
-// head, base, …), so machine drift and noise hit both alike; rounds are added while verdicts are
-// inconclusive, up to -max-count.
+// temporary worktree and both sides run on this machine in rounds; rounds are added while
+// verdicts are inconclusive, up to -max-count. By default a round is one pair-mode run: each
+// worker measures the benchmark of base and of head, taking turns run by run, and the verdicts
+// compare pair by pair, so what the machine did at that moment cancels. -unpaired runs each side
+// in its own workers with its own harness (base, head, head, base, …) and compares unpaired.
 import { execFile } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
@@ -9,7 +11,7 @@ import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from '../baseline/bench-args.t
 import { buildTables } from '../baseline/benchstat-table.ts'
 import { type Arm, type ArmResults, mergeRounds, nextRoundTarget, runRounds } from '../baseline/rounds.ts'
 import { sampleSetFromResults } from '../baseline/sample-set.ts'
-import { spawnBench } from '../baseline/spawn-bench.ts'
+import { spawnBench, spawnPairedBench } from '../baseline/spawn-bench.ts'
 import { judge, gateExitCode } from '../baseline/verdict.ts'
 import { createWorktree, resolveCommit, withCleanupOnSignal, type Worktree } from '../baseline/worktree.ts'
 import { InputError } from '../results/input-error.ts'
@@ -37,13 +39,17 @@ const FLAGS: FlagSpecs = {
   'fail-on': { kind: 'string', valueName: 'regressed|inconclusive', help: 'also fail (exit 1) on inconclusive verdicts' },
   format: { kind: 'string', valueName: 'text|csv|markdown|json', help: 'output format (default text)' },
   json: { kind: 'string', valueName: 'file', help: 'also write the comparison (tables and verdicts) as JSON to file' },
+  unpaired: { kind: 'boolean', help: "run base and head in separate workers, each with its own commit's harness, and compare unpaired (default: paired, both in each worker)" },
   ...BENCH_PASSTHROUGH_FLAGS,
 }
 
 const DESCRIPTION = `Runs the selected benchmarks of the base commit and of this work tree on this machine, in
-interleaved rounds, and judges head against base with the tolerance policy. The base is checked
-out into a temporary git worktree (removed afterwards, also on Ctrl-C); its node_modules is a
-symlink to ours when package-lock.json is identical, else npm ci runs there.
+rounds, and judges head against base with the tolerance policy. The base is checked out into a
+temporary git worktree (removed afterwards, also on Ctrl-C); its node_modules is a symlink to ours
+when package-lock.json is identical, else npm ci runs there.
+Paired (default): each worker process runs a benchmark of both sides, taking turns run by run,
+with this work tree's harness; verdicts compare the pairs (signed-rank test), which cancels the
+machine's moment-to-moment noise. -unpaired: separate workers per side, unpaired comparison.
 Exit 0 nothing regressed, 1 a regression (or inconclusive with --fail-on inconclusive), 2 usage or input error.`
 
 async function repoRoot(): Promise<string> {
@@ -99,23 +105,33 @@ export const command: Command = {
         creating = createWorktree(repo, commit, (line) => process.stderr.write(`ab: ${line}\n`))
         const wt = await creating
         process.stderr.write(`ab: ${wt.install}\n`)
+        const paired = args.flags.unpaired !== true
         const arms: Arm[] = [
           { label: 'base', runOnce: () => spawnBench({ cwd: wt.path, args: benchArgs, signal }) },
           { label: 'head', runOnce: () => spawnBench({ cwd: repo, args: benchArgs, signal }) },
         ]
         const results: ArmResults[] = [[], []]
+        const runTo = async (from: number, to: number): Promise<void> => {
+          if (!paired) return runRounds(arms, from, to, results, progress)
+          for (let round = from; round < to; round++) {
+            progress(`round ${round + 1}/${to}: base and head, paired`)
+            const pairedRound = await spawnPairedBench({ cwd: repo, baseRoot: wt.path, args: benchArgs, signal, headFirst: round % 2 === 1 })
+            results[0]?.push(pairedRound.base)
+            results[1]?.push(pairedRound.head)
+          }
+        }
         const judgeNow = () => {
           const baseDoc = mergeRounds(results[0] as ArmResults)
           const headDoc = mergeRounds(results[1] as ArmResults)
           const base = sampleSetFromResults(baseDoc, 'base', `base@${commit.slice(0, 12)}`)
           const head = sampleSetFromResults(headDoc, 'head', `head@${headDoc.environment.commit?.slice(0, 12) ?? 'worktree'}${headDoc.environment.dirty === true ? '+dirty' : ''}`)
-          return { base, head, report: judge(base, head, policy) }
+          return { base, head, report: judge(base, head, policy, { paired }) }
         }
         let rounds = 0
         let target = count
         let judged: ReturnType<typeof judgeNow>
         for (;;) {
-          await runRounds(arms, rounds, target, results, progress)
+          await runTo(rounds, target)
           rounds = target
           judged = judgeNow()
           const next = nextRoundTarget(rounds, judged.report.counts.inconclusive, maxCount, step)
@@ -126,7 +142,7 @@ export const command: Command = {
         const { base, head, report } = judged
         const tables = buildTables([base, head], { alpha: policy.alpha, confidence: policy.confidence, col: '.file', ignore: DEFAULT_IGNORE })
         if (tty) process.stderr.write('\r\x1b[K')
-        process.stderr.write(`ab: ${rounds} rounds per side, interleaved\n`)
+        process.stderr.write(`ab: ${rounds} rounds per side, ${paired ? 'paired (both sides in each worker)' : 'interleaved'}\n`)
         if (typeof args.flags.json === 'string') await writeFile(args.flags.json, renderComparisonJson(tables, [report]))
         switch (format) {
           case 'json':

@@ -3,12 +3,14 @@
 // gate, and the -count needed to detect 5% and 10% changes with 95% power. With -inject it also
 // runs arms whose work is scaled by SLURMBENCH_SLOWDOWN (benchmarks/experiment honours it) and
 // reports the share of injected slowdowns the gate flags: the slowdown-injection experiment.
+// As ab, it runs paired by default: each comparison's two sides share the workers of a
+// `bench -pair` run (the A side with SLURMBENCH_SLOWDOWN=1, the other with its factor).
 import { readFile } from 'node:fs/promises'
 import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from '../baseline/bench-args.ts'
 import { analyseDoctorRun, type DoctorReport, type DoctorRun, judgedCount, windowOf } from '../baseline/doctor-analysis.ts'
 import type { Beyond } from '../baseline/policy.ts'
 import { type Arm, type ArmResults, mergeRounds, runRounds } from '../baseline/rounds.ts'
-import { spawnBench } from '../baseline/spawn-bench.ts'
+import { spawnBench, spawnPairedBench } from '../baseline/spawn-bench.ts'
 import { withCleanupOnSignal } from '../baseline/worktree.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { describeContention, probeLoadNs } from '../run/contention-probe.ts'
@@ -43,15 +45,19 @@ const FLAGS: FlagSpecs = {
   json: { kind: 'string', valueName: 'file', help: 'write every sample and the report to file (re-analyse later with -from)' },
   from: { kind: 'string', valueName: 'file', help: 'analyse a file written by -json instead of running' },
   format: { kind: 'string', valueName: 'text|json', help: 'output format (default text)' },
+  unpaired: { kind: 'boolean', help: 'run every arm in its own workers and compare unpaired, as ab -unpaired (default: paired, as ab)' },
   ...BENCH_PASSTHROUGH_FLAGS,
 }
 
 const DESCRIPTION = `Runs the selected benchmarks as two identical arms (A/A) in interleaved rounds and reports:
 noise per benchmark (CV, CI half-width), the gate's false-alarm rate on A/A comparisons under
 both "beyond tolerance" rules, and the -count needed to detect a 5% and a 10% change with 95%
-power (by resampling this machine's A samples: disjoint subsamples, one scaled by 1+δ, U test).
+power (by resampling this machine's A samples: disjoint subsamples, one scaled by 1+δ, U test;
+paired, the A/A pair ratios scaled by 1+δ, signed-rank test).
 Each comparison is judged as ab judges it at the same flags: after -count rounds a side, then
-after every -step more while any verdict is inconclusive, up to -max-count.
+after every -step more while any verdict is inconclusive, up to -max-count. As ab, it runs
+paired by default (each comparison's two sides share every worker, bench -pair) and compares
+pair by pair; -unpaired runs each arm in its own workers.
 The slowdown-injection experiment (see benchmarks/experiment/README.md):
   slurmbench doctor -inject 1.05,1.10 -tolerance 2 -comparisons 20 -benchtime 100ms benchmarks/experiment`
 
@@ -84,17 +90,24 @@ async function readDoctorFile(path: string): Promise<DoctorRun> {
       throw new InputError(`${path}: at /run/${key}: expected an integer ≥ ${key === 'maxCount' ? `count (${run.count})` : 1}, found ${JSON.stringify(v)}`)
     }
   }
+  if (run.paired !== undefined && typeof run.paired !== 'boolean') throw new InputError(`${path}: at /run/paired: expected true or false, found ${JSON.stringify(run.paired)}`)
   return {
     count: run.count,
     comparisons: run.comparisons,
     ...(run.maxCount !== undefined ? { maxCount: run.maxCount } : {}),
     ...(run.step !== undefined ? { step: run.step } : {}),
+    ...(run.paired === true ? { paired: true } : {}),
     arms: run.arms.map((arm, i) => {
       if (typeof arm.factor !== 'number' || typeof arm.label !== 'string') throw new InputError(`${path}: at /run/arms/${i}: expected label and factor`)
       if (arm.probesNs !== undefined && !(Array.isArray(arm.probesNs) && (arm.probesNs as unknown[]).every((x) => typeof x === 'number' && x > 0))) {
         throw new InputError(`${path}: at /run/arms/${i}/probesNs: expected an array of positive numbers (ns per load)`)
       }
-      return { ...arm, doc: parseResults(JSON.stringify(arm.doc), `${path} (arm ${i})`) }
+      if (run.paired === true && i >= 2 && arm.base === undefined) throw new InputError(`${path}: at /run/arms/${i}/base: a paired run's injected arm needs the A side it was measured with`)
+      return {
+        ...arm,
+        doc: parseResults(JSON.stringify(arm.doc), `${path} (arm ${i})`),
+        ...(arm.base !== undefined ? { base: parseResults(JSON.stringify(arm.base), `${path} (arm ${i} base)`) } : {}),
+      }
     }),
   }
 }
@@ -145,11 +158,14 @@ function renderPerMetric(report: DoctorReport, policyBeyond: Beyond): string {
 export function renderDoctorText(report: DoctorReport, run: DoctorRun, trials: number, seed: number, tolerancePct: number | undefined, beyond: Beyond): string {
   const env = run.arms[0]?.doc.environment
   const judging = windowOf(run) > run.count ? `judged as ab: ${run.count} rounds a side, +${run.step ?? 1} while inconclusive, up to ${windowOf(run)}` : `${run.count} samples a side`
-  let out = `doctor: ${run.comparisons} A/A comparisons, ${judging}${run.arms.length > 2 ? ` (+ injected ${run.arms.slice(2).map((a) => `×${a.factor}`).join(', ')})` : ''}, interleaved rounds`
+  let out = `doctor: ${run.comparisons} A/A comparisons, ${judging}${run.arms.length > 2 ? ` (+ injected ${run.arms.slice(2).map((a) => `×${a.factor}`).join(', ')})` : ''}, ${run.paired === true ? 'paired rounds (both sides in each worker)' : 'interleaved rounds'}`
   if (env !== undefined) out += ` on ${env.cpuModel} (${env.cores} cores), Node ${env.node}, load average ${env.loadAverage.map((l) => l.toFixed(2)).join(' ')} at start`
   out += '\n\nnoise per benchmark (all A samples):\n'
   const noise = new TextLayout()
-  noise.row().cell('benchmark').cell('unit').cell('n').cell('median').cell('CV').cell(`CI ± at n=${run.count}`).cell('-count for 5%').cell('-count for 10%')
+  const paired = run.paired === true
+  noise.row().cell('benchmark').cell('unit').cell('n').cell('median').cell('CV')
+  if (paired) noise.cell('pair CV')
+  noise.cell(`CI ± at n=${run.count}`).cell('-count for 5%').cell('-count for 10%')
   const largest = POWER_CANDIDATE_COUNTS[POWER_CANDIDATE_COUNTS.length - 1]
   for (const m of report.noise) {
     noise
@@ -159,6 +175,8 @@ export function renderDoctorText(report: DoctorReport, run: DoctorRun, trials: n
       .cell(String(m.samples))
       .cell(scaleOne(m.median, classOf(m.unit)))
       .cell(pct(m.cv))
+    if (paired) noise.cell(m.pairCv === undefined ? '–' : pct(m.pairCv))
+    noise
       .cell(pct(m.ciHalfWidth))
       .cell(m.countFor5 === undefined ? `> ${largest}` : String(m.countFor5))
       .cell(m.countFor10 === undefined ? `> ${largest}` : String(m.countFor10))
@@ -174,7 +192,7 @@ export function renderDoctorText(report: DoctorReport, run: DoctorRun, trials: n
   }
   out += gate.format()
   out += renderPerMetric(report, beyond)
-  out += `\nA/A: every regressed or improved is a false alarm; ×f: regressed is a detection. Power: ${trials} resampling trials per -count, seed ${seed}, two-sided U test at the policy's α, 95% power.\n`
+  out += `\nA/A: every regressed or improved is a false alarm; ×f: regressed is a detection. Power: ${trials} resampling trials per -count, seed ${seed}, ${paired ? "signed-rank test on resampled A/A pair ratios (pair CV: the ratios' spread, what a paired verdict sees)" : 'two-sided U test'} at the policy's α, 95% power.\n`
   return out
 }
 
@@ -226,26 +244,69 @@ export const command: Command = {
       ]
       const tty = process.stderr.isTTY === true
       const rounds = maxCount * comparisons
-      process.stderr.write(`doctor: ${rounds} rounds × ${specs.length} arms (${specs.map((s) => s.label).join(', ')})\n`)
-      const results: ArmResults[] = specs.map(() => [])
-      const probes: number[][] = specs.map(() => [])
-      await withCleanupOnSignal(
-        async () => {
-          if (tty) process.stderr.write('\r\x1b[K')
-        },
-        async (signal) => {
-          const arms: Arm[] = specs.map((s, i) => ({
-            label: s.label,
-            runOnce: () => {
-              // The probe blocks this process, which is idle while the bench runs.
-              probes[i]?.push(probeLoadNs())
-              return spawnBench({ cwd: process.cwd(), args: benchArgs, env: { [INJECT_ENV]: String(s.factor) }, signal })
-            },
-          }))
-          await runRounds(arms, 0, rounds, results, tty ? (text) => process.stderr.write(`\r\x1b[Kdoctor: ${text}`) : undefined)
-        },
-      )
-      run = { count, maxCount, step, comparisons, arms: specs.map((s, i) => ({ ...s, doc: mergeRounds(results[i] as ArmResults), probesNs: probes[i] as number[] })) }
+      const paired = args.flags.unpaired !== true
+      const progress = tty ? (text: string) => process.stderr.write(`\r\x1b[Kdoctor: ${text}`) : undefined
+      // Runs the arms' rounds; Ctrl-C stops the child at once and clears the progress line.
+      const runAll = (arms: (signal: AbortSignal) => Arm[], results: ArmResults[]): Promise<void> =>
+        withCleanupOnSignal(
+          async () => {
+            if (tty) process.stderr.write('\r\x1b[K')
+          },
+          (signal) => runRounds(arms(signal), 0, rounds, results, progress),
+        )
+      if (paired) {
+        // One paired run per kind of comparison and round: A/A′, then A against each factor.
+        const kinds = specs.slice(1)
+        process.stderr.write(`doctor: ${rounds} rounds × ${kinds.length} paired runs (${kinds.map((s) => `A|${s.label}`).join(', ')})\n`)
+        const bases: ArmResults[] = kinds.map(() => [])
+        const heads: ArmResults[] = kinds.map(() => [])
+        const probes: number[][] = kinds.map(() => [])
+        await runAll(
+          (signal) =>
+            kinds.map((s, i) => ({
+              label: `A|${s.label}`,
+              runOnce: async () => {
+                probes[i]?.push(probeLoadNs())
+                const round = heads[i]?.length ?? 0
+                const pairedRun = await spawnPairedBench({ cwd: process.cwd(), baseRoot: process.cwd(), args: benchArgs, env: { [INJECT_ENV]: String(s.factor) }, baseEnv: { [INJECT_ENV]: '1' }, headFirst: round % 2 === 1, signal })
+                bases[i]?.push(pairedRun.base)
+                return pairedRun.head
+              },
+            })),
+          heads,
+        )
+        const merged = kinds.map((_, i) => ({ base: mergeRounds(bases[i] as ArmResults), head: mergeRounds(heads[i] as ArmResults), probesNs: probes[i] as number[] }))
+        const aa = merged[0] as (typeof merged)[number]
+        run = {
+          count,
+          maxCount,
+          step,
+          comparisons,
+          paired: true,
+          arms: [
+            { label: 'A', factor: 1, doc: aa.base, probesNs: aa.probesNs },
+            { label: 'A′', factor: 1, doc: aa.head, probesNs: aa.probesNs },
+            ...kinds.slice(1).map((s, j) => ({ ...s, doc: (merged[j + 1] as (typeof merged)[number]).head, base: (merged[j + 1] as (typeof merged)[number]).base, probesNs: (merged[j + 1] as (typeof merged)[number]).probesNs })),
+          ],
+        }
+      } else {
+        process.stderr.write(`doctor: ${rounds} rounds × ${specs.length} arms (${specs.map((s) => s.label).join(', ')})\n`)
+        const results: ArmResults[] = specs.map(() => [])
+        const probes: number[][] = specs.map(() => [])
+        await runAll(
+          (signal) =>
+            specs.map((s, i) => ({
+              label: s.label,
+              runOnce: () => {
+                // The probe blocks this process, which is idle while the bench runs.
+                probes[i]?.push(probeLoadNs())
+                return spawnBench({ cwd: process.cwd(), args: benchArgs, env: { [INJECT_ENV]: String(s.factor) }, signal })
+              },
+            })),
+          results,
+        )
+        run = { count, maxCount, step, comparisons, arms: specs.map((s, i) => ({ ...s, doc: mergeRounds(results[i] as ArmResults), probesNs: probes[i] as number[] })) }
+      }
     }
     if (run.arms.some((a) => a.doc.benchmarks.every((b) => b.samples.length < windowOf(run) * run.comparisons))) {
       throw new InputError(`doctor: some arms have fewer than ${windowOf(run) * run.comparisons} samples; was the run interrupted?`)

@@ -3,10 +3,13 @@
 // of n from the observed pool (with replacement only when the pool is too small), multiplies
 // one by (1 + change), and runs the two-sided Mann–Whitney U test at α. The share of trials
 // that come out significant in the right direction is the power at n. No normality assumed:
-// the noise is whatever this machine produced, outliers and all.
+// the noise is whatever this machine produced, outliers and all. Paired (pair mode), the pool is
+// the A/A ratios of the pairs instead: a trial draws n of them, multiplies them by (1 + change)
+// and runs the signed-rank test.
 import { mannWhitneyUTest } from './mann-whitney.ts'
 import { medianOfSorted } from './quantile-ci.ts'
 import type { Random } from './random.ts'
+import { pairedRatio } from './signed-rank.ts'
 
 /** POWER_CANDIDATE_COUNTS are the -count values tried, smallest first. */
 export const POWER_CANDIDATE_COUNTS: readonly number[] = [4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50]
@@ -18,6 +21,8 @@ export interface PowerOptions {
   readonly power: number
   readonly trials: number
   readonly random: Random
+  /** The pool holds A/A pair ratios (head/base), not samples. */
+  readonly paired?: boolean
 }
 
 function draw(pool: readonly number[], n: number, random: Random): [number[], number[]] {
@@ -37,6 +42,12 @@ function draw(pool: readonly number[], n: number, random: Random): [number[], nu
 export function estimatePower(pool: readonly number[], n: number, change: number, options: Omit<PowerOptions, 'power'>): number {
   let detected = 0
   for (let t = 0; t < options.trials; t++) {
+    if (options.paired === true) {
+      const ratios = (2 * n <= pool.length ? draw(pool, n, options.random)[0] : Array.from({ length: n }, () => pool[Math.floor(options.random() * pool.length)] as number)).map((r) => r * (1 + change))
+      const outcome = pairedRatio(ratios.map(() => 1), ratios, 0.95)
+      if (outcome !== undefined && outcome.p <= options.alpha && Math.sign(outcome.estimate - 1) === Math.sign(change)) detected++
+      continue
+    }
     const [a, b] = draw(pool, n, options.random)
     const shifted = b.map((v) => v * (1 + change))
     const outcome = mannWhitneyUTest(a, shifted)

@@ -55,6 +55,14 @@ describe('ab', () => {
     expect(existsSync(path as string)).toBe(false)
   })
 
+  it('runs paired by default: one worker per round measures base and head, and the verdicts compare the pairs', () => {
+    const r = runCli(['ab', '--base', 'HEAD', '-count', '6', '-max-count', '6', '-benchtime', '5x', '-bench', 'Slowdown/work=mix', 'benchmarks/experiment'])
+    expect(r.stderr).toContain('ab: 6 rounds per side, paired (both sides in each worker)')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('two-sided Wilcoxon signed-rank')
+    expect(r.stdout).toMatch(/Slowdown\/work=mix\s+sec\/op .* n=6 .* n=6/)
+  }, 120_000)
+
   it('interleaves arms in a Williams design: each arm in each position and after each other arm equally often', () => {
     expect([0, 1, 2, 3].map((r) => armOrder(2, r))).toEqual([[0, 1], [1, 0], [0, 1], [1, 0]])
     for (const n of [3, 4, 5]) {
@@ -120,6 +128,59 @@ describe('doctor analysis', () => {
     expect(judged.report.verdicts.every((v) => v.base?.n === judged.rounds && v.head?.n === judged.rounds)).toBe(true)
     // Per-metric counts add up to the totals.
     for (const o of report.outcomes) expect(o.byMetric.reduce((sum, m) => sum + m.counts.regressed, 0)).toBe(o.counts.regressed)
+  })
+
+  it('judges a paired run pair by pair: each injected arm against the A side of its own workers', () => {
+    // Every round's workers run at their own speed (×1 to ×1.5); both sides of a pair share it.
+    const random = mulberry32(5)
+    const rounds = 2 * 10
+    const pairOf = (factor: number) => {
+      const speeds = Array.from({ length: rounds }, () => 1 + 0.5 * random())
+      const jitter = () => 1 + (random() - 0.5) * 0.01
+      return {
+        base: mergeRounds(speeds.map((s) => resultsDoc({ BenchmarkW: [100 * s * jitter()] }))),
+        head: mergeRounds(speeds.map((s) => resultsDoc({ BenchmarkW: [100 * s * factor * jitter()] }))),
+      }
+    }
+    const aa = pairOf(1)
+    const slow = pairOf(1.05)
+    const paired: DoctorRun = {
+      count: 6,
+      maxCount: 10,
+      step: 2,
+      comparisons: 2,
+      paired: true,
+      arms: [
+        { label: 'A', factor: 1, doc: aa.base },
+        { label: 'A′', factor: 1, doc: aa.head },
+        { label: '×1.05', factor: 1.05, doc: slow.head, base: slow.base },
+      ],
+    }
+    const options = { policy: builtinPolicy(), tolerancePct: 2, powerTrials: 40, random: mulberry32(1) }
+    const report = analyseDoctorRun(paired, options)
+    const bound = (comparison: string) => report.outcomes.find((o) => o.beyond === 'bound' && o.comparison === comparison)
+    expect(bound('×1.05')?.counts.regressed).toBe(2)
+    expect(bound('A/A')?.counts).toMatchObject({ regressed: 0, improved: 0 })
+    const w = report.noise[0]
+    expect(w?.cv).toBeGreaterThan(0.1) // each side alone is as noisy as the speeds
+    expect(w?.pairCv).toBeLessThan(0.01) // the ratios are not
+    expect(w?.countFor5).toBe(6)
+    // Unpaired, the same samples show nothing.
+    const unpaired = analyseDoctorRun({ ...paired, paired: false, arms: paired.arms.map(({ base: _base, ...arm }) => arm) }, options)
+    expect(unpaired.outcomes.find((o) => o.beyond === 'bound' && o.comparison === '×1.05')?.counts.regressed).toBe(0)
+
+    const dir = mkdtempSync(join(tmpdir(), 'slurmbench-doctor-'))
+    const path = join(dir, 'doctor.json')
+    writeFileSync(path, JSON.stringify({ schemaVersion: 1, kind: 'slurmbench.doctor', run: paired }))
+    const r = runCli(['doctor', '-from', path, '-tolerance', '2', '-trials', '20'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('paired rounds (both sides in each worker)')
+    expect(r.stdout).toMatch(/W\s+sec\/op 36\s+\S+\s+\S+%\s+0\.\d%/)
+    const noBase = join(dir, 'no-base.json')
+    writeFileSync(noBase, JSON.stringify({ schemaVersion: 1, kind: 'slurmbench.doctor', run: { ...paired, arms: paired.arms.map(({ base: _base, ...arm }) => arm) } }))
+    const b = runCli(['doctor', '-from', noBase])
+    expect(b.code).toBe(2)
+    expect(b.stderr.trim()).toBe(`slurmbench doctor: ${noBase}: at /run/arms/2/base: a paired run's injected arm needs the A side it was measured with`)
   })
 
   it('doctor -from re-cuts a saved run under other judging flags, and rejects a window larger than the file', () => {
