@@ -200,7 +200,7 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   const summary = await runSchedule(
     {
       tops, count, cpus, pattern, benchTime, benchmem, timeoutMs, execArgv, env: options.full === true ? { SLURMBENCH_FULL: '1' } : {}, cwd, ready: environmentReady,
-      ...(pair === undefined ? {} : { pair: { bundleFor: (top: TopLevel) => baseBundles.get(top.file), baseEnv: pair.baseEnv ?? {}, headEnv: {}, runs: pairRuns, headFirst: pair.headFirst === true } }),
+      ...(pair === undefined ? {} : { pair: { bundleFor: (top: TopLevel) => baseBundles.get(top.file), baseEnv: pair.baseEnv ?? {}, runs: pairRuns, headFirst: pair.headFirst === true } }),
     },
     {
       probed: (node) => printer.width.observeProbe(node.name),

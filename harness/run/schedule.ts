@@ -60,8 +60,8 @@ export interface ScheduleEvents {
 export interface SchedulePair {
   /** The base side's bundle of a top-level's file; undefined when the base has no such file. */
   readonly bundleFor: (top: TopLevel) => string | undefined
+  /** Environment set while the base side runs. */
   readonly baseEnv: Readonly<Record<string, string>>
-  readonly headEnv: Readonly<Record<string, string>>
   /** Timed runs a side per sample. */
   readonly runs: number
   /** Whether the head takes the first turn in even rounds (the base does by default); odd rounds swap. */
@@ -146,7 +146,7 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
     const baseBundle = pair?.bundleFor(leaf.top)
     const workerJob: WorkerJob = pair === undefined || baseBundle === undefined
       ? job(leaf.top, 'measure', leaf.procs, leaf.baseName)
-      : { ...job(leaf.top, 'pair', leaf.procs, leaf.baseName), pair: { baseBundle, baseEnv: pair.baseEnv, headEnv: pair.headEnv, runs: pair.runs, baseFirst: (round % 2 === 0) !== pair.headFirst } }
+      : { ...job(leaf.top, 'pair', leaf.procs, leaf.baseName), pair: { baseBundle, baseEnv: pair.baseEnv, runs: pair.runs, baseFirst: (round % 2 === 0) !== pair.headFirst } }
     const run = await launch(leaf.top, workerJob, leaf.name, round)
     if (run === undefined) return false
     const outcome = outcomeOf(run, leaf.name, options.timeoutMs)

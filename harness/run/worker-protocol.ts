@@ -36,9 +36,8 @@ export interface WorkerJob {
 export interface PairJob {
   /** The base side's bundle; the head's own bundle again for an A/A pair (loaded as a second instance). */
   readonly baseBundle: string
-  /** Environment variables set while each side's code runs (the experiment's SLURMBENCH_SLOWDOWN). */
+  /** Environment variables set while the base side's code runs (the experiment's SLURMBENCH_SLOWDOWN); the head keeps the process's. */
   readonly baseEnv: Readonly<Record<string, string>>
-  readonly headEnv: Readonly<Record<string, string>>
   /** Timed runs a side at the calibrated N, the last calibration run included. */
   readonly runs: number
   /** Whether base runs first in the first turn; the order alternates from turn to turn. */

@@ -77,7 +77,7 @@ interface Side {
 class Worker {
   private readonly registry = new NameRegistry()
   private readonly baseOutcomes: LeafOutcome[] = []
-  /** Environment values before a pair job changed them, restored for keys the other side does not set. */
+  /** Environment values before a pair job changed them, restored when the head side runs. */
   private readonly envBefore = new Map<string, string | undefined>()
   private matcherInstance: BenchMatcher | undefined
   private readonly probed: ProbedNode[] = []
@@ -210,8 +210,9 @@ class Worker {
     // sides never share functions, feedback or optimised code.
     const baseModule = (await import(`${pathToFileURL(pair.baseBundle).href}?side=base`)) as Record<string, unknown>
     const base: Side = { module: baseModule, env: pair.baseEnv, outcomes: this.baseOutcomes, registry: new NameRegistry() }
-    const head: Side = { module: headModule, env: pair.headEnv, outcomes: this.outcomes, registry: this.registry }
-    for (const key of new Set([...Object.keys(pair.baseEnv), ...Object.keys(pair.headEnv)])) this.envBefore.set(key, process.env[key])
+    // The head keeps the process's environment; entering it restores what the base side changed.
+    const head: Side = { module: headModule, env: {}, outcomes: this.outcomes, registry: this.registry }
+    for (const key of Object.keys(pair.baseEnv)) this.envBefore.set(key, process.env[key])
     const baseReached = await this.reachLeaf(base, async (baseB) => {
       const headReached = await this.reachLeaf(head, (headB) => this.measurePair(pair, [base, baseB], [head, headB]))
       if (!headReached) await this.measureSide(base, baseB)
@@ -221,7 +222,7 @@ class Worker {
     return this.report()
   }
 
-  /** enterSide sets the side's environment variables (and restores those only the other side sets). */
+  /** enterSide sets the side's environment variables, or restores the values the base side changed. */
   private enterSide(side: Side): void {
     for (const [key, before] of this.envBefore) {
       const value = side.env[key] ?? before
