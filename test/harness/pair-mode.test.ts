@@ -25,10 +25,17 @@ function nsPerOp(doc: ResultsDocument, name: string): number[] {
   return (result?.samples ?? []).map((s) => s.metrics['ns/op'] as number)
 }
 
-// ratios returns base/head per sample: both came from the same worker.
+// ratios returns base/head per sample, ascending: both came from the same worker.
 function ratios(base: ResultsDocument, head: ResultsDocument, name: string): number[] {
   const h = nsPerOp(head, name)
-  return nsPerOp(base, name).map((b, k) => b / (h[k] as number))
+  return nsPerOp(base, name).map((b, k) => b / (h[k] as number)).sort((x, y) => x - y)
+}
+
+// The tests run beside other test files (vitest uses every core), so a worker can lose the CPU in
+// the middle of one side's 20 ms run: the checks take the median of three samples.
+const median3 = (rs: readonly number[]): number => {
+  expect(rs).toHaveLength(3)
+  return rs[1] as number
 }
 
 let dir: string
@@ -51,7 +58,7 @@ describe('bench -pair', () => {
   it('measures both checkouts in the same workers: the base does twice the work, a head-only benchmark has no base side', async () => {
     const headJson = join(dir, 'head.json')
     const baseJson = join(dir, 'base.json')
-    const r = await bench(['-pair', baseRoot, '-pair-json', baseJson, '-json', headJson, '-benchtime', '20ms', '-count', '2', FIXTURE])
+    const r = await bench(['-pair', baseRoot, '-pair-json', baseJson, '-json', headJson, '-benchtime', '20ms', '-count', '3', FIXTURE])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const head = await readResults(headJson)
@@ -59,34 +66,31 @@ describe('bench -pair', () => {
     expect(head.benchmarks.map((b) => b.name)).toEqual(['BenchmarkWork', 'BenchmarkNested/size=1', 'BenchmarkHeadOnly'])
     expect(base.benchmarks.map((b) => b.name)).toEqual(['BenchmarkWork', 'BenchmarkNested/size=1'])
     for (const name of ['BenchmarkWork', 'BenchmarkNested/size=1']) {
-      const rs = ratios(base, head, name)
-      expect(rs).toHaveLength(2)
-      for (const ratio of rs) {
-        expect(ratio).toBeGreaterThan(1.5)
-        expect(ratio).toBeLessThan(2.7)
-      }
+      const ratio = median3(ratios(base, head, name))
+      expect(ratio).toBeGreaterThan(1.5)
+      expect(ratio).toBeLessThan(2.7)
       // Sample k of both sides ran at the same N (the base's calibration).
       const hs = head.benchmarks.find((b) => b.name === name)?.samples ?? []
       const bs = base.benchmarks.find((b) => b.name === name)?.samples ?? []
       expect(bs.map((s) => s.iterations)).toEqual(hs.map((s) => s.iterations))
     }
     // The printed lines are the head's.
-    expect(r.stdout.match(/^BenchmarkWork\s/gm)).toHaveLength(2)
+    expect(r.stdout.match(/^BenchmarkWork\s/gm)).toHaveLength(3)
   }, 60_000)
 
   it('sets -pair-env only while the base side runs, and pairs a checkout with itself (A/A)', async () => {
     const headJson = join(dir, 'env-head.json')
     const baseJson = join(dir, 'env-base.json')
-    const r = await bench(['-pair', baseRoot, '-pair-env', 'PAIR_FIXTURE_ROUNDS=2000', '-pair-json', baseJson, '-json', headJson, '-benchtime', '20ms', '-bench', '^BenchmarkWork$', FIXTURE])
+    const r = await bench(['-pair', baseRoot, '-pair-env', 'PAIR_FIXTURE_ROUNDS=2000', '-pair-json', baseJson, '-json', headJson, '-benchtime', '20ms', '-count', '3', '-bench', '^BenchmarkWork$', FIXTURE])
     expect(r.code).toBe(0)
-    const [withEnv] = ratios(await readResults(baseJson), await readResults(headJson), 'BenchmarkWork')
+    const withEnv = median3(ratios(await readResults(baseJson), await readResults(headJson), 'BenchmarkWork'))
     // base 2000 rounds against head 500: four times the work.
     expect(withEnv).toBeGreaterThan(3)
     expect(withEnv).toBeLessThan(5.5)
 
-    const aa = await bench(['-pair', '.', '-pair-json', baseJson, '-json', headJson, '-benchtime', '20ms', '-bench', '^BenchmarkWork$', FIXTURE])
+    const aa = await bench(['-pair', '.', '-pair-json', baseJson, '-json', headJson, '-benchtime', '20ms', '-count', '3', '-bench', '^BenchmarkWork$', FIXTURE])
     expect(aa.code).toBe(0)
-    const [same] = ratios(await readResults(baseJson), await readResults(headJson), 'BenchmarkWork')
+    const same = median3(ratios(await readResults(baseJson), await readResults(headJson), 'BenchmarkWork'))
     expect(same).toBeGreaterThan(0.7)
     expect(same).toBeLessThan(1.4)
   }, 60_000)
