@@ -35,6 +35,10 @@ const ALLOC_PASS_MAX_OPS = 1000
 const ALLOC_PASS_HEAP_BYTES = 4 * 1024 * 1024
 const ALLOC_PASS_BUDGET_NS = 200e6
 const ALLOC_PASS_SLOWDOWN = 20
+// Pair mode's longest turn. At -benchtime=1s (1.2 s turns) a paired ab run left a 5% slowdown
+// inconclusive at 20 rounds, +5.0% [+2.6%, +10.2%]: the host's contention spells last seconds, so
+// turns that long no longer see the same spell. At 100 ms turns it was flagged in 8 rounds.
+const PAIR_TURN_NS = 100e6
 
 /** workerMain runs the job in the environment, if any, against the bundled benchmark module, then exits. */
 export async function workerMain(module: Readonly<Record<string, unknown>>): Promise<void> {
@@ -277,8 +281,9 @@ class Worker {
 
   /**
    * measurePair runs Go's calibration ladder on both sides in turns (N predicted from the base),
-   * then `runs` timed runs a side at the final N, the order alternating every turn (base head,
-   * head base, …). Each side's sample is the median of its runs. Both sides see the same moments
+   * then `runs` timed runs a side at the final N (each split into turns of at most 100 ms), the
+   * order alternating every turn (base head, head base, …). Each side's sample is the median of
+   * its turns, reported at the calibrated N. Both sides see the same moments
    * of the machine: on a host whose cache contention comes and goes in spells of seconds, the
    * ratio of the two is steady while either side alone is not (benchmarks/experiment/README.md).
    */
@@ -314,12 +319,18 @@ class Worker {
       n = predictN(goalNs, baseB.N, baseB.timedNs, last)
       ok = await runTurn(n)
     }
+    // Turns last at most PAIR_TURN_NS: the pairing cancels the host's noise only when a turn is
+    // short beside its spells (seconds here). Up to that length the calibration's last turn is the
+    // first pair and each turn is one Go-style run; a longer -benchtime is split into short turns
+    // of the same total time per run.
+    const split = goalNs > PAIR_TURN_NS ? Math.ceil(goalNs / PAIR_TURN_NS) : 1
+    const turnN = split === 1 ? n : Math.max(1, Math.round(n / split))
     const record = (): void => {
-      for (const s of sides) s.nsPerOp.push(s.b.timedNs / n)
+      for (const s of sides) s.nsPerOp.push(s.b.timedNs / turnN)
     }
-    if (ok) record()
-    for (let run = 1; ok && run < pair.runs; run++) {
-      ok = await runTurn(n)
+    if (ok && split === 1) record()
+    for (let run = split === 1 ? 1 : 0; ok && run < pair.runs * split; run++) {
+      ok = await runTurn(turnN)
       if (ok) record()
     }
     if (!ok) {
