@@ -275,19 +275,16 @@ export const command: Command = {
             })),
           heads,
         )
-        const merged = kinds.map((_, i) => ({ base: mergeRounds(bases[i] as ArmResults), head: mergeRounds(heads[i] as ArmResults), probesNs: probes[i] as number[] }))
-        const aa = merged[0] as (typeof merged)[number]
+        const [aa, ...injected] = kinds.map((s, i) => ({ ...s, base: mergeRounds(bases[i] as ArmResults), doc: mergeRounds(heads[i] as ArmResults), probesNs: probes[i] as number[] }))
+        if (aa === undefined) throw new Error('doctor: the A/A pair is always the first kind')
         run = {
           count,
           maxCount,
           step,
           comparisons,
           paired: true,
-          arms: [
-            { label: 'A', factor: 1, doc: aa.base, probesNs: aa.probesNs },
-            { label: 'A′', factor: 1, doc: aa.head, probesNs: aa.probesNs },
-            ...kinds.slice(1).map((s, j) => ({ ...s, doc: (merged[j + 1] as (typeof merged)[number]).head, base: (merged[j + 1] as (typeof merged)[number]).base, probesNs: (merged[j + 1] as (typeof merged)[number]).probesNs })),
-          ],
+          // The A/A pair's two sides are the two A arms; each injected arm keeps its own A side.
+          arms: [{ label: 'A', factor: 1, doc: aa.base, probesNs: aa.probesNs }, { label: 'A′', factor: 1, doc: aa.doc, probesNs: aa.probesNs }, ...injected],
         }
       } else {
         process.stderr.write(`doctor: ${rounds} rounds × ${specs.length} arms (${specs.map((s) => s.label).join(', ')})\n`)
