@@ -120,6 +120,7 @@ export class BenchB implements B {
     sink(undefined)
     if (typeof gc === 'function') {
       gc() // a comparable heap for every run, as Go's runtime.GC()
+      this.meter.settle?.()
       // V8 settles the ArrayBuffer sweep of that GC at the next backing-store allocation; doing it
       // here keeps it (a large negative external-memory step) out of the timed window.
       settledBuffer = new ArrayBuffer(8)

@@ -9,6 +9,8 @@ export interface WindowMeter {
   end(): void
   /** reset discards everything counted so far (resetTimer). */
   reset(): void
+  /** settle, when present, runs after runN's GC and before the benchmark function is called. */
+  settle?(): void
 }
 
 /** WINDOW_CALIBRATION_ROUNDS is how many empty windows measure a meter's own cost. */
