@@ -3,8 +3,11 @@
 // process started from scratch — ours through the real CLI, the libraries through their drivers
 // in benchmarks/self/compare-libs — because the process is the unit a user gets and the unit of
 // replication (js-bench-libs.md, B: per-run error bars hid 4–28% process-to-process variation).
+// On request (-tools=…,go) Go's own testing package runs the same workloads too
+// (benchmarks/self/go-reference): what the reference implementation of the method reads on the
+// same machine is the floor any harness's figures there can be held to.
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,16 +18,19 @@ import { type Command, EXIT_FAILED, EXIT_OK } from './command.ts'
 import { formatUsage, parseArgs, UsageError, type FlagSpecs } from './flags.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { parseDurationNs } from '../results/duration.ts'
+import { parseGoBench } from '../results/gofmt-read.ts'
 import { readResults } from '../results/json.ts'
 import { type ContentionSummary, describeContention, probeLoadNs, summarizeContention } from '../run/contention-probe.ts'
 import { spearman } from '../stats/rank-correlation.ts'
 import { medianOfSorted } from '../stats/quantile-ci.ts'
 import { coefficientOfVariation } from '../stats/summary.ts'
 
-/** SELF_TOOLS are the tools compared, ours first. */
-export const SELF_TOOLS = ['slurmbench', 'tinybench', 'mitata'] as const
+/** SELF_TOOLS are the tools compared, ours first; `go` is Go's testing package, the method's reference. */
+export const SELF_TOOLS = ['slurmbench', 'tinybench', 'mitata', 'go'] as const
 /** SelfTool names one tool. */
 export type SelfTool = (typeof SELF_TOOLS)[number]
+/** DEFAULT_TOOLS run without -tools: Go only on request, since it needs a Go toolchain. */
+export const DEFAULT_TOOLS: readonly SelfTool[] = ['slurmbench', 'tinybench', 'mitata']
 
 /**
  * SELF_WORKLOADS maps each workload to the benchmark in benchmarks/self/workloads.bench.ts that
@@ -59,12 +65,14 @@ export const CENTRE_NAMES: Readonly<Record<SelfTool, string>> = {
   slurmbench: 'median ns/op',
   tinybench: 'latency mean',
   mitata: 'avg',
+  go: 'median ns/op',
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const CLI_PATH = join(REPO_ROOT, 'bin', 'slurmbench.js')
 const WORKLOADS_FILE = 'benchmarks/self/workloads.bench.ts'
 const DRIVERS_DIR = join(REPO_ROOT, 'benchmarks', 'self', 'compare-libs')
+const GO_REFERENCE_DIR = join(REPO_ROOT, 'benchmarks', 'self', 'go-reference')
 
 /** Measurement is one invocation of one tool on one workload. */
 export interface Measurement {
@@ -228,9 +236,15 @@ function verdict(met: boolean): string {
 function renderHeader(report: SelfReport): string {
   const { environment: env, settings } = report
   const load = (values: readonly number[]) => values.map((v) => v.toFixed(2)).join(' ')
+  const chosen = (names: readonly SelfTool[]) => names.filter((t) => settings.tools.includes(t)).join(' and ')
+  const goStyle = chosen(['slurmbench', 'go'])
+  const budgeted = chosen(['tinybench', 'mitata'])
   const how = settings.benchtime === undefined
     ? "each tool's default settings"
-    : `-benchtime=${settings.benchtime} for slurmbench and the same time budget for tinybench and mitata (not their defaults)`
+    : [
+        goStyle === '' ? undefined : `-benchtime=${settings.benchtime} for ${goStyle}`,
+        budgeted === '' ? undefined : `the same time budget for ${budgeted} (not their defaults)`,
+      ].filter((part) => part !== undefined).join('; ')
   const busiest = Math.max(env.loadAverageStart[0] ?? 0, env.loadAverageEnd[0] ?? 0)
   const busy = busiest > BUSY_LOAD_PER_CORE * env.cores
     ? [`warning: the machine was busy (1-minute load ${busiest.toFixed(2)} on ${env.cores} cores): times are inflated and the CVs measure the load as much as the tools`]
@@ -238,7 +252,7 @@ function renderHeader(report: SelfReport): string {
   return [
     `slurmbench self: ${settings.invocations} invocations of each tool per workload, each a fresh process`,
     `node ${env.node} (v8 ${env.v8}), ${env.cpuModel}, ${env.cores} cores, load average ${load(env.loadAverageStart)} at start, ${load(env.loadAverageEnd)} at end`,
-    `settings: ${how}${settings.count === undefined ? '' : `; -count=${settings.count} for slurmbench`}`,
+    `settings: ${how}${settings.count === undefined ? '' : `; -count=${settings.count} for ${goStyle}`}`,
     ...busy,
   ].join('\n')
 }
@@ -336,10 +350,11 @@ interface ProcessOutcome {
   readonly timedOut: boolean
 }
 
-function runProcess(args: readonly string[]): Promise<ProcessOutcome> {
+/** runProcess runs `command` (node itself unless given) to its exit, timing it from spawn to exit. */
+function runProcess(args: readonly string[], command: string = process.execPath, env: NodeJS.ProcessEnv = process.env): Promise<ProcessOutcome> {
   return new Promise((resolve, reject) => {
     const startMs = performance.now()
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     let timedOut = false
@@ -361,9 +376,9 @@ function runProcess(args: readonly string[]): Promise<ProcessOutcome> {
   })
 }
 
-function describeExit(outcome: ProcessOutcome): string {
+function describeExit(outcome: ProcessOutcome, output: string = outcome.stderr): string {
   if (outcome.timedOut) return `no result after ${JOB_TIMEOUT_MS / 1000} s; killed`
-  const lastLines = outcome.stderr.trim().split('\n').slice(-3).join(' | ')
+  const lastLines = output.trim().split('\n').slice(-3).join(' | ')
   const how = outcome.signal !== null ? `killed by ${outcome.signal}` : `exit code ${outcome.code}`
   return lastLines === '' ? how : `${how}: ${lastLines}`
 }
@@ -439,6 +454,69 @@ interface DriverBundles {
   readonly mitata: string
 }
 
+/** GoReference is the compiled Go test binary of benchmarks/self/go-reference and the environment it runs in. */
+interface GoReference {
+  readonly binary: string
+  readonly env: NodeJS.ProcessEnv
+}
+
+/**
+ * buildGoReference compiles the Go workloads once (`go test -c`), so that no compilation is timed,
+ * and writes the JSON workload's text where the binary reads it. It returns a message for the user
+ * when there is no Go toolchain or the build fails.
+ */
+async function buildGoReference(scratchDir: string): Promise<GoReference | string> {
+  const binary = join(scratchDir, 'selfreference.test')
+  // Go needs a build cache; a bare environment (no HOME) has no default one.
+  const env: NodeJS.ProcessEnv = process.env.HOME === undefined && process.env.XDG_CACHE_HOME === undefined && process.env.GOCACHE === undefined
+    ? { ...process.env, GOCACHE: join(scratchDir, 'go-cache') }
+    : { ...process.env }
+  let outcome: ProcessOutcome
+  try {
+    outcome = await new Promise<ProcessOutcome>((resolve, reject) => {
+      const child = spawn('go', ['test', '-c', '-o', binary, '.'], { cwd: GO_REFERENCE_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      let output = ''
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+      child.on('error', reject)
+      child.on('close', (code, signal) => resolve({ code, signal, stdout: '', stderr: output, wallMs: 0, timedOut: false }))
+    })
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'no go command on PATH (Debian: apt-get install golang-go); drop go from -tools to run without it'
+    return `cannot run go: ${(err as Error).message}`
+  }
+  if (outcome.code !== 0) return `go test -c in ${GO_REFERENCE_DIR} failed: ${describeExit(outcome)}`
+  // The very bytes the JavaScript tools parse. Loaded here, not at start-up: the fixture builds the text.
+  const { SELF_JSON_TEXT } = await import('../../benchmarks/fixtures/self-workloads.ts')
+  const jsonFile = join(scratchDir, 'self-workload.json')
+  await writeFile(jsonFile, SELF_JSON_TEXT)
+  return { binary, env: { ...env, SELF_JSON_FILE: jsonFile } }
+}
+
+/** runGo runs one workload through Go's test binary and reads its Go-format result lines. */
+async function runGo(job: Job, settings: SelfSettings, reference: GoReference): Promise<JobOutcome> {
+  const benchName = SELF_WORKLOADS[job.workload]
+  const args = ['-test.run', '^$', '-test.bench', `^${benchName}$`]
+  if (settings.benchtime !== undefined) args.push('-test.benchtime', settings.benchtime)
+  if (settings.count !== undefined) args.push('-test.count', String(settings.count))
+  const outcome = await runProcess(args, reference.binary, reference.env)
+  // A Go benchmark reports its failures on stdout.
+  if (outcome.code !== 0) return failed(job, `go: ${describeExit(outcome, `${outcome.stdout}\n${outcome.stderr}`)}`)
+  let results
+  try {
+    results = parseGoBench(outcome.stdout, 'go test output').results
+  } catch (err) {
+    return failed(job, `go: ${(err as Error).message}`)
+  }
+  // Go names the line BenchmarkX-<GOMAXPROCS>.
+  const nsPerOp = results
+    .filter((r) => r.name === benchName || r.name.startsWith(`${benchName}-`))
+    .flatMap((r) => r.values.filter((v) => v.unit === 'ns/op').map((v) => v.value))
+  const centreNs = median(nsPerOp)
+  if (centreNs === undefined) return failed(job, `go: no ns/op line for ${benchName} in its output`)
+  return { ok: true, measurement: { ...job, centreNs, wallMs: outcome.wallMs, samples: nsPerOp.length } }
+}
+
 /**
  * bundleDrivers compiles the TypeScript drivers into self-contained .mjs files, so that the
  * libraries' processes start as a user's plain `node bench.mjs` would: no TypeScript loader in
@@ -464,9 +542,9 @@ async function bundleDrivers(outDir: string): Promise<DriverBundles> {
 
 const FLAGS: FlagSpecs = {
   invocations: { kind: 'integer', valueName: 'n', help: `separate invocations of each tool per workload; the CV is taken across them (default ${DEFAULT_INVOCATIONS})` },
-  benchtime: { kind: 'string', valueName: 'dur', help: "-benchtime for slurmbench, and the same time budget for tinybench and mitata (default: each tool's defaults)" },
-  count: { kind: 'integer', valueName: 'n', help: "-count for slurmbench; its centre is then the median of the rounds (default: the runner's)" },
-  tools: { kind: 'list', valueName: 'list', help: `tools to run (default ${SELF_TOOLS.join(',')})` },
+  benchtime: { kind: 'string', valueName: 'dur', help: "-benchtime for slurmbench and go, and the same time budget for tinybench and mitata (default: each tool's defaults)" },
+  count: { kind: 'integer', valueName: 'n', help: "-count for slurmbench and go; their centre is then the median of the rounds (default: the runner's)" },
+  tools: { kind: 'list', valueName: 'list', help: `tools to run, some of ${SELF_TOOLS.join(',')} (default ${DEFAULT_TOOLS.join(',')}); go needs a Go toolchain (1.19 or newer) on PATH` },
   workloads: { kind: 'list', valueName: 'list', help: `workloads to run (default ${WORKLOAD_IDS.join(',')})` },
   json: { kind: 'string', valueName: 'file', help: 'also write every measurement and the summary as JSON to file' },
 }
@@ -479,10 +557,13 @@ stability of the reported centre across invocations (coefficient of variation) a
 time to result per benchmark, start-up included. At the defaults (10 invocations, every
 tool's default settings) a run takes about 9 minutes on a quiet 2-core machine (20 minutes
 under heavy load); -invocations=3 -benchtime=100ms gives a rough picture in under a minute.
-Run it on a quiet machine: load from other processes shows up directly in the CV.`
+Run it on a quiet machine: load from other processes shows up directly in the CV.
+With -tools=slurmbench,tinybench,mitata,go, Go's own testing package runs the same four
+workloads too (benchmarks/self/go-reference, compiled once before the first invocation):
+what the method's reference implementation reads on the same machine in the same run.`
 
-function parseList<T extends string>(flag: string, value: unknown, known: readonly T[]): T[] {
-  if (value === undefined) return [...known]
+function parseList<T extends string>(flag: string, value: unknown, known: readonly T[], defaults: readonly T[] = known): T[] {
+  if (value === undefined) return [...defaults]
   const items = value as string[]
   for (const item of items) {
     if (!(known as readonly string[]).includes(item)) throw new UsageError(`flag -${flag}: unknown "${item}"; expected some of ${known.join(',')}`)
@@ -509,7 +590,7 @@ function parseSettings(argv: readonly string[]): { settings: SelfSettings; jsonP
       invocations,
       benchtime,
       count,
-      tools: parseList('tools', args.flags.tools, SELF_TOOLS),
+      tools: parseList('tools', args.flags.tools, SELF_TOOLS, DEFAULT_TOOLS),
       workloads: parseList('workloads', args.flags.workloads, WORKLOAD_IDS),
     },
     jsonPath: args.flags.json as string | undefined,
@@ -541,7 +622,7 @@ async function runSelf(settings: SelfSettings, jsonPath: string | undefined): Pr
   const measurements: Measurement[] = []
   const failures: JobFailure[] = []
   try {
-    const needsDrivers = settings.tools.some((t) => t !== 'slurmbench')
+    const needsDrivers = settings.tools.some((t) => t === 'tinybench' || t === 'mitata')
     let drivers: DriverBundles = { tinybench: '', mitata: '' }
     if (needsDrivers) {
       try {
@@ -553,13 +634,26 @@ async function runSelf(settings: SelfSettings, jsonPath: string | undefined): Pr
         return EXIT_FAILED
       }
     }
+    let goReference: GoReference | undefined
+    if (settings.tools.includes('go')) {
+      const built = await buildGoReference(scratchDir)
+      if (typeof built === 'string') {
+        process.stderr.write(`slurmbench self: ${built}\n`)
+        return EXIT_FAILED
+      }
+      goReference = built
+    }
     const jobs = planJobs(settings.tools, settings.workloads, settings.invocations)
     const startMs = performance.now()
     for (const [done, job] of jobs.entries()) {
       progress(done, jobs.length, job, performance.now() - startMs, settings.invocations)
       // The probe blocks this process for 150 ms while no benchmark runs.
       const probeNs = probeLoadNs()
-      const outcome = job.tool === 'slurmbench' ? await runOurs(job, settings, scratchDir) : await runDriver(job, settings, drivers)
+      const outcome = job.tool === 'slurmbench'
+        ? await runOurs(job, settings, scratchDir)
+        : job.tool === 'go'
+          ? await runGo(job, settings, goReference as GoReference)
+          : await runDriver(job, settings, drivers)
       if (outcome.ok) measurements.push({ ...outcome.measurement, probeNs })
       else failures.push(outcome.failure)
     }

@@ -1,6 +1,6 @@
 // `slurmbench self` end to end: the real CLI starts real processes of all three tools, with
 // settings small enough for CI (two invocations of two workloads, a 10 ms budget).
-import { execFile } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,9 +16,12 @@ interface CliOutcome {
   readonly stderr: string
 }
 
-function runCli(args: readonly string[]): Promise<CliOutcome> {
+// Go's toolchain (Debian's golang-go; .ci/run installs it) for the -tools=go reference.
+const hasGo = spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0
+
+function runCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<CliOutcome> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1
       resolve({ code, stdout, stderr })
     })
@@ -61,6 +64,29 @@ describe('slurmbench self', () => {
       const cell = (w: string) => report.cells.find((c) => c.tool === tool && c.workload === w)?.centreNs ?? 0
       expect(cell('json')).toBeGreaterThan(100 * cell('empty'))
     }
+  })
+
+  it.skipIf(!hasGo)("runs the same workloads through Go's testing package on request", async () => {
+    const jsonPath = join(dir, 'self-go.json')
+    const { code, stdout, stderr } = await runCli(['self', '-tools=slurmbench,go', '-invocations=2', '-benchtime=10ms', '-count=2', '-workloads=empty,json', '-json', jsonPath])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(section(stdout, 'Overhead').some((r) => r.startsWith('go '))).toBe(true)
+    const report = JSON.parse(await readFile(jsonPath, 'utf8')) as SelfReport
+    expect(report.failures).toEqual([])
+    const go = report.measurements.filter((m) => m.tool === 'go')
+    expect(go).toHaveLength(4)
+    for (const m of go) expect(m.samples, `${m.workload}: one ns/op per -count round`).toBe(2)
+    // Go parsed the same 10 KB of JSON: far more work than its empty loop.
+    const cell = (w: string) => report.cells.find((c) => c.tool === 'go' && c.workload === w)?.centreNs ?? 0
+    expect(cell('json')).toBeGreaterThan(1000 * cell('empty'))
+  })
+
+  it('says how to get Go when -tools names it and there is none', async () => {
+    const { code, stdout, stderr } = await runCli(['self', '-tools=go', '-invocations=1', '-benchtime=10ms'], { ...process.env, PATH: '/nonexistent' })
+    expect(code).toBe(1)
+    expect(stderr).toContain('no go command on PATH')
+    expect(stdout).toBe('')
   })
 
   it('rejects a bad flag value with a usage error', async () => {

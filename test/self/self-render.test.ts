@@ -86,7 +86,7 @@ describe('renderSelfReport', () => {
   it('says which settings were used when they are not the defaults', () => {
     const r = report()
     const text = renderSelfReport({ ...r, settings: { ...r.settings, benchtime: '10ms', count: 3 } })
-    expect(text).toContain('-benchtime=10ms for slurmbench and the same time budget for tinybench and mitata (not their defaults); -count=3 for slurmbench')
+    expect(text).toContain('-benchtime=10ms for slurmbench; the same time budget for tinybench and mitata (not their defaults); -count=3 for slurmbench')
   })
 })
 

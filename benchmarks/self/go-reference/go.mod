@@ -1,0 +1,3 @@
+module slurmbench/selfreference
+
+go 1.19

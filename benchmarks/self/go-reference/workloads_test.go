@@ -1,0 +1,60 @@
+// The self-benchmark's four workloads written for Go's own testing package, so that
+// `slurmbench self -tools=...,go` can show what the reference implementation of the b.N method
+// reads on the same machine in the same run: its empty-loop cost, its spread across invocations
+// and its time to result. The JSON workload parses the very bytes the JavaScript tools parse
+// (`self` writes them to the file named by SELF_JSON_FILE); Go's regexp is RE2, not irregexp,
+// so that workload's ns/op compares engines, not harnesses.
+package selfreference
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"testing"
+)
+
+var sink any
+
+func BenchmarkEmpty(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+	}
+}
+
+func BenchmarkJSONParse(b *testing.B) {
+	path := os.Getenv("SELF_JSON_FILE")
+	if path == "" {
+		b.Fatal("SELF_JSON_FILE is not set: it names the JSON text to parse (slurmbench self writes it)")
+	}
+	text, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var v any
+		if err := json.Unmarshal(text, &v); err != nil {
+			b.Fatal(err)
+		}
+		sink = v
+	}
+}
+
+var metricFilter = regexp.MustCompile(`^slurm_node_(cpu|mem)_\w+$`)
+
+func BenchmarkRegExpTest(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sink = metricFilter.MatchString("slurm_node_cpu_alloc")
+	}
+}
+
+type item struct{ id, v int }
+
+func BenchmarkAlloc(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		items := make([]*item, 100)
+		for j := range items {
+			items[j] = &item{id: j, v: j}
+		}
+		sink = items
+	}
+}
