@@ -651,8 +651,8 @@ async function runSelf(settings: SelfSettings, jsonPath: string | undefined): Pr
       const probeNs = probeLoadNs()
       const outcome = job.tool === 'slurmbench'
         ? await runOurs(job, settings, scratchDir)
-        : job.tool === 'go'
-          ? await runGo(job, settings, goReference as GoReference)
+        : job.tool === 'go' && goReference !== undefined
+          ? await runGo(job, settings, goReference)
           : await runDriver(job, settings, drivers)
       if (outcome.ok) measurements.push({ ...outcome.measurement, probeNs })
       else failures.push(outcome.failure)

@@ -121,8 +121,10 @@ export class BenchB implements B {
     if (typeof gc === 'function') {
       gc() // a comparable heap for every run, as Go's runtime.GC()
       this.meter.settle?.()
-      // V8 settles the ArrayBuffer sweep of that GC at the next backing-store allocation; doing it
-      // here keeps it (a large negative external-memory step) out of the timed window.
+      // V8 takes in that GC's ArrayBuffer sweep (a large negative external-memory step) at the next
+      // backing-store allocation once its background thread has finished it; doing that here keeps
+      // it out of the timed window. A sweep still running lands in the window, which only the
+      // external-memory meter cannot bear; its settle() finishes the sweep with a second GC.
       settledBuffer = new ArrayBuffer(8)
     }
     this.runs++
