@@ -70,6 +70,12 @@ function send(report: WorkerReport): Promise<void> {
   })
 }
 
+/** TimedHeap is what the heap meter saw over the reported run. */
+interface TimedHeap {
+  readonly bytesPerOp: number
+  readonly gcs: GcCounts
+}
+
 /** Side is one of a pair job's two bundles. */
 interface Side {
   readonly module: Readonly<Record<string, unknown>>
@@ -96,7 +102,8 @@ class Worker {
     this.settings = {
       procs: job.procs,
       uniqueName: (parent, sub) => this.registry.unique(parent, sub),
-      onSub: (parent, fullName, fn) => (job.mode === 'discover' ? this.discoverSub(fullName, fn) : this.navigateSub(fullName, fn)),
+      // Measure and pair jobs descend to their target with a side's own settings (reachLeaf).
+      onSub: (_parent, fullName, fn) => this.discoverSub(fullName, fn),
     }
     // A rejection nobody awaited (an un-awaited runParallel, a stray timer) fails the running benchmark.
     process.on('unhandledRejection', (reason) => this.current?.recordThrow(reason))
@@ -129,17 +136,21 @@ class Worker {
       this.probed[0] = { name: top, kind }
       if (b.finished) this.outcomes.push(this.finishedOutcome(b))
       else if (kind === 'leaf') await this.measure(b)
-    } else if (this.job.target === top) {
-      const b = await this.probe(top, fn as BenchmarkFunction)
-      if (b.finished) this.outcomes.push(this.finishedOutcome(b))
-      else if (b.hasSub) this.failTarget('it now calls b.run; it had no sub-benchmarks when the run started')
-      else await this.measure(b)
-    } else {
-      const b = await this.probe(top, fn as BenchmarkFunction)
-      if (b.finished && this.outcomes.length === 0) this.outcomes.push({ ...this.finishedOutcome(b), name: this.targetName() })
+      return this.report()
     }
-    if (this.job.mode === 'measure' && this.outcomes.length === 0) this.failTarget('sub-benchmark not found: its parent no longer calls b.run with this name')
+    await this.reachLeaf(this.ownSide(module), (b) => this.measure(b))
+    this.failIfNotFound()
     return this.report()
+  }
+
+  /** ownSide is this bundle's side: the process's environment, the report's outcomes. */
+  private ownSide(module: Readonly<Record<string, unknown>>): Side {
+    return { module, env: {}, outcomes: this.outcomes, registry: this.registry }
+  }
+
+  /** failIfNotFound fails the target when descending to it produced no outcome. */
+  private failIfNotFound(): void {
+    if (this.outcomes.length === 0) this.failTarget('sub-benchmark not found: its parent no longer calls b.run with this name')
   }
 
   /** abort reports an error that escaped the harness itself as a failure of the job's benchmark. */
@@ -190,19 +201,6 @@ class Worker {
     return b.failure === undefined
   }
 
-  private async navigateSub(fullName: string, fn: BenchmarkFunction): Promise<boolean> {
-    const target = this.job.target as string
-    if (fullName !== target && !target.startsWith(`${fullName}/`)) return true
-    const b = await this.probe(fullName, fn)
-    if (b.finished) {
-      if (this.outcomes.length === 0) this.outcomes.push({ ...this.finishedOutcome(b), name: this.targetName() })
-    } else if (fullName === target) {
-      if (b.hasSub) this.failTarget('it now calls b.run; it had no sub-benchmarks when the run started')
-      else await this.measure(b)
-    }
-    return b.failure === undefined
-  }
-
   /**
    * runPair measures the leaf `target` of the head (this bundle) and of the base bundle in this one
    * process. When the base lacks the leaf (a new benchmark) the head is measured alone and the
@@ -215,14 +213,14 @@ class Worker {
     const baseModule = (await import(`${pathToFileURL(pair.baseBundle).href}?side=base`)) as Record<string, unknown>
     const base: Side = { module: baseModule, env: pair.baseEnv, outcomes: this.baseOutcomes, registry: new NameRegistry() }
     // The head keeps the process's environment; entering it restores what the base side changed.
-    const head: Side = { module: headModule, env: {}, outcomes: this.outcomes, registry: this.registry }
+    const head = this.ownSide(headModule)
     for (const key of Object.keys(pair.baseEnv)) this.envBefore.set(key, process.env[key])
     const baseReached = await this.reachLeaf(base, async (baseB) => {
       const headReached = await this.reachLeaf(head, (headB) => this.measurePair(pair, [base, baseB], [head, headB]))
       if (!headReached) await this.measureSide(base, baseB)
     })
     if (!baseReached) await this.reachLeaf(head, (headB) => this.measureSide(head, headB))
-    if (this.outcomes.length === 0) this.failTarget('sub-benchmark not found: its parent no longer calls b.run with this name')
+    this.failIfNotFound()
     return this.report()
   }
 
@@ -342,21 +340,8 @@ class Worker {
       return
     }
     for (const s of sides) {
-      const extra = new Map(s.b.extra)
-      const log = trimLog(s.b.logLines)
-      const durationNs = medianOfSorted([...s.nsPerOp].sort((x, y) => x - y)) * n
-      let memory: MemoryFigures | undefined
-      if (this.job.benchmem || s.b.showAllocs) {
-        this.enterSide(s.side)
-        s.b.logging = false
-        memory = await this.memoryPasses(s.b, n, durationNs, undefined)
-        if (s.b.failure !== undefined) {
-          s.side.outcomes.push(this.finishedOutcome(s.b))
-          continue
-        }
-      }
-      const metrics = buildMetrics({ iterations: n, durationNs, bytesPerOp: s.b.bytesPerOp, extra, memory })
-      s.side.outcomes.push({ status: 'ok', name: s.b.name, iterations: n, metrics, log })
+      this.enterSide(s.side) // the memory passes run the side's code again
+      await this.recordLeaf(s.b, n, medianOfSorted([...s.nsPerOp].sort((x, y) => x - y)) * n, undefined, s.side.outcomes)
     }
   }
 
@@ -371,8 +356,7 @@ class Worker {
   private async measure(b: BenchB, into: LeafOutcome[] = this.outcomes): Promise<void> {
     const benchTime = this.job.benchTime
     const goalNs = benchTime.kind === 'duration' ? benchTime.durationNs : 0
-    const name = procsName(b.name, this.job.procs)
-    b.name = name
+    b.name = procsName(b.name, this.job.procs)
     b.loopGoalNs = goalNs
     this.current = b
     // reportAllocs is only known after the probe; runs from here on are metered.
@@ -401,17 +385,24 @@ class Worker {
       into.push(this.finishedOutcome(b))
       return
     }
-    const iterations = b.N
-    const durationNs = b.timedNs
+    // GCs per op come from the reported run when it was metered: with -benchmem, or any run after
+    // the probe of a reportAllocs benchmark. Otherwise from the heap pass.
+    const timedMetered = (this.job.benchmem || b.showAllocs) && (this.job.benchmem || b.runs > runsBefore)
+    const timed = timedMetered ? { bytesPerOp: this.heapMeter.allocatedBytes() / b.N, gcs: this.heapMeter.gcs() } : undefined
+    await this.recordLeaf(b, b.N, b.timedNs, timed, into)
+  }
+
+  /**
+   * recordLeaf adds b's outcome at `iterations` and `durationNs` to `into`, after the memory passes
+   * when -benchmem or reportAllocs asks for them; `timed` is the reported run's heap figures when
+   * it was metered.
+   */
+  private async recordLeaf(b: BenchB, iterations: number, durationNs: number, timed: TimedHeap | undefined, into: LeafOutcome[]): Promise<void> {
     const extra = new Map(b.extra)
     const log = trimLog(b.logLines)
     let memory: MemoryFigures | undefined
     if (this.job.benchmem || b.showAllocs) {
       b.logging = false
-      // GCs per op come from the reported run when it was metered: with -benchmem, or any run after
-      // the probe of a reportAllocs benchmark. Otherwise from the heap pass.
-      const timedMetered = this.job.benchmem || b.runs > runsBefore
-      const timed = timedMetered ? { bytesPerOp: this.heapMeter.allocatedBytes() / iterations, gcs: this.heapMeter.gcs() } : undefined
       memory = await this.memoryPasses(b, iterations, durationNs, timed)
       if (b.failure !== undefined) {
         into.push(this.finishedOutcome(b))
@@ -419,10 +410,10 @@ class Worker {
       }
     }
     const metrics = buildMetrics({ iterations, durationNs, bytesPerOp: b.bytesPerOp, extra, memory })
-    into.push({ status: 'ok', name, iterations, metrics, log })
+    into.push({ status: 'ok', name: b.name, iterations, metrics, log })
   }
 
-  private async memoryPasses(b: BenchB, iterations: number, durationNs: number, timed: { bytesPerOp: number; gcs: GcCounts } | undefined): Promise<MemoryFigures> {
+  private async memoryPasses(b: BenchB, iterations: number, durationNs: number, timed: TimedHeap | undefined): Promise<MemoryFigures> {
     const nsPerOp = Math.max(1, durationNs / iterations)
     // B/op from a warm pass: the timed ladder's first runs also hold V8's own allocations for
     // compiling the benchmark (~0.5 MB, +27 B/op for a 56-byte object at N=20,000), which Go has not.
