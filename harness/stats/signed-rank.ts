@@ -3,6 +3,7 @@
 // paired counterpart of mann-whitney.ts and ratio-ci.ts: used when sample k of both sides was
 // measured in the same worker, so that what the machine did at that moment cancels in the ratio.
 import { normalCdf } from './normal.ts'
+import { medianOfSorted } from './quantile-ci.ts'
 import { averageRanks } from './rank-correlation.ts'
 
 /** SignedRankOutcome is the test and the estimated ratio new/old with its interval. */
@@ -51,7 +52,7 @@ function nullDistribution(doubledRanks: readonly number[]): Float64Array {
 /** EXACT_MAX_PAIRS bounds the exact distribution's work (n = 200: ~10⁷ steps). */
 const EXACT_MAX_PAIRS = 200
 
-/** normalCdfAt is P(T⁺ ≤ t) by the normal approximation with continuity correction (ranks doubled). */
+/** normalTail is P(T⁺ ≤ t) by the normal approximation with continuity correction (ranks doubled). */
 function normalTail(doubled: readonly number[], t: number): number {
   const mean = doubled.reduce((a, b) => a + b, 0) / 2
   const sd = Math.sqrt(doubled.reduce((a, r) => a + r * r, 0) / 4)
@@ -71,8 +72,7 @@ export function pairedRatio(old: readonly number[], neu: readonly number[], conf
   for (let i = 0; i < all.length; i++) for (let j = i; j < all.length; j++) walsh.push(((all[i] as number) + (all[j] as number)) / 2)
   walsh.sort((a, b) => a - b)
   const m = walsh.length
-  const mid = m >> 1
-  const hl = m % 2 === 1 ? (walsh[mid] as number) : ((walsh[mid - 1] as number) + (walsh[mid] as number)) / 2
+  const hl = medianOfSorted(walsh)
   // Tukey's interval: [W(k), W(m + 1 − k)] with k the largest such that P(T⁺ ≤ k − 1) ≤ tail,
   // from the no-ties distribution of the n pairs.
   const tail = (1 - confidence) / 2
