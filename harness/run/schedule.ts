@@ -104,17 +104,20 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
   let total = options.tops.length * options.count * options.cpus.length
 
   const pair = options.pair
-  const job = (top: TopLevel, mode: WorkerJob['mode'], procs: number, target?: string): WorkerJob => ({
-    topLevel: top.name,
-    mode,
-    ...(target === undefined ? {} : { target }),
-    pattern: options.pattern,
-    topPartial: top.partial,
+  const job = (top: TopLevel, mode: WorkerJob['mode'], procs: number, target?: string): WorkerJob => {
     // In pair mode discovery only probes (its sample would have no base side); -benchtime=1x reuses the probe.
-    benchTime: pair !== undefined && mode === 'discover' ? { kind: 'count', iterations: 1 } : options.benchTime,
-    procs,
-    benchmem: options.benchmem && !(pair !== undefined && mode === 'discover'),
-  })
+    const probeOnly = pair !== undefined && mode === 'discover'
+    return {
+      topLevel: top.name,
+      mode,
+      ...(target === undefined ? {} : { target }),
+      pattern: options.pattern,
+      topPartial: top.partial,
+      benchTime: probeOnly ? { kind: 'count', iterations: 1 } : options.benchTime,
+      procs,
+      benchmem: options.benchmem && !probeOnly,
+    }
+  }
 
   const launch = async (top: TopLevel, workerJob: WorkerJob, name: string, round: number): Promise<WorkerRun | undefined> => {
     const remainingMs = deadline - performance.now()
