@@ -350,11 +350,18 @@ interface ProcessOutcome {
   readonly timedOut: boolean
 }
 
-/** runProcess runs `command` (node itself unless given) to its exit, timing it from spawn to exit. */
-function runProcess(args: readonly string[], command: string = process.execPath, env: NodeJS.ProcessEnv = process.env): Promise<ProcessOutcome> {
+/** ProcessOptions say what runProcess starts: node itself in the repo root with this environment unless given. */
+interface ProcessOptions {
+  readonly command?: string
+  readonly env?: NodeJS.ProcessEnv
+  readonly cwd?: string
+}
+
+/** runProcess runs a command to its exit, timing it from spawn to exit; it rejects when it cannot start. */
+function runProcess(args: readonly string[], { command = process.execPath, env = process.env, cwd = REPO_ROOT }: ProcessOptions = {}): Promise<ProcessOutcome> {
   return new Promise((resolve, reject) => {
     const startMs = performance.now()
-    const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     let timedOut = false
@@ -374,6 +381,11 @@ function runProcess(args: readonly string[], command: string = process.execPath,
       resolve({ code, signal, stdout, stderr, wallMs, timedOut })
     })
   })
+}
+
+/** allOutput is a process's stdout then its stderr, for tools (go) that report errors on either. */
+function allOutput(outcome: ProcessOutcome): string {
+  return [outcome.stdout, outcome.stderr].map((text) => text.trimEnd()).filter((text) => text !== '').join('\n')
 }
 
 function describeExit(outcome: ProcessOutcome, output: string = outcome.stderr): string {
@@ -473,19 +485,12 @@ async function buildGoReference(scratchDir: string): Promise<GoReference | strin
     : { ...process.env }
   let outcome: ProcessOutcome
   try {
-    outcome = await new Promise<ProcessOutcome>((resolve, reject) => {
-      const child = spawn('go', ['test', '-c', '-o', binary, '.'], { cwd: GO_REFERENCE_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] })
-      let output = ''
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
-      child.on('error', reject)
-      child.on('close', (code, signal) => resolve({ code, signal, stdout: '', stderr: output, wallMs: 0, timedOut: false }))
-    })
+    outcome = await runProcess(['test', '-c', '-o', binary, '.'], { command: 'go', env, cwd: GO_REFERENCE_DIR })
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'no go command on PATH (Debian: apt-get install golang-go); drop go from -tools to run without it'
     return `cannot run go: ${(err as Error).message}`
   }
-  if (outcome.code !== 0) return `go test -c in ${GO_REFERENCE_DIR} failed: ${describeExit(outcome)}`
+  if (outcome.code !== 0) return `go test -c in ${GO_REFERENCE_DIR} failed: ${describeExit(outcome, allOutput(outcome))}`
   // The very bytes the JavaScript tools parse. Loaded here, not at start-up: the fixture builds the text.
   const { SELF_JSON_TEXT } = await import('../../benchmarks/fixtures/self-workloads.ts')
   const jsonFile = join(scratchDir, 'self-workload.json')
@@ -499,9 +504,9 @@ async function runGo(job: Job, settings: SelfSettings, reference: GoReference): 
   const args = ['-test.run', '^$', '-test.bench', `^${benchName}$`]
   if (settings.benchtime !== undefined) args.push('-test.benchtime', settings.benchtime)
   if (settings.count !== undefined) args.push('-test.count', String(settings.count))
-  const outcome = await runProcess(args, reference.binary, reference.env)
+  const outcome = await runProcess(args, { command: reference.binary, env: reference.env })
   // A Go benchmark reports its failures on stdout.
-  if (outcome.code !== 0) return failed(job, `go: ${describeExit(outcome, `${outcome.stdout}\n${outcome.stderr}`)}`)
+  if (outcome.code !== 0) return failed(job, `go: ${describeExit(outcome, allOutput(outcome))}`)
   let results
   try {
     results = parseGoBench(outcome.stdout, 'go test output').results
