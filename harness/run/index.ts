@@ -140,16 +140,13 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   const pair = options.pair
   const pairRuns = pair?.runs ?? DEFAULT_PAIR_RUNS
   if (!Number.isInteger(pairRuns) || pairRuns < 1) throw new InputError(`pair runs ${pairRuns}: expected a whole number of at least 1`)
-  let baseEnvironment: Environment | undefined
   const baseBundles = new Map<string, string>()
-  let baseEnvironmentReady: Promise<void> = Promise.resolve()
+  let baseEnvironment: Promise<Environment> | undefined
   if (pair !== undefined) {
     const baseRoot = resolve(cwd, pair.baseRoot)
     if (!existsSync(join(baseRoot, 'node_modules'))) throw new InputError(`pair ${pair.baseRoot}: no node_modules there; install that checkout first (npm ci)`)
-    baseEnvironmentReady = collectEnvironment(execArgv, baseRoot).then((collected) => {
-      baseEnvironment = collected
-    })
-    baseEnvironmentReady.catch(() => {})
+    baseEnvironment = collectEnvironment(execArgv, baseRoot)
+    baseEnvironment.catch(() => {}) // awaited at the end; this keeps an early failure from being "unhandled" until then
     const baseCache = join(baseRoot, 'node_modules', '.cache', 'slurmbench')
     await Promise.all(files.map(async (file) => {
       const baseFile = join(baseRoot, relative(cwd, file))
@@ -252,9 +249,8 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
     benchmarks: [...results.values()],
     warnings,
   }
-  if (pair === undefined) return { document, passed }
-  await baseEnvironmentReady
-  return { document, passed, baseDocument: { ...document, environment: baseEnvironment as Environment, benchmarks: [...baseResults.values()] } }
+  if (baseEnvironment === undefined) return { document, passed }
+  return { document, passed, baseDocument: { ...document, environment: await baseEnvironment, benchmarks: [...baseResults.values()] } }
 }
 
 function recordOutcome(results: Map<string, BenchmarkResult>, leaf: Leaf, round: number, outcome: SampleOutcome): void {
