@@ -12,6 +12,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   ab: () => import('./ab.ts'),
   doctor: () => import('./doctor.ts'),
   load: () => import('./load.ts'),
+  history: () => import('./history.ts'),
 }
 
 function listCommands(summaries: ReadonlyArray<readonly [string, string]>): string {
