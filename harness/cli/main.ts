@@ -13,6 +13,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   doctor: () => import('./doctor.ts'),
   load: () => import('./load.ts'),
   history: () => import('./history.ts'),
+  push: () => import('./push.ts'),
 }
 
 function listCommands(summaries: ReadonlyArray<readonly [string, string]>): string {
