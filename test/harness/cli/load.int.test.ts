@@ -1,5 +1,5 @@
 // The CLI against servers on 127.0.0.1, with short --duration-scale runs: verdict lines, exit
-// codes, results files, Ctrl-C, shards and merge, bad input, and the embedded mock slurmrestd
+// codes, results files, Ctrl-C (exit 105, as k6's ExternalAbort), shards and merge, bad input, and the embedded mock slurmrestd
 // and exporter. Runs that need a process of their own (exit codes, signals, child servers)
 // spawn `node bin/slurmbench.js load …`; the rest call the same dispatcher in-process, since
 // each spawn costs ~2 s of CPU on two cores.
@@ -16,6 +16,7 @@ import { after, startServer, type TestServer } from '../load/servers.ts'
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const PASSED = '✅ LOAD TEST PASSED'
 const FAILED = '❌ LOAD TEST FAILED'
+const INTERRUPTED = '⛔ LOAD TEST INTERRUPTED'
 
 interface CliResult {
   readonly code: number | null
@@ -120,16 +121,26 @@ describe('load <scenario> --target', () => {
     expect(lastLine(result.stdout)).toBe(FAILED)
   })
 
-  it('Ctrl-C writes partial results and a verdict on what ran', async () => {
+  it('Ctrl-C is no pass: the last line says interrupted, the exit code is 105 and the partial results are written, marked', async () => {
     const out = join(dir, 'interrupted.json')
     const result = await cli(['endurance', '--target', server.url, '--vus', '5', '--out', out], { on: /load: endurance →/, delayMs: 1_500 })
-    expect([0, 1]).toContain(result.code)
-    expect(result.stdout).toMatch(/the run stopped early \(interrupted by SIGINT\)/)
-    expect([PASSED, FAILED]).toContain(lastLine(result.stdout))
+    expect(result.code).toBe(105)
+    expect(lastLine(result.stdout)).toBe(INTERRUPTED)
+    expect(result.stdout).not.toContain(PASSED)
+    expect(result.stdout).toMatch(/interrupted by SIGINT after [\d.]+s of 1h0m0s: no verdict/)
     const doc = parseResults(await readFile(out, 'utf8'), out)
-    const extra = doc.benchmarks[0]?.extra?.load as { stop?: { reason: string }; counts: { requests: number } }
+    const extra = doc.benchmarks[0]?.extra?.load as { stop?: { reason: string }; passed: boolean; counts: { requests: number } }
     expect(extra.stop?.reason).toBe('interrupted')
+    expect(extra.passed).toBe(false)
     expect(extra.counts.requests).toBeGreaterThan(0)
+    expect(doc.warnings[0]).toMatch(/^load test INTERRUPTED \(interrupted by SIGINT after [\d.]+s of 1h0m0s\): partial results, no verdict$/)
+  })
+
+  it('--help documents the exit codes', async () => {
+    const result = await inProcess(['--help'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(INTERRUPTED)
+    expect(result.stdout).toMatch(/exit 105/)
   })
 
   it('shards run their share and merge into one verdict', async () => {
