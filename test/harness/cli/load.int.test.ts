@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { main } from '../../../harness/cli/main.ts'
 import { parseResults } from '../../../harness/results/json.ts'
-import { after, startServer, type TestServer } from '../load/servers.ts'
+import { answerAfter, startServer, type TestServer } from '../load/servers.ts'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const PASSED = '✅ LOAD TEST PASSED'
@@ -72,7 +72,7 @@ function lastLine(text: string): string {
 let server: TestServer
 let dir: string
 beforeAll(async () => {
-  server = await startServer(after(5))
+  server = await startServer(answerAfter(5))
   dir = await mkdtemp(join(tmpdir(), 'load-cli-'))
 })
 afterAll(async () => {
