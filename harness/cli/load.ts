@@ -13,8 +13,9 @@ import { mergeResults } from '../load/merge.ts'
 import { fromResultsDocument, toResultsDocument } from '../load/results.ts'
 import { listScenarios, readScenario, resolveScenarioPath } from '../load/scenario.ts'
 import { prepareSession, requestUrl, runSession, type SessionOptions, type TargetChoice } from '../load/session.ts'
+import { planDurationNs } from '../load/plan.ts'
 import { formatShard, NO_SHARD, parseShard, shardFromEnv, type Shard } from '../load/shard.ts'
-import { formatStatusLine } from '../load/status-line.ts'
+import { formatStatusLine, ProgressLog, wantsPlainProgress } from '../load/status-line.ts'
 import { StopSignal } from '../load/stop-signal.ts'
 import { INTERRUPTED_LINE, renderSummary } from '../report/load-summary.ts'
 import { EXIT_FAILED, EXIT_OK, type Command } from './command.ts'
@@ -103,7 +104,9 @@ in child processes and loads /metrics. The summary lists every threshold with it
 the last line is "✅ LOAD TEST PASSED" (exit 0) or "❌ LOAD TEST FAILED" (exit 1); bad input exits 2.
 Ctrl-C (or SIGTERM) stops the run, writes what ran (--out, marked interrupted) and ends with
 "⛔ LOAD TEST INTERRUPTED": exit 105 (k6's code for an aborted run), never a pass; a second Ctrl-C
-exits 130 at once without results. A live status line goes to stderr on a terminal.
+exits 130 at once without results. Progress goes to stderr: a live status line on a terminal;
+in CI (CI=true) or when stderr is not a terminal, a plain line with the time elapsed and left,
+about 20 a run (1 s to 30 s apart).
 
   load merge shard-*.json     merge shard results exactly (HDR histograms) into one verdict
   load ceiling                this generator's highest req/s beside wrk on the same target
@@ -248,7 +251,10 @@ async function runScenario(argv: readonly string[]): Promise<number> {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
-  const tty = process.stderr.isTTY === true
+  // A live line on a terminal; plain lines in CI logs and pipes, where \r would pile up.
+  const plain = wantsPlainProgress(process.env, process.stderr.isTTY === true)
+  const tty = !plain
+  const progressLog = new ProgressLog(prepared.name, prepared.plan.model, planDurationNs(prepared.plan) / 1e6)
   let result: LoadResult
   try {
     result = await runSession(options, prepared, stop, {
@@ -256,7 +262,13 @@ async function runScenario(argv: readonly string[]): Promise<number> {
         process.stderr.write(
           `load: ${prepared.name} → ${url.href} (${description})${options.shard.count > 1 ? `, shard ${formatShard(options.shard)}` : ''}\n`,
         ),
-      ...(tty ? { onStatus: (status) => process.stderr.write(`\r\x1b[2K${formatStatusLine(prepared.name, prepared.plan.model, status)}`) } : {}),
+      onStatus: (status) => {
+        if (!plain) process.stderr.write(`\r\x1b[2K${formatStatusLine(prepared.name, prepared.plan.model, status)}`)
+        else {
+          const line = progressLog.next(status)
+          if (line !== undefined) process.stderr.write(`${line}\n`)
+        }
+      },
     })
   } catch (err) {
     // Interrupted while the embedded targets started: nothing ran, and it is still no pass.

@@ -86,6 +86,9 @@ describe('load <scenario> --target', () => {
     expect(result.stderr).not.toMatch(/at .*\.ts:\d+/)
     expect(result.code).toBe(0)
     expect(lastLine(result.stdout)).toBe(PASSED)
+    // stderr is a pipe, not a terminal: plain progress lines, no carriage returns.
+    expect(result.stderr).toMatch(/^load baseline: \d+s of 2s, (~\d+s left|stopping .*\)) {2}VUs \d+\/10 {2}\d+ req\/s {2}p95 [\d.]+(µs|ms) {2}errors 0$/m)
+    expect(result.stderr).not.toContain('\r')
     expect(result.stdout).toMatch(/✓ +http_req_duration +p\(95\)<5000 +p\(95\)=[\d.]+(µs|ms) +profile default/)
     expect(result.stdout).toMatch(/✓ +http_reqs +rate>45 +rate=[\d.]+\/s/)
     const doc = parseResults(await readFile(out, 'utf8'), out)
