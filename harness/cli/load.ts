@@ -370,7 +370,7 @@ export const command: Command = {
     if (sub === 'ceiling') return runCeiling(rest)
     if (sub === 'list') {
       const names = await listScenarios()
-      const width = Math.max(...names.map((name) => name.length)) + 2
+      const width = names.reduce((most, name) => Math.max(most, name.length), 0) + 2
       for (const name of names) {
         const scenario = await readScenario(await resolveScenarioPath(name))
         process.stdout.write(`${name.padEnd(width)}${scenario.description ?? scenario.executor}\n`)

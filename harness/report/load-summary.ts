@@ -93,7 +93,7 @@ export function renderSummary(result: LoadResult): string {
   const obs = result.observations
   const counts = obs.counts
   const lines: string[] = []
-  const peak = Math.max(...result.stages.map((s) => Math.max(s.fromTarget, s.toTarget)))
+  const peak = result.stages.reduce((most, s) => Math.max(most, s.fromTarget, s.toTarget), Number.NEGATIVE_INFINITY)
   const shardText =
     result.shardsMerged > 1 ? ` (${result.shardsMerged} shards merged)` : result.shard.count > 1 ? ` (shard ${result.shard.index}/${result.shard.count})` : ''
   const scaleText = result.durationScale === 1 ? '' : `, duration scale ${result.durationScale}`
@@ -150,7 +150,7 @@ export function renderSummary(result: LoadResult): string {
         formatCount(stage.counts.dropped),
       ])
     }
-    lines.push(...table(rows, '  '))
+    for (const line of table(rows, '  ')) lines.push(line)
     const knee = kneeOf(result)
     if (knee !== undefined) {
       const good =
@@ -166,7 +166,7 @@ export function renderSummary(result: LoadResult): string {
   lines.push('', 'THRESHOLDS')
   if (result.thresholds.length === 0) lines.push('  (none)')
   const rows = result.thresholds.map((t) => [t.passed === undefined ? '–' : t.passed ? '✓' : '✗', t.rule.metric, t.rule.text, formatObserved(t), t.rule.origin])
-  lines.push(...table(rows, '  '))
+  for (const line of table(rows, '  ')) lines.push(line)
   if (result.warnings.length > 0) {
     lines.push('', 'WARNINGS')
     for (const warning of result.warnings) lines.push(`  ! ${warning}`)
