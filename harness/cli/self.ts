@@ -3,6 +3,7 @@
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { parseDurationNs } from '../results/duration.ts'
 import { renderSelfReport } from '../report/self-report.ts'
+import { probeLoadNs } from '../run/contention-probe.ts'
 import { runSelf } from '../self/run.ts'
 import { DEFAULT_TOOLS, type Job, SELF_TOOLS, type SelfSettings, WORKLOAD_IDS } from '../self/types.ts'
 import { type Command, EXIT_FAILED, EXIT_OK } from './command.ts'
@@ -88,10 +89,10 @@ function progress(done: number, total: number, job: Job, elapsedMs: number, invo
 
 async function runCommand(settings: SelfSettings, jsonPath: string | undefined): Promise<number> {
   const tty = process.stderr.isTTY === true
-  const outcome = await runSelf(
-    settings,
-    tty ? { onJobStart: (done, total, job, elapsedMs) => progress(done, total, job, elapsedMs, settings.invocations) } : {},
-  )
+  const outcome = await runSelf(settings, {
+    probeNs: probeLoadNs,
+    ...(tty ? { onJobStart: (done, total, job, elapsedMs) => progress(done, total, job, elapsedMs, settings.invocations) } : {}),
+  })
   if (!outcome.ok) {
     process.stderr.write(`slurmbench self: ${outcome.message}\n`)
     return EXIT_FAILED

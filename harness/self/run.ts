@@ -4,15 +4,19 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
-import { probeLoadNs } from '../run/contention-probe.ts'
 import { summarizeContention } from '../stats/contention.ts'
 import { bundleDrivers, type DriverBundles, runDriver, runOurs } from './drivers.ts'
 import { buildGoReference, type GoReference, runGo } from './go-reference.ts'
 import { planJobs, summarise } from './statistics.ts'
 import type { Job, JobFailure, Measurement, SelfEnvironment, SelfReport, SelfSettings } from './types.ts'
 
-/** SelfHooks let the CLI show progress. */
+/** SelfHooks are what the CLI brings: the contention probe and a progress display. */
 export interface SelfHooks {
+  /**
+   * probeNs measures the machine's contention just before each process starts (ns per load;
+   * run/contention-probe.ts's probeLoadNs, passed in because self may not import run).
+   */
+  readonly probeNs: () => number
   /** onJobStart is called before each process starts: `done` of `total` jobs have ended. */
   readonly onJobStart?: (done: number, total: number, job: Job, elapsedMs: number) => void
 }
@@ -32,7 +36,7 @@ function environmentNow(loadAverageStart: readonly number[]): SelfEnvironment {
 }
 
 /** runSelf runs every job of `settings` and summarises them; a job that fails is listed in the report, not thrown. */
-export async function runSelf(settings: SelfSettings, hooks: SelfHooks = {}): Promise<SelfOutcome> {
+export async function runSelf(settings: SelfSettings, hooks: SelfHooks): Promise<SelfOutcome> {
   const startedAt = new Date()
   const loadAverageStart = os.loadavg()
   const scratchDir = await mkdtemp(join(os.tmpdir(), 'slurmbench-self-'))
@@ -64,7 +68,7 @@ export async function runSelf(settings: SelfSettings, hooks: SelfHooks = {}): Pr
     for (const [done, job] of jobs.entries()) {
       hooks.onJobStart?.(done, jobs.length, job, performance.now() - startMs)
       // The probe blocks this process for 150 ms while no benchmark runs.
-      const probeNs = probeLoadNs()
+      const probeNs = hooks.probeNs()
       const outcome =
         job.tool === 'slurmbench'
           ? await runOurs(job, settings, scratchDir)
