@@ -7,7 +7,7 @@ import { InputError } from '../../common/input-error.ts'
 import { RESULTS_SCHEMA_VERSION, type BenchmarkResult, type Environment, type ResultsDocument, type UnitInfo } from '../results/schema.ts'
 import { ERROR_KINDS, type ErrorKind } from './http-target.ts'
 import { decodeHistogram, encodeHistogram, trendStats } from './histogram.ts'
-import { judge, type LoadResult } from './load-result.ts'
+import { interruptedText, judge, type LoadResult } from './load-result.ts'
 import type { ThresholdMap } from './scenario-schema.ts'
 import { checkThresholdMap, type ThresholdRule } from './thresholds.ts'
 import { checkValue } from './validate.ts'
@@ -156,6 +156,7 @@ function toExtra(result: LoadResult): LoadExtra {
 /** verdictLine says how the thresholds came out, for the document's log and warnings. */
 export function verdictLine(result: LoadResult): string {
   const failed = result.thresholds.filter((t) => t.passed === false)
+  if (result.verdict === 'interrupted') return `load test INTERRUPTED (${interruptedText(result)}): partial results, no verdict`
   if (result.passed) return `load test passed its ${result.thresholds.length} thresholds`
   if (failed.length > 0) return `load test FAILED thresholds: ${failed.map((t) => `${t.rule.metric} ${t.rule.text}`).join('; ')}`
   return `load test FAILED: ${result.stop?.detail ?? 'stopped'}`

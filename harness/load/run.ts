@@ -1,6 +1,7 @@
 // Running one load test: the executor, the resource sampler, the once-a-second status and the
 // abortOnFail checks, tied to one StopSignal. The result is plain data for the verdict, the
 // summary and the results document.
+import { REAL_CLOCK } from './clock.ts'
 import { runClosed } from './executor-closed.ts'
 import { runOpen } from './executor-open.ts'
 import { HttpTarget } from './http-target.ts'
@@ -96,8 +97,8 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRun> {
   }, STATUS_INTERVAL_MS)
 
   try {
-    if (plan.model === 'closed') await runClosed(plan, target, recorder, stop, startMs)
-    else await runOpen(plan, options.shard, target, recorder, stop, startMs)
+    if (plan.model === 'closed') await runClosed(plan, target, recorder, stop, startMs, REAL_CLOCK)
+    else await runOpen(plan, options.shard, target, recorder, stop, startMs, REAL_CLOCK)
   } finally {
     clearInterval(tick)
     await target.close()

@@ -1,8 +1,11 @@
-// The plain-text table of `slurmbench self`, held against a reviewed golden file. Regenerate it
-// after an intended change with SLURMBENCH_UPDATE_GOLDEN=1 and review the diff like code.
+// The plain-text table of `slurmbench self` (harness/report/self-report.ts), held against a
+// reviewed golden file. Regenerate it after an intended change with UPDATE_GOLDEN=1 and review
+// the diff like code.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { renderSelfReport, renderTable, formatNs, summarise, type Measurement, type SelfReport } from '../../../harness/cli/self.ts'
+import { formatNs, renderSelfReport, renderTable } from '../../../harness/report/self-report.ts'
+import { summarise } from '../../../harness/self/statistics.ts'
+import type { Measurement, SelfReport } from '../../../harness/self/types.ts'
 import { summarizeContention } from '../../../harness/stats/contention.ts'
 
 const GOLDEN = new URL('./testdata/report.golden.txt', import.meta.url)
@@ -19,9 +22,8 @@ function measurements(): Measurement[] {
   for (const tool of ['slurmbench', 'tinybench', 'mitata'] as const) {
     for (const workload of ['empty', 'json', 'regex', 'alloc'] as const) {
       // The probe grows with the invocation: 6, 10, 14 ns per load.
-      centres[tool][workload].forEach((centreNs, invocation) =>
-        out.push({ tool, workload, invocation, centreNs, wallMs: walls[tool] + invocation * 10, samples: 1, probeNs: 6 + invocation * 4 }),
-      )
+      for (const [invocation, centreNs] of centres[tool][workload].entries())
+        out.push({ tool, workload, invocation, centreNs, wallMs: walls[tool] + invocation * 10, samples: 1, probeNs: 6 + invocation * 4 })
     }
   }
   return out.filter((m) => !(m.tool === 'mitata' && m.workload === 'alloc' && m.invocation === 2))
@@ -54,7 +56,7 @@ function report(): SelfReport {
 describe('renderSelfReport', () => {
   it('matches the golden table', () => {
     const text = renderSelfReport(report())
-    if (process.env.SLURMBENCH_UPDATE_GOLDEN === '1') writeFileSync(GOLDEN, text)
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(GOLDEN, text)
     expect(text).toBe(readFileSync(GOLDEN, 'utf8'))
   })
 
