@@ -15,7 +15,7 @@ import { listScenarios, readScenario, resolveScenarioPath } from '../load/scenar
 import { prepareSession, requestUrl, runSession, type SessionOptions, type TargetChoice } from '../load/session.ts'
 import { planDurationNs } from '../load/plan.ts'
 import { formatShard, NO_SHARD, parseShard, shardFromEnv, type Shard } from '../load/shard.ts'
-import { formatStatusLine, ProgressLog, wantsPlainProgress } from '../load/status-line.ts'
+import { formatStatusLine, ProgressLog, wantsPlainProgress } from '../report/load-status-line.ts'
 import { StopSignal } from '../load/stop-signal.ts'
 import { INTERRUPTED_LINE, renderSummary } from '../report/load-summary.ts'
 import { EXIT_FAILED, EXIT_OK, type Command } from './command.ts'

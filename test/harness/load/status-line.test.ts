@@ -2,7 +2,7 @@
 // CI log — how often they come and what they say.
 import { describe, expect, it } from 'vitest'
 import type { LiveStatus } from '../../../harness/load/run.ts'
-import { formatStatusLine, ProgressLog, progressIntervalMs, wantsPlainProgress } from '../../../harness/load/status-line.ts'
+import { formatStatusLine, ProgressLog, progressIntervalMs, wantsPlainProgress } from '../../../harness/report/load-status-line.ts'
 
 function status(elapsedMs: number, plannedMs: number, totalRequests: number, extra: Partial<LiveStatus> = {}): LiveStatus {
   return {

@@ -1,9 +1,9 @@
 // Progress while a load test runs, on stderr: on a terminal one status line rewritten every
 // second; in a CI log (CI=true) or any other non-terminal, a plain line now and then with the
 // time elapsed and left, so that a long run is never silent and a log is not flooded.
-import { formatMs } from '../report/load-summary.ts'
+import { formatMs } from './load-summary.ts'
 import { formatDurationNs } from '../results/duration.ts'
-import type { LiveStatus } from './run.ts'
+import type { LiveStatus } from '../load/run.ts'
 
 /** PROGRESS_MIN_INTERVAL_MS and PROGRESS_MAX_INTERVAL_MS bound the plain progress lines: about 20 a run, 1 s to 30 s apart. */
 export const PROGRESS_MIN_INTERVAL_MS = 1_000
