@@ -8,7 +8,7 @@ import { summarise } from '../../../harness/self/statistics.ts'
 import type { Measurement, SelfReport } from '../../../harness/self/types.ts'
 import { summarizeContention } from '../../../harness/stats/contention.ts'
 
-const GOLDEN = new URL('./testdata/report.golden.txt', import.meta.url)
+const GOLDEN = new URL('./testdata/self-report.golden.txt', import.meta.url)
 
 function measurements(): Measurement[] {
   const out: Measurement[] = []

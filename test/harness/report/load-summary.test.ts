@@ -140,13 +140,13 @@ function golden(name: string, text: string): void {
 describe('renderSummary', () => {
   it('a closed-model ramp: stages, the knee, failed thresholds, errors and memory', () => {
     const text = renderSummary(rampResult())
-    golden('summary-ramp.golden.txt', text)
+    golden('load-summary-ramp.golden.txt', text)
     expect(text.trimEnd().split('\n').at(-1)).toBe(FAILED_LINE)
   })
 
   it('an open-model run: latency from the due time beside service time', () => {
     const text = renderSummary(openResult())
-    golden('summary-open.golden.txt', text)
+    golden('load-summary-open.golden.txt', text)
     expect(text.trimEnd().split('\n').at(-1)).toBe(PASSED_LINE)
   })
 
@@ -156,7 +156,7 @@ describe('renderSummary', () => {
     expect(result.thresholds.every((t) => t.passed !== false)).toBe(true)
     expect(result.verdict).toBe('interrupted')
     const text = renderSummary(result)
-    golden('summary-interrupted.golden.txt', text)
+    golden('load-summary-interrupted.golden.txt', text)
     expect(text).toContain('interrupted by SIGINT after 5.012s of 1m0s: no verdict')
     expect(text.trimEnd().split('\n').at(-1)).toBe(INTERRUPTED_LINE)
   })
