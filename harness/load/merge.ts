@@ -96,6 +96,9 @@ export function mergeResults(results: readonly LoadResult[], sources: readonly s
       vusMax: results.reduce((total, r) => total + r.observations.vusMax, 0),
       targetMemoryBytes: maxOf(results.map((r) => r.observations.targetMemoryBytes)),
       generatorMemoryBytes: maxOf(results.map((r) => r.observations.generatorMemoryBytes)),
+      // Every shard watched the same target over the same minutes: the largest reading is the target's.
+      targetCpuSeconds: maxOf(results.map((r) => r.observations.targetCpuSeconds)),
+      targetGcSeconds: maxOf(results.map((r) => r.observations.targetGcSeconds)),
     },
     stages,
     rules: first.rules,

@@ -12,6 +12,7 @@ import { ResourceSampler, type GeneratorHealth, type MemoryPoint } from './resou
 import type { Shard } from './shard.ts'
 import type { StopSignal } from './stop-signal.ts'
 import { abortingFailure, type ThresholdRule } from './thresholds.ts'
+import { readGcSeconds } from './target-gc.ts'
 
 /** STATUS_INTERVAL_MS is how often the live status and abortOnFail thresholds are updated. */
 export const STATUS_INTERVAL_MS = 1_000
@@ -60,6 +61,8 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRun> {
     method: plan.request.method,
     headers: plan.request.headers,
   })
+  // One scrape before the clock starts (its GC sum), one after it stops: neither counts or overlaps the load.
+  const gcStart = await readGcSeconds(options.url, plan.request.headers)
   const startedAt = new Date()
   const startMs = performance.now()
   const plannedMs = planDurationNs(plan) / 1e6
@@ -105,5 +108,13 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRun> {
   }
   const elapsedMs = performance.now() - startMs
   const health = await sampler.stop()
-  return { startedAt, recorder, observations: { ...observe(), elapsedMs }, health, memorySeries: sampler.series.points }
+  const gcEnd = gcStart === undefined ? undefined : await readGcSeconds(options.url, plan.request.headers)
+  const targetGcSeconds = gcStart !== undefined && gcEnd !== undefined ? Math.max(0, gcEnd - gcStart) : undefined
+  return {
+    startedAt,
+    recorder,
+    observations: { ...observe(), elapsedMs, targetCpuSeconds: sampler.targetCpuSeconds, targetGcSeconds },
+    health,
+    memorySeries: sampler.series.points,
+  }
 }

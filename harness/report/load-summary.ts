@@ -116,6 +116,8 @@ export function renderSummary(result: LoadResult): string {
   const memory: string[] = []
   if (obs.targetMemoryBytes !== undefined) memory.push(`target peak RSS ${formatBytes(obs.targetMemoryBytes)}`)
   if (obs.generatorMemoryBytes !== undefined) memory.push(`generator peak RSS ${formatBytes(obs.generatorMemoryBytes)}`)
+  if (obs.targetCpuSeconds !== undefined && obs.elapsedMs > 0) memory.push(`target CPU ${((obs.targetCpuSeconds * 1e5) / obs.elapsedMs).toFixed(0)}% of a core`)
+  if (obs.targetGcSeconds !== undefined) memory.push(`target GC ${formatMs(obs.targetGcSeconds * 1e3)}`)
   if (result.health !== undefined)
     memory.push(`generator CPU ${(result.health.cpuRatio * 100).toFixed(0)}% of a core, event-loop p99 ${formatMs(result.health.eventLoopDelayP99Ms)}`)
   if (memory.length > 0) lines.push(`  ${memory.join('; ')}`)
