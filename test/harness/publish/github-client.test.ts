@@ -119,7 +119,7 @@ describe('sticky comment', () => {
 })
 
 describe('errors', () => {
-  const cases = [
+  const cases: Array<{ status: number; body: Record<string, unknown>; headers: Record<string, string>; type: new (...a: never[]) => Error; code: string; text: RegExp }> = [
     { status: 401, body: { message: 'Bad credentials' }, headers: {}, type: GitHubUnauthorizedError, code: 'ERR_GITHUB_UNAUTHORIZED', text: /401 Unauthorized.*Bad credentials/ },
     {
       status: 403,
