@@ -12,6 +12,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   ab: () => import('./ab.ts'),
   doctor: () => import('./doctor.ts'),
   load: () => import('./load.ts'),
+  report: () => import('./report.ts'),
+  comment: () => import('./comment.ts'),
 }
 
 function listCommands(summaries: ReadonlyArray<readonly [string, string]>): string {
