@@ -2,9 +2,10 @@
 // pull request and is untrusted in a PR comment. Every character that Markdown, GitHub's
 // extensions ($math$, :emoji:, @mentions, #refs, autolinks) or HTML could act on becomes a
 // numeric character reference, which CommonMark always shows as the literal character; inside
-// <code> GitHub neither links mentions and references nor renders emoji.
+// <code> GitHub neither links mentions and references nor renders emoji. Parentheses stay: with
+// the brackets escaped they cannot form a link.
 
-const ACTIVE = /[&<>"'`|\\*_[\](){}#!~@:$^]/g
+const ACTIVE = /[&<>"'`|\\*_[\]#!~@:$^]/g
 const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g
 
 /** escapeMarkdownText makes untrusted text inert in Markdown and HTML, on one line. */

@@ -105,8 +105,8 @@ function table(rows: readonly MetricVerdict[], shown: number): string {
   return TABLE_HEAD + rows.slice(0, shown).map(row).join('')
 }
 
-function cutNote(shown: number, total: number): string {
-  return `\n_${total - shown} of ${total} rows cut to stay under GitHub's ${GITHUB_COMMENT_MAX_CHARS.toLocaleString('en-US')}-character comment limit; the job summary and the comparison artifact have them all._\n`
+function cutNote(shown: number, total: number, maxChars: number): string {
+  return `\n_${total - shown} of ${total} rows cut to stay under ${maxChars === GITHUB_COMMENT_MAX_CHARS ? "GitHub's " : 'the '}${maxChars.toLocaleString('en-US')}-character comment limit; the job summary and the comparison artifact have them all._\n`
 }
 
 function sortRows(reports: readonly VerdictReport[]): MetricVerdict[] {
@@ -162,16 +162,16 @@ export function renderPrComment(reports: readonly VerdictReport[], method: Compa
     let out = head
     if (attention.length > 0) {
       out += `${table(attention, shown.attention)}`
-      if (shown.attention < attention.length) out += cutNote(shown.attention, attention.length)
+      if (shown.attention < attention.length) out += cutNote(shown.attention, attention.length, maxChars)
       out += '\n'
     } else if (rows.length > 0) {
       out += 'Every metric is unchanged within its tolerance.\n\n'
     }
     out += `<details><summary>All ${rows.length} rows</summary>\n\n${table(rows, shown.all)}`
-    if (shown.all < rows.length) out += cutNote(shown.all, rows.length)
+    if (shown.all < rows.length) out += cutNote(shown.all, rows.length, maxChars)
     out += '\n</details>\n'
     if (warnings.length > 0) {
-      out += `\n<details><summary>${warnings.length} warnings</summary>\n\n${warnings
+      out += `\n<details><summary>${warnings.length} ${warnings.length === 1 ? 'warning' : 'warnings'}</summary>\n\n${warnings
         .slice(0, shown.warnings)
         .map((w) => `- ${w}\n`)
         .join('')}`
