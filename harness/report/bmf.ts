@@ -22,6 +22,7 @@ export const BMF_SLUG_MAX_CHARS = 64
 export function bmfMeasure(unit: string): { readonly slug: string; readonly factor: number } {
   if (unit === 'sec/op') return { slug: 'latency', factor: 1e9 }
   const slug = unit
+    .replace(/[µμ]/g, 'u')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
