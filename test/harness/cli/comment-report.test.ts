@@ -1,6 +1,6 @@
 // The report and comment commands in process: formats, $GITHUB_STEP_SUMMARY, and comment's exit
-// nock's scope is the API root with its /api/v3 path, so the paths below are relative to it.
 // codes and messages for each GitHub failure, with the API nock'd (Node's fetch, undici inside).
+// nock's scope is the API root with its /api/v3 path, so the paths below are relative to it.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
