@@ -96,13 +96,13 @@ function sidesText(v: MetricVerdict): string {
 
 const TABLE_HEAD = '| | Benchmark | Metric | Base → Head | Change [CI] | Verdict |\n|---|---|---|--:|--:|---|\n'
 
-function row(v: MetricVerdict): string {
-  const name = v.pkg === '' ? shortName(v.name) : `${shortName(v.name)} (${v.pkg})`
+function row(v: MetricVerdict, showPkg: boolean): string {
+  const name = !showPkg || v.pkg === '' ? shortName(v.name) : `${shortName(v.name)} (${v.pkg})`
   return `| ${VERDICT_SYMBOLS[v.verdict]} | ${codeSpan(name)} | ${codeSpan(v.unit)} | ${sidesText(v)} | ${changeText(v)} | ${v.verdict} |\n`
 }
 
-function table(rows: readonly MetricVerdict[], shown: number): string {
-  return TABLE_HEAD + rows.slice(0, shown).map(row).join('')
+function table(rows: readonly MetricVerdict[], shown: number, showPkg: boolean): string {
+  return TABLE_HEAD + rows.slice(0, shown).map((v) => row(v, showPkg)).join('')
 }
 
 function cutNote(shown: number, total: number, maxChars: number): string {
@@ -127,6 +127,8 @@ export function renderPrComment(reports: readonly VerdictReport[], method: Compa
   const gate = gateResultOf(reports, failOn)
   const counts = sumCounts(reports)
   const rows = sortRows(reports)
+  // The package only tells rows apart when there is more than one.
+  const showPkg = new Set(rows.map((v) => v.pkg)).size > 1
   const attention = rows.filter((v) => v.verdict !== 'unchanged' && v.verdict !== 'ignored')
   const warnings = [
     ...reports.flatMap((r) => r.warnings.map((w) => escapeMarkdownText(w))),
@@ -161,13 +163,13 @@ export function renderPrComment(reports: readonly VerdictReport[], method: Compa
   const render = (shown: Shown): string => {
     let out = head
     if (attention.length > 0) {
-      out += `${table(attention, shown.attention)}`
+      out += `${table(attention, shown.attention, showPkg)}`
       if (shown.attention < attention.length) out += cutNote(shown.attention, attention.length, maxChars)
       out += '\n'
     } else if (rows.length > 0) {
       out += 'Every metric is unchanged within its tolerance.\n\n'
     }
-    out += `<details><summary>All ${rows.length} rows</summary>\n\n${table(rows, shown.all)}`
+    out += `<details><summary>All ${rows.length} rows</summary>\n\n${table(rows, shown.all, showPkg)}`
     if (shown.all < rows.length) out += cutNote(shown.all, rows.length, maxChars)
     out += '\n</details>\n'
     if (warnings.length > 0) {

@@ -108,3 +108,13 @@ describe('gate result', () => {
     expect(body).toContain('gate fails on regressed or inconclusive')
   })
 })
+
+describe('package names', () => {
+  it('are shown only when the rows come from more than one package', () => {
+    const one = renderPrComment([report([metric('BenchmarkA', 'sec/op', 'regressed', 1e-3, 0.3, 0.02, { pkg: 'x/bench' })])], METHOD)
+    expect(one).toContain('<code>A</code>')
+    const two = renderPrComment([report([metric('BenchmarkA', 'sec/op', 'regressed', 1e-3, 0.3, 0.02, { pkg: 'x/bench' }), metric('BenchmarkA', 'sec/op', 'unchanged', 1e-3, 0, 0.02, { pkg: 'y/bench' })])], METHOD)
+    expect(two).toContain('<code>A (x/bench)</code>')
+    expect(two).toContain('<code>A (y/bench)</code>')
+  })
+})
