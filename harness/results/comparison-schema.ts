@@ -153,7 +153,9 @@ export function parseComparison(text: string, source: string): ComparisonDocumen
   try {
     value = JSON.parse(text)
   } catch (err) {
-    throw new InputError(`${source}: not valid JSON (${(err as Error).message}); the file may be truncated`)
+    // Only the position: V8's message quotes the text, and an artifact's text is not ours to echo.
+    const position = /position (\d+)/.exec((err as Error).message)?.[1]
+    throw new InputError(`${source}: not valid JSON${position !== undefined ? ` (at character ${position})` : ''}; the file may be truncated`)
   }
   const kind = (value as { kind?: unknown } | null)?.kind
   if (typeof value !== 'object' || value === null || kind !== 'slurmbench.comparison') {

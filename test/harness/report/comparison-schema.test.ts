@@ -34,5 +34,7 @@ describe('comparison schema', () => {
   }
   it('refuses text that is not JSON, naming the file', () => {
     expect(() => parseComparison('{"kind":', 'artifact.json')).toThrow(/^artifact.json: not valid JSON/)
+    // An artifact's text is never echoed (it could be a link to a file on the runner).
+    expect(() => parseComparison('ghs_secretvalue', 'artifact.json')).toThrow(/^artifact.json: not valid JSON; the file may be truncated$/)
   })
 })
