@@ -7,7 +7,7 @@ import { GitHubError, redactSecret } from '../publish/github-errors.ts'
 import { findPullRequestByHeadSha } from '../publish/pull-request.ts'
 import { ACTIONS_BOT_LOGIN, commentMarker, resolveAuthor, upsertStickyComment } from '../publish/sticky-comment.ts'
 import { readComparison } from '../results/comparison-schema.ts'
-import { InputError } from '../results/input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 import { verdictReportsOf } from '../report/comparison-document.ts'
 import { renderPrComment } from '../report/pr-comment.ts'
 import { type Command, EXIT_OK } from './command.ts'
@@ -36,7 +36,11 @@ const FLAGS: FlagSpecs = {
   repo: { kind: 'string', valueName: 'owner/name', help: 'repository (default $GITHUB_REPOSITORY)' },
   'api-url': { kind: 'string', valueName: 'url', help: `REST API root (default $GITHUB_API_URL, else ${DEFAULT_GITHUB_API_URL})` },
   'token-file': { kind: 'string', valueName: 'file', help: 'read the token from file (default $GITHUB_TOKEN)' },
-  author: { kind: 'string', valueName: 'login', help: `login that owns the comment (default ${ACTIONS_BOT_LOGIN} under GitHub Actions, else the token's user)` },
+  author: {
+    kind: 'string',
+    valueName: 'login',
+    help: `login that owns the comment (default ${ACTIONS_BOT_LOGIN} under GitHub Actions, else the token's user)`,
+  },
   key: { kind: 'string', valueName: 'name', help: 'which sticky comment, for several gates on one pull request (default pr-gate)' },
   'dry-run': { kind: 'boolean', help: 'print the comment instead of posting it' },
   ...LINK_FLAGS,
@@ -99,7 +103,8 @@ export function createCommentCommand(deps: CommentDeps = {}): Command {
       const headSha = args.flags['head-sha'] as string | undefined
       if ((pr === undefined) === (headSha === undefined)) throw new UsageError('pass exactly one of --pr <n> and --head-sha <sha>')
       if (pr !== undefined && pr < 1) throw new UsageError(`flag -pr: expected a pull request number ≥ 1, found ${pr}`)
-      if (headSha !== undefined && !/^[0-9a-f]{40}$/.test(headSha)) throw new UsageError(`flag -head-sha: expected a 40-digit commit id, found "${headSha.slice(0, 60)}"`)
+      if (headSha !== undefined && !/^[0-9a-f]{40}$/.test(headSha))
+        throw new UsageError(`flag -head-sha: expected a 40-digit commit id, found "${headSha.slice(0, 60)}"`)
       if (args.positionals.length !== 1) throw new UsageError(`expected one comparison file, found ${args.positionals.length}`)
       const marker = (() => {
         try {
@@ -131,9 +136,12 @@ export function createCommentCommand(deps: CommentDeps = {}): Command {
       })
       try {
         const number = pr ?? (await findPullRequestByHeadSha(client, owner, repo, headSha as string))
-        const author = typeof args.flags.author === 'string' ? args.flags.author : env.GITHUB_ACTIONS === 'true' ? ACTIONS_BOT_LOGIN : await resolveAuthor(client)
+        const author =
+          typeof args.flags.author === 'string' ? args.flags.author : env.GITHUB_ACTIONS === 'true' ? ACTIONS_BOT_LOGIN : await resolveAuthor(client)
         const result = await upsertStickyComment(client, { owner, repo, number }, body, { marker, author })
-        process.stderr.write(`comment: ${result.action} comment ${result.id} on ${owner}/${repo}#${number} (${body.length} characters)${result.url !== undefined ? `: ${result.url}` : ''}\n`)
+        process.stderr.write(
+          `comment: ${result.action} comment ${result.id} on ${owner}/${repo}#${number} (${body.length} characters)${result.url !== undefined ? `: ${result.url}` : ''}\n`,
+        )
         return EXIT_OK
       } catch (err) {
         if (!(err instanceof GitHubError)) throw err

@@ -30,7 +30,11 @@ export const LINK_FLAGS: FlagSpecs = {
 const FLAGS: FlagSpecs = {
   format: { kind: 'string', valueName: REPORT_FORMATS.join('|'), help: 'output format (default markdown)' },
   output: { kind: 'string', valueName: 'file', aliases: ['o'], help: 'write to file instead of standard output (summary: instead of $GITHUB_STEP_SUMMARY)' },
-  better: { kind: 'string', valueName: 'lower|higher', help: 'github-action-benchmark: export the metrics where lower (default, customSmallerIsBetter) or higher (customBiggerIsBetter) is better' },
+  better: {
+    kind: 'string',
+    valueName: 'lower|higher',
+    help: 'github-action-benchmark: export the metrics where lower (default, customSmallerIsBetter) or higher (customBiggerIsBetter) is better',
+  },
   ...LINK_FLAGS,
 }
 
@@ -42,6 +46,7 @@ input) after validating it against the comparison schema.
   json      the validated document
   bmf       Bencher Metric Format for bencher run --adapter json (time per op as latency in ns)
   github-action-benchmark  the custom format of github-action-benchmark (tool: customSmallerIsBetter)
+'slurmbench report html [flags]' renders the nightly HTML report from the history instead (see its --help).
 Exit 0 when rendered, 2 on a usage or input error (the gate's result is ab's exit code).`
 
 /** linksFrom reads the link flags, defaulting to this workflow run's page from GitHub's environment. */
@@ -59,13 +64,16 @@ export function linksFrom(flags: Readonly<Record<string, unknown>>, env: NodeJS.
 
 function parseReportFormat(value: unknown): ReportFormat {
   const format = (value ?? 'markdown') as string
-  if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`flag -format: expected one of ${REPORT_FORMATS.join(', ')}, found "${format}"`)
+  if (!(REPORT_FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`flag -format: expected one of ${REPORT_FORMATS.join(', ')}, found "${format}"`)
   return format as ReportFormat
 }
 
 export const command: Command = {
-  summary: 'render a comparison JSON as a PR comment, job summary, text, CSV, BMF or github-action-benchmark',
+  summary: 'render a comparison JSON as a PR comment, job summary, text, CSV, BMF or github-action-benchmark; report html: the nightly page',
   async run(argv) {
+    // `report html` is its own subcommand (the nightly page from the history, not a comparison).
+    if (argv[0] === 'html') return (await import('./report-html.ts')).runReportHtml(argv.slice(1))
     const args = parseArgs(argv, FLAGS)
     if (args.help) {
       process.stdout.write(formatUsage('slurmbench report [flags] <comparison.json>', DESCRIPTION, FLAGS))
@@ -102,7 +110,9 @@ export const command: Command = {
         const out = renderGithubActionBenchmark(reports, better as Better)
         if (out.skipped > 0) {
           const other = better === 'lower' ? 'higher' : 'lower'
-          process.stderr.write(`report: ${out.skipped} metrics where ${other} is better left out; export them with -better ${other} (tool: ${githubActionBenchmarkTool(other)})\n`)
+          process.stderr.write(
+            `report: ${out.skipped} metrics where ${other} is better left out; export them with -better ${other} (tool: ${githubActionBenchmarkTool(other)})\n`,
+          )
         }
         text = out.json
         break

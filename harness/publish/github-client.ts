@@ -146,7 +146,8 @@ export class GitHubClient {
   #resolve(pathOrUrl: string): URL {
     const base = new URL(`${this.apiUrl}/`)
     const url = /^https?:\/\//.test(pathOrUrl) ? new URL(pathOrUrl) : new URL(pathOrUrl.replace(/^\/+/, ''), base)
-    if (url.origin !== base.origin) throw new GitHubResponseError(`GitHub sent a link to ${url.origin}, not to the API at ${base.origin}; refusing to send the token there`)
+    if (url.origin !== base.origin)
+      throw new GitHubResponseError(`GitHub sent a link to ${url.origin}, not to the API at ${base.origin}; refusing to send the token there`)
     return url
   }
 
@@ -191,7 +192,9 @@ export class GitHubClient {
         if (attempt >= this.#maxAttempts || waitedMs + wait.ms > this.#maxWaitMs) {
           const retryAt = new Date(this.#now() + wait.ms).toISOString()
           throw new GitHubRateLimitError(
-            this.#clean(`${what}: GitHub's rate limit (${wait.reason}) still holds after ${attempt} attempt(s) and ${Math.round(waitedMs / 1000)} s of waiting (bound ${Math.round(this.#maxWaitMs / 1000)} s); try again after ${retryAt}`),
+            this.#clean(
+              `${what}: GitHub's rate limit (${wait.reason}) still holds after ${attempt} attempt(s) and ${Math.round(waitedMs / 1000)} s of waiting (bound ${Math.round(this.#maxWaitMs / 1000)} s); try again after ${retryAt}`,
+            ),
             response.status,
           )
         }
@@ -212,17 +215,27 @@ export class GitHubClient {
     const says = message === '' ? '' : ` (GitHub: ${message})`
     switch (status) {
       case 401:
-        return new GitHubUnauthorizedError(this.#clean(`${what}: 401 Unauthorized: the token is missing, malformed, expired or revoked${says}; set GITHUB_TOKEN or --token-file`), status)
+        return new GitHubUnauthorizedError(
+          this.#clean(`${what}: 401 Unauthorized: the token is missing, malformed, expired or revoked${says}; set GITHUB_TOKEN or --token-file`),
+          status,
+        )
       case 403: {
         const accepted = headers.get('x-accepted-github-permissions')
         const acceptedText = accepted === null ? '' : `; GitHub accepts: ${oneLine(accepted, 120)}`
         return new GitHubForbiddenError(
-          this.#clean(`${what}: 403 Forbidden: the token lacks the permission \`pull-requests: write\` (give the job \`permissions: pull-requests: write\`; pull_request runs from forks are read-only, post from a workflow_run job)${says}${acceptedText}`),
+          this.#clean(
+            `${what}: 403 Forbidden: the token lacks the permission \`pull-requests: write\` (give the job \`permissions: pull-requests: write\`; pull_request runs from forks are read-only, post from a workflow_run job)${says}${acceptedText}`,
+          ),
           status,
         )
       }
       case 404:
-        return new GitHubNotFoundError(this.#clean(`${what}: 404 Not Found: no such repository, pull request or comment, or the token cannot see it; check GITHUB_REPOSITORY and --pr${says}`), status)
+        return new GitHubNotFoundError(
+          this.#clean(
+            `${what}: 404 Not Found: no such repository, pull request or comment, or the token cannot see it; check GITHUB_REPOSITORY and --pr${says}`,
+          ),
+          status,
+        )
       case 422:
         return new GitHubUnprocessableError(this.#clean(`${what}: 422 Unprocessable Entity: GitHub refused the request's content${says}`), status)
       default:

@@ -57,7 +57,12 @@ export async function findStickyComment(client: GitHubClient, target: PullReques
 }
 
 /** upsertStickyComment updates the sticky comment in place, or creates it when there is none; the body gets the marker if it lacks it. */
-export async function upsertStickyComment(client: GitHubClient, target: PullRequestTarget, body: string, options: { readonly marker: string; readonly author: string }): Promise<StickyResult> {
+export async function upsertStickyComment(
+  client: GitHubClient,
+  target: PullRequestTarget,
+  body: string,
+  options: { readonly marker: string; readonly author: string },
+): Promise<StickyResult> {
   const text = body.includes(options.marker) ? body : `${options.marker}\n${body}`
   const existing = await findStickyComment(client, target, options.marker, options.author)
   if (existing !== undefined) {

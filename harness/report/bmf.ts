@@ -2,7 +2,7 @@
 // `bencher run --adapter json` (bencher.dev/docs/reference/bencher-metric-format). Each
 // head-side metric becomes a measure; time per op goes to Bencher's built-in `latency` measure,
 // which is in nanoseconds, the others to measures named after the unit (Bencher creates them).
-import type { VerdictReport } from '../baseline/verdict.ts'
+import type { VerdictReport } from '../compare/verdict.ts'
 
 /** BmfMetric is one Bencher metric. */
 export interface BmfMetric {

@@ -1,6 +1,6 @@
 // Turning a validated comparison document back into the verdict reports the renderers take:
 // the nulls JSON wrote for unbounded interval ends become infinities again.
-import type { ChangeEstimate, MetricVerdict, SideSummary, VerdictReport } from '../baseline/verdict.ts'
+import type { ChangeEstimate, MetricVerdict, SideSummary, VerdictReport } from '../compare/verdict.ts'
 import type { ComparisonDocument, MetricVerdictJson, VerdictReportJson } from '../results/comparison-schema.ts'
 
 function side(s: { n: number; center: number; lo: number | null; hi: number | null } | undefined): SideSummary | undefined {

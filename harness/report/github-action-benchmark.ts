@@ -2,7 +2,7 @@
 // read with `tool: customSmallerIsBetter` or `customBiggerIsBetter` (its README, "Examples").
 // One file has one direction, so the export takes the metrics of one direction: lower-is-better
 // (times, bytes, allocations) by default, higher-is-better (throughput) on request.
-import type { VerdictReport } from '../baseline/verdict.ts'
+import type { VerdictReport } from '../compare/verdict.ts'
 import type { Better } from '../results/schema.ts'
 import { percent } from './verdict-cells.ts'
 

@@ -1,6 +1,6 @@
 // The job summary ($GITHUB_STEP_SUMMARY): the PR comment without the marker and with GitHub's
 // larger per-step limit, so forks (which cannot comment) still see the verdicts on the run page.
-import type { VerdictReport } from '../baseline/verdict.ts'
+import type { VerdictReport } from '../compare/verdict.ts'
 import type { ComparisonMethod } from '../results/comparison-schema.ts'
 import { type CommentLinks, renderPrComment } from './pr-comment.ts'
 

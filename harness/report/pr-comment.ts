@@ -2,7 +2,7 @@
 // that need attention, every row folded into <details>, and links to the run and its artifacts.
 // It stays under GitHub's comment limit by cutting rows (the full table first) with a note.
 // Every text from the document goes through markdown-safe: a benchmark name cannot break it.
-import { gateExitCode, type FailOn, type MetricVerdict, VERDICT_KINDS, type VerdictKind, type VerdictReport } from '../baseline/verdict.ts'
+import { gateExitCode, type FailOn, type MetricVerdict, VERDICT_KINDS, type VerdictKind, type VerdictReport } from '../compare/verdict.ts'
 import type { ComparisonMethod } from '../results/comparison-schema.ts'
 import { codeSpan, escapeMarkdownText, markdownLink } from './markdown-safe.ts'
 import { classOf, commonScale, formatScaled, toFixedGo } from './scale.ts'
@@ -67,7 +67,9 @@ function shortSha(sha: string): string {
 export function methodText(method: ComparisonMethod | undefined, reports: readonly VerdictReport[]): string {
   const first = reports[0]
   if (method === undefined) {
-    return first === undefined ? 'Nothing was compared.' : `Comparison of ${codeSpan(first.headLabel)} against ${codeSpan(first.baseLabel)} (no A/B metadata in the document).`
+    return first === undefined
+      ? 'Nothing was compared.'
+      : `Comparison of ${codeSpan(first.headLabel)} against ${codeSpan(first.baseLabel)} (no A/B metadata in the document).`
   }
   const parts: string[] = []
   parts.push(
@@ -102,7 +104,13 @@ function row(v: MetricVerdict, showPkg: boolean): string {
 }
 
 function table(rows: readonly MetricVerdict[], shown: number, showPkg: boolean): string {
-  return TABLE_HEAD + rows.slice(0, shown).map((v) => row(v, showPkg)).join('')
+  return (
+    TABLE_HEAD +
+    rows
+      .slice(0, shown)
+      .map((v) => row(v, showPkg))
+      .join('')
+  )
 }
 
 function cutNote(shown: number, total: number, maxChars: number): string {

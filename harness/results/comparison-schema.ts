@@ -5,7 +5,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { type Static, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { InputError } from './input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 
 /** COMPARISON_DOCUMENT_VERSION is the schemaVersion this reader understands. */
 export const COMPARISON_DOCUMENT_VERSION = 1
@@ -147,7 +147,8 @@ function describeValue(value: unknown): string {
 
 /** parseComparison validates `text` as a comparison document; `source` names it in errors. */
 export function parseComparison(text: string, source: string): ComparisonDocument {
-  if (text.length > MAX_COMPARISON_BYTES) throw new InputError(`${source}: ${text.length} bytes, more than the ${MAX_COMPARISON_BYTES} a comparison document may have`)
+  if (text.length > MAX_COMPARISON_BYTES)
+    throw new InputError(`${source}: ${text.length} bytes, more than the ${MAX_COMPARISON_BYTES} a comparison document may have`)
   if (text.trim() === '') throw new InputError(`${source}: empty file, expected a slurmbench comparison JSON document (ab/compare -json)`)
   let value: unknown
   try {
@@ -159,7 +160,9 @@ export function parseComparison(text: string, source: string): ComparisonDocumen
   }
   const kind = (value as { kind?: unknown } | null)?.kind
   if (typeof value !== 'object' || value === null || kind !== 'slurmbench.comparison') {
-    throw new InputError(`${source}: not a comparison document (kind ${describeValue(kind)}, expected "slurmbench.comparison"); write one with ab/compare -json`)
+    throw new InputError(
+      `${source}: not a comparison document (kind ${describeValue(kind)}, expected "slurmbench.comparison"); write one with ab/compare -json`,
+    )
   }
   const version = (value as { schemaVersion?: unknown }).schemaVersion
   if (typeof version === 'number' && version > COMPARISON_DOCUMENT_VERSION) {
@@ -188,7 +191,8 @@ export async function readComparison(path: string): Promise<ComparisonDocument> 
       text = Buffer.concat(chunks).toString('utf8')
     } else {
       const info = await stat(path)
-      if (info.size > MAX_COMPARISON_BYTES) throw new InputError(`${path}: ${info.size} bytes, more than the ${MAX_COMPARISON_BYTES} a comparison document may have`)
+      if (info.size > MAX_COMPARISON_BYTES)
+        throw new InputError(`${path}: ${info.size} bytes, more than the ${MAX_COMPARISON_BYTES} a comparison document may have`)
       text = await readFile(path, 'utf8')
     }
   } catch (err) {

@@ -49,7 +49,10 @@ const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio:
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), 'slurmbench-e2e-'))
   // This checkout's tracked files as they are in the work tree (uncommitted edits included).
-  const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT }).toString().split('\0').filter((f) => f !== '' && !f.startsWith('benchmarks/'))
+  const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT })
+    .toString()
+    .split('\0')
+    .filter((f) => f !== '' && !f.startsWith('benchmarks/'))
   execFileSync('tar', ['--null', '-T', '-', '-cf', join(repo, '.files.tar')], { cwd: ROOT, input: files.join('\0') })
   execFileSync('tar', ['-xf', '.files.tar'], { cwd: repo })
   rmSync(join(repo, '.files.tar'))
@@ -76,17 +79,27 @@ afterAll(() => {
 
 it('ab finds the 30% slowdown and the sticky comment says so, and only so', { timeout: 900_000 }, async () => {
   const out = join(repo, 'comparison.json')
-  const ab = spawnSync(process.execPath, ['bin/slurmbench.js', 'ab', '--base', 'HEAD~1', '-benchtime', '200ms', '-count', '6', '-max-count', '12', '-json', out], {
-    cwd: repo,
-    env: { ...process.env, CI: 'true' },
-    encoding: 'utf8',
-  })
+  const ab = spawnSync(
+    process.execPath,
+    ['bin/slurmbench.js', 'ab', '--base', 'HEAD~1', '-benchtime', '200ms', '-count', '6', '-max-count', '12', '-json', out],
+    {
+      cwd: repo,
+      env: { ...process.env, CI: 'true' },
+      encoding: 'utf8',
+    },
+  )
   // Exit 1: the gate fails on the regression.
   expect(ab.status, `${ab.stdout}\n${ab.stderr}`).toBe(1)
   expect(ab.stderr).toMatch(/^ab: round 1\/\d+ done, \d+ s elapsed, about \d+ (s|min \d+ s) left$/m)
 
   const doc = parseComparison(readFileSync(out, 'utf8'), out)
-  expect(doc.method).toMatchObject({ command: 'ab', paired: true, base: { ref: 'HEAD~1', commit: git('rev-parse', 'HEAD~1').trim() }, head: { commit: git('rev-parse', 'HEAD').trim() }, failOn: 'regressed' })
+  expect(doc.method).toMatchObject({
+    command: 'ab',
+    paired: true,
+    base: { ref: 'HEAD~1', commit: git('rev-parse', 'HEAD~1').trim() },
+    head: { commit: git('rev-parse', 'HEAD').trim() },
+    failOn: 'regressed',
+  })
   expect(doc.method?.roundsPerSide).toBeGreaterThanOrEqual(6)
 
   let posted = ''

@@ -17,7 +17,7 @@ import {
 import { UsageError } from '../../../harness/cli/flags.ts'
 import { command as report } from '../../../harness/cli/report.ts'
 import type { FetchLike } from '../../../harness/publish/github-client.ts'
-import { InputError } from '../../../harness/results/input-error.ts'
+import { InputError } from '../../../common/input-error.ts'
 import { metric, report as verdictReport, roundTrip } from '../report/comparison-fixtures.ts'
 
 const API = 'https://ghe.example.test/api/v3'
@@ -126,7 +126,12 @@ describe('comment', () => {
   ]
   for (const [status, headers, code, message] of failures) {
     it(`exits ${code} on ${status} with one line that does not contain the token`, async () => {
-      nock(API).get(COMMENTS).query(true).reply(200, []).post(COMMENTS).reply(status, { message: `echo ${TOKEN}` }, headers)
+      nock(API)
+        .get(COMMENTS)
+        .query(true)
+        .reply(200, [])
+        .post(COMMENTS)
+        .reply(status, { message: `echo ${TOKEN}` }, headers)
       const r = await capture(() => comment.run(['--pr', '3', FILE]))
       expect(r.code).toBe(code)
       expect(r.stderr).toMatch(message)
@@ -149,7 +154,10 @@ describe('comment', () => {
     nock(API)
       .get('/repos/acme/exporter/pulls')
       .query(true)
-      .reply(200, [{ number: 2, head: { sha: 'b'.repeat(40) } }, { number: 3, head: { sha } }])
+      .reply(200, [
+        { number: 2, head: { sha: 'b'.repeat(40) } },
+        { number: 3, head: { sha } },
+      ])
       .get(COMMENTS)
       .query(true)
       .reply(200, [])

@@ -110,17 +110,28 @@ describe('sticky comment', () => {
   })
 
   it('refuses a pagination link to another origin (the token would go there)', async () => {
-    nock(API)
-      .get(COMMENTS)
-      .query({ per_page: '100' })
-      .reply(200, [], { link: '<https://evil.test/steal?page=2>; rel="next"' })
+    nock(API).get(COMMENTS).query({ per_page: '100' }).reply(200, [], { link: '<https://evil.test/steal?page=2>; rel="next"' })
     await expect(upsertStickyComment(client(), TARGET, MARKER, { marker: MARKER, author: ACTIONS_BOT_LOGIN })).rejects.toThrow(/refusing to send the token/)
   })
 })
 
 describe('errors', () => {
-  const cases: Array<{ status: number; body: Record<string, unknown>; headers: Record<string, string>; type: new (...a: never[]) => Error; code: string; text: RegExp }> = [
-    { status: 401, body: { message: 'Bad credentials' }, headers: {}, type: GitHubUnauthorizedError, code: 'ERR_GITHUB_UNAUTHORIZED', text: /401 Unauthorized.*Bad credentials/ },
+  const cases: Array<{
+    status: number
+    body: Record<string, unknown>
+    headers: Record<string, string>
+    type: new (...a: never[]) => Error
+    code: string
+    text: RegExp
+  }> = [
+    {
+      status: 401,
+      body: { message: 'Bad credentials' },
+      headers: {},
+      type: GitHubUnauthorizedError,
+      code: 'ERR_GITHUB_UNAUTHORIZED',
+      text: /401 Unauthorized.*Bad credentials/,
+    },
     {
       status: 403,
       body: { message: 'Resource not accessible by integration' },
@@ -129,10 +140,20 @@ describe('errors', () => {
       code: 'ERR_GITHUB_FORBIDDEN',
       text: /`pull-requests: write`.*Resource not accessible by integration.*pull_requests=write/,
     },
-    { status: 404, body: { message: 'Not Found' }, headers: {}, type: GitHubNotFoundError, code: 'ERR_GITHUB_NOT_FOUND', text: /404 Not Found.*GITHUB_REPOSITORY/ },
+    {
+      status: 404,
+      body: { message: 'Not Found' },
+      headers: {},
+      type: GitHubNotFoundError,
+      code: 'ERR_GITHUB_NOT_FOUND',
+      text: /404 Not Found.*GITHUB_REPOSITORY/,
+    },
     {
       status: 422,
-      body: { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] },
+      body: {
+        message: 'Validation Failed',
+        errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }],
+      },
       headers: {},
       type: GitHubUnprocessableError,
       code: 'ERR_GITHUB_UNPROCESSABLE',
@@ -141,7 +162,9 @@ describe('errors', () => {
   ]
   for (const c of cases) {
     it(`${c.status} becomes ${c.code} with a one-line message without the token`, async () => {
-      nock(API).post(COMMENTS).reply(c.status, { ...c.body, documentation_url: 'https://docs.github.com/rest', echoed: TOKEN }, c.headers)
+      nock(API)
+        .post(COMMENTS)
+        .reply(c.status, { ...c.body, documentation_url: 'https://docs.github.com/rest', echoed: TOKEN }, c.headers)
       const err = await client()
         .request('POST', COMMENTS, { body: `token ${TOKEN}` })
         .catch((e: unknown) => e)
@@ -191,7 +214,9 @@ describe('errors', () => {
       .request('POST', COMMENTS, {})
       .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(GitHubRateLimitError)
-    expect((err as GitHubRateLimitError).message).toMatch(/rate limit \(retry-after: 30 s\) still holds after 2 attempt\(s\) and 30 s of waiting \(bound 45 s\); try again after 2026-01-01T00:00:30/)
+    expect((err as GitHubRateLimitError).message).toMatch(
+      /rate limit \(retry-after: 30 s\) still holds after 2 attempt\(s\) and 30 s of waiting \(bound 45 s\); try again after 2026-01-01T00:00:30/,
+    )
     expect(sleeps).toEqual([30_000])
   })
 })

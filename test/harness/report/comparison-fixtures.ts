@@ -1,6 +1,6 @@
 // Comparison documents for the renderer tests, written as ab -json would write them (through
 // renderComparisonJson) and read back through the schema, as report and comment read them.
-import type { MetricVerdict, VerdictKind, VerdictReport } from '../../../harness/baseline/verdict.ts'
+import type { MetricVerdict, VerdictKind, VerdictReport } from '../../../harness/compare/verdict.ts'
 import type { ComparisonMethod } from '../../../harness/results/comparison-schema.ts'
 import { parseComparison } from '../../../harness/results/comparison-schema.ts'
 import { verdictReportsOf } from '../../../harness/report/comparison-document.ts'
@@ -20,17 +20,30 @@ export const METHOD: ComparisonMethod = {
 }
 
 /** metric builds one verdict: base centre, change (fraction) and its interval. */
-export function metric(name: string, unit: string, verdict: VerdictKind, baseCenter: number, change: number, half = 0.02, extra: Partial<MetricVerdict> = {}): MetricVerdict {
+export function metric(
+  name: string,
+  unit: string,
+  verdict: VerdictKind,
+  baseCenter: number,
+  change: number,
+  half = 0.02,
+  extra: Partial<MetricVerdict> = {},
+): MetricVerdict {
   const head = baseCenter * (1 + change)
   const lowerBetter = unit !== 'MB/s'
-  const sides = verdict === 'new' ? { head: { n: 6, center: head, lo: head * 0.98, hi: head * 1.02 } } : verdict === 'missing' ? { base: { n: 6, center: baseCenter, lo: baseCenter * 0.98, hi: baseCenter * 1.02 } } : {
-    base: { n: 6, center: baseCenter, lo: baseCenter * 0.98, hi: baseCenter * 1.02 },
-    head: { n: 6, center: head, lo: head * 0.97, hi: head * 1.03 },
-    change: { estimate: change, lo: change - half, hi: change + half },
-    p: 0.03125,
-    q: 0.0625,
-    paired: true,
-  }
+  const sides =
+    verdict === 'new'
+      ? { head: { n: 6, center: head, lo: head * 0.98, hi: head * 1.02 } }
+      : verdict === 'missing'
+        ? { base: { n: 6, center: baseCenter, lo: baseCenter * 0.98, hi: baseCenter * 1.02 } }
+        : {
+            base: { n: 6, center: baseCenter, lo: baseCenter * 0.98, hi: baseCenter * 1.02 },
+            head: { n: 6, center: head, lo: head * 0.97, hi: head * 1.03 },
+            change: { estimate: change, lo: change - half, hi: change + half },
+            p: 0.03125,
+            q: 0.0625,
+            paired: true,
+          }
   return {
     name,
     pkg: '',
@@ -64,7 +77,10 @@ export function report(verdicts: MetricVerdict[], extra: Partial<VerdictReport> 
 }
 
 /** roundTrip writes the reports as ab's JSON and reads them back through the schema. */
-export function roundTrip(reports: VerdictReport[], method: ComparisonMethod | undefined = METHOD): { reports: VerdictReport[]; method: ComparisonMethod | undefined; json: string } {
+export function roundTrip(
+  reports: VerdictReport[],
+  method: ComparisonMethod | undefined = METHOD,
+): { reports: VerdictReport[]; method: ComparisonMethod | undefined; json: string } {
   const json = renderComparisonJson([], reports, method)
   const doc = parseComparison(json, 'fixture.json')
   return { reports: verdictReportsOf(doc), method: doc.method, json }

@@ -19,7 +19,11 @@ describe('comparison schema', () => {
   const valid = JSON.parse(roundTrip([report([metric('BenchmarkA', 'sec/op', 'regressed', 1e-3, 0.3)])]).json)
   const cases: Array<[string, (doc: any) => unknown, RegExp]> = [
     ['an unknown verdict', (d) => (d.verdicts[0].verdicts[0].verdict = 'pwned'), /at \/verdicts\/0\/verdicts\/0\/verdict/],
-    ['a name of 5000 characters', (d) => (d.verdicts[0].verdicts[0].name = 'x'.repeat(5000)), /at \/verdicts\/0\/verdicts\/0\/name: Expected string length less or equal to 4096/],
+    [
+      'a name of 5000 characters',
+      (d) => (d.verdicts[0].verdicts[0].name = 'x'.repeat(5000)),
+      /at \/verdicts\/0\/verdicts\/0\/name: Expected string length less or equal to 4096/,
+    ],
     ['a commit that is not hex', (d) => (d.method.base.commit = '$(rm -rf /)'), /at \/method\/base\/commit/],
     ['a count that is a string', (d) => (d.verdicts[0].counts.regressed = '1'), /at \/verdicts\/0\/counts\/regressed/],
     ['a newer schema version', (d) => (d.schemaVersion = 2), /schemaVersion 2 is newer/],

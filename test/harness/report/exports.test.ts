@@ -26,7 +26,7 @@ const { reports } = roundTrip([
 
 describe('BMF', () => {
   const doc = JSON.parse(renderBmf(reports))
-  it('matches Bencher\'s schema', () => {
+  it("matches Bencher's schema", () => {
     expect(bmfSchema(doc), JSON.stringify(bmfSchema.errors)).toBe(true)
   })
   it('puts time per op in the latency measure in nanoseconds, with the interval', () => {
@@ -41,7 +41,7 @@ describe('BMF', () => {
     expect(doc.BenchmarkGone).toBeUndefined()
     expect(doc.BenchmarkOdd['allocs-op']).toEqual({ value: 10 })
   })
-  it('keeps measure slugs within Bencher\'s 64 characters', () => {
+  it("keeps measure slugs within Bencher's 64 characters", () => {
     expect(bmfMeasure('x'.repeat(200)).slug.length).toBe(BMF_SLUG_MAX_CHARS)
     expect(bmfMeasure('µs/op')).toEqual({ slug: 'us-op', factor: 1 })
   })
@@ -55,7 +55,11 @@ describe('github-action-benchmark', () => {
     const out = renderGithubActionBenchmark(reports, 'lower')
     const doc = JSON.parse(out.json)
     expect(gabSchema(doc), JSON.stringify(gabSchema.errors)).toBe(true)
-    expect(doc.map((e: { name: string }) => e.name)).toEqual(['BenchmarkScrape/jobs=1000 - sec/op', 'BenchmarkScrape/jobs=1000 - B/op', 'BenchmarkOdd - allocs/op'])
+    expect(doc.map((e: { name: string }) => e.name)).toEqual([
+      'BenchmarkScrape/jobs=1000 - sec/op',
+      'BenchmarkScrape/jobs=1000 - B/op',
+      'BenchmarkOdd - allocs/op',
+    ])
     expect(doc[0].value).toBeCloseTo(2.6e-3, 12)
     expect(doc[0].range).toBe('-3.0% … +3.0%')
     expect(doc[0].extra).toBe('n=6, verdict regressed, +30.0% vs base')

@@ -81,12 +81,15 @@ describe('PR comment goldens', () => {
       'Benchmark@octocat #1 :smile: $x^2$ [a](javascript:alert(1)) **bold** https://evil.test',
       'Benchmark\nnew line | --- |',
     ]
-    const { reports, method } = roundTrip([
-      report(
-        hostile.map((name) => metric(name, 'sec/op', 'regressed', 1e-3, 0.3)),
-        { baseLabel: 'base|<b>', headLabel: 'head`x`', warnings: ['warning with <script> and | pipe'] },
-      ),
-    ], { ...METHOD, base: { ...METHOD.base, ref: 'main<script>|' } })
+    const { reports, method } = roundTrip(
+      [
+        report(
+          hostile.map((name) => metric(name, 'sec/op', 'regressed', 1e-3, 0.3)),
+          { baseLabel: 'base|<b>', headLabel: 'head`x`', warnings: ['warning with <script> and | pipe'] },
+        ),
+      ],
+      { ...METHOD, base: { ...METHOD.base, ref: 'main<script>|' } },
+    )
     const body = renderPrComment(reports, method, { marker: commentMarker(), links: { runUrl: 'javascript:alert(1)', artifactsUrl: 'https://x.test/a(b)c' } })
     golden('pr-comment-hostile.md', body)
     expect(body).not.toMatch(/<(?!\/?(code|details|summary|sub)>|!-- slurmbench)/)
@@ -113,7 +116,15 @@ describe('package names', () => {
   it('are shown only when the rows come from more than one package', () => {
     const one = renderPrComment([report([metric('BenchmarkA', 'sec/op', 'regressed', 1e-3, 0.3, 0.02, { pkg: 'x/bench' })])], METHOD)
     expect(one).toContain('<code>A</code>')
-    const two = renderPrComment([report([metric('BenchmarkA', 'sec/op', 'regressed', 1e-3, 0.3, 0.02, { pkg: 'x/bench' }), metric('BenchmarkA', 'sec/op', 'unchanged', 1e-3, 0, 0.02, { pkg: 'y/bench' })])], METHOD)
+    const two = renderPrComment(
+      [
+        report([
+          metric('BenchmarkA', 'sec/op', 'regressed', 1e-3, 0.3, 0.02, { pkg: 'x/bench' }),
+          metric('BenchmarkA', 'sec/op', 'unchanged', 1e-3, 0, 0.02, { pkg: 'y/bench' }),
+        ]),
+      ],
+      METHOD,
+    )
     expect(two).toContain('<code>A (x/bench)</code>')
     expect(two).toContain('<code>A (y/bench)</code>')
   })
