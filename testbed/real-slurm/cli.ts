@@ -23,7 +23,9 @@ async function main(argv: string[]): Promise<number> {
     return 1
   }
   const started = Date.now()
-  const slurm = await startRealSlurm({ log: (line) => process.stderr.write(`${line}\n`) })
+  const slurm = await startRealSlurm({
+    log: (line) => process.stderr.write(`${line}\n`),
+  })
   const t = slurm.timings
   process.stdout.write(
     `slurmrestd  ${slurm.url}\nchroot      ${slurm.root}\nkey file    ${slurm.keyFile}\njobs        ${JSON.stringify(slurm.jobs)}\n` +
@@ -31,10 +33,13 @@ async function main(argv: string[]): Promise<number> {
   )
   if (command === 'up') {
     process.stdout.write(`token       SLURM_JWT=${slurm.token}\nCtrl-C stops it.\n`)
+    // Signal listeners alone do not keep Node's event loop alive.
+    const keepAlive = setInterval(() => {}, 60_000)
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve())
       process.once('SIGTERM', () => resolve())
     })
+    clearInterval(keepAlive)
   }
   const report = await slurm.stop()
   process.stdout.write(`teardown    ${report.durationMs} ms, pids left [${report.leftPids.join(', ')}], mounts left [${report.leftMounts.join(', ')}]\n`)

@@ -1,7 +1,7 @@
 // startRealSlurm: a real Slurm 24.11 (munged, slurmctld, slurmd, slurmrestd) in a chroot over the
 // cached root, on loopback ports, with a cluster that looks real: cloud nodes powered down and
 // powering up, unreachable and drained nodes, several partitions, a reservation, jobs in many states.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -48,9 +48,16 @@ export interface RealSlurmInfo {
 /** RealSlurm is a running cluster that this process started. */
 export interface RealSlurm extends RealSlurmInfo {
   /** timings of the bring-up, in milliseconds. */
-  timings: { prepareRootMs: number; startMs: number; populateMs: number; fromCache: boolean }
+  timings: {
+    prepareRootMs: number
+    startMs: number
+    populateMs: number
+    fromCache: boolean
+  }
   /** stop kills every process in the chroot and unmounts; it reports what it could not stop. */
   stop(): Promise<TeardownReport>
+  /** stopNow is stop's synchronous last resort for signal and exit handlers: SIGKILL, lazy unmounts. */
+  stopNow(): void
 }
 
 /** TeardownReport says what teardown left behind (both lists empty when clean). */
@@ -74,7 +81,10 @@ export class BringUpError extends Error {
 
 /** slurmCommand runs a Slurm command (sinfo, squeue, scontrol, sdiag, sbatch…) inside the chroot. */
 export function slurmCommand(root: string, command: string, args: readonly string[], timeoutMs = COMMAND_LIMIT_MS): Promise<CommandResult> {
-  return runCommand('chroot', [root, command, ...args], { timeoutMs, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } })
+  return runCommand('chroot', [root, command, ...args], {
+    timeoutMs,
+    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },
+  })
 }
 
 /** slurmOutput is slurmCommand that throws unless the command exits 0, and returns its stdout. */
@@ -123,7 +133,10 @@ export function daemonLog(info: Pick<RealSlurmInfo, 'root' | 'runDir'>, daemon: 
  */
 export function startDaemon(info: Pick<RealSlurmInfo, 'root' | 'runDir' | 'ports'>, daemon: Daemon): number {
   const out = openSync(join(info.runDir, `${daemon}.out`), 'a')
-  const env: NodeJS.ProcessEnv = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' }
+  const env: NodeJS.ProcessEnv = {
+    PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+    LC_ALL: 'C',
+  }
   let args: string[]
   switch (daemon) {
     case 'munged':
@@ -138,7 +151,19 @@ export function startDaemon(info: Pick<RealSlurmInfo, 'root' | 'runDir' | 'ports
     case 'slurmrestd':
       // It refuses root; -u drops privileges after binding, in the same process.
       env.SLURM_JWT = 'daemon'
-      args = [info.root, '/usr/sbin/slurmrestd', '-u', 'slurmrestd', '-g', 'slurmrestd', '-a', 'rest_auth/jwt', '-s', 'openapi/slurmctld', `127.0.0.1:${info.ports.slurmrestd}`]
+      args = [
+        info.root,
+        '/usr/sbin/slurmrestd',
+        '-u',
+        'slurmrestd',
+        '-g',
+        'slurmrestd',
+        '-a',
+        'rest_auth/jwt',
+        '-s',
+        'openapi/slurmctld',
+        `127.0.0.1:${info.ports.slurmrestd}`,
+      ]
       break
   }
   const child = spawn('chroot', args, { stdio: ['ignore', out, out], env })
@@ -158,7 +183,10 @@ export async function stopDaemon(root: string, daemon: Daemon): Promise<void> {
 /** restPing GETs /slurm/v0.0.42/ping with `token` and returns the status code (0: no answer). */
 export async function restPing(url: string, token: string, timeoutMs = 5_000): Promise<number> {
   try {
-    const response = await fetch(`${url}/slurm/v0.0.42/ping`, { headers: { 'X-SLURM-USER-NAME': 'root', 'X-SLURM-USER-TOKEN': token }, signal: AbortSignal.timeout(timeoutMs) })
+    const response = await fetch(`${url}/slurm/v0.0.42/ping`, {
+      headers: { 'X-SLURM-USER-NAME': 'root', 'X-SLURM-USER-TOKEN': token },
+      signal: AbortSignal.timeout(timeoutMs),
+    })
     await response.arrayBuffer()
     return response.status
   } catch {
@@ -195,7 +223,14 @@ async function freePorts(): Promise<ClusterPorts> {
 }
 
 // step waits for `check`, failing early when the daemon died and with its log when time runs out.
-async function step<T>(info: Pick<RealSlurmInfo, 'root' | 'runDir'>, daemon: Daemon, what: string, limitMs: number, pid: number | undefined, check: () => Promise<T | undefined>): Promise<T> {
+async function step<T>(
+  info: Pick<RealSlurmInfo, 'root' | 'runDir'>,
+  daemon: Daemon,
+  what: string,
+  limitMs: number,
+  pid: number | undefined,
+  check: () => Promise<T | undefined>,
+): Promise<T> {
   try {
     return await waitUntil(what, limitMs, async () => {
       if (pid !== undefined && isStopped(pid)) throw new StopWaiting(`${daemon} (pid ${pid}) exited`)
@@ -263,9 +298,8 @@ async function mountRun(lower: string, runDir: string): Promise<string> {
   return merged
 }
 
-// The state file lets a later bring-up clean up after a run whose process was SIGKILLed.
-const RUN_STATE = 'run.json'
-
+// A run's state file (in <cache>/runs) lets a later bring-up clean up after a run whose process
+// was SIGKILLed.
 interface RunState {
   ownerPid: number
   root: string
@@ -317,7 +351,11 @@ export async function startRealSlurm(options: RealSlurmOptions = {}): Promise<Re
   const cache = options.cacheDir ?? defaultCacheDir()
   await cleanupStaleRuns(cache, log)
   const t0 = Date.now()
-  const prepared: PreparedRoot = await prepareRoot({ cacheDir: cache, mirror: options.mirror, log })
+  const prepared: PreparedRoot = await prepareRoot({
+    cacheDir: cache,
+    mirror: options.mirror,
+    log,
+  })
   const t1 = Date.now()
   const runDir = mkdtempSync(join(tmpdir(), 'slurmbench-real-'))
   const stateFile = join(runsDir(cache), `${runDir.split('/').pop()}.json`)
@@ -325,7 +363,12 @@ export async function startRealSlurm(options: RealSlurmOptions = {}): Promise<Re
   mkdirSync(runsDir(cache), { recursive: true })
   writeFileSync(stateFile, JSON.stringify({ ownerPid: process.pid, root } satisfies RunState))
   // A synchronous last resort: vitest or a signal may end this process without awaiting stop().
-  const onExit = (): void => killPidsNow(pidsInRoot(root))
+  const stopNow = (): void => {
+    process.removeListener('exit', stopNow)
+    killPidsNow(pidsInRoot(root))
+    for (const point of mountsUnder(root)) spawnSync('umount', ['-l', point], { timeout: 10_000 })
+  }
+  const onExit = stopNow
   process.once('exit', onExit)
   const stop = async (): Promise<TeardownReport> => {
     process.removeListener('exit', onExit)
@@ -339,7 +382,9 @@ export async function startRealSlurm(options: RealSlurmOptions = {}): Promise<Re
     configure(root, ports)
     const info = { root, runDir, ports }
     const munged = startDaemon(info, 'munged')
-    await step(info, 'munged', 'munged creates its socket', MUNGE_LIMIT_MS, munged, async () => (existsSync(join(root, 'run/munge/munge.socket.2')) ? true : undefined))
+    await step(info, 'munged', 'munged creates its socket', MUNGE_LIMIT_MS, munged, async () =>
+      existsSync(join(root, 'run/munge/munge.socket.2')) ? true : undefined,
+    )
     const slurmctld = startDaemon(info, 'slurmctld')
     await waitForController(info, slurmctld)
     const slurmd = startDaemon(info, 'slurmd')
@@ -369,8 +414,14 @@ export async function startRealSlurm(options: RealSlurmOptions = {}): Promise<Re
       ports,
       jobs,
       packages: prepared.packages,
-      timings: { prepareRootMs: t1 - t0, startMs: t2 - t1, populateMs: t3 - t2, fromCache: prepared.fromCache },
+      timings: {
+        prepareRootMs: t1 - t0,
+        startMs: t2 - t1,
+        populateMs: t3 - t2,
+        fromCache: prepared.fromCache,
+      },
       stop,
+      stopNow,
     }
   } catch (error) {
     const report = await stop()
@@ -398,7 +449,11 @@ async function jobRows(root: string): Promise<Map<number, JobRow>> {
   for (const line of out.split('\n')) {
     const [id, state, reason] = line.trim().split('|')
     if (id === undefined || id === '' || !/^\d+$/.test(id)) continue
-    rows.set(Number(id), { id: Number(id), state: state ?? '', reason: reason ?? '' })
+    rows.set(Number(id), {
+      id: Number(id),
+      state: state ?? '',
+      reason: reason ?? '',
+    })
   }
   return rows
 }
@@ -473,5 +528,19 @@ async function populate(info: Pick<RealSlurmInfo, 'root' | 'runDir'>): Promise<R
     [jobs.cloud]: (r) => r.state === 'CONFIGURING',
     [jobs.pending_resources]: (r) => r.state === 'PENDING',
   })
+  await waitForSettledNodes(info)
   return jobs
+}
+
+/** waitForSettledNodes waits (bounded) until slurmctld's first ping has marked the nodes without slurmd NOT_RESPONDING. */
+export async function waitForSettledNodes(info: Pick<RealSlurmInfo, 'root' | 'runDir'>): Promise<void> {
+  await step(info, 'slurmctld', 'the unreachable nodes are marked not responding', JOBS_LIMIT_MS, undefined, async () => {
+    const out = await slurmOutput(info.root, 'sinfo', ['-h', '-N', '-p', 'far', '-o', '%N %T'], 5_000)
+    const unsettled = out
+      .trim()
+      .split('\n')
+      .filter((line) => !line.endsWith('*'))
+    if (unsettled.length > 0) throw new Error(`still answering or unpinged: ${unsettled.join(', ')}`)
+    return true
+  })
 }

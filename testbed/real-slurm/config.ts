@@ -52,7 +52,9 @@ SlurmdParameters=config_overrides
 ReturnToService=2
 # Finished jobs stay visible for the tests' whole run.
 MinJobAge=3600
-SlurmdTimeout=300
+# Long: far1 stays UNKNOWN+NOT_RESPONDING (set by the first ping) for the whole run instead of
+# turning DOWN in the middle of a comparison.
+SlurmdTimeout=3600
 SlurmctldTimeout=60
 # Power saving: CLOUD nodes start powered down; a job on one powers it up, and it stays
 # POWERING_UP (its job CONFIGURING) because nothing ever registers.

@@ -25,14 +25,35 @@ export function runCommand(file: string, args: readonly string[], options: Comma
     const child = execFile(
       file,
       args,
-      { timeout: options.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, env: options.env ?? process.env, encoding: 'utf8' },
+      {
+        timeout: options.timeoutMs,
+        killSignal: 'SIGKILL',
+        maxBuffer: 64 * 1024 * 1024,
+        env: options.env ?? process.env,
+        encoding: 'utf8',
+      },
       (error, stdout, stderr) => {
-        const e = error as (NodeJS.ErrnoException & { code?: unknown; signal?: NodeJS.Signals | null }) | null
+        const e = error as
+          | (NodeJS.ErrnoException & {
+              code?: unknown
+              signal?: NodeJS.Signals | null
+            })
+          | null
         if (e !== null && typeof e.code === 'string') {
-          resolve({ code: null, signal: null, stdout, stderr: `${stderr}${e.message}` })
+          resolve({
+            code: null,
+            signal: null,
+            stdout,
+            stderr: `${stderr}${e.message}`,
+          })
           return
         }
-        resolve({ code: e === null ? 0 : typeof e.code === 'number' ? e.code : null, signal: e?.signal ?? null, stdout, stderr })
+        resolve({
+          code: e === null ? 0 : typeof e.code === 'number' ? e.code : null,
+          signal: e?.signal ?? null,
+          stdout,
+          stderr,
+        })
       },
     )
     if (options.input !== undefined) child.stdin?.end(options.input)

@@ -64,11 +64,21 @@ export async function prepareRoot(options: { cacheDir: string; mirror?: string; 
     const policy = join(building, 'usr/sbin/policy-rc.d')
     writeFileSync(policy, '#!/bin/sh\nexit 101\n')
     chmodSync(policy, 0o755)
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' }
+    const env = {
+      ...process.env,
+      DEBIAN_FRONTEND: 'noninteractive',
+      LC_ALL: 'C',
+    }
     log(`apt-get install ${SLURM_PACKAGES.join(' ')}`)
-    await mustRun('chroot', [building, 'apt-get', 'update', '-qq'], { timeoutMs: APT_LIMIT_MS, env })
+    await mustRun('chroot', [building, 'apt-get', 'update', '-qq'], {
+      timeoutMs: APT_LIMIT_MS,
+      env,
+    })
     await mustRun('chroot', [building, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...SLURM_PACKAGES], { timeoutMs: APT_LIMIT_MS, env })
-    await mustRun('chroot', [building, 'apt-get', 'clean'], { timeoutMs: 60_000, env })
+    await mustRun('chroot', [building, 'apt-get', 'clean'], {
+      timeoutMs: 60_000,
+      env,
+    })
     // slurmrestd refuses to run as root or as SlurmUser: it gets its own system user.
     await mustRun('chroot', [building, 'useradd', '--system', '--no-create-home', '--shell', '/usr/sbin/nologin', 'slurmrestd'], { timeoutMs: 60_000 })
     const versions = await mustRun('chroot', [building, 'dpkg-query', '-W', ...SLURM_PACKAGES], { timeoutMs: 60_000 })
