@@ -202,6 +202,9 @@ describe.skipIf(info === undefined)('exporter vs real slurmrestd 24.11 (v0.0.42)
       info.token,
       '--collection-mode',
       'on-demand',
+      // Every scrape reads slurmrestd afresh, so it can be bracketed by the commands' readings.
+      '--cache-ttl',
+      '0s',
     ])
   })
   afterAll(async () => {
