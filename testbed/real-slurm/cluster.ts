@@ -104,13 +104,7 @@ export async function mintSlurmToken(root: string, user: string, lifespanSec: nu
 
 /** daemonPids lists the live pids in the chroot running `daemon`. */
 export function daemonPids(root: string, daemon: Daemon): number[] {
-  return pidsInRoot(root).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === daemon
-    } catch {
-      return false
-    }
-  })
+  return pidsInRoot(root).filter((pid) => commOf(pid) === daemon)
 }
 
 /** daemonLog returns the last lines of a daemon's log file and of its captured stdout/stderr. */
@@ -329,11 +323,28 @@ export async function cleanupStaleRuns(cache: string, log: (line: string) => voi
   }
 }
 
+const DAEMON_NAMES = new Set<string>([...DAEMONS, 'slurmscriptd'])
+const TEARDOWN_GRACE_MS = 1_500
+
+function commOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
+  } catch {
+    return ''
+  }
+}
+
 async function teardown(root: string): Promise<TeardownReport> {
   const started = Date.now()
+  // slurmstepd ignores SIGTERM and jobs need no grace: they get SIGKILL at once. The daemons get
+  // a short SIGTERM grace (slurmctld saves its state in ~2 s; the state is thrown away anyway).
   // Sweep twice: a slurmstepd can fork a job step while its parent is being stopped.
   let leftPids: number[] = []
-  for (let pass = 0; pass < 2; pass++) leftPids = await stopPids(pidsInRoot(root), 5_000)
+  for (let pass = 0; pass < 2; pass++) {
+    const pids = pidsInRoot(root)
+    killPidsNow(pids.filter((pid) => !DAEMON_NAMES.has(commOf(pid))))
+    leftPids = await stopPids(pids, TEARDOWN_GRACE_MS)
+  }
   const leftMounts = await unmountAll(root)
   if (leftPids.length === 0 && leftMounts.length === 0) {
     const runDir = join(root, '..')
