@@ -377,7 +377,15 @@ export async function startRealSlurm(options: RealSlurmOptions = {}): Promise<Re
   const stopNow = (): void => {
     process.removeListener('exit', stopNow)
     killPidsNow(pidsInRoot(root))
+    // SIGKILL lands asynchronously: wait (synchronously, bounded) for the processes to go.
+    const pause = new Int32Array(new SharedArrayBuffer(4))
+    for (const deadline = Date.now() + 2_000; Date.now() < deadline && pidsInRoot(root).length > 0; ) Atomics.wait(pause, 0, 0, 50)
     for (const point of mountsUnder(root)) spawnSync('umount', ['-l', point], { timeout: 10_000 })
+    // Never delete through a mount: what is still mounted is left to the next run's cleanup.
+    if (mountsUnder(root).length === 0 && pidsInRoot(root).length === 0) {
+      rmSync(runDir, { recursive: true, force: true })
+      rmSync(stateFile, { force: true })
+    }
   }
   const onExit = stopNow
   process.once('exit', onExit)
