@@ -2,7 +2,7 @@
 // once for all *.real.test.ts files and tears it down afterwards, also on Ctrl-C or SIGTERM.
 import type { TestProject } from 'vitest/node'
 import { type RealSlurmInfo, startRealSlurm } from '../../testbed/real-slurm/cluster.ts'
-import { missingPrerequisites } from '../../testbed/real-slurm/root.ts'
+import { missingPrerequisites, prerequisiteVerdict } from '../../testbed/real-slurm/root.ts'
 
 /** RealSlurmContext is what the tests receive through inject('realSlurm'). */
 export type RealSlurmContext = { ok: true; info: RealSlurmInfo } | { ok: false; skipReason: string }
@@ -19,12 +19,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const log = (line: string): void => {
     process.stderr.write(`real-slurm: ${line}\n`)
   }
-  const missing = missingPrerequisites()
-  if (missing.length > 0) {
-    const reason = `the real Slurm needs ${missing.join(', ')}`
-    if (process.env.SLURMBENCH_STRICT === '1') throw new Error(`${reason} (SLURMBENCH_STRICT=1 forbids skipping)`)
-    log(`skipping: ${reason}`)
-    project.provide('realSlurm', { ok: false, skipReason: reason })
+  const verdict = prerequisiteVerdict(missingPrerequisites(), process.env.SLURMBENCH_STRICT === '1')
+  if (verdict.kind === 'fail') throw new Error(verdict.message)
+  if (verdict.kind === 'skip') {
+    log(`skipping: ${verdict.message}`)
+    project.provide('realSlurm', { ok: false, skipReason: verdict.message })
     return async () => {}
   }
   const started = Date.now()

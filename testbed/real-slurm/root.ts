@@ -33,14 +33,30 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.SLURMBENCH_CACHE_DIR !== undefined && env.SLURMBENCH_CACHE_DIR !== '' ? env.SLURMBENCH_CACHE_DIR : DEFAULT_CACHE_DIR
 }
 
+/** HostFacts are what missingPrerequisites looks at (a parameter, so tests can describe other machines). */
+export interface HostFacts {
+  platform: NodeJS.Platform
+  uid: number | undefined
+  exists(path: string): boolean
+}
+
+const HOST: HostFacts = { platform: process.platform, uid: typeof process.getuid === 'function' ? process.getuid() : undefined, exists: existsSync }
+
 /** missingPrerequisites names what this machine lacks to run the real Slurm (empty when nothing). */
-export function missingPrerequisites(): string[] {
+export function missingPrerequisites(host: HostFacts = HOST): string[] {
   const missing: string[] = []
-  if (process.platform !== 'linux') missing.push('Linux')
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) missing.push('root (uid 0, for chroot and mount)')
-  if (!['/usr/sbin/debootstrap', '/usr/bin/debootstrap'].some((p) => existsSync(p))) missing.push('debootstrap (apt-get install debootstrap)')
-  if (!existsSync('/usr/sbin/chroot') && !existsSync('/usr/bin/chroot')) missing.push('chroot (coreutils)')
+  if (host.platform !== 'linux') missing.push(`Linux (this is ${host.platform})`)
+  if (host.uid !== 0) missing.push('root (uid 0, for chroot and mount)')
+  if (!['/usr/sbin/debootstrap', '/usr/bin/debootstrap'].some((p) => host.exists(p))) missing.push('debootstrap (apt-get install debootstrap)')
+  if (!['/usr/sbin/chroot', '/usr/bin/chroot'].some((p) => host.exists(p))) missing.push('chroot (coreutils)')
   return missing
+}
+
+/** prerequisiteVerdict turns what is missing into run, skip (with the message) or fail (SLURMBENCH_STRICT=1 forbids skipping). */
+export function prerequisiteVerdict(missing: readonly string[], strict: boolean): { kind: 'run' } | { kind: 'skip' | 'fail'; message: string } {
+  if (missing.length === 0) return { kind: 'run' }
+  const message = `the real Slurm needs ${missing.join(', ')}`
+  return strict ? { kind: 'fail', message: `${message} (SLURMBENCH_STRICT=1 forbids skipping)` } : { kind: 'skip', message }
 }
 
 /**
