@@ -72,6 +72,8 @@ export interface RealSlurmOptions {
   cacheDir?: string
   mirror?: string
   log?: (line: string) => void
+  /** extraSlurmConf is appended to slurm.conf (later lines win in Slurm's parser). */
+  extraSlurmConf?: string
 }
 
 /** BringUpError is a bring-up step that failed; its message carries the daemon's log. */
@@ -231,7 +233,7 @@ async function step<T>(
       return check()
     })
   } catch (error) {
-    throw new BringUpError(`real Slurm bring-up: ${what} failed: ${(error as Error).message}\n${daemonLog(info, daemon)}`)
+    throw new BringUpError(`real Slurm bring-up (chroot ${info.root}): ${what} failed: ${(error as Error).message}\n${daemonLog(info, daemon)}`)
   }
 }
 
@@ -256,7 +258,7 @@ function dirOwned(path: string, mode: number, owner: { uid: number; gid: number 
   chownSync(path, owner.uid, owner.gid)
 }
 
-function configure(root: string, ports: ClusterPorts): void {
+function configure(root: string, ports: ClusterPorts, extraSlurmConf: string): void {
   const munge = userIds(root, 'munge')
   const slurm = userIds(root, 'slurm')
   const rootUser = { uid: 0, gid: 0 }
@@ -267,7 +269,7 @@ function configure(root: string, ports: ClusterPorts): void {
   dirOwned(join(root, 'var/lib/munge'), 0o700, munge)
   dirOwned(join(root, 'var/log/munge'), 0o700, munge)
   mkdirSync(join(root, 'etc/slurm'), { recursive: true })
-  writeOwned(join(root, 'etc/slurm/slurm.conf'), slurmConf(ports), 0o644, rootUser)
+  writeOwned(join(root, 'etc/slurm/slurm.conf'), slurmConf(ports) + extraSlurmConf, 0o644, rootUser)
   writeOwned(join(root, 'etc/slurm/cgroup.conf'), CGROUP_CONF, 0o644, rootUser)
   writeOwned(join(root, JWT_KEY_PATH.slice(1)), randomBytes(32), 0o600, slurm)
   dirOwned(join(root, 'var/lib/slurm'), 0o755, slurm)
@@ -398,7 +400,7 @@ export async function startRealSlurm(options: RealSlurmOptions = {}): Promise<Re
   try {
     const ports = await freePorts()
     root = await mountRun(prepared.path, runDir)
-    configure(root, ports)
+    configure(root, ports, options.extraSlurmConf === undefined ? '' : `${options.extraSlurmConf.trimEnd()}\n`)
     const info = { root, runDir, ports }
     const munged = startDaemon(info, 'munged')
     await step(info, 'munged', 'munged creates its socket', MUNGE_LIMIT_MS, munged, async () =>
