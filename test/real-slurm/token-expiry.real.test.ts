@@ -2,10 +2,11 @@
 // slurmctld, scrapes keep working across expiry when the exporter reads --token-file (rewritten
 // here as a sidecar would) and when it mints its own tokens from slurmrestd's key (--jwt-key-file).
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { mintToken } from '../../testbed/mock-slurm/index.ts'
 import { mintSlurmToken } from '../../testbed/real-slurm/cluster.ts'
 import { sleep, waitUntil } from '../../testbed/real-slurm/processes.ts'
 import { parseExposition, realSlurm, scrape, series, startExporterProcess } from './real-slurm.ts'
@@ -59,6 +60,16 @@ describe.skipIf(info === undefined)(`tokens of ${LIFESPAN_SEC} s against the rea
   })
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true })
+  })
+
+  test('an HS256 token signed with the key file (exp, iat, sun claims) is accepted, in the X-SLURM headers and as Bearer', async () => {
+    // What --jwt-key-file must produce; also checks that the key file given to the exporter is the daemon's.
+    const token = mintToken(readFileSync(slurm.keyFile), 'root', 60)
+    expect(await statusWith(slurm.url, token)).toBe(200)
+    const bearer = await fetch(`${slurm.url}/slurm/v0.0.42/diag`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30_000) })
+    await bearer.arrayBuffer()
+    expect(bearer.status).toBe(200)
+    expect(await statusWith(slurm.url, mintToken(readFileSync(slurm.keyFile), 'root', 60, Math.floor(Date.now() / 1000) - 120))).toBe(511)
   })
 
   test('--token-file: renewed by a sidecar, and replaced after the old token expired', async () => {
