@@ -36,6 +36,7 @@ interface Truth {
   partitionNodes: Record<string, number>
   diag: Record<string, number>
   reservations: Record<string, { nodes: number; cores: number; startSec: number; endSec: number }>
+  licenses: Record<string, { total: number; used: number; free: number; reserved: number }>
 }
 
 function count(into: Record<string, number>, key: string, by = 1): void {
@@ -71,6 +72,12 @@ async function readTruth(root: string): Promise<Truth> {
     partitionNodes: {},
     diag: {},
     reservations: {},
+    licenses: {},
+  }
+  for (const line of (await slurmOutput(root, 'scontrol', ['show', 'licenses', '-o'])).trim().split('\n')) {
+    if (!line.startsWith('LicenseName=')) continue
+    const kv = keyValues(line)
+    truth.licenses[kv.LicenseName as string] = { total: Number(kv.Total), used: Number(kv.Used), free: Number(kv.Free), reserved: Number(kv.Reserved) }
   }
   for (const line of (await slurmOutput(root, 'scontrol', ['show', 'node', '-o'])).trim().split('\n')) {
     const kv = keyValues(line)
@@ -148,6 +155,12 @@ function fromExporter(samples: readonly Sample[]): Truth {
       endSec: one('slurm_reservation_end_time_seconds'),
     }
   }
+  const licenses: Truth['licenses'] = {}
+  for (const s of samples.filter((x) => x.name === 'slurm_license_configured')) {
+    const name = s.labels.license as string
+    const one = (metric: string): number => series(samples, metric, (l) => l.license as string).get(name) ?? Number.NaN
+    licenses[name] = { total: s.value, used: one('slurm_license_used'), free: one('slurm_license_free'), reserved: one('slurm_license_reserved') }
+  }
   const diag: Record<string, number> = {}
   for (const name of [
     'slurm_scheduler_jobs_submitted_total',
@@ -182,6 +195,7 @@ function fromExporter(samples: readonly Sample[]): Truth {
     partitionNodes: plain(series(samples, 'slurm_partition_configured_nodes', (l) => l.partition as string)),
     diag,
     reservations,
+    licenses,
   }
 }
 
@@ -217,7 +231,7 @@ describe.skipIf(info === undefined)('exporter vs real slurmrestd 24.11 (v0.0.42)
     expect(up).toEqual(Object.fromEntries(COLLECTORS.map((c) => [c, 1])))
   })
 
-  test('node, job, partition, diag and reservation values equal what the Slurm commands report', async () => {
+  test('node, job, partition, diag, reservation and license values equal what the Slurm commands report', async () => {
     // The cluster lives: a value may change between the commands and the scrape. Compare only a
     // scrape bracketed by two identical readings of the commands.
     for (let attempt = 1; ; attempt++) {
@@ -230,6 +244,8 @@ describe.skipIf(info === undefined)('exporter vs real slurmrestd 24.11 (v0.0.42)
       expect(Object.values(after.nodeState)).toEqual(expect.arrayContaining(['idle+cloud+powered_down', 'down+not_responding']))
       expect(Object.keys(after.pendingReasons)).toEqual(expect.arrayContaining(['Resources', 'Priority', 'JobHeldUser', 'Dependency']))
       expect(Object.keys(after.jobsByState)).toEqual(expect.arrayContaining(['running', 'pending', 'completed', 'failed', 'cancelled']))
+      expect(after.licenses.matlab?.used).toBe(1)
+      expect(Object.keys(after.reservations)).toEqual(['maint'])
       return
     }
   })

@@ -516,7 +516,7 @@ async function populate(info: Pick<RealSlurmInfo, 'root' | 'runDir'>): Promise<R
   jobs.cancelled = await sbatch(root, ['-J', 'cancelled', '-n', '1', '-H', sleeper])
   await slurmOutput(root, 'scancel', [String(jobs.cancelled)])
   jobs.running_a = await sbatch(root, ['-J', 'running-a', '-n', '2', sleeper])
-  jobs.running_b = await sbatch(root, ['-J', 'running-b', '-n', '2', '-t', '30', sleeper])
+  jobs.running_b = await sbatch(root, ['-J', 'running-b', '-n', '2', '-t', '30', '-L', 'matlab:1', sleeper])
   jobs.running_c = await sbatch(root, ['-J', 'running-c', '-n', '4', '--mem=1000', sleeper])
   await waitForJobs(info, 'the real node fills with running jobs', {
     [jobs.running_a]: (r) => r.state === 'RUNNING',

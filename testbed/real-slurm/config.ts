@@ -64,6 +64,8 @@ SuspendTime=3600
 SuspendTimeout=60
 ResumeTimeout=3600
 TreeWidth=65533
+# Cluster-wide licenses, so /licenses is not empty; a running job holds one.
+Licenses=matlab:4,fluent:2
 NodeName=${REAL_NODE} NodeAddr=127.0.0.1 NodeHostname=localhost CPUs=${REAL_NODE_CPUS} Boards=1 SocketsPerBoard=1 CoresPerSocket=${REAL_NODE_CPUS} ThreadsPerCore=1 RealMemory=3900 Feature=real State=UNKNOWN
 NodeName=cloud[1-4] NodeAddr=127.0.0.1 Port=${ports.closed} CPUs=16 Boards=1 SocketsPerBoard=2 CoresPerSocket=8 ThreadsPerCore=1 RealMemory=64000 Feature=cloud State=CLOUD
 NodeName=far[1-3] NodeAddr=127.0.0.1 Port=${ports.closed} CPUs=32 Boards=1 SocketsPerBoard=2 CoresPerSocket=16 ThreadsPerCore=1 RealMemory=128000 Feature=far State=UNKNOWN
