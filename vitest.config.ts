@@ -14,6 +14,18 @@ export default defineConfig({
       { test: { name: 'unit', include: UNIT, exclude: [...NOT_UNIT, '**/node_modules/**'], testTimeout: 20_000 } },
       // Integration tests start real processes and servers; two cores make them slow, not wrong.
       { test: { name: 'integration', include: ['test/**/*.int.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
+      // One real Slurm for all files (globalSetup), files one at a time: the outage test stops the
+      // slurmctld the others read. A cold bring-up runs debootstrap (1–3 min).
+      {
+        test: {
+          name: 'real-slurm',
+          include: ['test/real-slurm/**/*.real.test.ts'],
+          globalSetup: ['test/real-slurm/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+        },
+      },
     ],
   },
 })

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { CGROUP_CONF, HOSTS, slurmConf } from '../../testbed/real-slurm/config.ts'
+import { CGROUP_CONF, HOSTS, slurmConf } from '../../../testbed/real-slurm/config.ts'
 
 describe('configuration files', () => {
   const conf = slurmConf({ slurmctld: 40001, slurmd: 40002, slurmrestd: 40003, closed: 40004 })

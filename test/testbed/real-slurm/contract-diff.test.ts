@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { type Answer, type CaseDifference, diffAnswers, judge, mediaType, parseAllowList, shapeOf } from '../../testbed/real-slurm/contract-diff.ts'
+import { type Answer, type CaseDifference, diffAnswers, judge, mediaType, parseAllowList, shapeOf } from '../../../testbed/real-slurm/contract-diff.ts'
 
 const json = (status: number, body: unknown, contentType = 'application/json'): Answer => ({ status, contentType, body: JSON.stringify(body) })
 

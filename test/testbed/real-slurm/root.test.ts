@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { cacheDir, missingPrerequisites, prerequisiteVerdict } from '../../testbed/real-slurm/root.ts'
+import { cacheDir, missingPrerequisites, prerequisiteVerdict } from '../../../testbed/real-slurm/root.ts'
 
 describe('prerequisites', () => {
   const everything = new Set(['/usr/sbin/debootstrap', '/usr/sbin/chroot'])
