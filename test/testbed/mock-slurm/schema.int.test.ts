@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockSlurm, type MockSlurm } from '../../../testbed/mock-slurm/index.ts'
 import { JobStateResponse } from '../../../testbed/mock-slurm/job-state-schema.ts'
 import { RESPONSE_COMPONENTS, SUPPORTED_VERSIONS } from '../../../testbed/mock-slurm/versions.ts'
-import { HAVE_SHARED, readSample, specValidator } from './shared-files.ts'
+import { SKIP_FIXTURE_TESTS, readSample, specValidator } from './fixtures.ts'
 
 // Paths (with the version as V) and the response component each must satisfy.
 const ENDPOINTS: Array<[string, keyof typeof RESPONSE_COMPONENTS]> = [
@@ -47,7 +47,7 @@ async function get(path: string): Promise<{ status: number; body: any }> {
   return { status: r.status, body: await r.json() }
 }
 
-describe.skipIf(!HAVE_SHARED)('responses validate against the real OpenAPI specs', () => {
+describe.skipIf(SKIP_FIXTURE_TESTS)('responses validate against the real OpenAPI specs', () => {
   for (const version of SUPPORTED_VERSIONS) {
     it(`${version}: every endpoint`, async () => {
       for (const [template, kind] of ENDPOINTS) {
@@ -122,7 +122,7 @@ const SAMPLE_ENDPOINTS: Array<[string, string, string?]> = [
   ['slurm-job-pending.json', '/slurm/V/jobs', 'PENDING'],
 ]
 
-describe.skipIf(!HAVE_SHARED)('key sets and value types match the real captures', () => {
+describe.skipIf(SKIP_FIXTURE_TESTS)('key sets and value types match the real captures', () => {
   for (const version of SUPPORTED_VERSIONS) {
     it(version, async () => {
       const dir = SAMPLE_DIRS[version]!
