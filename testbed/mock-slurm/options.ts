@@ -4,6 +4,8 @@ import type { GenerateOptions } from './cluster/generate.ts'
 import { MAX_USERS, type PresetName, PRESETS } from './cluster/presets.ts'
 import { type FaultSpec, NO_FAULTS, parseFaultSpec } from './faults.ts'
 import { DEFAULT_RELEASE, type SlurmRelease } from './records/meta.ts'
+import { RELEASES, type ReleaseName } from './releases.ts'
+import { type DataParserVersion, isSupportedVersion, SUPPORTED_VERSIONS } from './versions.ts'
 
 /** LogLevel orders the server's log output; requests are logged only at `debug`. */
 export type LogLevel = 'error' | 'info' | 'debug'
@@ -39,8 +41,23 @@ export interface MockSlurmOptions {
   faults?: FaultSpec | string
   /** allowFaultHeader honours the per-request X-Mock-Fault header (default true). */
   allowFaultHeader?: boolean
+  /**
+   * slurm poses as a release line: its release in meta, its data parser versions and its wording
+   * of errors (e.g. '24.11': 24.11.5, v0.0.40–v0.0.42, 401 without a token). `release` and
+   * `versions` override its parts. Default: 25.11.0 in meta, every supported version served.
+   */
+  slurm?: ReleaseName
   /** release is the Slurm release in meta (default 25.11.0). */
   release?: SlurmRelease
+  /** versions are the data parser versions served; others answer "unknown URL". */
+  versions?: readonly DataParserVersion[]
+  /**
+   * accounting says whether slurmdbd is configured (default true). Without it /slurmdb/ paths are
+   * unknown URLs and /shares is empty with slurmrestd's warning.
+   */
+  accounting?: boolean
+  /** licenses configures the cluster's licences (default true); without any /licenses warns "Zero licenses to dump". */
+  licenses?: boolean
   logLevel?: LogLevel
   /** log receives log lines (default: stderr). */
   log?: (line: string) => void
@@ -59,6 +76,9 @@ export interface MockSlurmSettings {
   faults: FaultSpec
   allowFaultHeader: boolean
   release: SlurmRelease
+  versions: readonly DataParserVersion[]
+  accounting: boolean
+  licenses: boolean
   logLevel: LogLevel
   log: (line: string) => void
 }
@@ -76,6 +96,13 @@ export function resolveOptions(options: MockSlurmOptions, nowMs: number): MockSl
   const jobs = options.jobs ?? preset.jobs
   const changeRatePerSec = options.changeRatePerSec ?? DEFAULT_CHANGE_RATE_PER_SEC
   if (!(changeRatePerSec >= 0)) throw new RangeError(`changeRatePerSec must be ≥ 0, got ${changeRatePerSec}`)
+  const profile = options.slurm === undefined ? undefined : RELEASES[options.slurm]
+  if (options.slurm !== undefined && profile === undefined) throw new RangeError(`slurm: "${options.slurm}" is not one of ${Object.keys(RELEASES).join(', ')}`)
+  const versions = options.versions ?? profile?.versions ?? SUPPORTED_VERSIONS
+  for (const v of versions) {
+    if (!isSupportedVersion(v)) throw new RangeError(`versions: "${v}" is not one of ${SUPPORTED_VERSIONS.join(', ')}`)
+  }
+  if (versions.length === 0) throw new RangeError('versions: at least one data parser version must be served')
   return {
     host: options.host,
     port: options.port,
@@ -95,7 +122,10 @@ export function resolveOptions(options: MockSlurmOptions, nowMs: number): MockSl
     pretty: (options.json ?? 'pretty') === 'pretty',
     faults: typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? NO_FAULTS),
     allowFaultHeader: options.allowFaultHeader ?? true,
-    release: options.release ?? DEFAULT_RELEASE,
+    release: options.release ?? profile?.release ?? DEFAULT_RELEASE,
+    versions: SUPPORTED_VERSIONS.filter((v) => versions.includes(v)),
+    accounting: options.accounting ?? true,
+    licenses: options.licenses ?? true,
     logLevel: options.logLevel ?? 'info',
     log: options.log ?? ((line: string) => process.stderr.write(line + '\n')),
   }

@@ -8,19 +8,18 @@ import { authenticate, TokenCache } from './auth.ts'
 import type { Cluster } from './cluster/model.ts'
 import type { ModelClock } from './clock.ts'
 import { decideFault, FAULT_HEADER, FaultSpecError, parseFaultSpec } from './faults.ts'
-import { emptyPayload, ENDPOINT_INFO, handle, type HandlerContext, QueryError } from './handlers.ts'
+import { AUTH_FAILURE, CONTROLLER_DOWN } from './failures.ts'
+import { emptyPayload, ENDPOINT_INFO, handle, type HandlerContext, QueryError, sendFailure } from './handlers.ts'
 import { drawLatencyMs } from './latency.ts'
 import type { MockSlurmSettings } from './options.ts'
 import { buildMeta } from './records/meta.ts'
 import { type Reply, sendJsonBytes, sendPayload, sendText } from './reply.ts'
 import { cacheKey, modelStamp, ResponseCache } from './response-cache.ts'
+import { type TransportAnswers, transportAnswers } from './releases.ts'
 import { matchRoute, type Route } from './routes.ts'
 import { ResponseSerializers } from './serialize.ts'
 import { type DataParserVersion, SUPPORTED_VERSIONS } from './versions.ts'
 
-const UNKNOWN_URL_TEXT =
-  "Unable to find requested URL endpoint. Please query the '/openapi/v3' endpoint or visit 'https://slurm.schedmd.com/rest_api.html' for the OpenAPI specification which includes a list of all possible slurmrestd endpoints."
-const NO_AUTH_TEXT = 'Authentication does not apply to request'
 // Lists that stream record by record are never cached: they are large and change every event.
 const STREAMED_ENDPOINTS = new Set(['jobs', 'job', 'jobsState', 'nodes', 'dbJobs'])
 
@@ -37,6 +36,7 @@ export class RequestHandler {
   private readonly tokenCache = new TokenCache()
   private readonly responseCache = new ResponseCache()
   private readonly ctx: HandlerContext
+  private readonly transport: TransportAnswers
   private fdCounter = 10
   private readonly onWrite = (bytes: number) => {
     this.streamedBytes += bytes
@@ -50,7 +50,13 @@ export class RequestHandler {
     private readonly random: Random,
   ) {
     this.serializers = new Map(SUPPORTED_VERSIONS.map((v) => [v, new ResponseSerializers(v)]))
-    this.ctx = { cluster, release: `${settings.release.major}.${settings.release.minor}.${settings.release.micro}`, pingLatencyUs: 0 }
+    this.ctx = {
+      cluster,
+      release: `${settings.release.major}.${settings.release.minor}.${settings.release.micro}`,
+      accounting: settings.accounting,
+      pingLatencyUs: 0,
+    }
+    this.transport = transportAnswers(settings.release)
   }
 
   /** onRequest answers one request; it keeps inFlight until the response closes and the producer returns. */
@@ -113,9 +119,12 @@ export class RequestHandler {
 
     const nowSec = Math.floor(Date.now() / 1000)
     const auth = s.auth ? authenticate(req.headers, s.jwtKey, nowSec, this.tokenCache) : ({ kind: 'ok', user: 'root' } as const)
-    if (auth.kind === 'missing') return sendText(res, 500, NO_AUTH_TEXT)
+    if (auth.kind === 'missing') return sendText(res, this.transport.missingAuth.status, this.transport.missingAuth.text)
     const route: Route | null = req.method === 'GET' || req.method === 'HEAD' ? matchRoute(pathname) : null
-    if (route === null) return sendText(res, 404, UNKNOWN_URL_TEXT)
+    // A version the release does not load, or slurmdbd's paths without accounting, are unknown URLs.
+    if (route === null || !s.versions.includes(route.version) || (route.plugin === 'slurmdbd' && !s.accounting)) {
+      return sendText(res, 404, this.transport.unknownUrlText)
+    }
     const version = route.version
     const user = auth.kind === 'ok' ? auth.user : 'nobody'
     const source = this.clientSource(req)
@@ -124,15 +133,17 @@ export class RequestHandler {
     const makeReply = (): Reply => ({
       res,
       serializers: this.serializers.get(version)!,
-      meta: buildMeta({ plugin: route.plugin, version, release: s.release, cluster: cluster.name, clientSource: source, user }),
+      meta: buildMeta({ plugin: route.plugin, version, release: s.release, cluster: cluster.name, accounting: s.accounting, clientSource: source, user }),
       body: { pretty: s.pretty, slowBodyBytesPerSec: faults.slowBodyBytesPerSec, truncateAtBytes, onWrite: this.onWrite },
     })
     const info = ENDPOINT_INFO[route.endpoint.name]
-    if (auth.kind === 'invalid') {
-      return sendPayload(makeReply(), 511, info.kind, emptyPayload(route.endpoint.name), [
-        { description: `Unable to query ${info.what}`, error_number: 1007, error: 'Protocol authentication error', source: info.source },
-      ])
+    if (faults.slurmctldDownMs >= 0 && route.plugin === 'slurmctld') {
+      // slurmrestd retries the connection to slurmctld before it gives up (about 9 s in 24.11).
+      if (faults.slurmctldDownMs > 0) await sleep(faults.slurmctldDownMs)
+      if (res.destroyed) return
+      return sendFailure(makeReply(), route.endpoint.name, CONTROLLER_DOWN)
     }
+    if (auth.kind === 'invalid') return sendFailure(makeReply(), route.endpoint.name, AUTH_FAILURE)
     if (action === 'error') return sendText(res, faults.errorStatus, `Internal mock fault (HTTP ${faults.errorStatus})\n`)
 
     this.clock.catchUp()
@@ -147,7 +158,7 @@ export class RequestHandler {
     }
     if (action === 'slurm-error') {
       return sendPayload(makeReply(), faults.slurmErrorStatus, info.kind, emptyPayload(route.endpoint.name), [
-        { description: `Unable to query ${info.what}`, error_number: 1001, error: 'Unable to contact slurm controller (connect failure)', source: info.source },
+        { description: `Unable to query ${info.what}`, error_number: CONTROLLER_DOWN.errorNumber, error: CONTROLLER_DOWN.error, source: info.source },
       ])
     }
     const cacheable = !STREAMED_ENDPOINTS.has(route.endpoint.name) && q < 0 && faults.slowBodyBytesPerSec === 0 && truncateAtBytes < 0

@@ -47,6 +47,7 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
   const startMs = Date.now()
   const settings = resolveOptions(options, startMs)
   const cluster = generateCluster(settings.cluster)
+  if (!settings.licenses) cluster.licenses = []
   const evolver = new Evolver(cluster)
   const clock = new ModelClock(evolver, {
     startMs,

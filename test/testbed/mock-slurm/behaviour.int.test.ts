@@ -55,7 +55,7 @@ describe('authentication (rest_auth/jwt)', () => {
   it('accepts user+token headers and Authorization: Bearer; a user cannot act as another', async () => {
     expect((await rawGet('/slurm/v0.0.44/ping', mock.authHeaders('alice'))).status).toBe(200)
     expect((await rawGet('/slurm/v0.0.44/ping', { Authorization: `Bearer ${mock.token('bob')}` })).status).toBe(200)
-    const asOther = await rawGet('/slurm/v0.0.44/ping', { 'X-SLURM-USER-NAME': 'alice', 'X-SLURM-USER-TOKEN': mock.token('bob') })
+    const asOther = await rawGet('/slurm/v0.0.44/jobs', { 'X-SLURM-USER-NAME': 'alice', 'X-SLURM-USER-TOKEN': mock.token('bob') })
     expect(asOther.status).toBe(511)
     const rootAsAlice = await rawGet('/slurm/v0.0.44/ping', { 'X-SLURM-USER-NAME': 'alice', 'X-SLURM-USER-TOKEN': mock.token('root') })
     expect(rootAsAlice.status).toBe(200)
@@ -148,15 +148,25 @@ describe('data answers', () => {
     expect(withoutMeta(JSON.parse(a.body))).toEqual(withoutMeta(JSON.parse(b.body)))
   })
 
-  it('update_time at or after the last change: 304 with no body', async () => {
+  it('update_time after the last change: nodes and partitions 304 with no body, jobs 200 with a warning', async () => {
     for (const path of ['/slurm/v0.0.44/jobs', '/slurm/v0.0.44/nodes', '/slurm/v0.0.44/partitions']) {
       const first = JSON.parse((await rawGet(path, auth())).body)
       const last = first.last_update.number as number
       const same = await rawGet(`${path}?update_time=${last}`, auth())
       expect(same.status, path).toBe(200)
+      expect(JSON.parse(same.body).warnings, path).toEqual([])
       const later = await rawGet(`${path}?update_time=${last + 1}`, auth())
-      expect(later.status, path).toBe(304)
-      expect(later.body).toBe('')
+      if (path.endsWith('jobs')) {
+        expect(later.status, path).toBe(200)
+        const body = JSON.parse(later.body)
+        expect(body.jobs).toEqual([])
+        expect(body.warnings).toEqual([
+          { description: `No job changes since update_time[${last + 1}]=${new Date((last + 1) * 1000).toISOString().slice(0, 19)}`, source: 'op_handler_jobs' },
+        ])
+      } else {
+        expect(later.status, path).toBe(304)
+        expect(later.body).toBe('')
+      }
     }
   })
 

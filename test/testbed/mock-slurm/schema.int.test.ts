@@ -4,7 +4,7 @@ import { Value } from '@sinclair/typebox/value'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockSlurm, type MockSlurm } from '../../../testbed/mock-slurm/index.ts'
 import { JobStateResponse } from '../../../testbed/mock-slurm/job-state-schema.ts'
-import { RESPONSE_COMPONENTS, SUPPORTED_VERSIONS } from '../../../testbed/mock-slurm/versions.ts'
+import { RESPONSE_COMPONENTS, SUPPORTED_VERSIONS, versionNumber } from '../../../testbed/mock-slurm/versions.ts'
 import { SKIP_FIXTURE_TESTS, readSample, specValidator } from './fixtures.ts'
 
 // Paths (with the version as V) and the response component each must satisfy.
@@ -51,7 +51,7 @@ describe.skipIf(SKIP_FIXTURE_TESTS)('responses validate against the real OpenAPI
   for (const version of SUPPORTED_VERSIONS) {
     it(`${version}: every endpoint`, async () => {
       for (const [template, kind] of ENDPOINTS) {
-        if (version === 'v0.0.41' && kind === 'dbPing') continue
+        if (versionNumber(version) < 42 && kind === 'dbPing') continue
         const { status, body } = await get(template.replace('V', version))
         expect(status, template).toBe(200)
         const validate = specValidator(version, RESPONSE_COMPONENTS[kind])
@@ -89,9 +89,8 @@ describe.skipIf(SKIP_FIXTURE_TESTS)('responses validate against the real OpenAPI
     expect(validate(real)).toBe(false)
   })
 
-  it('v0.0.41 has no slurmdbd ping, as its spec says', async () => {
-    const r = await fetch(`${mock.url}/slurmdb/v0.0.41/ping`)
-    expect(r.status).toBe(404)
+  it('v0.0.40 and v0.0.41 have no slurmdbd ping, as their specs say', async () => {
+    for (const version of ['v0.0.40', 'v0.0.41']) expect((await fetch(`${mock.url}/slurmdb/${version}/ping`)).status).toBe(404)
   })
 })
 
@@ -123,7 +122,8 @@ const SAMPLE_ENDPOINTS: Array<[string, string, string?]> = [
 ]
 
 describe.skipIf(SKIP_FIXTURE_TESTS)('key sets and value types match the real captures', () => {
-  for (const version of SUPPORTED_VERSIONS) {
+  // Slurm-web has no v0.0.40 captures; v0.0.40 is checked against its spec above.
+  for (const version of SUPPORTED_VERSIONS.filter((v) => v in SAMPLE_DIRS)) {
     it(version, async () => {
       const dir = SAMPLE_DIRS[version]!
       let compared = 0
