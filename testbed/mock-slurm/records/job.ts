@@ -1,7 +1,7 @@
 // Builds one slurmctld job (`job_info`) from the model, with the keys of every served version:
 // the per-version serializer keeps only the keys that version's spec lists, in its order.
 import { hostlistRange } from '../cluster/hostlist.ts'
-import { type Cluster, type NodeClass, JOB_NAMES, JOB_REASONS, JOB_STATES, JobState } from '../cluster/model.ts'
+import { type Cluster, type NodeClass, JOB_NAMES, JOB_REASONS, JOB_STATES, JobFlag, JobState } from '../cluster/model.ts'
 import type { DataParserVersion } from '../versions.ts'
 import { INFINITE, memoryTres, num, type NumberObject, UNSET, ZERO } from './values.ts'
 
@@ -21,8 +21,25 @@ const BASE_FLAGS = Object.freeze(['USING_DEFAULT_QOS', 'USING_DEFAULT_WCKEY'])
 const RAN_FLAGS = Object.freeze(['JOB_WAS_RUNNING', 'USING_DEFAULT_QOS', 'USING_DEFAULT_WCKEY'])
 const NOT_SET = ['NOT_SET']
 const POWER = { flags: EMPTY }
-// job_state of each state, indexed like JOB_STATES.
-const STATE_ARRAYS = JOB_STATES.map((s) => Object.freeze([s]))
+// job_state arrays by state and JobFlag bits, built once and frozen (record templates cache them).
+const stateArrays = new Map<number, readonly string[]>()
+
+/** jobStateArray returns job `slot`'s `job_state`: its state, then its flags in Slurm's order. */
+export function jobStateArray(c: Cluster, slot: number): readonly string[] {
+  const state = c.jobs.state[slot]!
+  const flags = c.jobs.flags[slot]!
+  const key = (state << 3) | flags
+  let list = stateArrays.get(key)
+  if (list === undefined) {
+    const l: string[] = [JOB_STATES[state]!]
+    if (flags & JobFlag.CONFIGURING) l.push('CONFIGURING')
+    if (flags & JobFlag.POWER_UP_NODE) l.push('POWER_UP_NODE')
+    if (flags & JobFlag.REQUEUED) l.push('REQUEUED')
+    list = Object.freeze(l)
+    stateArrays.set(key, list)
+  }
+  return list
+}
 
 function exitCode(state: number, code: number): object {
   if (state === JobState.PENDING || state === JobState.RUNNING) return state === JobState.PENDING ? PENDING_EXIT : OK_EXIT
@@ -263,7 +280,7 @@ export function jobVariables(c: Cluster, slot: number, version: DataParserVersio
     // A job without an allocation prints null from v0.0.42 on and {} in v0.0.41 (the serializer
     // of each version decides; see openapi/extract.ts applyRuntimeQuirks).
     job_resources: j.allocNode[slot]! < 0 ? null : version === 'v0.0.40' ? jobResourcesV40(c, slot, nodes) : jobResources(c, slot, nodes),
-    job_state: STATE_ARRAYS[state]!,
+    job_state: jobStateArray(c, slot),
     last_sched_evaluation: num(started ? j.startSec[slot]! : c.lastBackfillSec),
     mail_user: user.name,
     name,
@@ -303,6 +320,6 @@ export function buildJobState(c: Cluster, slot: number): { job_id: string; state
   const task = j.arrayTaskId[slot]!
   return {
     job_id: task >= 0 ? `${j.arrayJobId[slot]!}_${task}` : String(j.id[slot]!),
-    state: [JOB_STATES[j.state[slot]!]!],
+    state: [...jobStateArray(c, slot)],
   }
 }
