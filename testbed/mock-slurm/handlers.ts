@@ -89,12 +89,13 @@ export function sendFailure(reply: Reply, name: Endpoint['name'], cause: Failure
   const shape = failureShape(name, info.what, info.source)
   if (shape.body === 'pings-down') {
     // The ping's latency is the time the failed attempt took (15 ms for a refused token in 24.11).
-    return sendPayload(reply, 200, 'ping', { pings: buildPings(cause === AUTH_FAILURE ? 15_000 : 9_000_000, false) })
+    sendPayload(reply, 200, 'ping', { pings: buildPings(cause === AUTH_FAILURE ? 15_000 : 9_000_000, false) })
+    return
   }
   const status = shape.status ?? cause.status
   const errors = failureErrors(shape, cause)
-  if (shape.body === 'errors-only') return sendErrorsOnly(reply, status, errors)
-  return sendPayload(reply, status, info.kind, emptyPayload(name), errors)
+  if (shape.body === 'errors-only') sendErrorsOnly(reply, status, errors)
+  else sendPayload(reply, status, info.kind, emptyPayload(name), errors)
 }
 
 const QUERY_FLAGS = new Set(['ALL', 'DETAIL', 'MIXED', 'LOCAL', 'SIBLING', 'FEDERATION', 'FUTURE'])

@@ -83,7 +83,7 @@ describe('faults on the wire', () => {
   it('slurm-error-rate answers a Slurm error inside the envelope', async () => {
     const r = await get('/slurm/v0.0.44/jobs', 'slurm-error-rate=1')
     expect(r.status).toBe(500)
-    const body = (await r.json()) as any
+    const body = (await r.json()) as { jobs: unknown[]; errors: unknown[]; meta: { plugin: { data_parser: string } } }
     expect(body.jobs).toEqual([])
     expect(body.errors[0]).toMatchObject({ error_number: 1800, source: 'slurm_load_jobs()' })
     expect(body.meta.plugin.data_parser).toBe('data_parser/v0.0.44')

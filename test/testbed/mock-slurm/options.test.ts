@@ -30,3 +30,17 @@ describe('resolveOptions', () => {
     expect(resolveOptions({ json: 'compact' }, NOW_MS).pretty).toBe(false)
   })
 })
+
+describe('resolveOptions: release lines', () => {
+  it('a release line sets meta release and served versions; versions and release override it', () => {
+    expect(resolveOptions({ slurm: '24.11' }, NOW_MS)).toMatchObject({
+      release: { major: '24', minor: '11', micro: '5' },
+      versions: ['v0.0.40', 'v0.0.41', 'v0.0.42'],
+    })
+    expect(resolveOptions({}, NOW_MS).versions).toEqual(['v0.0.40', 'v0.0.41', 'v0.0.42', 'v0.0.43', 'v0.0.44'])
+    expect(resolveOptions({ slurm: '24.11', versions: ['v0.0.42', 'v0.0.40'] }, NOW_MS).versions).toEqual(['v0.0.40', 'v0.0.42'])
+    expect(() => resolveOptions({ versions: ['v0.0.39' as never] }, NOW_MS)).toThrow(/versions: "v0.0.39" is not one of v0.0.40/)
+    expect(() => resolveOptions({ versions: [] }, NOW_MS)).toThrow(/at least one/)
+    expect(() => resolveOptions({ slurm: '22.05' as never }, NOW_MS)).toThrow(/slurm: "22.05" is not one of 23.11/)
+  })
+})
