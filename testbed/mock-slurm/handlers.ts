@@ -31,6 +31,8 @@ export interface HandlerContext {
   release: string
   /** accounting is false when no slurmdbd is configured (/shares is then empty, with a warning). */
   accounting: boolean
+  /** unallocatedV41 is a pending job's job_resources at v0.0.41: {} in 24.05, null from 24.11 on. */
+  unallocatedV41: null | object
   /** pingLatencyUs is reported as the controller's ping latency. */
   pingLatencyUs: number
 }
@@ -96,6 +98,14 @@ export function sendFailure(reply: Reply, name: Endpoint['name'], cause: Failure
   const errors = failureErrors(shape, cause)
   if (shape.body === 'errors-only') sendErrorsOnly(reply, status, errors)
   else sendPayload(reply, status, info.kind, emptyPayload(name), errors)
+}
+
+const EMPTY_JOB_RESOURCES = Object.freeze({})
+
+// unallocated is what a job without an allocation prints as job_resources in this answer.
+function unallocated(ctx: HandlerContext, reply: Reply): null | object {
+  const v = versionNumber(reply.serializers.version)
+  return v <= 40 ? EMPTY_JOB_RESOURCES : v === 41 ? ctx.unallocatedV41 : null
 }
 
 const QUERY_FLAGS = new Set(['ALL', 'DETAIL', 'MIXED', 'LOCAL', 'SIBLING', 'FEDERATION', 'FUTURE'])
@@ -220,7 +230,7 @@ export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URL
         200,
         'jobs',
         'jobs',
-        { count: c.jobs.count, at: (i) => jobVariables(c, i, reply.serializers.version), constants: JOB_CONSTANTS },
+        { count: c.jobs.count, at: (i) => jobVariables(c, i, reply.serializers.version, unallocated(ctx, reply)), constants: JOB_CONSTANTS },
         { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) },
       )
     }
@@ -242,7 +252,7 @@ export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URL
         200,
         'jobs',
         'jobs',
-        { count: slots.length, at: (i) => jobVariables(c, slots[i]!, reply.serializers.version), constants: JOB_CONSTANTS },
+        { count: slots.length, at: (i) => jobVariables(c, slots[i]!, reply.serializers.version, unallocated(ctx, reply)), constants: JOB_CONSTANTS },
         { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) },
       )
     }

@@ -54,6 +54,7 @@ export class RequestHandler {
       cluster,
       release: `${settings.release.major}.${settings.release.minor}.${settings.release.micro}`,
       accounting: settings.accounting,
+      unallocatedV41: Number(settings.release.major) * 100 + Number(settings.release.minor) < 2_411 ? {} : null,
       pingLatencyUs: 0,
     }
     this.transport = transportAnswers(settings.release)

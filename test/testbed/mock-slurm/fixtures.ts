@@ -55,11 +55,12 @@ export function specValidator(version: string, name: string): ValidateFunction {
     // strict: false because the specs carry OpenAPI keywords (e.g. `deprecated`, `format: int64`)
     // that are not JSON Schema vocabulary; formats are not checked for the same reason.
     // The one place the daemon contradicts its spec: a job without an allocation has
-    // `"job_resources": null` (every capture from v0.0.42 on) or `{}` (v0.0.41 and older). The
-    // validator accepts exactly that, and nothing else beyond the spec.
+    // `"job_resources": null` (every capture from v0.0.42 on, and 24.11 at v0.0.41) or `{}`
+    // (v0.0.40, and 24.05 at v0.0.41). The validator accepts exactly that, and nothing else beyond the spec.
     const schemas = (spec.components as { schemas: Json }).schemas
     const jobRes = `${version}_job_res`
-    const unallocated = version >= 'v0.0.42' ? { type: 'null' } : { type: 'object', maxProperties: 0 }
+    const empty = { type: 'object', maxProperties: 0 }
+    const unallocated = version >= 'v0.0.42' ? { type: 'null' } : version === 'v0.0.41' ? { anyOf: [{ type: 'null' }, empty] } : empty
     if (schemas[jobRes] !== undefined) schemas[jobRes] = { anyOf: [schemas[jobRes], unallocated] }
     ajv = new Ajv({ strict: false, validateFormats: false, allErrors: false })
     ajv.addSchema({ ...spec, $id: `slurm-${version}` })

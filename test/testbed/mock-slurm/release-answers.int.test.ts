@@ -145,6 +145,26 @@ describe('a mock posing as 24.11', () => {
   })
 })
 
+describe('a pending job’s job_resources', () => {
+  it('is null at v0.0.41 from 24.11 on and {} in 24.05; {} at v0.0.40, null from v0.0.42', async () => {
+    const pending = async (server: MockSlurm, version: string) => {
+      const body = (await (await fetch(`${server.url}/slurm/${version}/jobs`, { headers: server.authHeaders() })).json()) as {
+        jobs: Array<{ job_state: string[]; job_resources: unknown }>
+      }
+      return body.jobs.find((j) => j.job_state[0] === 'PENDING')?.job_resources
+    }
+    expect(await pending(mock, 'v0.0.40')).toEqual({})
+    expect(await pending(mock, 'v0.0.41')).toBeNull()
+    expect(await pending(mock, 'v0.0.42')).toBeNull()
+    const old = await startMockSlurm({ slurm: '24.05', preset: 'tiny', frozenClock: true })
+    try {
+      expect(await pending(old, 'v0.0.41')).toEqual({})
+    } finally {
+      await old.close()
+    }
+  })
+})
+
 describe('fault slurmctld-down', () => {
   it('waits, then answers 502 with error 1800; /ping answers 200 with the controller DOWN; off ends it', async () => {
     const down = { ...mock.authHeaders(), 'X-Mock-Fault': 'slurmctld-down=50ms' }

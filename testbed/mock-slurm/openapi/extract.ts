@@ -71,11 +71,12 @@ export function extractComponents(spec: { components: { schemas: Record<string, 
 /**
  * applyRuntimeQuirks makes the serializer schemas say what the daemon really prints where that
  * differs from its spec. Every Slurm-web capture from v0.0.42 on prints `"job_resources": null`
- * for pending jobs (v0.0.41 prints `{}`), though the spec types it as an object.
+ * for pending jobs, and so does 24.11 at v0.0.41 (24.05 prints `{}` there), though the spec types
+ * it as an object.
  */
 export function applyRuntimeQuirks(version: string, schemas: Record<string, unknown>): void {
   const jobRes = schemas[`${version}_job_res`] as Record<string, unknown> | undefined
-  if (jobRes !== undefined && Number(version.slice(version.lastIndexOf('.') + 1)) >= 42) jobRes.nullable = true
+  if (jobRes !== undefined && Number(version.slice(version.lastIndexOf('.') + 1)) >= 41) jobRes.nullable = true
 }
 
 /** specDocument returns the serializer schema document extract.ts writes for `version` from its full `spec`. */

@@ -241,7 +241,7 @@ export const JOB_CONSTANTS: Readonly<Record<string, unknown>> = Object.freeze({
  * jobVariables returns the `job_info` properties of job `slot` that are not in JOB_CONSTANTS, for
  * data parser `version` (job_resources changed shape after v0.0.40).
  */
-export function jobVariables(c: Cluster, slot: number, version: DataParserVersion = 'v0.0.44'): Record<string, unknown> {
+export function jobVariables(c: Cluster, slot: number, version: DataParserVersion = 'v0.0.44', unallocated: null | object = null): Record<string, unknown> {
   const j = c.jobs
   const state = j.state[slot]!
   const user = c.users[j.user[slot]!]!
@@ -277,9 +277,9 @@ export function jobVariables(c: Cluster, slot: number, version: DataParserVersio
     exit_code: exit,
     gres_detail: gpus > 0 && j.allocNode[slot]! >= 0 ? [`gpu:${cls.gpuType}:${gpus}(IDX:0-${gpus - 1})`] : EMPTY,
     job_id: id,
-    // A job without an allocation prints null from v0.0.42 on and {} in v0.0.41 (the serializer
-    // of each version decides; see openapi/extract.ts applyRuntimeQuirks).
-    job_resources: j.allocNode[slot]! < 0 ? null : version === 'v0.0.40' ? jobResourcesV40(c, slot, nodes) : jobResources(c, slot, nodes),
+    // A job without an allocation prints null (v0.0.41 from 24.11 on, v0.0.42+) or {} (v0.0.40,
+    // and v0.0.41 in 24.05): the caller says which; openapi/extract.ts applyRuntimeQuirks.
+    job_resources: j.allocNode[slot]! < 0 ? unallocated : version === 'v0.0.40' ? jobResourcesV40(c, slot, nodes) : jobResources(c, slot, nodes),
     job_state: jobStateArray(c, slot),
     last_sched_evaluation: num(started ? j.startSec[slot]! : c.lastBackfillSec),
     mail_user: user.name,
