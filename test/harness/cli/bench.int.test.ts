@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readResults } from '../../../harness/results/json.ts'
 
-const REPO = join(import.meta.dirname, '..', '..')
+const REPO = join(import.meta.dirname, '..', '..', '..')
 const FIXTURES = 'test/fixtures/bench'
 
 interface CliRun {

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { runBenchmarks } from '../../../harness/run/index.ts'
 import type { ResultsDocument } from '../../../harness/results/schema.ts'
 
-const REPO = join(import.meta.dirname, '..', '..')
+const REPO = join(import.meta.dirname, '..', '..', '..')
 let doc: ResultsDocument
 
 function metrics(name: string): Readonly<Record<string, number>> {
