@@ -3,7 +3,7 @@
 // worker (worker.ts) drives calibration and the memory passes around it.
 import { format } from 'node:util'
 import { sink, type B, type BenchmarkFunction, type PB } from '../api.ts'
-import { predictN } from './calibrate.ts'
+import { nextN } from './calibrate.ts'
 import type { WindowMeter } from './measure/window-meter.ts'
 import { rewriteName } from './names.ts'
 import { sourceMapFrame } from './source-map.ts'
@@ -260,11 +260,11 @@ export class BenchB implements B {
     }
     let more = false
     if (this.loopFixedIterations === 0) {
-      const elapsedNs = this.elapsed()
-      if (elapsedNs < this.loopGoalNs) {
-        const previous = view.loopN
-        view.loopN = predictN(this.loopGoalNs, previous, elapsedNs, previous)
-        more = previous < view.loopN // predictN may have hit its cap
+      // The ladder inside one call: N and the elapsed time are cumulative, as Go's b.Loop.
+      const next = nextN(this.loopGoalNs, view.loopN, this.elapsed())
+      if (next !== undefined) {
+        view.loopN = next
+        more = true
       }
     }
     if (!more) {

@@ -23,18 +23,53 @@ export function parseBenchTime(text: string): BenchTime | undefined {
   return durationNs !== undefined && durationNs > 0 ? { kind: 'duration', durationNs } : undefined
 }
 
+/** GO_MAX_GROWTH is Go's largest step of the ladder: N grows at most 100× per run. */
+export const GO_MAX_GROWTH = 100
+
 /**
  * predictN returns the next b.N, Go's predictN step for step: multiply first (dividing first
  * hides an order of magnitude for very fast benchmarks), run 1.2× the prediction, grow at most
- * 100× per step, at least one more than last time, never above 1e9.
+ * `maxGrowth`× per step (Go: 100), at least one more than last time, never above 1e9.
  */
-export function predictN(goalNs: number, prevIterations: number, prevNs: number, last: number): number {
+export function predictN(goalNs: number, prevIterations: number, prevNs: number, last: number, maxGrowth: number = GO_MAX_GROWTH): number {
   // Integer nanoseconds as Go; a zero duration rounds up to dodge a division by zero (go.dev/issue/70709).
   const prev = Math.max(1, Math.trunc(prevNs))
   // BigInt keeps Go's int64 product exact: 1e9 ns × 1e9 iterations is beyond 2^53.
   let n = Number((BigInt(Math.trunc(goalNs)) * BigInt(prevIterations)) / BigInt(prev))
   n += Math.trunc(n / 5)
-  n = Math.min(n, 100 * last)
+  n = Math.min(n, maxGrowth * last)
   n = Math.max(n, last + 1)
   return Math.min(n, MAX_PREDICTED_ITERATIONS)
+}
+
+/**
+ * nextN is one step of the calibration ladder, the one rule every ramp uses (B.run's runs,
+ * pair mode's turns, b.loop()'s growth inside one call): given the last run's N and timed
+ * duration, it returns the next N, or undefined when the last run is the result (it lasted
+ * goalNs, or N reached the 1e9 cap). It is Go's ladder (launch, predictN).
+ */
+export function nextN(goalNs: number, lastN: number, lastNs: number): number | undefined {
+  if (lastNs >= goalNs || lastN >= MAX_PREDICTED_ITERATIONS) return undefined
+  return predictN(goalNs, lastN, lastNs, lastN)
+}
+
+/** LadderRun is what one run of the ladder reports: its N (b.N, or loop()'s count) and timed duration. */
+export interface LadderRun {
+  readonly n: number
+  readonly ns: number
+}
+
+/**
+ * climbLadder runs `run` with each N nextN chooses, starting from the run `first` (the N=1
+ * probe), until a run lasts goalNs or reaches the cap; `run` returns undefined to stop early (a
+ * failure or skip). It returns the last run, undefined when stopped early.
+ */
+export async function climbLadder(goalNs: number, first: LadderRun, run: (n: number) => Promise<LadderRun | undefined>): Promise<LadderRun | undefined> {
+  let last = first
+  for (let n = nextN(goalNs, first.n, first.ns); n !== undefined; n = nextN(goalNs, last.n, last.ns)) {
+    const ran = await run(n)
+    if (ran === undefined) return undefined
+    last = ran
+  }
+  return last
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_PREDICTED_ITERATIONS, parseBenchTime, predictN } from '../../../harness/run/calibrate.ts'
+import { climbLadder, MAX_PREDICTED_ITERATIONS, nextN, parseBenchTime, predictN } from '../../../harness/run/calibrate.ts'
 
 // ladder simulates Go's B.run for an op of constant cost: the N values it runs until benchtime.
 function ladder(nsPerOp: number, goalNs: number): number[] {
@@ -31,6 +31,26 @@ describe('predictN (Go benchmark.go)', () => {
     expect(predictN(1e9, 3, 7, 3)).toBe(300)
     expect(predictN(1e9, 3, 7, 1e7)).toBe(514_285_713)
     expect(predictN(1e9, 5, 0, 5)).toBe(500)
+  })
+})
+
+describe('nextN and climbLadder', () => {
+  it('stop when the last run lasted the goal or reached the cap', () => {
+    expect(nextN(1e9, 1000, 1e9)).toBeUndefined()
+    expect(nextN(1e9, MAX_PREDICTED_ITERATIONS, 1e8)).toBeUndefined()
+    expect(nextN(1e9, 1, 500)).toBe(100)
+  })
+
+  it('climbLadder runs each N until a run lasts the goal, and stops early when a run says so', async () => {
+    const ran: number[] = []
+    const last = await climbLadder(1e9, { n: 1, ns: 1700 }, async (n) => {
+      ran.push(n)
+      return { n, ns: n * 1700 }
+    })
+    expect(ran).toEqual(ladder(1700, 1e9).slice(1))
+    expect(last).toEqual({ n: ran.at(-1), ns: (ran.at(-1) as number) * 1700 })
+    const stopped = await climbLadder(1e9, { n: 1, ns: 1700 }, async (n) => (n > 100 ? undefined : { n, ns: n * 1700 }))
+    expect(stopped).toBeUndefined()
   })
 })
 
