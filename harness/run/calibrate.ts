@@ -1,5 +1,6 @@
-// Choosing b.N exactly as Go's src/testing/benchmark.go (run, predictN): an N=1 probe, then
-// predicted runs until one lasts -benchtime. Keeping Go's ladder keeps our N comparable to Go's.
+// Choosing b.N as Go's src/testing/benchmark.go (run, predictN): an N=1 probe, then predicted
+// runs until one lasts -benchtime. Keeping Go's ladder keeps our N comparable to Go's; the one
+// difference is that a reliable run predicts the final N at once (nextN, RELIABLE_RUN_NS).
 import { parseDurationNs } from '../results/duration.ts'
 
 /** MAX_PREDICTED_ITERATIONS caps b.N, as Go's maxBenchPredictIters. */
@@ -27,6 +28,15 @@ export function parseBenchTime(text: string): BenchTime | undefined {
 export const GO_MAX_GROWTH = 100
 
 /**
+ * RELIABLE_RUN_NS is how long a run after the N=1 probe must last for its ns/op to predict the
+ * final N in one step, without Go's 100× cap. The cap guards against timing errors in very short
+ * runs; past a millisecond of warm iterations it only adds a wasted run: a 48 µs op ran 100
+ * (4.8 ms), 10,000 (0.48 s), then its real 25,000 (docs/measurement.md, "Time to result"). The
+ * probe never qualifies: its one cold call (first compile, a server's start) is no estimate.
+ */
+export const RELIABLE_RUN_NS = 1e6
+
+/**
  * predictN returns the next b.N, Go's predictN step for step: multiply first (dividing first
  * hides an order of magnitude for very fast benchmarks), run 1.2× the prediction, grow at most
  * `maxGrowth`× per step (Go: 100), at least one more than last time, never above 1e9.
@@ -46,11 +56,14 @@ export function predictN(goalNs: number, prevIterations: number, prevNs: number,
  * nextN is one step of the calibration ladder, the one rule every ramp uses (B.run's runs,
  * pair mode's turns, b.loop()'s growth inside one call): given the last run's N and timed
  * duration, it returns the next N, or undefined when the last run is the result (it lasted
- * goalNs, or N reached the 1e9 cap). It is Go's ladder (launch, predictN).
+ * goalNs, or N reached the 1e9 cap). It is Go's ladder (launch, predictN) except that a run
+ * after the probe that lasted at least RELIABLE_RUN_NS predicts the final N in one step instead
+ * of growing at most 100×; the final run still lasts at least goalNs, as Go's.
  */
 export function nextN(goalNs: number, lastN: number, lastNs: number): number | undefined {
   if (lastNs >= goalNs || lastN >= MAX_PREDICTED_ITERATIONS) return undefined
-  return predictN(goalNs, lastN, lastNs, lastN)
+  const reliable = lastN > 1 && lastNs >= RELIABLE_RUN_NS
+  return predictN(goalNs, lastN, lastNs, lastN, reliable ? Number.POSITIVE_INFINITY : GO_MAX_GROWTH)
 }
 
 /** LadderRun is what one run of the ladder reports: its N (b.N, or loop()'s count) and timed duration. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { climbLadder, MAX_PREDICTED_ITERATIONS, nextN, parseBenchTime, predictN } from '../../../harness/run/calibrate.ts'
+import { climbLadder, MAX_PREDICTED_ITERATIONS, nextN, parseBenchTime, predictN, RELIABLE_RUN_NS } from '../../../harness/run/calibrate.ts'
 
 // ladder simulates Go's B.run for an op of constant cost: the N values it runs until benchtime.
 function ladder(nsPerOp: number, goalNs: number): number[] {
@@ -34,6 +34,58 @@ describe('predictN (Go benchmark.go)', () => {
   })
 })
 
+// ourLadder is the same simulation through nextN, the rule the worker uses.
+function ourLadder(nsPerOp: number, goalNs: number, probeNs = nsPerOp): number[] {
+  const ns = [1]
+  let last = { n: 1, ns: probeNs }
+  for (let n = nextN(goalNs, last.n, last.ns); n !== undefined; n = nextN(goalNs, last.n, last.ns)) {
+    ns.push(n)
+    last = { n, ns: n * nsPerOp }
+  }
+  return ns
+}
+
+// timedNs is the time a ladder spends running the benchmark: what a run costs before its result.
+function timedNs(ladderNs: readonly number[], nsPerOp: number): number {
+  let total = 0
+  for (const n of ladderNs) total += n * nsPerOp
+  return total
+}
+
+describe('nextN: a reliable run predicts the final N at once', () => {
+  it('skips the capped run of a 48 µs op: 1 → 100 → 24,999, not 1 → 100 → 10,000 → 24,999', () => {
+    expect(ladder(48_000, 1e9)).toEqual([1, 100, 10_000, 24_999])
+    expect(ourLadder(48_000, 1e9)).toEqual([1, 100, 24_999])
+    // 1.68 s of timed runs become 1.20 s.
+    expect(timedNs(ladder(48_000, 1e9), 48_000)).toBeGreaterThan(1.6e9)
+    expect(timedNs(ourLadder(48_000, 1e9), 48_000)).toBeLessThan(1.21e9)
+  })
+
+  it('keeps Go ladder and final N where every run before the last is under RELIABLE_RUN_NS', () => {
+    expect(RELIABLE_RUN_NS).toBe(1e6)
+    expect(ourLadder(1700, 1e9)).toEqual(ladder(1700, 1e9))
+    expect(ourLadder(0.3, 1e9)).toEqual(ladder(0.3, 1e9))
+    // 100 runs of 9 µs last 0.9 ms: still capped.
+    expect(nextN(1e9, 100, 0.9e6)).toBe(10_000)
+    expect(nextN(1e9, 100, 1e6)).toBe(120_000)
+  })
+
+  it('never predicts from the N=1 probe, however long it lasted: its one call is cold', () => {
+    // A 5 ms op whose probe took 20 ms: Go's step to 100, then the prediction from 100 warm calls.
+    expect(ourLadder(5e6, 1e9, 20e6)).toEqual([1, 60, 240])
+    expect(nextN(1e9, 1, 0.1e6)).toBe(100)
+  })
+
+  it('still ends on a run of at least the goal, and 1e9 stays the cap', () => {
+    for (const nsPerOp of [0.7, 3, 120, 9000, 48_000, 2e6]) {
+      const steps = ourLadder(nsPerOp, 1e9)
+      const final = steps.at(-1) as number
+      expect(final * nsPerOp >= 1e9 || final === MAX_PREDICTED_ITERATIONS, `${nsPerOp} ns/op`).toBe(true)
+    }
+    expect(nextN(1e9, 1e8, 80e6)).toBe(MAX_PREDICTED_ITERATIONS)
+  })
+})
+
 describe('nextN and climbLadder', () => {
   it('stop when the last run lasted the goal or reached the cap', () => {
     expect(nextN(1e9, 1000, 1e9)).toBeUndefined()
@@ -47,7 +99,7 @@ describe('nextN and climbLadder', () => {
       ran.push(n)
       return { n, ns: n * 1700 }
     })
-    expect(ran).toEqual(ladder(1700, 1e9).slice(1))
+    expect(ran).toEqual(ourLadder(1700, 1e9).slice(1))
     expect(last).toEqual({ n: ran.at(-1), ns: (ran.at(-1) as number) * 1700 })
     const stopped = await climbLadder(1e9, { n: 1, ns: 1700 }, async (n) => (n > 100 ? undefined : { n, ns: n * 1700 }))
     expect(stopped).toBeUndefined()
