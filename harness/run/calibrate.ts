@@ -1,6 +1,6 @@
 // Choosing b.N as Go's src/testing/benchmark.go (run, predictN): an N=1 probe, then predicted
 // runs until one lasts -benchtime. Keeping Go's ladder keeps our N comparable to Go's; the one
-// difference is that a reliable run predicts the final N at once (nextN, RELIABLE_RUN_NS).
+// difference is a short scout run where Go would run a long capped step (nextN, SCOUT_RUN_NS).
 import { parseDurationNs } from '../results/duration.ts'
 
 /** MAX_PREDICTED_ITERATIONS caps b.N, as Go's maxBenchPredictIters. */
@@ -28,26 +28,32 @@ export function parseBenchTime(text: string): BenchTime | undefined {
 export const GO_MAX_GROWTH = 100
 
 /**
- * RELIABLE_RUN_NS is how long a run after the N=1 probe must last for its ns/op to predict the
- * final N in one step, without Go's 100× cap. The cap guards against timing errors in very short
- * runs; past a millisecond of warm iterations it only adds a wasted run: a 48 µs op ran 100
- * (4.8 ms), 10,000 (0.48 s), then its real 25,000 (docs/measurement.md, "Time to result"). The
- * probe never qualifies: its one cold call (first compile, a server's start) is no estimate.
+ * RELIABLE_RUN_NS is how long a run after the N=1 probe must last before it may choose a scout
+ * run (SCOUT_RUN_NS) instead of Go's capped 100× step. The probe never qualifies: its one cold
+ * call (first compile, a server's start) is no estimate.
  */
 export const RELIABLE_RUN_NS = 1e6
 
 /**
+ * SCOUT_RUN_NS is the length of the run that replaces a capped step of Go's ladder, long enough
+ * to include the op's GC cost: JSON.parse of 10 KB ran 33 µs/op over 100 ops (3 ms, no scavenge
+ * yet) and 100–130 µs/op over 10,000, so predicting the final N from the short run gave a 4.7 s
+ * run. A capped step costs up to 100× the last run (0.48 s for a 48 µs op); a scout ~60 ms.
+ */
+export const SCOUT_RUN_NS = 50e6
+
+/**
  * predictN returns the next b.N, Go's predictN step for step: multiply first (dividing first
  * hides an order of magnitude for very fast benchmarks), run 1.2× the prediction, grow at most
- * `maxGrowth`× per step (Go: 100), at least one more than last time, never above 1e9.
+ * 100× per step, at least one more than last time, never above 1e9.
  */
-export function predictN(goalNs: number, prevIterations: number, prevNs: number, last: number, maxGrowth: number = GO_MAX_GROWTH): number {
+export function predictN(goalNs: number, prevIterations: number, prevNs: number, last: number): number {
   // Integer nanoseconds as Go; a zero duration rounds up to dodge a division by zero (go.dev/issue/70709).
   const prev = Math.max(1, Math.trunc(prevNs))
   // BigInt keeps Go's int64 product exact: 1e9 ns × 1e9 iterations is beyond 2^53.
   let n = Number((BigInt(Math.trunc(goalNs)) * BigInt(prevIterations)) / BigInt(prev))
   n += Math.trunc(n / 5)
-  n = Math.min(n, maxGrowth * last)
+  n = Math.min(n, GO_MAX_GROWTH * last)
   n = Math.max(n, last + 1)
   return Math.min(n, MAX_PREDICTED_ITERATIONS)
 }
@@ -56,14 +62,17 @@ export function predictN(goalNs: number, prevIterations: number, prevNs: number,
  * nextN is one step of the calibration ladder, the one rule every ramp uses (B.run's runs,
  * pair mode's turns, b.loop()'s growth inside one call): given the last run's N and timed
  * duration, it returns the next N, or undefined when the last run is the result (it lasted
- * goalNs, or N reached the 1e9 cap). It is Go's ladder (launch, predictN) except that a run
- * after the probe that lasted at least RELIABLE_RUN_NS predicts the final N in one step instead
- * of growing at most 100×; the final run still lasts at least goalNs, as Go's.
+ * goalNs, or N reached the 1e9 cap). It is Go's ladder (launch, predictN) but for one step:
+ * where Go would grow a run of at least RELIABLE_RUN_NS by its 100× cap to a run that still
+ * falls short of the goal, it runs a scout of SCOUT_RUN_NS instead, from which the final N
+ * follows. The final run still lasts at least goalNs, as Go's.
  */
 export function nextN(goalNs: number, lastN: number, lastNs: number): number | undefined {
   if (lastNs >= goalNs || lastN >= MAX_PREDICTED_ITERATIONS) return undefined
-  const reliable = lastN > 1 && lastNs >= RELIABLE_RUN_NS
-  return predictN(goalNs, lastN, lastNs, lastN, reliable ? Number.POSITIVE_INFINITY : GO_MAX_GROWTH)
+  const next = predictN(goalNs, lastN, lastNs, lastN)
+  const capped = next === GO_MAX_GROWTH * lastN && GO_MAX_GROWTH * lastNs < goalNs
+  if (capped && lastN > 1 && lastNs >= RELIABLE_RUN_NS) return predictN(SCOUT_RUN_NS, lastN, lastNs, lastN)
+  return next
 }
 
 /** LadderRun is what one run of the ladder reports: its N (b.N, or loop()'s count) and timed duration. */

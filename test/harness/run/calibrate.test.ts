@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { climbLadder, MAX_PREDICTED_ITERATIONS, nextN, parseBenchTime, predictN, RELIABLE_RUN_NS } from '../../../harness/run/calibrate.ts'
+import { climbLadder, MAX_PREDICTED_ITERATIONS, nextN, parseBenchTime, predictN, RELIABLE_RUN_NS, SCOUT_RUN_NS } from '../../../harness/run/calibrate.ts'
 
 // ladder simulates Go's B.run for an op of constant cost: the N values it runs until benchtime.
 function ladder(nsPerOp: number, goalNs: number): number[] {
@@ -52,28 +52,42 @@ function timedNs(ladderNs: readonly number[], nsPerOp: number): number {
   return total
 }
 
-describe('nextN: a reliable run predicts the final N at once', () => {
-  it('skips the capped run of a 48 µs op: 1 → 100 → 24,999, not 1 → 100 → 10,000 → 24,999', () => {
+describe('nextN: a scout run instead of a capped step of Go', () => {
+  it('replaces the capped 0.48 s run of a 48 µs op by a 60 ms scout: 1 → 100 → 1,249 → 24,999', () => {
     expect(ladder(48_000, 1e9)).toEqual([1, 100, 10_000, 24_999])
-    expect(ourLadder(48_000, 1e9)).toEqual([1, 100, 24_999])
-    // 1.68 s of timed runs become 1.20 s.
-    expect(timedNs(ladder(48_000, 1e9), 48_000)).toBeGreaterThan(1.6e9)
-    expect(timedNs(ourLadder(48_000, 1e9), 48_000)).toBeLessThan(1.21e9)
+    expect(ourLadder(48_000, 1e9)).toEqual([1, 100, 1249, 24_999])
+    // 1.68 s of timed runs become 1.27 s; the final N is Go's.
+    expect(timedNs(ladder(48_000, 1e9), 48_000)).toBeGreaterThan(1.68e9)
+    expect(timedNs(ourLadder(48_000, 1e9), 48_000)).toBeLessThan(1.27e9)
   })
 
-  it('keeps Go ladder and final N where every run before the last is under RELIABLE_RUN_NS', () => {
-    expect(RELIABLE_RUN_NS).toBe(1e6)
+  it("keeps Go's ladder where no capped step follows a run of RELIABLE_RUN_NS", () => {
+    expect([RELIABLE_RUN_NS, SCOUT_RUN_NS]).toEqual([1e6, 50e6])
+    // Runs before the last are under 1 ms, or Go's step from them is uncapped.
     expect(ourLadder(1700, 1e9)).toEqual(ladder(1700, 1e9))
     expect(ourLadder(0.3, 1e9)).toEqual(ladder(0.3, 1e9))
-    // 100 runs of 9 µs last 0.9 ms: still capped.
-    expect(nextN(1e9, 100, 0.9e6)).toBe(10_000)
-    expect(nextN(1e9, 100, 1e6)).toBe(120_000)
+    expect(ourLadder(120_000, 1e9)).toEqual(ladder(120_000, 1e9))
+    expect(nextN(1e9, 100, 0.9e6)).toBe(10_000) // 0.9 ms: Go's capped step
+    expect(nextN(1e9, 100, 20e6)).toBe(6000) // 20 ms: Go's step is the final one, uncapped
+    // -benchtime=100ms: a capped step from 1 ms lasts 100 ms, already the final run.
+    expect(nextN(100e6, 100, 1e6)).toBe(10_000)
   })
 
-  it('never predicts from the N=1 probe, however long it lasted: its one call is cold', () => {
-    // A 5 ms op whose probe took 20 ms: Go's step to 100, then the prediction from 100 warm calls.
-    expect(ourLadder(5e6, 1e9, 20e6)).toEqual([1, 60, 240])
+  it('never scouts from the N=1 probe, however long it lasted: its one call is cold', () => {
+    expect(nextN(1e9, 1, 5e6)).toBe(100)
     expect(nextN(1e9, 1, 0.1e6)).toBe(100)
+  })
+
+  it('a run that grew by less than the scout predicted scouts again, cheaply, then ends at the goal', () => {
+    // A cold first 100 (1.3 ms) then 1.2 µs/op: two scouts, each well under Go's capped step.
+    const steps = [1, 100]
+    let last = { n: 100, ns: 1.3e6 }
+    for (let n = nextN(1e9, last.n, last.ns); n !== undefined; n = nextN(1e9, last.n, last.ns)) {
+      steps.push(n)
+      last = { n, ns: n * 1200 }
+    }
+    expect(steps.slice(2, -1).every((n) => n * 1200 < 0.1e9)).toBe(true)
+    expect(last.ns).toBeGreaterThanOrEqual(1e9)
   })
 
   it('still ends on a run of at least the goal, and 1e9 stays the cap', () => {
@@ -81,6 +95,7 @@ describe('nextN: a reliable run predicts the final N at once', () => {
       const steps = ourLadder(nsPerOp, 1e9)
       const final = steps.at(-1) as number
       expect(final * nsPerOp >= 1e9 || final === MAX_PREDICTED_ITERATIONS, `${nsPerOp} ns/op`).toBe(true)
+      expect(timedNs(steps, nsPerOp), `${nsPerOp} ns/op`).toBeLessThanOrEqual(timedNs(ladder(nsPerOp, 1e9), nsPerOp))
     }
     expect(nextN(1e9, 1e8, 80e6)).toBe(MAX_PREDICTED_ITERATIONS)
   })
