@@ -164,7 +164,9 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   }
 
   const warnings: string[] = []
+  // Each worker repeats what the sample before it warned about; a repeat says nothing new.
   const warning = (message: string): void => {
+    if (warnings.includes(message)) return
     warnings.push(message)
     warn(message)
   }

@@ -61,10 +61,11 @@ class Worker implements PairWorker {
       uniqueName: (parent, sub) => this.registry.unique(parent, sub),
       // Measure and pair jobs descend to their target with a side's own settings (reachLeaf).
       onSub: (_parent, fullName, fn) => this.discoverSub(fullName, fn),
+      warn: (message) => this.warn(message),
     }
     this.leaves = new LeafMeasurer(
       job,
-      (message) => this.warnings.push(message),
+      (message) => this.warn(message),
       (b) => this.running(b),
     )
     // A rejection nobody awaited (an un-awaited runParallel, a stray timer) fails the running benchmark.
@@ -74,6 +75,25 @@ class Worker implements PairWorker {
   private get matcher(): BenchMatcher {
     this.matcherInstance ??= new BenchMatcher(this.job.pattern)
     return this.matcherInstance
+  }
+
+  /** warn adds a warning to the report, once: later samples of a leaf often repeat it. */
+  private warn(message: string): void {
+    if (!this.warnings.includes(message)) this.warnings.push(message)
+  }
+
+  /**
+   * finish runs b's cleanups once b will not run again in this process; when one throws and b's
+   * outcome in `into` was a sample, that outcome becomes the failure.
+   */
+  private async finish(b: BenchB, into: LeafOutcome[]): Promise<void> {
+    const failure = await b.runCleanups()
+    if (failure === undefined) return
+    const name = procsName(b.name, this.job.procs)
+    const index = into.findIndex((o) => o.name === name)
+    const log = index === -1 ? [] : (into[index] as LeafOutcome).log
+    if (index === -1) into.push({ status: 'failed', name, failure, log })
+    else if ((into[index] as LeafOutcome).status === 'ok') into[index] = { status: 'failed', name, failure, log }
   }
 
   /** running notes the B about to run, which an escaped rejection fails. */
@@ -99,6 +119,7 @@ class Worker implements PairWorker {
       this.probed[0] = { name: top, kind }
       if (b.finished) this.outcomes.push(this.leaves.finishedOutcome(b))
       else if (kind === 'leaf') await this.leaves.measure(b, this.outcomes)
+      await this.finish(b, this.outcomes)
       return this.report()
     } else await this.reachLeaf(this.ownSide(module), (b) => this.leaves.measure(b, this.outcomes))
     this.failIfNotFound()
@@ -159,6 +180,8 @@ class Worker implements PairWorker {
     const index = this.probed.push({ name: fullName, kind: 'leaf' }) - 1
     const b = await this.probe(fullName, fn)
     this.probed[index] = { name: fullName, kind: b.hasSub ? 'parent' : match.partial ? 'partial' : 'leaf' }
+    // A leaf found here is measured in a worker of its own: this was its last run in this one.
+    await b.runCleanups()
     if (b.finished) this.outcomes.push(this.leaves.finishedOutcome(b))
     return b.failure === undefined
   }
@@ -199,11 +222,15 @@ class Worker implements PairWorker {
         this.environment.enter(side)
         const b = await this.probe(fullName, subFn, settings)
         await arrive(b, fullName === target)
+        await this.finish(b, side.outcomes)
         return b.failure === undefined
       },
+      warn: (message) => this.warn(message),
     }
     this.environment.enter(side)
-    await arrive(await this.probe(top, fn as BenchmarkFunction, settings), top === target)
+    const topB = await this.probe(top, fn as BenchmarkFunction, settings)
+    await arrive(topB, top === target)
+    await this.finish(topB, side.outcomes)
     return reached
   }
 }

@@ -75,6 +75,8 @@ describe('slurmbench bench', () => {
       'BenchmarkLoop-2',
       'BenchmarkParallel',
       'BenchmarkParallel-2',
+      'BenchmarkSyncParallel',
+      'BenchmarkSyncParallel-2',
       'BenchmarkLogs',
       'BenchmarkLogs-2',
       'BenchmarkAsync',
@@ -86,6 +88,17 @@ describe('slurmbench bench', () => {
     expect(run.stdout).toMatch(/--- BENCH: BenchmarkLogs\n {4}basic\.bench\.ts:\d+: N=1\n/)
   })
 
+  it.concurrent('warns once that a synchronous runParallel body runs on one thread when -cpu is above 1', async () => {
+    const run = await bench('-bench=SyncParallel', '-benchtime=100x', '-cpu=1,2,4', '-count=2', `${FIXTURES}/basic.bench.ts`)
+    expect(run.code).toBe(0)
+    const names = ['BenchmarkSyncParallel', 'BenchmarkSyncParallel-2', 'BenchmarkSyncParallel-4']
+    expect(resultNames(run.stdout)).toEqual([...names, ...names]) // rounds interleave
+    const warnings = run.stderr.split('\n').filter((line) => line.includes("runParallel's body is synchronous"))
+    expect(warnings).toEqual([
+      "slurmbench bench: warning: BenchmarkSyncParallel: runParallel's body is synchronous, so with -cpu above 1 its bodies ran one after another on one thread, not in parallel on CPUs; runParallel is concurrent on one thread (for I/O): make the body await its I/O, or drop -cpu",
+    ])
+  })
+
   it.concurrent('reports throws, fatal and API misuse as Go FAIL blocks, runs the rest and exits 1', async () => {
     const run = await bench('-benchtime=10ms', `${FIXTURES}/failing.bench.ts`)
     expect(run.code).toBe(1)
@@ -95,6 +108,10 @@ describe('slurmbench bench', () => {
     expect(run.stdout).toContain('--- FAIL: BenchmarkLoopEarlyExit\n    benchmark function returned without B.loop() == false')
     expect(run.stdout).toContain('--- FAIL: BenchmarkBadUnit\n    reportMetric: metric unit "two words" must not contain whitespace')
     expect(run.stdout).toContain('--- FAIL: BenchmarkParallelNoDrain\n    runParallel: body exited without pb.next() == false')
+    expect(run.stdout).toContain(
+      "--- FAIL: BenchmarkSwallowedFatal\n    caught by its own try/catch\n    (the benchmark's own try/catch caught b.fatal's signal and carried on; it ends failed all the same",
+    )
+    expect(run.stdout).toContain('--- FAIL: BenchmarkCleanupThrows\n    cleanup: Error: the server would not stop\n')
     expect(run.stdout).toMatch(/\nFAIL\nFAIL\tslurmbench\/test\/fixtures\/bench\t[\d.]+s\n$/)
   })
 
