@@ -184,14 +184,26 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
       }
     }),
   )
+  const withoutBenchmarks: string[] = []
+  let benchmarkCount = 0
   for (const bundle of bundles) {
     if (bundle === undefined) continue
-    for (const name of benchmarkExports(bundle.exports)) {
+    const names = benchmarkExports(bundle.exports)
+    if (names.length === 0) withoutBenchmarks.push(relative(cwd, bundle.file) || bundle.file)
+    benchmarkCount += names.length
+    for (const name of names) {
       const match = matcher.match(name)
       if (match.ok) tops.push({ file: bundle.file, bundlePath: bundle.bundlePath, pkg: packageOf(bundle.file), name, partial: match.partial })
     }
   }
-  if (tops.length === 0 && buildFailures.length === 0) warning(`no benchmarks match -bench=${pattern} in ${files.length} file(s)`)
+  const noBenchmarks = (list: readonly string[]): string =>
+    `${list.join(', ')}: ${list.length === 1 ? 'exports' : 'export'} no Benchmark functions; expected \`export function BenchmarkName(b: B)\``
+  // Nothing could run whatever -bench says: an input error, as a file that does not exist.
+  if (benchmarkCount === 0 && buildFailures.length === 0) throw new InputError(noBenchmarks(withoutBenchmarks))
+  if (withoutBenchmarks.length > 0) warning(noBenchmarks(withoutBenchmarks))
+  // As go test's "no tests to run": a filter that matches nothing is a warning, and the run passes.
+  if (tops.length === 0 && buildFailures.length === 0)
+    warning(`no benchmarks to run: -bench=${pattern} matches none of the ${benchmarkCount} Benchmark functions in ${files.length} file(s)`)
 
   const printer = new GoTextPrinter(
     () => environment as Environment,
@@ -251,7 +263,7 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   )
   if (tops.length > 0 && results.size === 0 && !summary.timedOut) {
     // Top-level names matched, but only partially (-bench=X/y where X has no sub-benchmark y).
-    warning(`no benchmarks match -bench=${pattern}: only parents matched, none of their sub-benchmarks`)
+    warning(`no benchmarks to run: -bench=${pattern} matched only parents, none of their sub-benchmarks`)
   }
   if (summary.timedOut) {
     warning(`the run exceeded -timeout=${formatDurationNs(timeoutMs * 1e6)}; the remaining benchmarks were not run`)

@@ -153,11 +153,24 @@ describe('slurmbench bench', () => {
     expect(run.stdout).toMatch(/BenchmarkFull\s+\t\s+1\t.*\t\s+1\.000 full\n/)
   })
 
-  it.concurrent('warns when -bench matches nothing and exits 0', async () => {
+  it.concurrent('warns when -bench matches nothing and exits 0, as go test\'s "no tests to run"', async () => {
     const run = await bench('-bench=NoSuchBenchmark', `${FIXTURES}/basic.bench.ts`)
     expect(run.code).toBe(0)
     expect(run.stdout).toBe('')
-    expect(run.stderr).toContain('no benchmarks match -bench=NoSuchBenchmark')
+    expect(run.stderr).toMatch(/no benchmarks to run: -bench=NoSuchBenchmark matches none of the \d+ Benchmark functions in 1 file\(s\)/)
+  })
+
+  it.concurrent('names a file that exports no Benchmark functions; exits 2 when no file has any', async () => {
+    const empty = join(dir, 'helpers.bench.ts')
+    await writeFile(empty, 'export function helper() {\n  return 1\n}\n')
+    const alone = await bench(empty)
+    expect(alone.code).toBe(2)
+    expect(alone.stdout).toBe('')
+    expect(alone.stderr).toContain('helpers.bench.ts: exports no Benchmark functions; expected `export function BenchmarkName(b: B)`')
+    const beside = await bench('-bench=^BenchmarkPass$', '-benchtime=1x', empty, `${FIXTURES}/basic.bench.ts`)
+    expect(beside.code).toBe(0)
+    expect(beside.stderr).toMatch(/warning: .*helpers\.bench\.ts: exports no Benchmark functions/)
+    expect(resultNames(beside.stdout)).toEqual(['BenchmarkPass'])
   })
 
   it.concurrent('rejects a bad flag value with a usage error naming it, exit 2', async () => {
