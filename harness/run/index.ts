@@ -13,6 +13,7 @@ import {
   formatUnitLine,
   NameWidth,
   needsUnitLine,
+  printedMetrics,
   unitInfoFor,
   type ConfigLine,
 } from '../results/gofmt-write.ts'
@@ -247,12 +248,14 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
         const left = averageMs === undefined ? '' : ` · ~${formatDurationNs(Math.round(((total - done) * averageMs) / 1000) * 1e9)} left`
         options.progress(`[${done + 1}/${total}] ${name} · round ${round + 1}/${count}${left}`)
       },
-      outcome: (leaf, round, outcome) => {
+      outcome: (leaf, round, measured) => {
+        // One precision for both outputs: the JSON holds what the Go-format line prints (printedValue).
+        const outcome = atPrintedPrecision(measured)
         printer.outcome(leaf, outcome)
         recordOutcome(results, leaf, round, outcome)
         if (outcome.status === 'failed') failedPkgs.add(leaf.top.pkg)
       },
-      baseOutcome: (leaf, round, outcome) => recordOutcome(baseResults, leaf, round, outcome),
+      baseOutcome: (leaf, round, outcome) => recordOutcome(baseResults, leaf, round, atPrintedPrecision(outcome)),
       spent: (top, wallMs) => {
         sampleWallMs.push(wallMs)
         secondsByPkg.set(top.pkg, (secondsByPkg.get(top.pkg) ?? 0) + wallMs / 1000)
@@ -304,6 +307,11 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   }
   if (baseEnvironment === undefined) return { document, passed }
   return { document, passed, baseDocument: { ...document, environment: await baseEnvironment, benchmarks: [...baseResults.values()] } }
+}
+
+// atPrintedPrecision rounds a sample's metrics to what its Go-format line prints.
+function atPrintedPrecision(outcome: SampleOutcome): SampleOutcome {
+  return outcome.status === 'ok' ? { ...outcome, metrics: printedMetrics(outcome.metrics) } : outcome
 }
 
 function recordOutcome(results: Map<string, BenchmarkResult>, leaf: Leaf, round: number, outcome: SampleOutcome): void {
