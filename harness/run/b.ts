@@ -53,6 +53,7 @@ const NO_METER: WindowMeter = { begin() {}, end() {}, reset() {} }
 
 declare const gc: (() => void) | undefined
 // A module-level slot keeps the settling allocation below from being optimised away.
+// biome-ignore lint/correctness/noUnusedVariables: written, never read, on purpose: the store keeps the allocation
 let settledBuffer: ArrayBuffer | undefined
 
 /** BenchB implements B for one benchmark or sub-benchmark. */

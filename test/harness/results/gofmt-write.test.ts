@@ -1,4 +1,4 @@
-// Golden tests: Go's own printed examples (go-benchstat.md §2.1) must come out byte for byte.
+// Golden tests: Go's own printed examples (golang/perf testdata and golang/go issues, cited per case) must come out byte for byte.
 import { describe, expect, it } from 'vitest'
 import {
   formatFailBlock,

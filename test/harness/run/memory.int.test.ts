@@ -1,4 +1,4 @@
-// Memory self-tests: allocations of known size (js-bench-libs.md §C.1) measured by real workers
+// Memory self-tests: allocations of known size (docs/measurement.md) measured by real workers
 // through the programmatic runner. Each figure must land within the stated error.
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
