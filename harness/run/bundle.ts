@@ -60,7 +60,7 @@ export async function bundleBenchmarkFile(file: string, cacheDir: string = BUNDL
     'await workerMain(benchmarkModule)',
   ].join('\n')
   const { build } = await import('esbuild')
-  let result
+  let result: import('esbuild').BuildResult<{ write: false; metafile: true }>
   try {
     result = await build({
       stdin: { contents: entry, resolveDir: dirname(file), sourcefile: basename(entryPath), loader: 'ts' },

@@ -21,7 +21,7 @@ export async function findBenchmarkFiles(paths: readonly string[], cwd: string):
   const found = new Set<string>()
   for (const path of roots) {
     const absolute = resolve(cwd, path)
-    let info
+    let info: Awaited<ReturnType<typeof stat>>
     try {
       info = await stat(absolute)
     } catch {

@@ -13,6 +13,7 @@ import {
   formatUnitLine,
   NameWidth,
   needsUnitLine,
+  printedMetrics,
   unitInfoFor,
   type ConfigLine,
 } from '../results/gofmt-write.ts'
@@ -164,7 +165,9 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   }
 
   const warnings: string[] = []
+  // Each worker repeats what the sample before it warned about; a repeat says nothing new.
   const warning = (message: string): void => {
+    if (warnings.includes(message)) return
     warnings.push(message)
     warn(message)
   }
@@ -182,14 +185,26 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
       }
     }),
   )
+  const withoutBenchmarks: string[] = []
+  let benchmarkCount = 0
   for (const bundle of bundles) {
     if (bundle === undefined) continue
-    for (const name of benchmarkExports(bundle.exports)) {
+    const names = benchmarkExports(bundle.exports)
+    if (names.length === 0) withoutBenchmarks.push(relative(cwd, bundle.file) || bundle.file)
+    benchmarkCount += names.length
+    for (const name of names) {
       const match = matcher.match(name)
       if (match.ok) tops.push({ file: bundle.file, bundlePath: bundle.bundlePath, pkg: packageOf(bundle.file), name, partial: match.partial })
     }
   }
-  if (tops.length === 0 && buildFailures.length === 0) warning(`no benchmarks match -bench=${pattern} in ${files.length} file(s)`)
+  const noBenchmarks = (list: readonly string[]): string =>
+    `${list.join(', ')}: ${list.length === 1 ? 'exports' : 'export'} no Benchmark functions; expected \`export function BenchmarkName(b: B)\``
+  // Nothing could run whatever -bench says: an input error, as a file that does not exist.
+  if (benchmarkCount === 0 && buildFailures.length === 0) throw new InputError(noBenchmarks(withoutBenchmarks))
+  if (withoutBenchmarks.length > 0) warning(noBenchmarks(withoutBenchmarks))
+  // As go test's "no tests to run": a filter that matches nothing is a warning, and the run passes.
+  if (tops.length === 0 && buildFailures.length === 0)
+    warning(`no benchmarks to run: -bench=${pattern} matches none of the ${benchmarkCount} Benchmark functions in ${files.length} file(s)`)
 
   const printer = new GoTextPrinter(
     () => environment as Environment,
@@ -233,12 +248,14 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
         const left = averageMs === undefined ? '' : ` · ~${formatDurationNs(Math.round(((total - done) * averageMs) / 1000) * 1e9)} left`
         options.progress(`[${done + 1}/${total}] ${name} · round ${round + 1}/${count}${left}`)
       },
-      outcome: (leaf, round, outcome) => {
+      outcome: (leaf, round, measured) => {
+        // One precision for both outputs: the JSON holds what the Go-format line prints (printedValue).
+        const outcome = atPrintedPrecision(measured)
         printer.outcome(leaf, outcome)
         recordOutcome(results, leaf, round, outcome)
         if (outcome.status === 'failed') failedPkgs.add(leaf.top.pkg)
       },
-      baseOutcome: (leaf, round, outcome) => recordOutcome(baseResults, leaf, round, outcome),
+      baseOutcome: (leaf, round, outcome) => recordOutcome(baseResults, leaf, round, atPrintedPrecision(outcome)),
       spent: (top, wallMs) => {
         sampleWallMs.push(wallMs)
         secondsByPkg.set(top.pkg, (secondsByPkg.get(top.pkg) ?? 0) + wallMs / 1000)
@@ -249,7 +266,7 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   )
   if (tops.length > 0 && results.size === 0 && !summary.timedOut) {
     // Top-level names matched, but only partially (-bench=X/y where X has no sub-benchmark y).
-    warning(`no benchmarks match -bench=${pattern}: only parents matched, none of their sub-benchmarks`)
+    warning(`no benchmarks to run: -bench=${pattern} matched only parents, none of their sub-benchmarks`)
   }
   if (summary.timedOut) {
     warning(`the run exceeded -timeout=${formatDurationNs(timeoutMs * 1e6)}; the remaining benchmarks were not run`)
@@ -290,6 +307,11 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   }
   if (baseEnvironment === undefined) return { document, passed }
   return { document, passed, baseDocument: { ...document, environment: await baseEnvironment, benchmarks: [...baseResults.values()] } }
+}
+
+// atPrintedPrecision rounds a sample's metrics to what its Go-format line prints.
+function atPrintedPrecision(outcome: SampleOutcome): SampleOutcome {
+  return outcome.status === 'ok' ? { ...outcome, metrics: printedMetrics(outcome.metrics) } : outcome
 }
 
 function recordOutcome(results: Map<string, BenchmarkResult>, leaf: Leaf, round: number, outcome: SampleOutcome): void {
