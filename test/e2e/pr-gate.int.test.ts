@@ -107,7 +107,10 @@ it('ab finds the 30% slowdown and the sticky comment says so, and only so', { ti
     .get('/repos/acme/toy/issues/1/comments')
     .query(true)
     .reply(200, [])
-    .post('/repos/acme/toy/issues/1/comments', (body: { body: string }) => ((posted = body.body), true))
+    .post('/repos/acme/toy/issues/1/comments', (body: { body: string }) => {
+      posted = body.body
+      return true
+    })
     .reply(201, { id: 1 })
   const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
   const code = await createCommentCommand({

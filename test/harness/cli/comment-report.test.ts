@@ -34,8 +34,14 @@ const COMMENTS = '/repos/acme/exporter/issues/3/comments'
 async function capture(run: () => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = ''
   let stderr = ''
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true))
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true))
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk)
+    return true
+  })
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk)
+    return true
+  })
   try {
     return { code: await run(), stdout, stderr }
   } finally {
@@ -94,7 +100,10 @@ describe('comment', () => {
       .get(COMMENTS)
       .query(true)
       .reply(200, [])
-      .post(COMMENTS, (b: { body: string }) => ((body = b.body), true))
+      .post(COMMENTS, (b: { body: string }) => {
+        body = b.body
+        return true
+      })
       .reply(201, { id: 11, html_url: 'https://ghe.example.test/acme/exporter/pull/3#issuecomment-11' })
     const r = await capture(() => comment.run(['--pr', '3', '--run-url', 'https://ghe.example.test/acme/exporter/actions/runs/9', FILE]))
     expect(r.code).toBe(0)
