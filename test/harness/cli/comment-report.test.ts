@@ -85,6 +85,12 @@ describe('report', () => {
     expect(text.startsWith('earlier step\n### ❌ slurmbench: the gate fails')).toBe(true)
   })
 
+  it('routes `report html` to the nightly page', async () => {
+    const r = await capture(() => report.run(['html', '--help']))
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^usage: slurmbench report html \[flags\]/)
+  })
+
   it('refuses an unknown format and a file that is not a comparison', async () => {
     await expect(report.run(['--format', 'html', FILE])).rejects.toThrow(UsageError)
     const bad = join(dir, 'bad.json')
