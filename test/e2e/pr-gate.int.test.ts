@@ -77,11 +77,13 @@ afterAll(() => {
   if (repo !== undefined) rmSync(repo, { recursive: true, force: true })
 })
 
-it('ab finds the 30% slowdown and the sticky comment says so, and only so', { timeout: 900_000 }, async () => {
+it('ab finds the 30% slowdown and the sticky comment says so, and only so', { timeout: 1_800_000 }, async () => {
   const out = join(repo, 'comparison.json')
+  // ab's defaults (6 rounds a side, up to 20 while inconclusive) as the workflow runs it: on a
+  // heavily shared machine 12 rounds were not always enough to call a 30% change significant.
   const ab = spawnSync(
     process.execPath,
-    ['bin/slurmbench.js', 'ab', '--base', 'HEAD~1', '-benchtime', '200ms', '-count', '6', '-max-count', '12', '-json', out],
+    ['bin/slurmbench.js', 'ab', '--base', 'HEAD~1', '-benchtime', '200ms', '-json', out],
     {
       cwd: repo,
       env: { ...process.env, CI: 'true' },
