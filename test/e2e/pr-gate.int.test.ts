@@ -81,15 +81,11 @@ it('ab finds the 30% slowdown and the sticky comment says so, and only so', { ti
   const out = join(repo, 'comparison.json')
   // ab's defaults (6 rounds a side, up to 20 while inconclusive) as the workflow runs it: on a
   // heavily shared machine 12 rounds were not always enough to call a 30% change significant.
-  const ab = spawnSync(
-    process.execPath,
-    ['bin/slurmbench.js', 'ab', '--base', 'HEAD~1', '-benchtime', '200ms', '-json', out],
-    {
-      cwd: repo,
-      env: { ...process.env, CI: 'true' },
-      encoding: 'utf8',
-    },
-  )
+  const ab = spawnSync(process.execPath, ['bin/slurmbench.js', 'ab', '--base', 'HEAD~1', '-benchtime', '200ms', '-json', out], {
+    cwd: repo,
+    env: { ...process.env, CI: 'true' },
+    encoding: 'utf8',
+  })
   // Exit 1: the gate fails on the regression.
   expect(ab.status, `${ab.stdout}\n${ab.stderr}`).toBe(1)
   expect(ab.stderr).toMatch(/^ab: round 1\/\d+ done, \d+ s elapsed, about \d+ (s|min \d+ s) left$/m)
