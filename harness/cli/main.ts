@@ -14,6 +14,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   load: () => import('./load.ts'),
   history: () => import('./history.ts'),
   push: () => import('./push.ts'),
+  nightly: () => import('./nightly.ts'),
   report: () => import('./report.ts'),
   comment: () => import('./comment.ts'),
 }
