@@ -7,8 +7,7 @@
 // `bench -pair` run (the A side with SLURMBENCH_SLOWDOWN=1, the other with its factor).
 import { readFile } from 'node:fs/promises'
 import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from './bench-args.ts'
-import { analyseDoctorRun, type DoctorReport, type DoctorRun, judgedCount, windowOf } from '../ab/doctor-analysis.ts'
-import type { Beyond } from '../compare/policy.ts'
+import { analyseDoctorRun, type DoctorReport, type DoctorRun, windowOf } from '../ab/doctor-analysis.ts'
 import { type Arm, type ArmResults, estimateRunMs, formatEstimate, mergeRounds, RoundProgress, runRounds, wantsPlainProgress } from '../ab/rounds.ts'
 import { spawnBench, spawnPairedBench } from '../ab/spawn-bench.ts'
 import { withCleanupOnSignal } from '../ab/worktree.ts'
