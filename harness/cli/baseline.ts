@@ -57,7 +57,7 @@ const COMMON_FLAGS: FlagSpecs = {
   count: {
     kind: 'integer',
     valueName: 'n',
-    help: `rounds of a fresh run, each one sample of every benchmark in a fresh bench process (default ${DEFAULT_BASELINE_COUNT}; bench's -count is samples per benchmark in one process)`,
+    help: `rounds of a fresh run, each one sample of every benchmark in a fresh bench process (default ${DEFAULT_BASELINE_COUNT}; bench's -count is samples per benchmark within one bench run)`,
   },
   ...BENCH_PASSTHROUGH_FLAGS,
   benchtime: { kind: 'string', valueName: 'd', help: `time per sample, as bench -benchtime (default ${DEFAULT_BASELINE_BENCHTIME})` },

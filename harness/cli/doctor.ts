@@ -35,7 +35,7 @@ const FLAGS: FlagSpecs = {
   count: {
     kind: 'integer',
     valueName: 'n',
-    help: `rounds a side before a comparison's first judgement, as ab (default ${DEFAULT_AB_COUNT}); a round is one sample of every benchmark on each side (bench's -count is samples per benchmark)`,
+    help: `rounds a side before a comparison's first judgement, as ab (default ${DEFAULT_AB_COUNT}); a round is one sample of every benchmark on each side (bench's -count is samples per benchmark within one bench run)`,
   },
   'max-count': {
     kind: 'integer',
