@@ -104,14 +104,13 @@ function collect(set: SampleSet): Map<string, MetricSeries> {
 }
 
 function side(values: readonly number[], exact: boolean, confidence: number): SideSummary {
-  const sorted = Float64Array.from(values).sort()
-  const list = Array.from(sorted)
+  const sorted = [...values].sort((a, b) => a - b)
   if (exact) {
-    const s = summarize(list, 'exact', confidence)
-    return { n: list.length, center: s.center, lo: s.lo, hi: s.hi }
+    const s = summarize(sorted, 'exact', confidence)
+    return { n: sorted.length, center: s.center, lo: s.lo, hi: s.hi }
   }
-  const m = medianInterval(list, confidence)
-  return { n: list.length, center: m.median, lo: m.lo, hi: m.hi }
+  const m = medianInterval(sorted, confidence)
+  return { n: sorted.length, center: m.median, lo: m.lo, hi: m.hi }
 }
 
 // worse returns how much worse a relative change is for the metric's direction (positive = worse).
@@ -197,7 +196,14 @@ export function assessMetric(input: MetricInput, rules: JudgeRules): MetricAsses
   if (rules.paired && pairs === undefined) {
     warnings.push(b.length === h.length ? 'values ≤ 0: compared unpaired' : `${b.length} base and ${h.length} head samples: compared unpaired`)
   }
-  const p = pairs?.p ?? compareSamples(Array.from(Float64Array.from(b).sort()), Array.from(Float64Array.from(h).sort()), 'nothing', rules.alpha).p
+  const p =
+    pairs?.p ??
+    compareSamples(
+      [...b].sort((x, y) => x - y),
+      [...h].sort((x, y) => x - y),
+      'nothing',
+      rules.alpha,
+    ).p
   const ci = pairs ?? ratioInterval(b, h, rules.confidence)
   const change: ChangeEstimate = {
     estimate: (pairs?.estimate ?? ratioOfCentres) - 1,
