@@ -257,6 +257,8 @@ async function freshRun(args: ParsedArgs, command: string): Promise<ResultsDocum
           [rounds],
           undefined,
           (done) => {
+            // Every round done: nothing partial to keep when the signal guard cleans up.
+            if (done === count) finished = true
             progress.roundDone(done)
             const expectedMs = (progress.elapsedMs() / done) * count
             if (done < count && expectedMs > timeoutMs) {

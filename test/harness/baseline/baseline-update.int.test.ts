@@ -41,6 +41,31 @@ describe('baseline update, fresh run', () => {
     expect(existsSync(join(tmp, 'b1'))).toBe(false)
   })
 
+  it('a completed run writes the baseline and no partial file', () => {
+    const dir = join(tmp, 'b0')
+    const partial = join(tmp, 'complete.partial.json')
+    const r = runCli([
+      'baseline',
+      'update',
+      '-dir',
+      dir,
+      '-partial',
+      partial,
+      '-count',
+      '2',
+      '-benchtime',
+      '1x',
+      '-bench',
+      'Slowdown/work=mix',
+      'benchmarks/experiment',
+    ])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toMatch(/baseline update: round 2\/2 done · \d+s elapsed · ~0s left\n/)
+    expect(r.stderr).not.toContain('partial')
+    expect(r.stdout).toMatch(/^wrote .*default\.json: 1 benchmarks, 2 samples/)
+    expect(existsSync(partial)).toBe(false)
+  })
+
   it('stops after the first round when the rounds would overrun -timeout, keeping it as a partial results file', () => {
     const dir = join(tmp, 'b2')
     const partial = join(tmp, 'stopped.partial.json')
