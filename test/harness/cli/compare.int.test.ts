@@ -80,7 +80,7 @@ describe('slurmbench compare', () => {
     const policy = write('policy.json', '{"schemaVersion":1,"kind":"slurmbench.policy","defaults":{},"rules":[{"name":"/(/"}]}')
     const r = runCli(['compare', '-verdicts', '-policy', policy, join(FIXTURES, 'old.txt'), join(FIXTURES, 'new.txt')])
     expect(r.code).toBe(2)
-    expect(r.stderr).toContain('at /rules/0/name: invalid pattern')
+    expect(r.stderr).toContain('field rules[0].name: invalid pattern')
   })
 })
 
