@@ -2,7 +2,7 @@
 // JSON, and with -verdicts the policy's verdicts and a gate exit code.
 import { existsSync } from 'node:fs'
 import { buildTables } from '../compare/benchstat-table.ts'
-import { checkInputs, loadSampleSet, parseInputSpec } from '../results/load-input.ts'
+import { checkInputs, loadSampleSet, parseInputSpec } from './compare-inputs.ts'
 import { builtinPolicy, type Policy, readPolicy } from '../compare/policy.ts'
 import { type FailOn, gateExitCode, judge, type VerdictReport } from '../compare/verdict.ts'
 import { renderBenchstatCsv } from '../report/benchstat-csv.ts'

@@ -2,10 +2,10 @@
 // JSON document, told apart by content (a JSON document starts with `{`).
 import { constants, createReadStream, existsSync } from 'node:fs'
 import { access, open, readFile, stat } from 'node:fs/promises'
-import { GoBenchReader, parseGoBench } from './gofmt-read.ts'
-import { streamResults } from './json-stream.ts'
+import { GoBenchReader, parseGoBench } from '../results/gofmt-read.ts'
+import { streamResults } from '../results/json-stream.ts'
 import { InputError } from '../../common/input-error.ts'
-import { parseResults } from './json.ts'
+import { parseResults } from '../results/json.ts'
 import { GoBenchSeriesBuilder, ResultsSeriesBuilder, type SampleSet, sampleSetFromGoBench, sampleSetFromResults } from '../compare/sample-set.ts'
 
 /** InputSpec is a parsed command-line input: its column label and its path. */

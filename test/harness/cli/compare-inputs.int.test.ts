@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../../common/input-error.ts'
-import { loadSampleSet } from '../../../harness/results/load-input.ts'
+import { loadSampleSet } from '../../../harness/cli/compare-inputs.ts'
 import type { ResultsDocument } from '../../../harness/results/schema.ts'
 import { resultsDoc, runCli } from '../compare/helpers.ts'
 
