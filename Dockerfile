@@ -12,14 +12,19 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 # A CA bundle for the npm registry when the build's egress re-signs TLS (build-image.sh mounts it).
 ARG NODE_EXTRA_CA_CERTS
-# re2 builds from source here: its prebuilt binaries come from GitHub, which a build may not reach.
-ENV DEVELOPMENT_SKIP_GETTING_ASSET=1 npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+# re2 builds from source here: its prebuilt binaries come from GitHub, which a build may not reach,
+# against the headers of libnode-dev (nodedir), not headers downloaded from nodejs.org.
+ENV DEVELOPMENT_SKIP_GETTING_ASSET=1 npm_config_nodedir=/usr npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --prefer-offline --foreground-scripts \
  && node -e "new (require('re2'))('a+').test('aa') || process.exit(1)"
 COPY . .
-RUN npm run build && npm prune --omit=dev && rm -rf node_modules/.cache
+# re2 keeps only its addon: its compiler's intermediates and vendored sources are ~90 MB.
+RUN npm run build \
+ && npm prune --omit=dev \
+ && rm -rf node_modules/.cache node_modules/re2/build/Release/obj.target node_modules/re2/build/Release/.deps node_modules/re2/vendor \
+ && node -e "new (require('re2'))('a+').test('aa') || process.exit(1)"
 
 # --- runtime: node, the compiled CLI, production dependencies, the benchmark suites -------------
 FROM ${BASE_IMAGE}
@@ -43,7 +48,7 @@ RUN ln -s /opt/slurmbench/bin/slurmbench.js /usr/local/bin/slurmbench
 # Benchmark bundles are cached under dist/node_modules/.cache; with a read-only root filesystem,
 # mount a writable volume there (deploy/kubernetes does).
 RUN mkdir -p dist/node_modules/.cache && chown slurmbench:slurmbench dist/node_modules/.cache
-ENV NODE_ENV=production SLURMBENCH_RESULTS_DIR=/results
+ENV NODE_ENV=production
 USER 10001:10001
 ENTRYPOINT ["node", "/opt/slurmbench/bin/slurmbench.js"]
 CMD ["help"]

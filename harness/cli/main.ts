@@ -12,6 +12,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   ab: () => import('./ab.ts'),
   doctor: () => import('./doctor.ts'),
   load: () => import('./load.ts'),
+  'mock-slurm': () => import('./mock-slurm.ts'),
+  exporter: () => import('./exporter.ts'),
 }
 
 function listCommands(summaries: ReadonlyArray<readonly [string, string]>): string {
