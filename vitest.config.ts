@@ -1,11 +1,19 @@
 import { defineConfig } from 'vitest/config'
 
+// Three projects, told apart by file name:
+// - unit: `*.test.ts`, pure modules, no servers or child processes (`npm run test:unit`, seconds);
+// - integration: `*.int.test.ts`, the real CLI and real servers on 127.0.0.1;
+// - real-slurm: `*.real.test.ts`, against a real slurmrestd (`npm run test:real-slurm`).
+const UNIT = ['test/**/*.test.ts']
+const NOT_UNIT = ['test/**/*.int.test.ts', 'test/**/*.real.test.ts']
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Integration tests start real processes and servers; two cores make them slow, not wrong.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      { test: { name: 'unit', include: UNIT, exclude: [...NOT_UNIT, '**/node_modules/**'], testTimeout: 20_000 } },
+      // Integration tests start real processes and servers; two cores make them slow, not wrong.
+      { test: { name: 'integration', include: ['test/**/*.int.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
+    ],
   },
 })

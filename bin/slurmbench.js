@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { cachedBuild } from './build-cache.mjs'
+import { cachedBuild } from '../common/build-cache.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ENTRY = join(ROOT, 'harness', 'cli', 'main.ts')
@@ -39,7 +39,7 @@ async function build(name) {
     plugins: [keepModuleUrls],
   })
   // This file and the cache are inputs too: a change to how bundles are made must not reuse an old one.
-  const self = [fileURLToPath(import.meta.url), fileURLToPath(new URL('./build-cache.mjs', import.meta.url))].map((path) => relative(ROOT, path))
+  const self = [fileURLToPath(import.meta.url), fileURLToPath(new URL('../common/build-cache.mjs', import.meta.url))].map((path) => relative(ROOT, path))
   return { path: outdir, inputs: [...self, ...Object.keys(result.metafile.inputs)] }
 }
 

@@ -5,7 +5,7 @@
 import { type B, full } from 'slurmbench'
 import { Pool } from 'undici'
 import { startExporter } from '../../testbed/exporter/index.ts'
-import { rootAuth, sharedMockChild } from '../../testbed/exporter/workloads.ts'
+import { rootAuth, sharedMockChild } from '../../testbed/rig/workloads.ts'
 
 export async function BenchmarkConcurrentCollection(b: B) {
   for (const scrapes of full() ? [1, 4, 16, 64] : [1, 16]) {

@@ -4,7 +4,7 @@ import { type B, full, sink } from 'slurmbench'
 import { JOB_FIELDS, JobAggregator, type SlurmJob } from '../../testbed/exporter/collectors/jobs.ts'
 import { serializeFamilies, type ExpositionFormat } from '../../testbed/exporter/exposition.ts'
 import { SeriesPolicy, SeriesSink } from '../../testbed/exporter/series-policy.ts'
-import { captureAnswers, parseList } from '../../testbed/exporter/workloads.ts'
+import { captureAnswers, parseList } from '../../testbed/rig/workloads.ts'
 
 export async function BenchmarkExposition(b: B) {
   for (const jobs of full() ? [5_000, 50_000] : [5_000]) {

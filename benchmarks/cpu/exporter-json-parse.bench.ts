@@ -5,7 +5,7 @@ import { type B, full, sink } from 'slurmbench'
 import { JOB_FIELDS } from '../../testbed/exporter/collectors/jobs.ts'
 import { JsonListStream } from '../../testbed/exporter/json-list-stream.ts'
 import { readListWithStreamJson } from '../../testbed/exporter/stream-json-reader.ts'
-import { captureAnswers } from '../../testbed/exporter/workloads.ts'
+import { captureAnswers } from '../../testbed/rig/workloads.ts'
 
 /** CHUNK_BYTES matches what a socket delivers: undici hands bodies over in ~64 KiB chunks. */
 const CHUNK_BYTES = 64 * 1024

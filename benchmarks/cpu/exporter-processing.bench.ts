@@ -6,7 +6,7 @@ import { JOB_FIELDS, JobAggregator, type SlurmJob } from '../../testbed/exporter
 import { NodeAggregator, type SlurmNode } from '../../testbed/exporter/collectors/nodes.ts'
 import { serializeFamilies } from '../../testbed/exporter/exposition.ts'
 import { SeriesPolicy, SeriesSink } from '../../testbed/exporter/series-policy.ts'
-import { captureAnswers, parseList } from '../../testbed/exporter/workloads.ts'
+import { captureAnswers, parseList } from '../../testbed/rig/workloads.ts'
 
 function seriesOf(sink: SeriesSink): number {
   let series = 0
@@ -29,7 +29,12 @@ export async function BenchmarkProcessJobs(b: B) {
           const aggregator = new JobAggregator(seriesSink, { perJobSeries: perJob })
           for (const job of parsed) aggregator.add(job)
           aggregator.finish()
-          sink(serializeFamilies(seriesSink.familyWriters.map((w) => w.family), 'text'))
+          sink(
+            serializeFamilies(
+              seriesSink.familyWriters.map((w) => w.family),
+              'text',
+            ),
+          )
           series += seriesOf(seriesSink)
         }
         b.reportMetric(series / (b.elapsed() / 1e9), 'metrics/s')
@@ -52,7 +57,12 @@ export async function BenchmarkProcessNodes(b: B) {
         const aggregator = new NodeAggregator(seriesSink, { perNodeSeries: true })
         for (const node of parsed) aggregator.add(node)
         aggregator.finish()
-        sink(serializeFamilies(seriesSink.familyWriters.map((w) => w.family), 'text'))
+        sink(
+          serializeFamilies(
+            seriesSink.familyWriters.map((w) => w.family),
+            'text',
+          ),
+        )
         series += seriesOf(seriesSink)
       }
       b.reportMetric(series / (b.elapsed() / 1e9), 'metrics/s')

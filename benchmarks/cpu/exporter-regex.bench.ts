@@ -5,7 +5,7 @@ import { type B, sink } from 'slurmbench'
 import { JOB_FIELDS, JobAggregator, type SlurmJob } from '../../testbed/exporter/collectors/jobs.ts'
 import { compilePattern, type RegexEngine } from '../../testbed/exporter/regex-engine.ts'
 import { SeriesPolicy, SeriesSink, type LabelRule } from '../../testbed/exporter/series-policy.ts'
-import { captureAnswers, parseList } from '../../testbed/exporter/workloads.ts'
+import { captureAnswers, parseList } from '../../testbed/rig/workloads.ts'
 
 const RULES: LabelRule[] = [
   { action: 'drop', label: 'user', regex: '(svc|test|ci)[-_].*' },

@@ -39,7 +39,8 @@ export async function BenchmarkStringifyNodes(b: B) {
         const response = slurmNodesResponse(nodes)
         const text = encode(response)
         // A faster encoder that drops or reorders fields would win unfairly: insist on equal output.
-        if (text !== JSON.stringify(response)) b.fatal(`${impl} output differs from JSON.stringify (${text.length} vs ${JSON.stringify(response).length} chars)`)
+        if (text !== JSON.stringify(response))
+          b.fatal(`${impl} output differs from JSON.stringify (${text.length} vs ${JSON.stringify(response).length} chars)`)
         b.setBytes(Buffer.byteLength(text))
         b.reportAllocs()
         b.resetTimer()

@@ -62,7 +62,15 @@ export async function BenchmarkMetricFilter(b: B) {
       const allow = ALLOW_PATTERNS.map((p) => new RE2(p))
       const deny = DENY_PATTERNS.map((p) => new RE2(p))
       const kept = countKept(buffers, allow, deny)
-      if (kept !== countKept(series, ALLOW_PATTERNS.map((p) => new RegExp(p)), DENY_PATTERNS.map((p) => new RegExp(p)))) b.fatal(`RE2 on Buffers kept ${kept} series, RegExp a different number`)
+      if (
+        kept !==
+        countKept(
+          series,
+          ALLOW_PATTERNS.map((p) => new RegExp(p)),
+          DENY_PATTERNS.map((p) => new RegExp(p)),
+        )
+      )
+        b.fatal(`RE2 on Buffers kept ${kept} series, RegExp a different number`)
       b.resetTimer()
       for (let i = 0; i < b.N; i++) sink(countKept(buffers, allow, deny))
       b.reportMetric(b.elapsed() / b.N / buffers.length, 'ns/series')

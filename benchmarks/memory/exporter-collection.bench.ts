@@ -8,7 +8,7 @@ import { JsonListStream } from '../../testbed/exporter/json-list-stream.ts'
 import { SeriesPolicy, SeriesSink } from '../../testbed/exporter/series-policy.ts'
 import type { SlurmJob } from '../../testbed/exporter/collectors/jobs.ts'
 import type { SlurmNode } from '../../testbed/exporter/collectors/nodes.ts'
-import { captureAnswers } from '../../testbed/exporter/workloads.ts'
+import { captureAnswers } from '../../testbed/rig/workloads.ts'
 
 declare const gc: (() => void) | undefined
 
@@ -32,7 +32,13 @@ function collect(bodies: Record<string, Buffer>, policy: SeriesPolicy, perJobSer
   }
   nodes.finish()
   jobs.finish()
-  return { sink: seriesSink, chunks: serializeFamilies(seriesSink.familyWriters.map((w) => w.family), 'text') }
+  return {
+    sink: seriesSink,
+    chunks: serializeFamilies(
+      seriesSink.familyWriters.map((w) => w.family),
+      'text',
+    ),
+  }
 }
 
 function heapAfterGc(): number {

@@ -2,7 +2,7 @@
 // connections. ns/op is wall time per request; p95 is the latency each request saw.
 import { type B, full } from 'slurmbench'
 import { Pool } from 'undici'
-import { percentilesMs, rootAuth, sharedMockChild } from '../../testbed/exporter/workloads.ts'
+import { percentilesMs, rootAuth, sharedMockChild } from '../../testbed/rig/workloads.ts'
 
 export async function BenchmarkConcurrentRequests(b: B) {
   for (const inFlight of full() ? [1, 4, 16, 64, 256] : [1, 64]) {

@@ -1,8 +1,8 @@
 // Connection reuse: the exporter's undici Pool (keep-alive) against global fetch (undici's shared
 // agent behind it) and a new connection per request (a fresh undici Client closed after each).
-import { type B } from 'slurmbench'
+import type { B } from 'slurmbench'
 import { Client, Pool } from 'undici'
-import { rootAuth, sharedMockChild } from '../../testbed/exporter/workloads.ts'
+import { rootAuth, sharedMockChild } from '../../testbed/rig/workloads.ts'
 
 const PATH = '/slurm/v0.0.44/partitions'
 

@@ -3,7 +3,7 @@
 // process. p50/p95/p99 over the b.N requests of the sample.
 import { type B, full, sink } from 'slurmbench'
 import { SlurmClient } from '../../testbed/exporter/slurm-client.ts'
-import { percentilesMs, rootAuth, sharedMockChild } from '../../testbed/exporter/workloads.ts'
+import { percentilesMs, rootAuth, sharedMockChild } from '../../testbed/rig/workloads.ts'
 
 const LIST_ENDPOINTS = new Set(['nodes', 'jobs'])
 

@@ -3,7 +3,7 @@
 // generator is one undici Pool in the benchmark process, CONNECTIONS requests in flight.
 import { type B, sink } from 'slurmbench'
 import { Pool } from 'undici'
-import { spawnBareServer, spawnMockSlurm, type ServerProcess } from '../../testbed/mock-slurm/child-process.ts'
+import { spawnBareServer, spawnMockSlurm, type ServerProcess } from '../../testbed/rig/mock-process.ts'
 import { mintToken, DEFAULT_JWT_KEY } from '../../testbed/mock-slurm/index.ts'
 
 // 16 keep-alive connections saturate one server process on this 2-core machine without
@@ -39,7 +39,10 @@ async function warm(pool: Pool): Promise<void> {
 export async function BenchmarkMockPing(b: B) {
   const { mock, bare } = await startServers()
   try {
-    for (const [name, server] of [['bare', bare], ['mock', mock]] as const) {
+    for (const [name, server] of [
+      ['bare', bare],
+      ['mock', mock],
+    ] as const) {
       await b.run(`server=${name}`, async (b) => {
         const pool = new Pool(server.url, { connections: CONNECTIONS, pipelining: 1 })
         await warm(pool)
@@ -78,9 +81,11 @@ export async function BenchmarkMockPingVsBare(b: B) {
         let next = 0
         const cpu0 = (await servers[name].cpuSeconds()) ?? 0
         const t0 = performance.now()
-        await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-          while (next++ < block) await ping(pools[name])
-        }))
+        await Promise.all(
+          Array.from({ length: CONNECTIONS }, async () => {
+            while (next++ < block) await ping(pools[name])
+          }),
+        )
         elapsedMs[name] += performance.now() - t0
         cpuS[name] += ((await servers[name].cpuSeconds()) ?? 0) - cpu0
         done[name] += block

@@ -1,7 +1,7 @@
 // Series count against users and jobs: per-user families grow with users × states, per-job
 // series (the high-cardinality case) with jobs; ~6 series per job reach 1M near 170,000 jobs.
 import { type B, full } from 'slurmbench'
-import { scrapeSweep } from '../../testbed/exporter/workloads.ts'
+import { scrapeSweep } from '../../testbed/rig/workloads.ts'
 
 export async function BenchmarkSeriesByUsers(b: B) {
   for (const users of full() ? [100, 1_000, 5_000] : [1_000]) {

@@ -2,7 +2,7 @@
 // should stay near one scrape's and memory near one collection's. The exporter and the mock run
 // in their own processes; ns/op is wall time per scrape.
 import { type B, full } from 'slurmbench'
-import { percentilesMs, sharedScrapeRig } from '../../testbed/exporter/workloads.ts'
+import { percentilesMs, sharedScrapeRig } from '../../testbed/rig/workloads.ts'
 
 export async function BenchmarkConcurrentScrapers(b: B) {
   for (const scrapers of full() ? [1, 2, 4, 8, 16, 32, 64] : [16]) {

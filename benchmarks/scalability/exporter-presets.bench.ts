@@ -7,7 +7,7 @@
 // over a refresh cycle), background-mode (1 when the exporter answered from the background),
 // exporter-cpu-% (its CPU share meanwhile) and first-complete-s (spawn to first complete answer).
 import { type B, full } from 'slurmbench'
-import { scrapeSweep } from '../../testbed/exporter/workloads.ts'
+import { scrapeSweep } from '../../testbed/rig/workloads.ts'
 
 /** PRESET_SHAPES mirrors testbed/mock-slurm's presets (cluster/presets.ts). */
 const PRESET_SHAPES = {

@@ -2,7 +2,7 @@
 // exporter (own process) that reads a mock slurmrestd (own process). Sweeps nodes at 1,000 jobs
 // and jobs at 100 nodes; p50/p95/p99 over the sample's scrapes, and the exporter's peak RSS.
 import { type B, full } from 'slurmbench'
-import { scrapeSweep } from '../../testbed/exporter/workloads.ts'
+import { scrapeSweep } from '../../testbed/rig/workloads.ts'
 
 export async function BenchmarkScrapeNodes(b: B) {
   for (const nodes of full() ? [100, 1_000, 10_000, 50_000] : [1_000]) {

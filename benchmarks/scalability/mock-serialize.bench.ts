@@ -30,7 +30,10 @@ export async function BenchmarkMockSerialize(b: B) {
     },
   }
   for (const [kind, { records, fjs, variables, template }] of Object.entries(kinds)) {
-    for (const [name, serialize] of [['fast-json-stringify', fjs], ['JSON.stringify', JSON.stringify]] as const) {
+    for (const [name, serialize] of [
+      ['fast-json-stringify', fjs],
+      ['JSON.stringify', JSON.stringify],
+    ] as const) {
       await b.run(`record=${kind}/serializer=${name}`, (b) => {
         let bytes = 0
         for (const r of records) bytes += serialize(r).length

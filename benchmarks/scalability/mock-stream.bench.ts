@@ -3,7 +3,7 @@
 // MB/s). The mock runs in its own process; the client reads and discards the body.
 import { type B, full } from 'slurmbench'
 import { Pool } from 'undici'
-import { spawnMockSlurm, type ServerProcess } from '../../testbed/mock-slurm/child-process.ts'
+import { spawnMockSlurm, type ServerProcess } from '../../testbed/rig/mock-process.ts'
 
 interface Case {
   name: string
@@ -52,10 +52,9 @@ async function fetchBytes(pool: Pool, path: string, limitBytes = Infinity): Prom
 }
 
 async function serve(b: B, c: Case): Promise<void> {
-  const server: ServerProcess = await spawnMockSlurm(
-    ['--nodes', String(c.nodes), '--jobs', String(c.jobs), '--frozen', '--no-auth', '--log-level', 'error'],
-    { SLURMRESTD_JSON: 'compact' },
-  )
+  const server: ServerProcess = await spawnMockSlurm(['--nodes', String(c.nodes), '--jobs', String(c.jobs), '--frozen', '--no-auth', '--log-level', 'error'], {
+    SLURMRESTD_JSON: 'compact',
+  })
   const pool = new Pool(server.url, { connections: 1, bodyTimeout: 0, headersTimeout: 0 })
   try {
     await fetchBytes(pool, c.path, WARMUP_BYTES)

@@ -7,10 +7,10 @@ import { join } from 'node:path'
 import { type Static, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { writeFileAtomic } from '../results/atomic-file.ts'
-import { InputError } from '../results/input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 import { Environment, type ResultsDocument, RunConfig, UnitInfo } from '../results/schema.ts'
 import { type Fingerprint, fingerprintOf, machineClassOf } from './fingerprint.ts'
-import { type MetricSeries, type SampleSet, metricSeriesOf } from './sample-set.ts'
+import { type MetricSeries, type SampleSet, metricSeriesOf } from '../compare/sample-set.ts'
 
 /** BASELINE_SCHEMA_VERSION is the version this code writes. */
 export const BASELINE_SCHEMA_VERSION = 1
@@ -39,7 +39,13 @@ export const BaselineDocument = Type.Object(
     createdAt: Type.String(),
     commit: Type.Optional(Type.String()),
     dirty: Type.Optional(Type.Boolean()),
-    fingerprint: Type.Object({ cpuModel: Type.String(), cores: Type.Integer({ minimum: 1 }), nodeMajor: Type.Integer(), os: Type.String(), arch: Type.String() }),
+    fingerprint: Type.Object({
+      cpuModel: Type.String(),
+      cores: Type.Integer({ minimum: 1 }),
+      nodeMajor: Type.Integer(),
+      os: Type.String(),
+      arch: Type.String(),
+    }),
     environment: Environment,
     config: RunConfig,
     benchmarks: Type.Array(BaselineBenchmark),
@@ -63,11 +69,14 @@ export function migrateBaseline(value: Record<string, unknown>, source: string):
   }
   let current: number = version
   if (current > BASELINE_SCHEMA_VERSION) {
-    throw new InputError(`${source}: at /schemaVersion: baseline version ${current} is newer than this slurmbench reads (${BASELINE_SCHEMA_VERSION}); upgrade slurmbench`)
+    throw new InputError(
+      `${source}: at /schemaVersion: baseline version ${current} is newer than this slurmbench reads (${BASELINE_SCHEMA_VERSION}); upgrade slurmbench`,
+    )
   }
   while (current < BASELINE_SCHEMA_VERSION) {
     const step = MIGRATIONS[current]
-    if (step === undefined) throw new InputError(`${source}: at /schemaVersion: no migration from baseline version ${current}; re-record it with 'slurmbench baseline update'`)
+    if (step === undefined)
+      throw new InputError(`${source}: at /schemaVersion: no migration from baseline version ${current}; re-record it with 'slurmbench baseline update'`)
     doc = step(doc)
     current = doc.schemaVersion as number
   }
@@ -95,17 +104,21 @@ export function parseBaseline(text: string, source: string): BaselineDocument {
   for (const [i, bench] of doc.benchmarks.entries()) {
     const id = `${bench.pkg}\u0000${bench.name}`
     const prior = seen.get(id)
-    if (prior !== undefined) throw new InputError(`${source}: at /benchmarks/${i}/name: duplicate benchmark ${bench.name} (also at /benchmarks/${prior}); expected each name once`)
+    if (prior !== undefined)
+      throw new InputError(`${source}: at /benchmarks/${i}/name: duplicate benchmark ${bench.name} (also at /benchmarks/${prior}); expected each name once`)
     seen.set(id, i)
     let length: number | undefined
     for (const [unit, values] of Object.entries(bench.metrics)) {
       if (length !== undefined && values.length !== length) {
-        throw new InputError(`${source}: at /benchmarks/${i}/metrics/${unit}: ${values.length} samples, expected ${length} like the other units of ${bench.name}`)
+        throw new InputError(
+          `${source}: at /benchmarks/${i}/metrics/${unit}: ${values.length} samples, expected ${length} like the other units of ${bench.name}`,
+        )
       }
       length = values.length
       for (const [j, v] of values.entries()) {
         if (!Number.isFinite(v)) throw new InputError(`${source}: at /benchmarks/${i}/metrics/${unit}/${j}: expected a finite number, found ${v}`)
-        if (v < 0 && /(^|[-*])(ns|us|µs|ms|sec)($|[-*/])/.test(unit)) throw new InputError(`${source}: at /benchmarks/${i}/metrics/${unit}/${j}: negative duration ${v}`)
+        if (v < 0 && /(^|[-*])(ns|us|µs|ms|sec)($|[-*/])/.test(unit))
+          throw new InputError(`${source}: at /benchmarks/${i}/metrics/${unit}/${j}: negative duration ${v}`)
       }
     }
   }
@@ -119,7 +132,9 @@ export async function readBaseline(path: string): Promise<BaselineDocument> {
     text = await readFile(path, 'utf8')
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    throw new InputError(`${path}: cannot read baseline (${code ?? (err as Error).message})${code === 'ENOENT' ? "; record one with 'slurmbench baseline update'" : ''}`)
+    throw new InputError(
+      `${path}: cannot read baseline (${code ?? (err as Error).message})${code === 'ENOENT' ? "; record one with 'slurmbench baseline update'" : ''}`,
+    )
   }
   return parseBaseline(text, path)
 }

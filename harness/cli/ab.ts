@@ -7,14 +7,14 @@
 import { execFile } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
-import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from '../baseline/bench-args.ts'
-import { buildTables } from '../baseline/benchstat-table.ts'
-import { type Arm, type ArmResults, mergeRounds, nextRoundTarget, runRounds } from '../baseline/rounds.ts'
-import { sampleSetFromResults } from '../baseline/sample-set.ts'
-import { spawnBench, spawnPairedBench } from '../baseline/spawn-bench.ts'
-import { judge, gateExitCode } from '../baseline/verdict.ts'
-import { createWorktree, resolveCommit, withCleanupOnSignal, type Worktree } from '../baseline/worktree.ts'
-import { InputError } from '../results/input-error.ts'
+import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from './bench-args.ts'
+import { buildTables } from '../compare/benchstat-table.ts'
+import { type Arm, type ArmResults, mergeRounds, nextRoundTarget, runRounds } from '../ab/rounds.ts'
+import { sampleSetFromResults } from '../compare/sample-set.ts'
+import { spawnBench, spawnPairedBench } from '../ab/spawn-bench.ts'
+import { judge, gateExitCode } from '../compare/verdict.ts'
+import { createWorktree, resolveCommit, withCleanupOnSignal, type Worktree } from '../ab/worktree.ts'
+import { InputError } from '../../common/input-error.ts'
 import { renderBenchstatCsv } from '../report/benchstat-csv.ts'
 import { renderBenchstatMarkdown } from '../report/benchstat-markdown.ts'
 import { renderBenchstatText } from '../report/benchstat-text.ts'
@@ -39,7 +39,10 @@ const FLAGS: FlagSpecs = {
   'fail-on': { kind: 'string', valueName: 'regressed|inconclusive', help: 'also fail (exit 1) on inconclusive verdicts' },
   format: { kind: 'string', valueName: 'text|csv|markdown|json', help: 'output format (default text)' },
   json: { kind: 'string', valueName: 'file', help: 'also write the comparison (tables and verdicts) as JSON to file' },
-  unpaired: { kind: 'boolean', help: "run base and head in separate workers, each with its own commit's harness, and compare unpaired (default: paired, both in each worker)" },
+  unpaired: {
+    kind: 'boolean',
+    help: "run base and head in separate workers, each with its own commit's harness, and compare unpaired (default: paired, both in each worker)",
+  },
   ...BENCH_PASSTHROUGH_FLAGS,
 }
 
@@ -124,7 +127,11 @@ export const command: Command = {
           const baseDoc = mergeRounds(results[0] as ArmResults)
           const headDoc = mergeRounds(results[1] as ArmResults)
           const base = sampleSetFromResults(baseDoc, 'base', `base@${commit.slice(0, 12)}`)
-          const head = sampleSetFromResults(headDoc, 'head', `head@${headDoc.environment.commit?.slice(0, 12) ?? 'worktree'}${headDoc.environment.dirty === true ? '+dirty' : ''}`)
+          const head = sampleSetFromResults(
+            headDoc,
+            'head',
+            `head@${headDoc.environment.commit?.slice(0, 12) ?? 'worktree'}${headDoc.environment.dirty === true ? '+dirty' : ''}`,
+          )
           return { base, head, report: judge(base, head, policy, { paired }) }
         }
         let rounds = 0
@@ -152,7 +159,9 @@ export const command: Command = {
             process.stdout.write(`${renderBenchstatCsv(tables).csv}\n${renderVerdicts([report], 'csv')}`)
             break
           case 'markdown':
-            process.stdout.write(`${renderVerdicts([report], 'markdown')}\n<details><summary>benchstat tables</summary>\n\n${renderBenchstatMarkdown(tables)}\n</details>\n`)
+            process.stdout.write(
+              `${renderVerdicts([report], 'markdown')}\n<details><summary>benchstat tables</summary>\n\n${renderBenchstatMarkdown(tables)}\n</details>\n`,
+            )
             break
           default:
             process.stdout.write(`${renderBenchstatText(tables)}\n${renderVerdicts([report], 'text')}`)

@@ -3,14 +3,14 @@
 import { existsSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from '../baseline/bench-args.ts'
+import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from './bench-args.ts'
 import { baselineFromResults, baselinePath, readBaseline, sampleSetFromBaseline, writeBaseline } from '../baseline/baseline-file.ts'
-import { buildTables } from '../baseline/benchstat-table.ts'
+import { buildTables } from '../compare/benchstat-table.ts'
 import { fingerprintDifferences, fingerprintOf, MACHINE_CLASS_PATTERN, machineClassOf } from '../baseline/fingerprint.ts'
-import { sampleSetFromResults } from '../baseline/sample-set.ts'
-import { spawnBench } from '../baseline/spawn-bench.ts'
-import { type FailOn, gateExitCode, judge } from '../baseline/verdict.ts'
-import { InputError } from '../results/input-error.ts'
+import { sampleSetFromResults } from '../compare/sample-set.ts'
+import { spawnBench } from '../ab/spawn-bench.ts'
+import { type FailOn, gateExitCode, judge } from '../compare/verdict.ts'
+import { InputError } from '../../common/input-error.ts'
 import { readResults } from '../results/json.ts'
 import type { ResultsDocument } from '../results/schema.ts'
 import { collectEnvironment } from '../run/environment.ts'
@@ -68,7 +68,8 @@ export interface CheckOptions {
 }
 
 function checkMachineClass(value: string | undefined): string | undefined {
-  if (value !== undefined && !MACHINE_CLASS_PATTERN.test(value)) throw new UsageError(`flag -machine-class: expected lower-case letters, digits, '.', '_' or '-', found "${value}"`)
+  if (value !== undefined && !MACHINE_CLASS_PATTERN.test(value))
+    throw new UsageError(`flag -machine-class: expected lower-case letters, digits, '.', '_' or '-', found "${value}"`)
   return value
 }
 
@@ -98,7 +99,9 @@ export async function checkResults(doc: ResultsDocument, options: CheckOptions =
   const path = baselinePath(dir, machineClass, name)
   if (!existsSync(path)) {
     const others = await availableBaselines(dir, name)
-    throw new InputError(`${path}: no baseline "${name}" for machine class ${machineClass}${others.length > 0 ? `; baselines exist for: ${others.join(', ')} (pass -machine-class to compare across machines)` : "; record one with 'slurmbench baseline update'"}`)
+    throw new InputError(
+      `${path}: no baseline "${name}" for machine class ${machineClass}${others.length > 0 ? `; baselines exist for: ${others.join(', ')} (pass -machine-class to compare across machines)` : "; record one with 'slurmbench baseline update'"}`,
+    )
   }
   const baseline = await readBaseline(path)
   const policy = await loadPolicy(options.policyPath)
@@ -126,7 +129,8 @@ export async function checkResults(doc: ResultsDocument, options: CheckOptions =
 async function resultsFor(args: ParsedArgs): Promise<ResultsDocument> {
   const from = args.flags.from as string | undefined
   if (from !== undefined) {
-    if (args.positionals.length > 0 || args.flags.bench !== undefined) throw new UsageError('-from reads a results file; benchmark selection flags and paths apply to fresh runs only')
+    if (args.positionals.length > 0 || args.flags.bench !== undefined)
+      throw new UsageError('-from reads a results file; benchmark selection flags and paths apply to fresh runs only')
     return readResults(from)
   }
   const count = (args.flags.count as number | undefined) ?? DEFAULT_BASELINE_COUNT
@@ -149,12 +153,19 @@ async function update(argv: readonly string[]): Promise<number> {
   const path = baselinePath((args.flags.dir as string | undefined) ?? DEFAULT_BASELINE_DIR, baseline.machineClass, name)
   await writeBaseline(path, baseline)
   const samples = baseline.benchmarks.reduce((n, b) => n + (Object.values(b.metrics)[0]?.length ?? 0), 0)
-  process.stdout.write(`wrote ${path}: ${baseline.benchmarks.length} benchmarks, ${samples} samples, commit ${baseline.commit ?? '(none)'}${baseline.dirty === true ? ' (dirty work tree)' : ''}\n`)
+  process.stdout.write(
+    `wrote ${path}: ${baseline.benchmarks.length} benchmarks, ${samples} samples, commit ${baseline.commit ?? '(none)'}${baseline.dirty === true ? ' (dirty work tree)' : ''}\n`,
+  )
   return EXIT_OK
 }
 
 async function show(argv: readonly string[]): Promise<number> {
-  const flags: FlagSpecs = { dir: COMMON_FLAGS.dir!, name: COMMON_FLAGS.name!, 'machine-class': COMMON_FLAGS['machine-class']!, format: { kind: 'string', valueName: 'text|json', help: 'output format (default text)' } }
+  const flags: FlagSpecs = {
+    dir: COMMON_FLAGS.dir!,
+    name: COMMON_FLAGS.name!,
+    'machine-class': COMMON_FLAGS['machine-class']!,
+    format: { kind: 'string', valueName: 'text|json', help: 'output format (default text)' },
+  }
   const args = parseArgs(argv, flags)
   if (args.help) {
     process.stdout.write(formatUsage('slurmbench baseline show [flags] [file]', DESCRIPTION, flags))
@@ -169,7 +180,9 @@ async function show(argv: readonly string[]): Promise<number> {
     path = baselinePath(dir, machineClass, name)
     if (!existsSync(path)) {
       const others = await availableBaselines(dir, name)
-      throw new InputError(`${path}: no baseline "${name}" for this machine class (${machineClass})${others.length > 0 ? `; available: ${others.join(', ')} (pass -machine-class)` : ''}`)
+      throw new InputError(
+        `${path}: no baseline "${name}" for this machine class (${machineClass})${others.length > 0 ? `; available: ${others.join(', ')} (pass -machine-class)` : ''}`,
+      )
     }
   }
   const baseline = await readBaseline(path)
@@ -217,7 +230,9 @@ export const command: Command = {
   async run(argv) {
     const [sub, ...rest] = argv
     if (sub === undefined || sub === '-h' || sub === '--help' || sub === '-help' || sub === 'help') {
-      process.stdout.write(`usage: slurmbench baseline update|show|check [flags]\n\n${DESCRIPTION}\n\nRun 'slurmbench baseline <subcommand> --help' for its flags.\n`)
+      process.stdout.write(
+        `usage: slurmbench baseline update|show|check [flags]\n\n${DESCRIPTION}\n\nRun 'slurmbench baseline <subcommand> --help' for its flags.\n`,
+      )
       return sub === undefined ? 2 : EXIT_OK
     }
     const run = SUBCOMMANDS[sub]

@@ -1,7 +1,7 @@
 // `slurmbench bench`: Go's `go test -bench` for TypeScript benchmark files.
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { parseDurationNs } from '../results/duration.ts'
-import { NativeModuleError } from '../results/re2.ts'
+import { NativeModuleError } from '../../common/re2.ts'
 import { DEFAULT_BENCHTIME, parseBenchTime } from '../run/calibrate.ts'
 import { DEFAULT_PAIR_RUNS, DEFAULT_TIMEOUT_MS, type PairOptions, runBenchmarkSession, type RunOptions } from '../run/index.ts'
 import { BenchMatcher } from '../run/match.ts'
@@ -13,7 +13,11 @@ import { formatUsage, parseArgs, UsageError, type FlagSpecs, type ParsedArgs } f
 export const BENCH_FLAGS: FlagSpecs = {
   bench: { kind: 'string', valueName: 'regexp', help: "run benchmarks matching regexp, per /-separated level as Go (default '.', all)" },
   count: { kind: 'integer', valueName: 'n', help: 'samples per benchmark, each in a fresh Node process; rounds interleave (default 1)' },
-  benchtime: { kind: 'string', valueName: 'd', help: `time per sample (Go duration; default ${DEFAULT_BENCHTIME}, quick: 100ms) or Nx for exactly N iterations` },
+  benchtime: {
+    kind: 'string',
+    valueName: 'd',
+    help: `time per sample (Go duration; default ${DEFAULT_BENCHTIME}, quick: 100ms) or Nx for exactly N iterations`,
+  },
   benchmem: { kind: 'boolean', help: 'report B/op, allocs/op, ext-B/op (off-heap), gcs/op and gc-pause-ns/op' },
   cpu: { kind: 'list', valueName: 'list', help: 'comma-separated runParallel concurrency values; names get -P when P > 1 (default 1)' },
   timeout: { kind: 'string', valueName: 'd', help: 'kill a benchmark and stop the run after d (Go duration; default 10m; 0 disables)' },
@@ -22,12 +26,27 @@ export const BENCH_FLAGS: FlagSpecs = {
   full: { kind: 'boolean', help: 'include the largest sizes (benchmarks see full() === true)' },
   'max-old-space': { kind: 'integer', valueName: 'MB', help: `old-space heap limit of each worker in MB (default ${DEFAULT_WORKER_HEAP_MB})` },
   v: { kind: 'boolean', help: 'verbose: pass on what benchmarks print themselves (console output) to stderr' },
-  baseline: { kind: 'boolean', help: "then judge the run against the committed baseline, as 'slurmbench baseline check' (verdicts on stderr; exit 1 on a regression)" },
-  pair: { kind: 'string', valueName: 'dir', help: "pair mode: each sample's worker also runs the same benchmark of the installed checkout at dir, the two taking turns run by run (ab's gate)" },
-  'pair-json': { kind: 'string', valueName: 'file', help: "pair mode: write the base side's JSON results (sample k from the same worker as this side's) to file" },
+  baseline: {
+    kind: 'boolean',
+    help: "then judge the run against the committed baseline, as 'slurmbench baseline check' (verdicts on stderr; exit 1 on a regression)",
+  },
+  pair: {
+    kind: 'string',
+    valueName: 'dir',
+    help: "pair mode: each sample's worker also runs the same benchmark of the installed checkout at dir, the two taking turns run by run (ab's gate)",
+  },
+  'pair-json': {
+    kind: 'string',
+    valueName: 'file',
+    help: "pair mode: write the base side's JSON results (sample k from the same worker as this side's) to file",
+  },
   'pair-runs': { kind: 'integer', valueName: 'n', help: `pair mode: timed runs a side per sample, the median is the sample (default ${DEFAULT_PAIR_RUNS})` },
   'pair-head-first': { kind: 'boolean', help: 'pair mode: this side takes the first turn in round 1 (the base does by default); the order alternates after' },
-  'pair-env': { kind: 'list', valueName: 'K=V,…', help: 'pair mode: environment variables set only while the base side runs (the experiment sets SLURMBENCH_SLOWDOWN)' },
+  'pair-env': {
+    kind: 'list',
+    valueName: 'K=V,…',
+    help: 'pair mode: environment variables set only while the base side runs (the experiment sets SLURMBENCH_SLOWDOWN)',
+  },
 }
 
 const SYNOPSIS = 'slurmbench bench [flags] [files or folders…]'
@@ -64,7 +83,15 @@ function pairFromFlags(flags: ParsedArgs['flags']): { readonly pair?: PairOption
 }
 
 /** optionsFromArgs turns parsed flags into runner options; it throws UsageError naming a bad flag. */
-export function optionsFromArgs(args: ParsedArgs): RunOptions & { readonly jsonPath?: string; readonly textPath?: string; readonly pairJsonPath?: string; readonly verbose: boolean; readonly baseline: boolean } {
+export function optionsFromArgs(
+  args: ParsedArgs,
+): RunOptions & {
+  readonly jsonPath?: string
+  readonly textPath?: string
+  readonly pairJsonPath?: string
+  readonly verbose: boolean
+  readonly baseline: boolean
+} {
   const flags = args.flags
   const bench = (flags.bench as string | undefined) ?? '.'
   try {
@@ -76,7 +103,8 @@ export function optionsFromArgs(args: ParsedArgs): RunOptions & { readonly jsonP
   const count = (flags.count as number | undefined) ?? 1
   if (count < 1) throw new UsageError(`flag -count: expected a whole number of at least 1, found ${count}`)
   const benchTime = (flags.benchtime as string | undefined) ?? DEFAULT_BENCHTIME
-  if (parseBenchTime(benchTime) === undefined) throw new UsageError(`flag -benchtime: expected a positive duration (1s, 100ms) or a count (500x), found "${benchTime}"`)
+  if (parseBenchTime(benchTime) === undefined)
+    throw new UsageError(`flag -benchtime: expected a positive duration (1s, 100ms) or a count (500x), found "${benchTime}"`)
   const cpuText = (flags.cpu as string[] | undefined) ?? ['1']
   const cpu = cpuText.map((text) => {
     if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`flag -cpu: expected whole numbers of at least 1, found "${text}"`)

@@ -1,10 +1,10 @@
 // `slurmbench compare OLD NEW [MORE…]`: benchstat's tables for Go benchmark output or results
 // JSON, and with -verdicts the policy's verdicts and a gate exit code.
 import { existsSync } from 'node:fs'
-import { buildTables } from '../baseline/benchstat-table.ts'
-import { loadSampleSet, parseInputSpec } from '../baseline/load-input.ts'
-import { builtinPolicy, type Policy, readPolicy } from '../baseline/policy.ts'
-import { type FailOn, gateExitCode, judge, type VerdictReport } from '../baseline/verdict.ts'
+import { buildTables } from '../compare/benchstat-table.ts'
+import { loadSampleSet, parseInputSpec } from '../results/load-input.ts'
+import { builtinPolicy, type Policy, readPolicy } from '../compare/policy.ts'
+import { type FailOn, gateExitCode, judge, type VerdictReport } from '../compare/verdict.ts'
 import { renderBenchstatCsv } from '../report/benchstat-csv.ts'
 import { renderBenchstatMarkdown } from '../report/benchstat-markdown.ts'
 import { renderBenchstatText } from '../report/benchstat-text.ts'
@@ -27,10 +27,14 @@ export type OutputFormat = 'text' | 'csv' | 'markdown' | 'json'
 const FORMATS: readonly OutputFormat[] = ['text', 'csv', 'markdown', 'json']
 
 const FLAGS: FlagSpecs = {
-  format: { kind: 'string', valueName: 'text|csv|markdown|json', help: 'output format (default text, benchstat\'s table)' },
-  alpha: { kind: 'number', valueName: 'α', help: 'significance level (default 0.05; with -verdicts the policy\'s)' },
+  format: { kind: 'string', valueName: 'text|csv|markdown|json', help: "output format (default text, benchstat's table)" },
+  alpha: { kind: 'number', valueName: 'α', help: "significance level (default 0.05; with -verdicts the policy's)" },
   confidence: { kind: 'number', valueName: 'level', help: 'confidence level of intervals (default 0.95)' },
-  col: { kind: 'string', valueName: 'key', help: 'what makes a column: .file (default: one per input), a config key such as note, or /key: a name part key=value (/gomaxprocs: the -P suffix)' },
+  col: {
+    kind: 'string',
+    valueName: 'key',
+    help: 'what makes a column: .file (default: one per input), a config key such as note, or /key: a name part key=value (/gomaxprocs: the -P suffix)',
+  },
   ignore: { kind: 'list', valueName: 'keys', help: `config keys that must not split tables (default ${DEFAULT_IGNORE.join(',')})` },
   verdicts: { kind: 'boolean', help: 'judge each later input against the first with the tolerance policy; exit 1 on a regression' },
   policy: { kind: 'string', valueName: 'file', help: `tolerance policy (default ${DEFAULT_POLICY_PATH}, built-in defaults if absent)` },

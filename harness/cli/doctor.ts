@@ -6,20 +6,18 @@
 // As ab, it runs paired by default: each comparison's two sides share the workers of a
 // `bench -pair` run (the A side with SLURMBENCH_SLOWDOWN=1, the other with its factor).
 import { readFile } from 'node:fs/promises'
-import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from '../baseline/bench-args.ts'
-import { analyseDoctorRun, type DoctorReport, type DoctorRun, judgedCount, windowOf } from '../baseline/doctor-analysis.ts'
-import type { Beyond } from '../baseline/policy.ts'
-import { type Arm, type ArmResults, mergeRounds, runRounds } from '../baseline/rounds.ts'
-import { spawnBench, spawnPairedBench } from '../baseline/spawn-bench.ts'
-import { withCleanupOnSignal } from '../baseline/worktree.ts'
+import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from './bench-args.ts'
+import { analyseDoctorRun, type DoctorReport, type DoctorRun, judgedCount, windowOf } from '../ab/doctor-analysis.ts'
+import type { Beyond } from '../compare/policy.ts'
+import { type Arm, type ArmResults, mergeRounds, runRounds } from '../ab/rounds.ts'
+import { spawnBench, spawnPairedBench } from '../ab/spawn-bench.ts'
+import { withCleanupOnSignal } from '../ab/worktree.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
-import { describeContention, probeLoadNs } from '../run/contention-probe.ts'
-import { InputError } from '../results/input-error.ts'
+import { probeLoadNs } from '../run/contention-probe.ts'
+import { InputError } from '../../common/input-error.ts'
 import { parseResults } from '../results/json.ts'
-import { TextLayout } from '../report/text-layout.ts'
-import { classOf, scaleOne, toFixedGo } from '../report/scale.ts'
-import { POWER_CANDIDATE_COUNTS } from '../stats/power.ts'
-import { mulberry32 } from '../stats/random.ts'
+import { renderDoctorText } from '../report/doctor-report.ts'
+import { mulberry32 } from '../../common/prng.ts'
 import { DEFAULT_AB_COUNT, DEFAULT_AB_MAX_COUNT, DEFAULT_AB_STEP } from './ab.ts'
 import { type Command, EXIT_OK } from './command.ts'
 import { loadPolicy } from './compare.ts'
@@ -34,11 +32,15 @@ export const DEFAULT_POWER_TRIALS = 200
 
 const FLAGS: FlagSpecs = {
   count: { kind: 'integer', valueName: 'n', help: `rounds a side before a comparison's first judgement, as ab (default ${DEFAULT_AB_COUNT})` },
-  'max-count': { kind: 'integer', valueName: 'n', help: `most rounds a side while verdicts are inconclusive, as ab (default ${DEFAULT_AB_MAX_COUNT}; = -count for fixed-size comparisons)` },
+  'max-count': {
+    kind: 'integer',
+    valueName: 'n',
+    help: `most rounds a side while verdicts are inconclusive, as ab (default ${DEFAULT_AB_MAX_COUNT}; = -count for fixed-size comparisons)`,
+  },
   step: { kind: 'integer', valueName: 'n', help: `rounds added a side each time, as ab (default ${DEFAULT_AB_STEP})` },
   comparisons: { kind: 'integer', valueName: 'k', help: `independent A/A comparisons (default ${DEFAULT_DOCTOR_COMPARISONS}); rounds = k × max-count` },
   inject: { kind: 'list', valueName: 'factors', help: `also run arms with ${INJECT_ENV}=factor (e.g. 1.05,1.10) and report how often the gate flags them` },
-  tolerance: { kind: 'number', valueName: 'pct', help: 'judge every metric with this tolerance (percent) instead of the policy\'s' },
+  tolerance: { kind: 'number', valueName: 'pct', help: "judge every metric with this tolerance (percent) instead of the policy's" },
   policy: { kind: 'string', valueName: 'file', help: 'tolerance policy (default baselines/policy.json)' },
   trials: { kind: 'integer', valueName: 'n', help: `resampling trials per candidate -count in the power estimate (default ${DEFAULT_POWER_TRIALS})` },
   seed: { kind: 'integer', valueName: 'n', help: 'seed of the resampling (default 1)' },
@@ -79,7 +81,8 @@ async function readDoctorFile(path: string): Promise<DoctorRun> {
     throw new InputError(`${path}: cannot read a doctor file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
   }
   const file = value as Partial<DoctorFile>
-  if (file?.kind !== DOCTOR_FILE_KIND || file.schemaVersion !== 1) throw new InputError(`${path}: at /kind: expected "${DOCTOR_FILE_KIND}" version 1 (a file written by doctor -json)`)
+  if (file?.kind !== DOCTOR_FILE_KIND || file.schemaVersion !== 1)
+    throw new InputError(`${path}: at /kind: expected "${DOCTOR_FILE_KIND}" version 1 (a file written by doctor -json)`)
   const run = file.run as DoctorRun | undefined
   if (run === undefined || !Number.isInteger(run.count) || !Number.isInteger(run.comparisons) || !Array.isArray(run.arms) || run.arms.length < 2) {
     throw new InputError(`${path}: at /run: expected count, comparisons and at least two arms`)
@@ -90,7 +93,8 @@ async function readDoctorFile(path: string): Promise<DoctorRun> {
       throw new InputError(`${path}: at /run/${key}: expected an integer ≥ ${key === 'maxCount' ? `count (${run.count})` : 1}, found ${JSON.stringify(v)}`)
     }
   }
-  if (run.paired !== undefined && typeof run.paired !== 'boolean') throw new InputError(`${path}: at /run/paired: expected true or false, found ${JSON.stringify(run.paired)}`)
+  if (run.paired !== undefined && typeof run.paired !== 'boolean')
+    throw new InputError(`${path}: at /run/paired: expected true or false, found ${JSON.stringify(run.paired)}`)
   return {
     count: run.count,
     comparisons: run.comparisons,
@@ -102,7 +106,8 @@ async function readDoctorFile(path: string): Promise<DoctorRun> {
       if (arm.probesNs !== undefined && !(Array.isArray(arm.probesNs) && (arm.probesNs as unknown[]).every((x) => typeof x === 'number' && x > 0))) {
         throw new InputError(`${path}: at /run/arms/${i}/probesNs: expected an array of positive numbers (ns per load)`)
       }
-      if (run.paired === true && i >= 2 && arm.base === undefined) throw new InputError(`${path}: at /run/arms/${i}/base: a paired run's injected arm needs the A side it was measured with`)
+      if (run.paired === true && i >= 2 && arm.base === undefined)
+        throw new InputError(`${path}: at /run/arms/${i}/base: a paired run's injected arm needs the A side it was measured with`)
       return {
         ...arm,
         doc: parseResults(JSON.stringify(arm.doc), `${path} (arm ${i})`),
@@ -112,92 +117,8 @@ async function readDoctorFile(path: string): Promise<DoctorRun> {
   }
 }
 
-function pct(x: number): string {
-  return Number.isFinite(x) ? `${toFixedGo(x * 100, 1)}%` : '∞'
-}
-
-function renderContention(c: NonNullable<DoctorReport['contention']>): string {
-  let out = `\nmachine contention: ${describeContention(c.summary, 'run')}\n`
-  const rhos = c.time.filter((t) => t.rho !== undefined)
-  if (rhos.length > 0) {
-    out += `time per op against the probe (Spearman ρ over the A samples): ${rhos.map((t) => `${t.name.replace(/^Benchmark/, '')} ${(t.rho as number).toFixed(2)}`).join(', ')}\n`
-    out += 'A ρ near +1 means the noise comes from outside the benchmark (other tenants, SMT siblings, the host): more -count or a quieter machine lowers it, not a code change.\n'
-  }
-  return out
-}
-
-// Splits the outcomes by metric: which benchmarks this machine can gate, and which only ever
-// come out inconclusive. The policy's rule comes first.
-function renderPerMetric(report: DoctorReport, policyBeyond: Beyond): string {
-  const rules = [policyBeyond, ...(['estimate', 'bound'] as const).filter((b) => b !== policyBeyond)]
-  const byRule = rules.map((beyond) => ({ beyond, outcomes: report.outcomes.filter((o) => o.beyond === beyond) }))
-  const first = byRule[0]?.outcomes
-  if (first === undefined || first.length === 0 || (first[0]?.byMetric.length ?? 0) < 2) return ''
-  const layout = new TextLayout()
-  layout.row().cell('rule').cell('benchmark').cell('unit')
-  for (const o of first) layout.cell(o.factor === 1 ? `${o.comparison} false alarms` : `${o.comparison} flagged`)
-  for (const { beyond, outcomes } of byRule) {
-    for (const m of outcomes[0]?.byMetric ?? []) {
-      layout.row().cell(beyond === policyBeyond ? `${beyond} (policy)` : beyond).cell(m.name.replace(/^Benchmark/, '')).cell(m.unit)
-      for (const o of outcomes) {
-        const counts = o.byMetric.find((x) => x.name === m.name && x.unit === m.unit)?.counts
-        const judged = counts === undefined ? 0 : judgedCount(counts)
-        if (counts === undefined || judged === 0) {
-          layout.cell('–')
-          continue
-        }
-        const hits = o.factor === 1 ? counts.regressed + counts.improved : counts.regressed
-        layout.cell(`${hits}/${judged} (${pct(hits / judged)})`)
-      }
-    }
-  }
-  return `\nper benchmark:\n${layout.format()}`
-}
-
-/** renderDoctorText renders the report for a terminal. */
-export function renderDoctorText(report: DoctorReport, run: DoctorRun, trials: number, seed: number, tolerancePct: number | undefined, beyond: Beyond): string {
-  const env = run.arms[0]?.doc.environment
-  const judging = windowOf(run) > run.count ? `judged as ab: ${run.count} rounds a side, +${run.step ?? 1} while inconclusive, up to ${windowOf(run)}` : `${run.count} samples a side`
-  let out = `doctor: ${run.comparisons} A/A comparisons, ${judging}${run.arms.length > 2 ? ` (+ injected ${run.arms.slice(2).map((a) => `×${a.factor}`).join(', ')})` : ''}, ${run.paired === true ? 'paired rounds (both sides in each worker)' : 'interleaved rounds'}`
-  if (env !== undefined) out += ` on ${env.cpuModel} (${env.cores} cores), Node ${env.node}, load average ${env.loadAverage.map((l) => l.toFixed(2)).join(' ')} at start`
-  out += '\n\nnoise per benchmark (all A samples):\n'
-  const noise = new TextLayout()
-  const paired = run.paired === true
-  noise.row().cell('benchmark').cell('unit').cell('n').cell('median').cell('CV')
-  if (paired) noise.cell('pair CV')
-  noise.cell(`CI ± at n=${run.count}`).cell('-count for 5%').cell('-count for 10%')
-  const largest = POWER_CANDIDATE_COUNTS[POWER_CANDIDATE_COUNTS.length - 1]
-  for (const m of report.noise) {
-    noise
-      .row()
-      .cell(m.name.replace(/^Benchmark/, ''))
-      .cell(m.unit)
-      .cell(String(m.samples))
-      .cell(scaleOne(m.median, classOf(m.unit)))
-      .cell(pct(m.cv))
-    if (paired) noise.cell(m.pairCv === undefined ? '–' : pct(m.pairCv))
-    noise
-      .cell(pct(m.ciHalfWidth))
-      .cell(m.countFor5 === undefined ? `> ${largest}` : String(m.countFor5))
-      .cell(m.countFor10 === undefined ? `> ${largest}` : String(m.countFor10))
-  }
-  out += noise.format()
-  if (report.contention !== undefined) out += renderContention(report.contention)
-  out += `\ngate outcomes per metric comparison (tolerance: ${tolerancePct === undefined ? 'from the policy' : `${tolerancePct}% for every metric`}):\n`
-  const gate = new TextLayout()
-  gate.row().cell('rule').cell('comparison').cell('metrics').cell('regressed').cell('improved').cell('unchanged').cell('inconclusive').cell('rounds a side')
-  for (const o of report.outcomes) {
-    const share = (n: number): string => `${n} (${o.metricComparisons === 0 ? '–' : pct(n / o.metricComparisons)})`
-    gate.row().cell(o.beyond).cell(o.comparison).cell(String(o.metricComparisons)).cell(share(o.counts.regressed)).cell(share(o.counts.improved)).cell(share(o.counts.unchanged)).cell(share(o.counts.inconclusive)).cell(toFixedGo(o.meanRounds, 1))
-  }
-  out += gate.format()
-  out += renderPerMetric(report, beyond)
-  out += `\nA/A: every regressed or improved is a false alarm; ×f: regressed is a detection. Power: ${trials} resampling trials per -count, seed ${seed}, ${paired ? "signed-rank test on resampled A/A pair ratios (pair CV: the ratios' spread, what a paired verdict sees)" : 'two-sided U test'} at the policy's α, 95% power.\n`
-  return out
-}
-
 export const command: Command = {
-  summary: 'measure this machine\'s noise: A/A false alarms and the -count needed for 5% and 10%',
+  summary: "measure this machine's noise: A/A false alarms and the -count needed for 5% and 10%",
   async run(argv) {
     const args = parseArgs(argv, FLAGS)
     if (args.help) {
@@ -237,11 +158,7 @@ export const command: Command = {
       }
     } else {
       const benchArgs = ['-count=1', ...benchArgsFrom(args)]
-      const specs = [
-        { label: 'A', factor: 1 },
-        { label: 'A′', factor: 1 },
-        ...factors.map((f) => ({ label: `×${f}`, factor: f })),
-      ]
+      const specs = [{ label: 'A', factor: 1 }, { label: 'A′', factor: 1 }, ...factors.map((f) => ({ label: `×${f}`, factor: f }))]
       const tty = process.stderr.isTTY === true
       const rounds = maxCount * comparisons
       const paired = args.flags.unpaired !== true
@@ -268,14 +185,27 @@ export const command: Command = {
               runOnce: async () => {
                 probes[i]?.push(probeLoadNs())
                 const round = heads[i]?.length ?? 0
-                const pairedRun = await spawnPairedBench({ cwd: process.cwd(), baseRoot: process.cwd(), args: benchArgs, env: { [INJECT_ENV]: String(s.factor) }, baseEnv: { [INJECT_ENV]: '1' }, headFirst: round % 2 === 1, signal })
+                const pairedRun = await spawnPairedBench({
+                  cwd: process.cwd(),
+                  baseRoot: process.cwd(),
+                  args: benchArgs,
+                  env: { [INJECT_ENV]: String(s.factor) },
+                  baseEnv: { [INJECT_ENV]: '1' },
+                  headFirst: round % 2 === 1,
+                  signal,
+                })
                 bases[i]?.push(pairedRun.base)
                 return pairedRun.head
               },
             })),
           heads,
         )
-        const [aa, ...injected] = kinds.map((s, i) => ({ ...s, base: mergeRounds(bases[i] as ArmResults), doc: mergeRounds(heads[i] as ArmResults), probesNs: probes[i] as number[] }))
+        const [aa, ...injected] = kinds.map((s, i) => ({
+          ...s,
+          base: mergeRounds(bases[i] as ArmResults),
+          doc: mergeRounds(heads[i] as ArmResults),
+          probesNs: probes[i] as number[],
+        }))
         if (aa === undefined) throw new Error('doctor: the A/A pair is always the first kind')
         run = {
           count,
@@ -302,7 +232,13 @@ export const command: Command = {
             })),
           results,
         )
-        run = { count, maxCount, step, comparisons, arms: specs.map((s, i) => ({ ...s, doc: mergeRounds(results[i] as ArmResults), probesNs: probes[i] as number[] })) }
+        run = {
+          count,
+          maxCount,
+          step,
+          comparisons,
+          arms: specs.map((s, i) => ({ ...s, doc: mergeRounds(results[i] as ArmResults), probesNs: probes[i] as number[] })),
+        }
       }
     }
     if (run.arms.some((a) => a.doc.benchmarks.every((b) => b.samples.length < windowOf(run) * run.comparisons))) {

@@ -108,7 +108,10 @@ function parseValue(arg: string, spec: FlagSpec, text: string): FlagValue {
       return n
     }
     case 'list':
-      return text.split(',').map((part) => part.trim()).filter((part) => part !== '')
+      return text
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== '')
     default:
       return text
   }

@@ -3,7 +3,7 @@
 // measures this generator beside wrk.
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { parseDurationNs } from '../results/duration.ts'
-import { InputError } from '../results/input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 import { readResults, writeResults } from '../results/json.ts'
 import { collectEnvironment } from '../run/environment.ts'
 import { measureCeiling, renderCeiling } from '../load/ceiling.ts'
@@ -16,7 +16,7 @@ import { prepareSession, requestUrl, runSession, type SessionOptions, type Targe
 import { formatShard, NO_SHARD, parseShard, shardFromEnv, type Shard } from '../load/shard.ts'
 import { formatStatusLine } from '../load/status-line.ts'
 import { StopSignal } from '../load/stop-signal.ts'
-import { renderSummary } from '../load/summary.ts'
+import { renderSummary } from '../report/load-summary.ts'
 import { EXIT_FAILED, EXIT_OK, type Command } from './command.ts'
 import { formatUsage, parseArgs, UsageError, type FlagSpecs, type ParsedArgs } from './flags.ts'
 
@@ -46,7 +46,11 @@ const TARGET_FLAGS: FlagSpecs = {
   preset: { kind: 'string', valueName: 'name', help: `embedded mock cluster size: ${PRESET_NAMES} (default ${DEFAULT_PRESET})` },
   nodes: { kind: 'integer', valueName: 'n', help: 'node count of the embedded mock; with --target, the cluster size that picks the SLA profile' },
   'mock-faults': { kind: 'string', valueName: 'spec', help: `embedded mock's faults, 'key=value;…' or none (default ${DEFAULT_MOCK_FAULTS}; ceiling: none)` },
-  'exporter-cache-ttl': { kind: 'string', valueName: 'dur', help: 'embedded exporter serves a collection again for this long (default 0: every scrape collects)' },
+  'exporter-cache-ttl': {
+    kind: 'string',
+    valueName: 'dur',
+    help: 'embedded exporter serves a collection again for this long (default 0: every scrape collects)',
+  },
 }
 
 const RUN_FLAGS: FlagSpecs = {
@@ -56,7 +60,7 @@ const RUN_FLAGS: FlagSpecs = {
   vus: { kind: 'integer', valueName: 'n', help: 'VUs (ramping: stage targets scaled so the peak is n; arrival-rate: maxVUs)' },
   rate: { kind: 'number', valueName: 'r', help: 'arrival rate per timeUnit (ramping: stages scaled so the peak is r)' },
   duration: { kind: 'string', valueName: 'dur', help: 'scenario duration (ramping: stages scaled to total dur)' },
-  'think-time': { kind: 'string', valueName: 'dur', help: 'pause between a VU\'s iterations' },
+  'think-time': { kind: 'string', valueName: 'dur', help: "pause between a VU's iterations" },
   timeout: { kind: 'string', valueName: 'dur', help: 'whole-request timeout, headers and body (default 30s)' },
   set: { kind: 'string', valueName: 'key=value', repeatable: true, help: 'override any scenario field: --set stages.1.target=300 (repeatable)' },
   sla: { kind: 'string', valueName: 'profile', help: 'SLA profile: default, small, medium, large (default: by cluster size, else default)' },
@@ -76,7 +80,7 @@ const MERGE_FLAGS: FlagSpecs = {
 const CEILING_FLAGS: FlagSpecs = {
   ...TARGET_FLAGS,
   connections: { kind: 'integer', valueName: 'n', help: 'connections for both tools (default 10)' },
-  duration: { kind: 'string', valueName: 'dur', help: 'length of each tool\'s run per round (default 5s)' },
+  duration: { kind: 'string', valueName: 'dur', help: "length of each tool's run per round (default 5s)" },
   rounds: { kind: 'integer', valueName: 'n', help: 'rounds, alternating which tool goes first (default 3)' },
   wrk: { kind: 'string', valueName: 'path', help: 'wrk binary (default wrk)' },
 }
@@ -122,7 +126,8 @@ async function targetChoice(args: ParsedArgs, faultsDefault: string): Promise<Ta
     } catch {
       throw new UsageError(`flag --target: expected an http:// URL, found "${flags.target}"`)
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`flag --target: expected an http:// or https:// URL, found "${flags.target}"`)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UsageError(`flag --target: expected an http:// or https:// URL, found "${flags.target}"`)
     const pid = flags['target-pid'] as number | undefined
     return { kind: 'url', url, pid, nodes }
   }
@@ -155,7 +160,7 @@ function shardOf(args: ParsedArgs): Shard {
 export async function sessionOptions(args: ParsedArgs): Promise<SessionOptions> {
   const flags = args.flags
   const [scenario, ...extra] = args.positionals
-  if (scenario === undefined) throw new UsageError('expected a scenario name or file, e.g. baseline; run \'load list\' to see them')
+  if (scenario === undefined) throw new UsageError("expected a scenario name or file, e.g. baseline; run 'load list' to see them")
   if (extra.length > 0) throw new UsageError(`expected one scenario, found also ${extra.join(' ')}`)
   const scale = (flags['duration-scale'] as number | undefined) ?? 1
   if (!(scale > 0)) throw new UsageError(`flag --duration-scale: expected a number above 0, found ${scale}`)
@@ -189,7 +194,13 @@ export async function sessionOptions(args: ParsedArgs): Promise<SessionOptions> 
   }
 }
 
-async function writeDocument(path: string, result: LoadResult, file: string, settings: Record<string, unknown>, environment?: Parameters<typeof toResultsDocument>[1]): Promise<void> {
+async function writeDocument(
+  path: string,
+  result: LoadResult,
+  file: string,
+  settings: Record<string, unknown>,
+  environment?: Parameters<typeof toResultsDocument>[1],
+): Promise<void> {
   const env = environment ?? (await collectEnvironment(process.execArgv, process.cwd()))
   await writeResults(path, toResultsDocument(result, env, file, settings))
   process.stderr.write(`load: wrote ${path}\n`)
@@ -204,7 +215,10 @@ async function runScenario(argv: readonly string[]): Promise<number> {
   const options = await sessionOptions(args)
   const prepared = await prepareSession(options)
   if (typeof args.flags['export-k6'] === 'string') {
-    const url = options.target.kind === 'url' ? requestUrl(options.target.url, options.path, prepared.plan.request.path, '/metrics').href : 'http://127.0.0.1:9341/metrics'
+    const url =
+      options.target.kind === 'url'
+        ? requestUrl(options.target.url, options.path, prepared.plan.request.path, '/metrics').href
+        : 'http://127.0.0.1:9341/metrics'
     await writeFileAtomic(args.flags['export-k6'], exportK6Script(prepared.plan, prepared.rules, url, prepared.scenarioPath))
     process.stderr.write(`load: wrote k6 script ${args.flags['export-k6']} (scenario ${prepared.name}, ${prepared.rules.length} thresholds)\n`)
     return EXIT_OK
@@ -226,7 +240,10 @@ async function runScenario(argv: readonly string[]): Promise<number> {
   let result: LoadResult
   try {
     result = await runSession(options, prepared, stop, {
-      onTargetReady: (description, url) => process.stderr.write(`load: ${prepared.name} → ${url.href} (${description})${options.shard.count > 1 ? `, shard ${formatShard(options.shard)}` : ''}\n`),
+      onTargetReady: (description, url) =>
+        process.stderr.write(
+          `load: ${prepared.name} → ${url.href} (${description})${options.shard.count > 1 ? `, shard ${formatShard(options.shard)}` : ''}\n`,
+        ),
       ...(tty ? { onStatus: (status) => process.stderr.write(`\r\x1b[2K${formatStatusLine(prepared.name, prepared.plan.model, status)}`) } : {}),
     })
   } finally {
@@ -250,7 +267,13 @@ async function runScenario(argv: readonly string[]): Promise<number> {
 async function runMerge(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, MERGE_FLAGS)
   if (args.help) {
-    process.stdout.write(formatUsage('slurmbench load merge [--out file] shard-1.json shard-2.json …', 'Merges the results of the shards of one load test (load --shard i/n --out FILE): counters add and\nHDR histograms add exactly; one verdict is judged on the merged data. Exit 0 passed, 1 failed, 2 bad input.', MERGE_FLAGS))
+    process.stdout.write(
+      formatUsage(
+        'slurmbench load merge [--out file] shard-1.json shard-2.json …',
+        'Merges the results of the shards of one load test (load --shard i/n --out FILE): counters add and\nHDR histograms add exactly; one verdict is judged on the merged data. Exit 0 passed, 1 failed, 2 bad input.',
+        MERGE_FLAGS,
+      ),
+    )
     return EXIT_OK
   }
   if (args.positionals.length === 0) throw new UsageError('merge: expected shard result files, e.g. load merge shard-*.json')
@@ -268,9 +291,15 @@ async function runMerge(argv: readonly string[]): Promise<number> {
 async function runCeiling(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, CEILING_FLAGS)
   if (args.help) {
-    process.stdout.write(formatUsage('slurmbench load ceiling [--slurm | --target URL] [flags]', `Measures this generator's highest requests/s beside wrk (-t1) on the same target, in alternating
+    process.stdout.write(
+      formatUsage(
+        'slurmbench load ceiling [--slurm | --target URL] [flags]',
+        `Measures this generator's highest requests/s beside wrk (-t1) on the same target, in alternating
 rounds of the same run. The embedded mock runs without faults here unless --mock-faults says otherwise.
-Without wrk installed (Debian: apt-get install wrk) only this generator is measured.`, CEILING_FLAGS))
+Without wrk installed (Debian: apt-get install wrk) only this generator is measured.`,
+        CEILING_FLAGS,
+      ),
+    )
     return EXIT_OK
   }
   if (args.positionals.length > 0) throw new UsageError(`ceiling takes no arguments, found ${args.positionals.join(' ')}`)
@@ -283,13 +312,16 @@ Without wrk installed (Debian: apt-get install wrk) only this generator is measu
   const choice = await targetChoice(args, 'none')
   const embedded = choice.kind === 'embedded' ? await (await loadTargets()).startEmbeddedTargets(choice.options) : undefined
   try {
-    const url = embedded !== undefined
-      ? requestUrl(new URL(embedded.url), args.flags.path as string | undefined, undefined, embedded.defaultPath)
-      : requestUrl((choice as Extract<TargetChoice, { kind: 'url' }>).url, args.flags.path as string | undefined, undefined, '/metrics')
+    const url =
+      embedded !== undefined
+        ? requestUrl(new URL(embedded.url), args.flags.path as string | undefined, undefined, embedded.defaultPath)
+        : requestUrl((choice as Extract<TargetChoice, { kind: 'url' }>).url, args.flags.path as string | undefined, undefined, '/metrics')
     const options = { url, headers: embedded?.headers ?? {}, connections, durationMs, rounds, wrk: (args.flags.wrk as string | undefined) ?? 'wrk' }
     process.stderr.write(`load ceiling: ${url.href}${embedded === undefined ? '' : ` (${embedded.description})`}\n`)
     const measured = await measureCeiling(options, (round) => {
-      process.stderr.write(`  round ${round.round}: wrk ${round.wrkRequestsPerSecond?.toFixed(0) ?? '-'} req/s, slurmbench ${round.requestsPerSecond.toFixed(0)} req/s\n`)
+      process.stderr.write(
+        `  round ${round.round}: wrk ${round.wrkRequestsPerSecond?.toFixed(0) ?? '-'} req/s, slurmbench ${round.requestsPerSecond.toFixed(0)} req/s\n`,
+      )
     })
     process.stdout.write(renderCeiling(measured, options, CEILING_GOAL_RATIO))
     return EXIT_OK

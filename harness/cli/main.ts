@@ -2,7 +2,7 @@
 // loaded only when called, so `slurmbench bench` does not pay for the load tester's imports.
 import { type Command, EXIT_USAGE } from './command.ts'
 import { UsageError } from './flags.ts'
-import { InputError } from '../results/input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 
 const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
   bench: () => import('./bench.ts'),
@@ -12,6 +12,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   ab: () => import('./ab.ts'),
   doctor: () => import('./doctor.ts'),
   load: () => import('./load.ts'),
+  history: () => import('./history.ts'),
+  push: () => import('./push.ts'),
   'mock-slurm': () => import('./mock-slurm.ts'),
   exporter: () => import('./exporter.ts'),
 }
@@ -25,10 +27,10 @@ function listCommands(summaries: ReadonlyArray<readonly [string, string]>): stri
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    const summaries = await Promise.all(
-      Object.entries(COMMANDS).map(async ([cmd, load]) => [cmd, (await load()).command.summary] as const),
+    const summaries = await Promise.all(Object.entries(COMMANDS).map(async ([cmd, load]) => [cmd, (await load()).command.summary] as const))
+    process.stdout.write(
+      `usage: slurmbench <command> [flags]\n\nCommands:\n${listCommands(summaries)}\n\nRun 'slurmbench <command> --help' for a command's flags.\n`,
     )
-    process.stdout.write(`usage: slurmbench <command> [flags]\n\nCommands:\n${listCommands(summaries)}\n\nRun 'slurmbench <command> --help' for a command's flags.\n`)
     return name === undefined ? EXIT_USAGE : 0
   }
   const load = COMMANDS[name]

@@ -20,9 +20,11 @@ import { writeFileAtomic } from '../results/atomic-file.ts'
 import { parseDurationNs } from '../results/duration.ts'
 import { parseGoBench } from '../results/gofmt-read.ts'
 import { readResults } from '../results/json.ts'
-import { type ContentionSummary, describeContention, probeLoadNs, summarizeContention } from '../run/contention-probe.ts'
+import { probeLoadNs } from '../run/contention-probe.ts'
+import { type ContentionSummary, summarizeContention } from '../stats/contention.ts'
+import { describeContention } from '../report/contention.ts'
 import { spearman } from '../stats/rank-correlation.ts'
-import { medianOfSorted } from '../stats/quantile-ci.ts'
+import { median as medianOrNaN } from '../../common/median.ts'
 import { coefficientOfVariation } from '../stats/summary.ts'
 
 /** SELF_TOOLS are the tools compared, ours first; `go` is Go's testing package, the method's reference. */
@@ -158,7 +160,7 @@ export interface Job {
 
 /** median returns the middle of `values` (the mean of the two middles), undefined when empty. */
 export function median(values: readonly number[]): number | undefined {
-  return values.length === 0 ? undefined : medianOfSorted([...values].sort((a, b) => a - b))
+  return values.length === 0 ? undefined : medianOrNaN(values)
 }
 
 /** summarise folds the measurements into one cell per tool and workload, in the given order. */
@@ -176,7 +178,13 @@ export function summarise(measurements: readonly Measurement[], tools: readonly 
         cvRatio: coefficientOfVariation(centres),
         wallMs: median(mine.map((m) => m.wallMs)),
         invocations: mine.length,
-        probeRho: probed.length < 3 ? undefined : spearman(probed.map((m) => m.centreNs), probed.map((m) => m.probeNs as number)),
+        probeRho:
+          probed.length < 3
+            ? undefined
+            : spearman(
+                probed.map((m) => m.centreNs),
+                probed.map((m) => m.probeNs as number),
+              ),
       })
     }
   }
@@ -221,7 +229,12 @@ export function renderTable(rows: readonly (readonly string[])[], leftColumns = 
   const widths: number[] = []
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)))
   return rows
-    .map((row) => row.map((cell, i) => (i < leftColumns ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd())
+    .map((row) =>
+      row
+        .map((cell, i) => (i < leftColumns ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n')
 }
 
@@ -239,16 +252,22 @@ function renderHeader(report: SelfReport): string {
   const chosen = (names: readonly SelfTool[]) => names.filter((t) => settings.tools.includes(t)).join(' and ')
   const goStyle = chosen(['slurmbench', 'go'])
   const budgeted = chosen(['tinybench', 'mitata'])
-  const how = settings.benchtime === undefined
-    ? "each tool's default settings"
-    : [
-        goStyle === '' ? undefined : `-benchtime=${settings.benchtime} for ${goStyle}`,
-        budgeted === '' ? undefined : `the same time budget for ${budgeted} (not their defaults)`,
-      ].filter((part) => part !== undefined).join('; ')
+  const how =
+    settings.benchtime === undefined
+      ? "each tool's default settings"
+      : [
+          goStyle === '' ? undefined : `-benchtime=${settings.benchtime} for ${goStyle}`,
+          budgeted === '' ? undefined : `the same time budget for ${budgeted} (not their defaults)`,
+        ]
+          .filter((part) => part !== undefined)
+          .join('; ')
   const busiest = Math.max(env.loadAverageStart[0] ?? 0, env.loadAverageEnd[0] ?? 0)
-  const busy = busiest > BUSY_LOAD_PER_CORE * env.cores
-    ? [`warning: the machine was busy (1-minute load ${busiest.toFixed(2)} on ${env.cores} cores): times are inflated and the CVs measure the load as much as the tools`]
-    : []
+  const busy =
+    busiest > BUSY_LOAD_PER_CORE * env.cores
+      ? [
+          `warning: the machine was busy (1-minute load ${busiest.toFixed(2)} on ${env.cores} cores): times are inflated and the CVs measure the load as much as the tools`,
+        ]
+      : []
   return [
     `slurmbench self: ${settings.invocations} invocations of each tool per workload, each a fresh process`,
     `node ${env.node} (v8 ${env.v8}), ${env.cpuModel}, ${env.cores} cores, load average ${load(env.loadAverageStart)} at start, ${load(env.loadAverageEnd)} at end`,
@@ -283,10 +302,13 @@ function renderCentres(report: SelfReport): string {
   const { tools, workloads } = report.settings
   const rows: string[][] = [['tool', ...workloads]]
   for (const tool of tools) {
-    rows.push([tool, ...workloads.map((w) => {
-      const ns = cellOf(report, tool, w)?.centreNs
-      return ns === undefined ? 'failed' : formatNs(ns)
-    })])
+    rows.push([
+      tool,
+      ...workloads.map((w) => {
+        const ns = cellOf(report, tool, w)?.centreNs
+        return ns === undefined ? 'failed' : formatNs(ns)
+      }),
+    ])
   }
   return `Reported centre, ns/op (median of the invocations)\n${renderTable(rows)}`
 }
@@ -308,13 +330,17 @@ function renderContention(report: SelfReport): string | undefined {
   if (c === undefined) return undefined
   const { tools, workloads } = report.settings
   const rows: string[][] = [['tool', ...workloads]]
-  for (const tool of tools) rows.push([tool, ...workloads.map((w) => {
-    const rho = cellOf(report, tool, w)?.probeRho
-    return rho === undefined ? '–' : rho.toFixed(2)
-  })])
+  for (const tool of tools)
+    rows.push([
+      tool,
+      ...workloads.map((w) => {
+        const rho = cellOf(report, tool, w)?.probeRho
+        return rho === undefined ? '–' : rho.toFixed(2)
+      }),
+    ])
   return [
     `Machine contention: ${describeContention(c, 'process')}`,
-    'Spearman ρ between the centre and that probe, across invocations (near +1: the spread is the machine\'s, not the tool\'s):',
+    "Spearman ρ between the centre and that probe, across invocations (near +1: the spread is the machine's, not the tool's):",
     renderTable(rows),
   ].join('\n')
 }
@@ -385,7 +411,10 @@ function runProcess(args: readonly string[], { command = process.execPath, env =
 
 /** allOutput is a process's stdout then its stderr, for tools (go) that report errors on either. */
 function allOutput(outcome: ProcessOutcome): string {
-  return [outcome.stdout, outcome.stderr].map((text) => text.trimEnd()).filter((text) => text !== '').join('\n')
+  return [outcome.stdout, outcome.stderr]
+    .map((text) => text.trimEnd())
+    .filter((text) => text !== '')
+    .join('\n')
 }
 
 function describeExit(outcome: ProcessOutcome, output: string = outcome.stderr): string {
@@ -480,14 +509,16 @@ interface GoReference {
 async function buildGoReference(scratchDir: string): Promise<GoReference | string> {
   const binary = join(scratchDir, 'selfreference.test')
   // Go needs a build cache; a bare environment (no HOME) has no default one.
-  const env: NodeJS.ProcessEnv = process.env.HOME === undefined && process.env.XDG_CACHE_HOME === undefined && process.env.GOCACHE === undefined
-    ? { ...process.env, GOCACHE: join(scratchDir, 'go-cache') }
-    : { ...process.env }
+  const env: NodeJS.ProcessEnv =
+    process.env.HOME === undefined && process.env.XDG_CACHE_HOME === undefined && process.env.GOCACHE === undefined
+      ? { ...process.env, GOCACHE: join(scratchDir, 'go-cache') }
+      : { ...process.env }
   let outcome: ProcessOutcome
   try {
     outcome = await runProcess(['test', '-c', '-o', binary, '.'], { command: 'go', env, cwd: GO_REFERENCE_DIR })
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'no go command on PATH (Debian: apt-get install golang-go); drop go from -tools to run without it'
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return 'no go command on PATH (Debian: apt-get install golang-go); drop go from -tools to run without it'
     return `cannot run go: ${(err as Error).message}`
   }
   if (outcome.code !== 0) return `go test -c in ${GO_REFERENCE_DIR} failed: ${describeExit(outcome, allOutput(outcome))}`
@@ -546,10 +577,22 @@ async function bundleDrivers(outDir: string): Promise<DriverBundles> {
 // ---- the command ----
 
 const FLAGS: FlagSpecs = {
-  invocations: { kind: 'integer', valueName: 'n', help: `separate invocations of each tool per workload; the CV is taken across them (default ${DEFAULT_INVOCATIONS})` },
-  benchtime: { kind: 'string', valueName: 'dur', help: "-benchtime for slurmbench and go, and the same time budget for tinybench and mitata (default: each tool's defaults)" },
+  invocations: {
+    kind: 'integer',
+    valueName: 'n',
+    help: `separate invocations of each tool per workload; the CV is taken across them (default ${DEFAULT_INVOCATIONS})`,
+  },
+  benchtime: {
+    kind: 'string',
+    valueName: 'dur',
+    help: "-benchtime for slurmbench and go, and the same time budget for tinybench and mitata (default: each tool's defaults)",
+  },
   count: { kind: 'integer', valueName: 'n', help: "-count for slurmbench and go; their centre is then the median of the rounds (default: the runner's)" },
-  tools: { kind: 'list', valueName: 'list', help: `tools to run, some of ${SELF_TOOLS.join(',')} (default ${DEFAULT_TOOLS.join(',')}); go needs a Go toolchain (1.19 or newer) on PATH` },
+  tools: {
+    kind: 'list',
+    valueName: 'list',
+    help: `tools to run, some of ${SELF_TOOLS.join(',')} (default ${DEFAULT_TOOLS.join(',')}); go needs a Go toolchain (1.19 or newer) on PATH`,
+  },
   workloads: { kind: 'list', valueName: 'list', help: `workloads to run (default ${WORKLOAD_IDS.join(',')})` },
   json: { kind: 'string', valueName: 'file', help: 'also write every measurement and the summary as JSON to file' },
 }
@@ -635,7 +678,9 @@ async function runSelf(settings: SelfSettings, jsonPath: string | undefined): Pr
       } catch (err) {
         // tinybench and mitata are dev dependencies: a production install (npm ci --omit=dev) lacks them.
         const reason = (err as { errors?: { text: string }[] }).errors?.[0]?.text ?? (err as Error).message
-        process.stderr.write(`slurmbench self: cannot build the tinybench and mitata drivers (${reason}); install the dev dependencies with npm ci, or pass -tools=slurmbench\n`)
+        process.stderr.write(
+          `slurmbench self: cannot build the tinybench and mitata drivers (${reason}); install the dev dependencies with npm ci, or pass -tools=slurmbench\n`,
+        )
         return EXIT_FAILED
       }
     }
@@ -654,11 +699,12 @@ async function runSelf(settings: SelfSettings, jsonPath: string | undefined): Pr
       progress(done, jobs.length, job, performance.now() - startMs, settings.invocations)
       // The probe blocks this process for 150 ms while no benchmark runs.
       const probeNs = probeLoadNs()
-      const outcome = job.tool === 'slurmbench'
-        ? await runOurs(job, settings, scratchDir)
-        : job.tool === 'go' && goReference !== undefined
-          ? await runGo(job, settings, goReference)
-          : await runDriver(job, settings, drivers)
+      const outcome =
+        job.tool === 'slurmbench'
+          ? await runOurs(job, settings, scratchDir)
+          : job.tool === 'go' && goReference !== undefined
+            ? await runGo(job, settings, goReference)
+            : await runDriver(job, settings, drivers)
       if (outcome.ok) measurements.push({ ...outcome.measurement, probeNs })
       else failures.push(outcome.failure)
     }

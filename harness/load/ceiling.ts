@@ -8,6 +8,7 @@ import { trendStats } from './histogram.ts'
 import type { ClosedPlan } from './plan.ts'
 import { runLoad } from './run.ts'
 import { StopSignal } from './stop-signal.ts'
+import { median } from '../../common/median.ts'
 
 const execFileAsync = promisify(execFile)
 
@@ -68,8 +69,13 @@ async function runWrk(options: CeilingOptions): Promise<WrkRun> {
   const args = ['-t1', `-c${options.connections}`, `-d${seconds}s`, '--timeout', '10s', ...headerArgs, options.url.href]
   try {
     // Through bash so that its `times` builtin reports wrk's CPU time (Node has no child rusage).
-    const { stdout } = await execFileAsync('bash', ['-c', 'command -v "$0" >/dev/null || { echo "wrk-missing"; exit 0; }; "$0" "$@"; times', options.wrk, ...args], { timeout: options.durationMs + 30_000 })
-    if (stdout.startsWith('wrk-missing')) return { rps: undefined, cpuUsPerRequest: undefined, error: `${options.wrk} is not installed (Debian: apt-get install wrk)` }
+    const { stdout } = await execFileAsync(
+      'bash',
+      ['-c', 'command -v "$0" >/dev/null || { echo "wrk-missing"; exit 0; }; "$0" "$@"; times', options.wrk, ...args],
+      { timeout: options.durationMs + 30_000 },
+    )
+    if (stdout.startsWith('wrk-missing'))
+      return { rps: undefined, cpuUsPerRequest: undefined, error: `${options.wrk} is not installed (Debian: apt-get install wrk)` }
     const rps = parseWrkRequestsPerSecond(stdout)
     if (rps === undefined) return { rps, cpuUsPerRequest: undefined, error: `wrk printed no Requests/sec line: ${stdout.trim().slice(0, 200)}` }
     const cpuSeconds = parseBashTimes(stdout)
@@ -80,7 +86,10 @@ async function runWrk(options: CeilingOptions): Promise<WrkRun> {
   }
 }
 
-async function runOurs(options: CeilingOptions, durationMs = options.durationMs): Promise<Omit<CeilingRound, 'round' | 'wrkRequestsPerSecond' | 'wrkCpuUsPerRequest' | 'wrkError'>> {
+async function runOurs(
+  options: CeilingOptions,
+  durationMs = options.durationMs,
+): Promise<Omit<CeilingRound, 'round' | 'wrkRequestsPerSecond' | 'wrkCpuUsPerRequest' | 'wrkError'>> {
   const plan: ClosedPlan = {
     name: 'ceiling',
     executor: 'constant-vus',
@@ -125,15 +134,11 @@ export async function measureCeiling(options: CeilingOptions, onRound?: (round: 
   return rounds
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
-}
-
 /** renderCeiling prints the rounds and the median ratio. */
 export function renderCeiling(rounds: readonly CeilingRound[], options: CeilingOptions, goalRatio: number): string {
-  const lines = [`ceiling: ${options.url.href}, ${options.connections} connections, ${(options.durationMs / 1e3).toFixed(0)}s per tool per round, wrk -t1 vs slurmbench (one thread each)`]
+  const lines = [
+    `ceiling: ${options.url.href}, ${options.connections} connections, ${(options.durationMs / 1e3).toFixed(0)}s per tool per round, wrk -t1 vs slurmbench (one thread each)`,
+  ]
   lines.push('  round  wrk req/s  slurmbench req/s  ratio  slurmbench p99  failed  generator CPU  CPU µs/req wrk  CPU µs/req slurmbench')
   for (const r of rounds) {
     const ratio = r.wrkRequestsPerSecond === undefined ? '-' : (r.requestsPerSecond / r.wrkRequestsPerSecond).toFixed(2)
@@ -157,7 +162,9 @@ export function renderCeiling(rounds: readonly CeilingRound[], options: CeilingO
   lines.push(`  slurmbench best ${best.toFixed(0)} req/s, median ${median(rounds.map((r) => r.requestsPerSecond)).toFixed(0)} req/s`)
   if (paired.length > 0) {
     const ratio = median(paired.map((r) => r.requestsPerSecond / (r.wrkRequestsPerSecond as number)))
-    lines.push(`  wrk best ${Math.max(...paired.map((r) => r.wrkRequestsPerSecond as number)).toFixed(0)} req/s; median ratio slurmbench/wrk ${ratio.toFixed(2)} (goal ≥ ${goalRatio})`)
+    lines.push(
+      `  wrk best ${Math.max(...paired.map((r) => r.wrkRequestsPerSecond as number)).toFixed(0)} req/s; median ratio slurmbench/wrk ${ratio.toFixed(2)} (goal ≥ ${goalRatio})`,
+    )
   }
   return `${lines.join('\n')}\n`
 }

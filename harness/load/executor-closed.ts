@@ -7,7 +7,7 @@ import { planDurationNs, stageIndexAt, targetAt } from './plan.ts'
 import type { HttpTarget, Outcome, RequestHandle } from './http-target.ts'
 import type { LoadRecorder } from './recorder.ts'
 import type { StopSignal } from './stop-signal.ts'
-import { mulberry32 } from '../stats/random.ts'
+import { mulberry32 } from '../../common/prng.ts'
 
 /** CONTROL_TICK_MS is how often the VU count is matched to the ramp (k6 ramps in similarly fine steps). */
 const CONTROL_TICK_MS = 10

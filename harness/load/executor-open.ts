@@ -62,7 +62,12 @@ export async function runOpen(plan: OpenPlan, shard: Shard, target: HttpTarget, 
 
   if (stop.stopped) target.interruptAll()
   if (busy > 0) {
-    await stop.waitFor(new Promise<void>((resolve) => { drained = resolve }), plan.gracefulStopNs / 1e6)
+    await stop.waitFor(
+      new Promise<void>((resolve) => {
+        drained = resolve
+      }),
+      plan.gracefulStopNs / 1e6,
+    )
     target.interruptAll()
   }
   recorder.setVUs(0)

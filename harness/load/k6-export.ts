@@ -44,7 +44,12 @@ export function k6ScenarioOptions(plan: LoadPlan): Record<string, unknown> {
   if (plan.executor === 'constant-arrival-rate') {
     return { executor: 'constant-arrival-rate', rate: rate(plan.startRate), duration: duration(plan.stages[0]?.durationNs ?? 0), ...common }
   }
-  return { executor: 'ramping-arrival-rate', startRate: rate(plan.startRate), stages: plan.stages.map((s) => ({ duration: duration(s.durationNs), target: rate(s.target) })), ...common }
+  return {
+    executor: 'ramping-arrival-rate',
+    startRate: rate(plan.startRate),
+    stages: plan.stages.map((s) => ({ duration: duration(s.durationNs), target: rate(s.target) })),
+    ...common,
+  }
 }
 
 /** k6Thresholds returns k6's `thresholds` object and the rules k6 cannot express. */

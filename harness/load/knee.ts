@@ -47,14 +47,24 @@ export function findKnee(stages: readonly StageLevel[], limits: KneeLimits): Kne
   const efficiency = (from: StageLevel, to: StageLevel): number => (to.throughputPerSecond - from.throughputPerSecond) / (to.load - from.load) / perUnit
   let previous: StageLevel | undefined
   for (const [i, level] of levels.entries()) {
-    if (limits.p95Ms !== undefined && level.p95Ms >= limits.p95Ms) return { lastGood: previous, firstBad: level, reason: `p95 ${level.p95Ms.toFixed(1)} ms reached the ${limits.p95Ms} ms limit` }
-    if (limits.errorRatio !== undefined && level.errorRatio >= limits.errorRatio) return { lastGood: previous, firstBad: level, reason: `error rate ${(level.errorRatio * 100).toFixed(2)}% reached the ${(limits.errorRatio * 100).toFixed(2)}% limit` }
+    if (limits.p95Ms !== undefined && level.p95Ms >= limits.p95Ms)
+      return { lastGood: previous, firstBad: level, reason: `p95 ${level.p95Ms.toFixed(1)} ms reached the ${limits.p95Ms} ms limit` }
+    if (limits.errorRatio !== undefined && level.errorRatio >= limits.errorRatio)
+      return {
+        lastGood: previous,
+        firstBad: level,
+        reason: `error rate ${(level.errorRatio * 100).toFixed(2)}% reached the ${(limits.errorRatio * 100).toFixed(2)}% limit`,
+      }
     if (previous !== undefined && level.load > previous.load && perUnit > 0 && efficiency(previous, level) < KNEE_EFFICIENCY) {
       // A dip that later levels make up for is noise, not a knee: every higher level must also fall short.
       const from = previous
       const later = levels.slice(i).filter((l) => l.load > from.load)
       if (later.every((l) => efficiency(from, l) < KNEE_EFFICIENCY)) {
-        return { lastGood: previous, firstBad: level, reason: `throughput rose only ${(efficiency(previous, level) * 100).toFixed(0)}% as fast as the load (${previous.throughputPerSecond.toFixed(1)} → ${level.throughputPerSecond.toFixed(1)} req/s)` }
+        return {
+          lastGood: previous,
+          firstBad: level,
+          reason: `throughput rose only ${(efficiency(previous, level) * 100).toFixed(0)}% as fast as the load (${previous.throughputPerSecond.toFixed(1)} → ${level.throughputPerSecond.toFixed(1)} req/s)`,
+        }
       }
     }
     previous = level

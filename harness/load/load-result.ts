@@ -68,7 +68,13 @@ export interface LoadIdentity {
 export function stageResults(plan: LoadPlan, counts: readonly StageCounts[], latency: readonly LatencyHistogram[]): StageResult[] {
   let from = plan.model === 'closed' ? plan.startVUs : plan.startRate
   return plan.stages.map((stage, i) => {
-    const result = { durationMs: stage.durationNs / 1e6, fromTarget: from, toTarget: stage.target, counts: counts[i] as StageCounts, latency: latency[i] as LatencyHistogram }
+    const result = {
+      durationMs: stage.durationNs / 1e6,
+      fromTarget: from,
+      toTarget: stage.target,
+      counts: counts[i] as StageCounts,
+      latency: latency[i] as LatencyHistogram,
+    }
     from = stage.target
     return result
   })
@@ -79,20 +85,29 @@ export function warningsFor(result: Omit<LoadResult, 'warnings'>): string[] {
   const warnings: string[] = []
   const health = result.health
   if (health !== undefined && health.cpuRatio > GENERATOR_BUSY_RATIO) {
-    warnings.push(`the load generator used ${(health.cpuRatio * 100).toFixed(0)}% of a core: it may have been the bottleneck; shard the run (--shard) or lower the load`)
+    warnings.push(
+      `the load generator used ${(health.cpuRatio * 100).toFixed(0)}% of a core: it may have been the bottleneck; shard the run (--shard) or lower the load`,
+    )
   }
   if (health !== undefined && health.eventLoopDelayP99Ms > EVENT_LOOP_SLOW_MS) {
     warnings.push(`the generator's event loop lagged (p99 ${health.eventLoopDelayP99Ms.toFixed(0)} ms): latencies include that delay`)
   }
   const counts = result.observations.counts
   if (result.model === 'open' && counts.requests > 0 && counts.lateStarts / counts.requests > LATE_START_WARN_RATIO) {
-    warnings.push(`${counts.lateStarts} requests (${((counts.lateStarts / counts.requests) * 100).toFixed(1)}%) went out more than ${LATE_START_MS} ms after they were due; their latency counts from the due time`)
+    warnings.push(
+      `${counts.lateStarts} requests (${((counts.lateStarts / counts.requests) * 100).toFixed(1)}%) went out more than ${LATE_START_MS} ms after they were due; their latency counts from the due time`,
+    )
   }
   if (counts.dropped > 0) {
-    warnings.push(`${counts.dropped} arrivals were dropped because all ${result.observations.vusMax} slots were busy (raise maxVUs, or the target is saturated)`)
+    warnings.push(
+      `${counts.dropped} arrivals were dropped because all ${result.observations.vusMax} slots were busy (raise maxVUs, or the target is saturated)`,
+    )
   }
   for (const t of result.thresholds) {
-    if (t.passed === undefined) warnings.push(`threshold ${t.rule.metric} ${t.rule.text} was not evaluated: ${t.rule.metric === 'target_memory_bytes' ? 'the target is not a local process (give --target-pid)' : 'no measurement'}`)
+    if (t.passed === undefined)
+      warnings.push(
+        `threshold ${t.rule.metric} ${t.rule.text} was not evaluated: ${t.rule.metric === 'target_memory_bytes' ? 'the target is not a local process (give --target-pid)' : 'no measurement'}`,
+      )
   }
   if (result.stop !== undefined) warnings.push(`the run stopped early (${result.stop.detail}); the verdict covers what ran`)
   return warnings
@@ -145,7 +160,12 @@ export function stageLevels(stages: readonly StageResult[]): StageLevel[] {
 export function kneeOf(result: LoadResult): Knee | undefined {
   if (result.stages.length < 3) return undefined
   const limit = (metric: string, kind: string): number | undefined => {
-    const rule = result.rules.find((r) => r.metric === metric && (r.expression.aggregation.kind === kind || (kind === 'p95' && r.expression.aggregation.kind === 'p' && r.expression.aggregation.percentile === 95)) && r.expression.operator.startsWith('<'))
+    const rule = result.rules.find(
+      (r) =>
+        r.metric === metric &&
+        (r.expression.aggregation.kind === kind || (kind === 'p95' && r.expression.aggregation.kind === 'p' && r.expression.aggregation.percentile === 95)) &&
+        r.expression.operator.startsWith('<'),
+    )
     return rule?.expression.value
   }
   return findKnee(stageLevels(result.stages), { p95Ms: limit('http_req_duration', 'p95'), errorRatio: limit('http_req_failed', 'rate') })

@@ -2,7 +2,7 @@
 // bucket by bucket, so the merged percentiles are exactly those of one histogram holding every
 // request — unlike averaging per-runner percentiles, which k6-operator users are left with
 // (grafana/k6-operator #392, #413). One verdict is then judged on the merged data.
-import { InputError } from '../results/input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 import { ERROR_KINDS } from './http-target.ts'
 import { mergeHistograms } from './histogram.ts'
 import { judge, type LoadResult, type StageResult } from './load-result.ts'
@@ -34,13 +34,15 @@ export function mergeResults(results: readonly LoadResult[], sources: readonly s
       throw new InputError(`${source}: not a shard of the same run as ${sources[0]} (scenario, stages, duration scale or thresholds differ)`)
     }
     if (result.shardsMerged !== 1) throw new InputError(`${source}: already a merged result of ${result.shardsMerged} shards; merge the shard files themselves`)
-    if (result.shard.count !== count) throw new InputError(`${source}: shard ${formatShard(result.shard)} does not belong to a ${count}-way split like ${sources[0]}`)
+    if (result.shard.count !== count)
+      throw new InputError(`${source}: shard ${formatShard(result.shard)} does not belong to a ${count}-way split like ${sources[0]}`)
     const duplicate = seen.get(result.shard.index)
     if (duplicate !== undefined) throw new InputError(`${source}: shard ${formatShard(result.shard)} is also in ${duplicate}`)
     seen.set(result.shard.index, source)
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i))
-  if (missing.length > 0) throw new InputError(`merge: shards ${missing.map((i) => `${i}/${count}`).join(', ')} are missing; all ${count} shards are needed for one verdict`)
+  if (missing.length > 0)
+    throw new InputError(`merge: shards ${missing.map((i) => `${i}/${count}`).join(', ')} are missing; all ${count} shards are needed for one verdict`)
 
   const counts = newCounts()
   for (const result of results) {
@@ -98,11 +100,14 @@ export function mergeResults(results: readonly LoadResult[], sources: readonly s
     stages,
     rules: first.rules,
     stop: results.find((r) => r.stop !== undefined)?.stop,
-    health: healths.length === 0 ? undefined : {
-      cpuRatio: Math.max(...healths.map((h) => h.cpuRatio)),
-      eventLoopDelayP99Ms: Math.max(...healths.map((h) => h.eventLoopDelayP99Ms)),
-      eventLoopDelayMaxMs: Math.max(...healths.map((h) => h.eventLoopDelayMaxMs)),
-    },
+    health:
+      healths.length === 0
+        ? undefined
+        : {
+            cpuRatio: Math.max(...healths.map((h) => h.cpuRatio)),
+            eventLoopDelayP99Ms: Math.max(...healths.map((h) => h.eventLoopDelayP99Ms)),
+            eventLoopDelayMaxMs: Math.max(...healths.map((h) => h.eventLoopDelayMaxMs)),
+          },
     memorySeries: [],
     errorMessages,
   })

@@ -20,10 +20,20 @@ export interface MetricInfo {
 
 /** METRICS lists every metric thresholds may use. */
 export const METRICS: Readonly<Record<string, MetricInfo>> = {
-  http_req_duration: { type: 'trend', unit: 'ms', help: 'response time, from when the request was due (open model: corrected for coordinated omission)', k6: true },
+  http_req_duration: {
+    type: 'trend',
+    unit: 'ms',
+    help: 'response time, from when the request was due (open model: corrected for coordinated omission)',
+    k6: true,
+  },
   http_req_service_time: { type: 'trend', unit: 'ms', help: 'response time from the actual send (uncorrected)', k6: false },
   http_req_failed: { type: 'rate', unit: 'none', help: 'share of requests that failed (status outside 200–399, connection error, timeout)', k6: true },
-  checks: { type: 'rate', unit: 'none', help: 'availability: share of scheduled iterations that got a good response (dropped ones count as unavailable)', k6: true },
+  checks: {
+    type: 'rate',
+    unit: 'none',
+    help: 'availability: share of scheduled iterations that got a good response (dropped ones count as unavailable)',
+    k6: true,
+  },
   http_reqs: { type: 'counter', unit: 'none', help: 'requests that ended; rate = per second of the whole run', k6: true },
   iterations: { type: 'counter', unit: 'none', help: 'iterations that ended (one request each)', k6: true },
   dropped_iterations: { type: 'counter', unit: 'none', help: 'open model: arrivals not sent because every slot was busy', k6: true },

@@ -2,7 +2,7 @@
 // requests per second. Building it parses every duration (naming the JSON path on error);
 // scaling and sharding are pure transformations of it.
 import { parseDurationNs } from '../results/duration.ts'
-import { InputError } from '../results/input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 import type { ExecutorName, ScenarioFile, ThinkTime } from './scenario-schema.ts'
 
 /** DEFAULT_GRACEFUL_STOP_NS is k6's gracefulStop default (30 s). */
@@ -93,7 +93,15 @@ export function buildPlan(scenario: ScenarioFile, source: string, fallbackName: 
     case 'constant-vus': {
       const [thinkTimeMinNs, thinkTimeMaxNs] = thinkTimeNs(scenario.thinkTime, source)
       const durationNs = durationAt(scenario.duration, source, '/duration')
-      plan = { ...common, model: 'closed', startVUs: scenario.vus, stages: [{ durationNs, target: scenario.vus }], gracefulRampDownNs: gracefulStopNs, thinkTimeMinNs, thinkTimeMaxNs }
+      plan = {
+        ...common,
+        model: 'closed',
+        startVUs: scenario.vus,
+        stages: [{ durationNs, target: scenario.vus }],
+        gracefulRampDownNs: gracefulStopNs,
+        thinkTimeMinNs,
+        thinkTimeMaxNs,
+      }
       break
     }
     case 'ramping-vus': {
@@ -101,8 +109,17 @@ export function buildPlan(scenario: ScenarioFile, source: string, fallbackName: 
       for (const [i, stage] of scenario.stages.entries()) {
         if (!Number.isInteger(stage.target)) throw new InputError(`${source}: at /stages/${i}/target: VU targets are whole numbers, found ${stage.target}`)
       }
-      const gracefulRampDownNs = scenario.gracefulRampDown === undefined ? DEFAULT_GRACEFUL_STOP_NS : durationAt(scenario.gracefulRampDown, source, '/gracefulRampDown')
-      plan = { ...common, model: 'closed', startVUs: scenario.startVUs ?? 0, stages: stagesOf(scenario.stages, 1), gracefulRampDownNs, thinkTimeMinNs, thinkTimeMaxNs }
+      const gracefulRampDownNs =
+        scenario.gracefulRampDown === undefined ? DEFAULT_GRACEFUL_STOP_NS : durationAt(scenario.gracefulRampDown, source, '/gracefulRampDown')
+      plan = {
+        ...common,
+        model: 'closed',
+        startVUs: scenario.startVUs ?? 0,
+        stages: stagesOf(scenario.stages, 1),
+        gracefulRampDownNs,
+        thinkTimeMinNs,
+        thinkTimeMaxNs,
+      }
       break
     }
     case 'constant-arrival-rate':
@@ -113,9 +130,14 @@ export function buildPlan(scenario: ScenarioFile, source: string, fallbackName: 
       const maxVUs = scenario.maxVUs ?? scenario.preAllocatedVUs
       if (maxVUs < scenario.preAllocatedVUs) throw new InputError(`${source}: at /maxVUs: ${maxVUs} is below preAllocatedVUs (${scenario.preAllocatedVUs})`)
       const open = { ...common, model: 'open' as const, preAllocatedVUs: scenario.preAllocatedVUs, maxVUs }
-      plan = scenario.executor === 'constant-arrival-rate'
-        ? { ...open, startRate: scenario.rate * perSecond, stages: [{ durationNs: durationAt(scenario.duration, source, '/duration'), target: scenario.rate * perSecond }] }
-        : { ...open, startRate: (scenario.startRate ?? 0) * perSecond, stages: stagesOf(scenario.stages, perSecond) }
+      plan =
+        scenario.executor === 'constant-arrival-rate'
+          ? {
+              ...open,
+              startRate: scenario.rate * perSecond,
+              stages: [{ durationNs: durationAt(scenario.duration, source, '/duration'), target: scenario.rate * perSecond }],
+            }
+          : { ...open, startRate: (scenario.startRate ?? 0) * perSecond, stages: stagesOf(scenario.stages, perSecond) }
       break
     }
   }

@@ -2,7 +2,7 @@
 // generator's CPU and event-loop delay, so a result says whether the generator itself was the
 // bottleneck (the most common complaint about autocannon, wrk and Artillery in their issues).
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
-import { readProcessMemory } from './process-memory.ts'
+import { readProcessMemory } from '../../common/procfs.ts'
 
 /** SAMPLE_INTERVAL_MS is how often memory is sampled. */
 export const SAMPLE_INTERVAL_MS = 1_000

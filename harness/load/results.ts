@@ -3,7 +3,7 @@
 // and in `extra.load` everything needed to merge shards exactly — counters and the HDR
 // histograms in their compressed base64 encoding.
 import { Type, type Static } from '@sinclair/typebox'
-import { InputError } from '../results/input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 import { RESULTS_SCHEMA_VERSION, type BenchmarkResult, type Environment, type ResultsDocument, type UnitInfo } from '../results/schema.ts'
 import { ERROR_KINDS, type ErrorKind } from './http-target.ts'
 import { decodeHistogram, encodeHistogram, trendStats } from './histogram.ts'
@@ -54,15 +54,17 @@ export const LoadExtra = Type.Object({
   targetMemoryBytes: Type.Optional(Type.Number({ minimum: 0 })),
   generatorMemoryBytes: Type.Optional(Type.Number({ minimum: 0 })),
   histograms: Type.Object({ latencyUs: Type.String(), serviceUs: Type.String() }),
-  stages: Type.Array(Type.Object({
-    durationMs: Type.Number({ minimum: 0 }),
-    fromTarget: Type.Number({ minimum: 0 }),
-    toTarget: Type.Number({ minimum: 0 }),
-    requests: Type.Integer({ minimum: 0 }),
-    failed: Type.Integer({ minimum: 0 }),
-    dropped: Type.Integer({ minimum: 0 }),
-    latencyUs: Type.String(),
-  })),
+  stages: Type.Array(
+    Type.Object({
+      durationMs: Type.Number({ minimum: 0 }),
+      fromTarget: Type.Number({ minimum: 0 }),
+      toTarget: Type.Number({ minimum: 0 }),
+      requests: Type.Integer({ minimum: 0 }),
+      failed: Type.Integer({ minimum: 0 }),
+      dropped: Type.Integer({ minimum: 0 }),
+      latencyUs: Type.String(),
+    }),
+  ),
   rules: Type.Array(StoredRule),
   passed: Type.Boolean(),
   stop: Type.Optional(Type.Object({ reason: Type.Union([Type.Literal('interrupted'), Type.Literal('threshold-abort')]), detail: Type.String() })),
@@ -125,12 +127,28 @@ function toExtra(result: LoadResult): LoadExtra {
     ...(obs.targetMemoryBytes === undefined ? {} : { targetMemoryBytes: obs.targetMemoryBytes }),
     ...(obs.generatorMemoryBytes === undefined ? {} : { generatorMemoryBytes: obs.generatorMemoryBytes }),
     histograms: { latencyUs: encodeHistogram(obs.latency), serviceUs: encodeHistogram(obs.service) },
-    stages: result.stages.map((stage) => ({ durationMs: stage.durationMs, fromTarget: stage.fromTarget, toTarget: stage.toTarget, ...stage.counts, latencyUs: encodeHistogram(stage.latency) })),
-    rules: result.rules.map((rule) => ({ metric: rule.metric, threshold: rule.text, abortOnFail: rule.abortOnFail, delayAbortEvalMs: rule.delayAbortEvalMs, origin: rule.origin })),
+    stages: result.stages.map((stage) => ({
+      durationMs: stage.durationMs,
+      fromTarget: stage.fromTarget,
+      toTarget: stage.toTarget,
+      ...stage.counts,
+      latencyUs: encodeHistogram(stage.latency),
+    })),
+    rules: result.rules.map((rule) => ({
+      metric: rule.metric,
+      threshold: rule.text,
+      abortOnFail: rule.abortOnFail,
+      delayAbortEvalMs: rule.delayAbortEvalMs,
+      origin: rule.origin,
+    })),
     passed: result.passed,
     ...(result.stop === undefined ? {} : { stop: { ...result.stop } }),
     ...(result.health === undefined ? {} : { health: { ...result.health } }),
-    memorySeries: result.memorySeries.map((p) => ({ tMs: p.tMs, generatorRssBytes: p.generatorRssBytes, ...(p.targetRssBytes === undefined ? {} : { targetRssBytes: p.targetRssBytes }) })),
+    memorySeries: result.memorySeries.map((p) => ({
+      tMs: p.tMs,
+      generatorRssBytes: p.generatorRssBytes,
+      ...(p.targetRssBytes === undefined ? {} : { targetRssBytes: p.targetRssBytes }),
+    })),
     errorMessages: [...result.errorMessages],
   }
 }
@@ -171,7 +189,16 @@ export function toResultsDocument(result: LoadResult, environment: Environment, 
     startedAt: result.startedAt,
     durationMs: result.observations.elapsedMs,
     environment,
-    config: { producer: 'load', settings: { scenario: result.scenario, target: result.target, profile: result.profile, shard: `${result.shard.index}/${result.shard.count}`, ...settings } },
+    config: {
+      producer: 'load',
+      settings: {
+        scenario: result.scenario,
+        target: result.target,
+        profile: result.profile,
+        shard: `${result.shard.index}/${result.shard.count}`,
+        ...settings,
+      },
+    },
     benchmarks: [toBenchmarkResult(result, file)],
     warnings: result.passed ? [...result.warnings] : [verdictLine(result), ...result.warnings],
   }
@@ -197,7 +224,8 @@ function decodeAt(encoded: string, source: string, path: string) {
 
 /** fromResultsDocument reads the load result back out of a document (for merge); `source` names the file in errors. */
 export function fromResultsDocument(doc: ResultsDocument, source: string): LoadResult {
-  if (doc.config.producer !== 'load') throw new InputError(`${source}: at /config/producer: expected "load" (a load-test result), found "${doc.config.producer}"`)
+  if (doc.config.producer !== 'load')
+    throw new InputError(`${source}: at /config/producer: expected "load" (a load-test result), found "${doc.config.producer}"`)
   const index = doc.benchmarks.findIndex((b) => b.extra?.load !== undefined)
   if (index === -1) throw new InputError(`${source}: no benchmark carries extra.load; expected a file written by 'slurmbench load --out'`)
   const raw = (doc.benchmarks[index] as BenchmarkResult).extra?.load

@@ -53,7 +53,12 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRun> {
   const { plan, stop } = options
   const recorder = new LoadRecorder(plan.stages.length)
   const connections = Math.max(1, plan.model === 'closed' ? peakTarget(plan) : plan.maxVUs)
-  const target = new HttpTarget(options.url, { connections, timeoutMs: plan.request.timeoutNs / 1e6, method: plan.request.method, headers: plan.request.headers })
+  const target = new HttpTarget(options.url, {
+    connections,
+    timeoutMs: plan.request.timeoutNs / 1e6,
+    method: plan.request.method,
+    headers: plan.request.headers,
+  })
   const startedAt = new Date()
   const startMs = performance.now()
   const plannedMs = planDurationNs(plan) / 1e6

@@ -7,10 +7,9 @@ import { Type, type Static } from '@sinclair/typebox'
 const GoDuration = Type.String({ minLength: 1, description: 'Go duration, e.g. "10m", "1.5s", "250ms"' })
 
 /** ThinkTime is the pause a closed-model VU takes between iterations: fixed, or uniform in [min, max]. */
-export const ThinkTime = Type.Union([
-  GoDuration,
-  Type.Object({ min: GoDuration, max: GoDuration }, { additionalProperties: false }),
-], { description: 'a Go duration such as "100ms", or {"min": "50ms", "max": "150ms"}' })
+export const ThinkTime = Type.Union([GoDuration, Type.Object({ min: GoDuration, max: GoDuration }, { additionalProperties: false })], {
+  description: 'a Go duration such as "100ms", or {"min": "50ms", "max": "150ms"}',
+})
 export type ThinkTime = Static<typeof ThinkTime>
 
 /** RequestSpec says what each iteration requests; the target's origin comes from the command line. */
@@ -42,17 +41,17 @@ export type ThresholdObject = Static<typeof ThresholdObject>
 /** ThresholdMap maps a metric name to its threshold expressions, as k6's `options.thresholds`. */
 export const ThresholdMap = Type.Record(
   Type.String(),
-  Type.Array(Type.Union([Type.String(), ThresholdObject], {
-    description: 'a k6 threshold such as "p(95)<5000", or {"threshold": "p(95)<5000", "abortOnFail": true}',
-  }), { description: 'an array of threshold expressions' }),
+  Type.Array(
+    Type.Union([Type.String(), ThresholdObject], {
+      description: 'a k6 threshold such as "p(95)<5000", or {"threshold": "p(95)<5000", "abortOnFail": true}',
+    }),
+    { description: 'an array of threshold expressions' },
+  ),
 )
 export type ThresholdMap = Static<typeof ThresholdMap>
 
 /** Stage is one linear segment of a ramp: reach `target` (VUs or iterations per timeUnit) over `duration`. */
-export const Stage = Type.Object(
-  { duration: GoDuration, target: Type.Number({ minimum: 0 }) },
-  { additionalProperties: false },
-)
+export const Stage = Type.Object({ duration: GoDuration, target: Type.Number({ minimum: 0 }) }, { additionalProperties: false })
 export type Stage = Static<typeof Stage>
 
 const common = {

@@ -5,7 +5,7 @@ import { readFile, readdir } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseDurationNs } from '../results/duration.ts'
-import { InputError } from '../results/input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 import { EXECUTOR_SCHEMAS, type ExecutorName, type ScenarioFile } from './scenario-schema.ts'
 import { checkValue, parseJsonText } from './validate.ts'
 
@@ -18,7 +18,10 @@ const NON_SCENARIO_FILES = new Set(['thresholds.json'])
 /** listScenarios returns the names of the scenario files in `dir`. */
 export async function listScenarios(dir = SCENARIO_DIR): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[])
-  return names.filter((name) => name.endsWith('.json') && !NON_SCENARIO_FILES.has(name)).map((name) => name.slice(0, -'.json'.length)).sort()
+  return names
+    .filter((name) => name.endsWith('.json') && !NON_SCENARIO_FILES.has(name))
+    .map((name) => name.slice(0, -'.json'.length))
+    .sort()
 }
 
 /** resolveScenarioPath maps a scenario name (`baseline`) or a file path to a file path. */
@@ -85,7 +88,8 @@ export function applySets(scenario: ScenarioFile, sets: readonly string[]): Scen
       }
       const next = node[key]
       if (next === undefined) node[key] = {}
-      else if (typeof next !== 'object' || next === null) throw new InputError(`--set ${set}: ${keys.slice(0, i + 1).join('.')} is ${JSON.stringify(next)}, not an object or array`)
+      else if (typeof next !== 'object' || next === null)
+        throw new InputError(`--set ${set}: ${keys.slice(0, i + 1).join('.')} is ${JSON.stringify(next)}, not an object or array`)
       node = node[key] as Record<string, unknown>
     }
   }
@@ -149,7 +153,8 @@ export function applyFlagOverrides(scenario: ScenarioFile, overrides: FlagOverri
   if (overrides.thinkTime !== undefined) {
     const thinkNs = parseDurationNs(overrides.thinkTime)
     if (thinkNs === undefined || thinkNs < 0) throw new InputError(`--think-time: expected a Go duration such as "100ms" or 0, found "${overrides.thinkTime}"`)
-    if (s.executor !== 'constant-vus' && s.executor !== 'ramping-vus') throw new InputError(`--think-time: scenario uses ${s.executor} (open model); think time applies to VU scenarios`)
+    if (s.executor !== 'constant-vus' && s.executor !== 'ramping-vus')
+      throw new InputError(`--think-time: scenario uses ${s.executor} (open model); think time applies to VU scenarios`)
     s = { ...s, thinkTime: overrides.thinkTime }
   }
   if (overrides.timeout !== undefined) {

@@ -2,10 +2,10 @@
 // threshold rules (SLA profile ← scenario ← command line), the target (embedded or a URL),
 // the run, and the judged result. The CLI turns flags into these options and the result into
 // output and an exit code.
-import { InputError } from '../results/input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 import { resultOfRun, type LoadResult } from './load-result.ts'
 import { buildPlan, scalePlan, type LoadPlan } from './plan.ts'
-import { findListeningPid, isLocalUrl } from './process-memory.ts'
+import { findListeningPid } from '../../common/procfs.ts'
 import { runLoad, type LiveStatus } from './run.ts'
 import { applyFlagOverrides, applySets, readScenario, resolveScenarioPath, scenarioName, type FlagOverrides } from './scenario.ts'
 import type { ScenarioFile } from './scenario-schema.ts'
@@ -14,6 +14,14 @@ import { DEFAULT_PROFILE, profileForNodes, profileRules, readSla } from './sla.t
 import type { StopSignal } from './stop-signal.ts'
 import type { EmbeddedOptions, EmbeddedTargets } from './targets.ts'
 import { checkThresholdMap, layerRules, withAbortOnFail, type ThresholdRule } from './thresholds.ts'
+
+/** LOCAL_HOSTS are the host names treated as this machine. */
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1', '0.0.0.0'])
+
+/** isLocalUrl says whether a URL points at this machine. */
+export function isLocalUrl(url: URL): boolean {
+  return LOCAL_HOSTS.has(url.hostname)
+}
 
 /** TargetChoice is where the load goes: a URL, or the embedded mock and exporter. */
 export type TargetChoice =
@@ -65,7 +73,8 @@ export async function prepareSession(options: SessionOptions): Promise<PreparedS
   scenario = applyFlagOverrides(scenario, options.overrides)
   const name = scenarioName(scenario, scenarioPath)
   const plan = scalePlan(buildPlan(scenario, scenarioPath, name), options.durationScale)
-  if (plan.stages.every((stage) => stage.durationNs === 0)) throw new InputError(`--duration-scale ${options.durationScale}: scales ${scenarioPath} to 0s; use a larger scale`)
+  if (plan.stages.every((stage) => stage.durationNs === 0))
+    throw new InputError(`--duration-scale ${options.durationScale}: scales ${scenarioPath} to 0s; use a larger scale`)
 
   const sla = await readSla(options.slaFile)
   const nodes = options.target.nodes
@@ -117,7 +126,15 @@ export async function runSession(options: SessionOptions, prepared: PreparedSess
     if (stop.stopped) {
       throw new InputError('interrupted before the load test started')
     }
-    const run = await runLoad({ plan, shard: options.shard, url, rules: prepared.rules, targetPid: pid, stop, ...(hooks.onStatus === undefined ? {} : { onStatus: hooks.onStatus }) })
+    const run = await runLoad({
+      plan,
+      shard: options.shard,
+      url,
+      rules: prepared.rules,
+      targetPid: pid,
+      stop,
+      ...(hooks.onStatus === undefined ? {} : { onStatus: hooks.onStatus }),
+    })
     const stopInfo = stop.reason === undefined ? undefined : { reason: stop.reason, detail: stop.detail ?? stop.reason }
     return resultOfRun(run, plan, prepared.rules, identity, stopInfo)
   } finally {

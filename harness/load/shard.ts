@@ -2,7 +2,7 @@
 // Like k6's execution segments (k6-operator gives runner i the segment (i-1)/n:i/n), VUs are
 // split so the shares of any whole number sum back to it exactly; arrival rates are split by
 // index (see ArrivalSchedule), so n shards send exactly the unsharded schedule.
-import { InputError } from '../results/input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 import type { ClosedPlan, LoadPlan, OpenPlan } from './plan.ts'
 
 /** Shard is this generator's part: `index` of `count`, 1-based like Jest's and Playwright's `--shard`. */
@@ -36,9 +36,12 @@ export function shardFromEnv(env: NodeJS.ProcessEnv): Shard | undefined {
   if (rawIndex === undefined || rawIndex === '') return undefined
   const rawCount = env[JOB_COUNT_ENV]
   if (rawCount === undefined || rawCount === '') {
-    throw new InputError(`JOB_COMPLETION_INDEX=${rawIndex} is set but ${JOB_COUNT_ENV} is not; set ${JOB_COUNT_ENV} to the Job's completions in its manifest, or pass --shard i/n`)
+    throw new InputError(
+      `JOB_COMPLETION_INDEX=${rawIndex} is set but ${JOB_COUNT_ENV} is not; set ${JOB_COUNT_ENV} to the Job's completions in its manifest, or pass --shard i/n`,
+    )
   }
-  if (!/^\d+$/.test(rawIndex) || !/^\d+$/.test(rawCount)) throw new InputError(`JOB_COMPLETION_INDEX=${rawIndex} ${JOB_COUNT_ENV}=${rawCount}: expected whole numbers`)
+  if (!/^\d+$/.test(rawIndex) || !/^\d+$/.test(rawCount))
+    throw new InputError(`JOB_COMPLETION_INDEX=${rawIndex} ${JOB_COUNT_ENV}=${rawCount}: expected whole numbers`)
   return parseShard(`${Number(rawIndex) + 1}/${Number(rawCount)}`, `JOB_COMPLETION_INDEX/${JOB_COUNT_ENV}`)
 }
 

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { Type, type Static } from '@sinclair/typebox'
-import { InputError } from '../results/input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 import { ThresholdMap } from './scenario-schema.ts'
 import { checkThresholdMap, layerRules, type ThresholdRule } from './thresholds.ts'
 import { checkValue, parseJsonText } from './validate.ts'
@@ -21,7 +21,9 @@ export const SlaProfile = Type.Object(
     /** Profile whose thresholds this one starts from; its own replace same-metric, same-aggregation ones. */
     extends: Type.Optional(Type.String()),
     /** Cluster sizes (node counts, inclusive) this profile is for; picked automatically when the size is known. */
-    nodes: Type.Optional(Type.Object({ min: Type.Optional(Type.Integer({ minimum: 0 })), max: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false })),
+    nodes: Type.Optional(
+      Type.Object({ min: Type.Optional(Type.Integer({ minimum: 0 })), max: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false }),
+    ),
     thresholds: ThresholdMap,
   },
   { additionalProperties: false },
@@ -58,7 +60,8 @@ export function parseSla(text: string, path: string): LoadedSla {
   const resolve = (name: string, chain: string[]): ThresholdRule[] => {
     const done = rules.get(name)
     if (done !== undefined) return done
-    if (chain.includes(name)) throw new InputError(`${path}: at /profiles/${name}/extends: profiles extend each other in a cycle (${[...chain, name].join(' → ')})`)
+    if (chain.includes(name))
+      throw new InputError(`${path}: at /profiles/${name}/extends: profiles extend each other in a cycle (${[...chain, name].join(' → ')})`)
     const profile = file.profiles[name] as SlaProfile
     const base = profile.extends === undefined ? [] : resolve(profile.extends, [...chain, name])
     const result = layerRules(base, own.get(name) ?? [])

@@ -1,10 +1,9 @@
 // The embedded targets: the mock slurmrestd and the reference exporter, each in its own child
-// process (testbed/exporter/child-process.ts) so they do not share the generator's event loop
+// process (testbed/rig/child-process.ts) so they do not share the generator's event loop
 // and so the target's memory (/proc/<pid>/status) is its own. This is the one file of
 // harness/load that imports the testbed.
-import { spawnChildServer, type ChildServer } from '../../testbed/exporter/child-process.ts'
-import { DEFAULT_JWT_KEY, mintToken, PRESETS, SUPPORTED_VERSIONS, type PresetName } from '../../testbed/mock-slurm/index.ts'
-import { InputError } from '../results/input-error.ts'
+import { DEFAULT_JWT_KEY, mintToken, PRESETS, SUPPORTED_VERSIONS, spawnChildServer, type ChildServer, type PresetName } from '../../testbed/index.ts'
+import { InputError } from '../../common/input-error.ts'
 
 /** EXPORTER_PATH is where an exporter serves its metrics. */
 export const EXPORTER_PATH = '/metrics'
@@ -51,7 +50,8 @@ export const PING_PATH = `/slurm/${SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length 
 
 /** startEmbeddedTargets starts the mock (and the exporter unless `slurm`) in child processes. */
 export async function startEmbeddedTargets(options: EmbeddedOptions): Promise<EmbeddedTargets> {
-  if (!Object.hasOwn(PRESETS, options.preset)) throw new InputError(`--preset: unknown cluster preset "${options.preset}"; expected one of ${Object.keys(PRESETS).join(', ')}`)
+  if (!Object.hasOwn(PRESETS, options.preset))
+    throw new InputError(`--preset: unknown cluster preset "${options.preset}"; expected one of ${Object.keys(PRESETS).join(', ')}`)
   const preset = PRESETS[options.preset as PresetName]
   const nodes = options.nodes ?? preset.nodes
   const faults = options.mockFaults === 'none' ? '' : options.mockFaults
@@ -78,7 +78,15 @@ export async function startEmbeddedTargets(options: EmbeddedOptions): Promise<Em
       },
     })
     started.push(exporter)
-    return { url: exporter.url, defaultPath: EXPORTER_PATH, headers: {}, pid: exporter.pid, nodes, description: `reference exporter ← ${mockText}`, close: closeAll }
+    return {
+      url: exporter.url,
+      defaultPath: EXPORTER_PATH,
+      headers: {},
+      pid: exporter.pid,
+      nodes,
+      description: `reference exporter ← ${mockText}`,
+      close: closeAll,
+    }
   } catch (err) {
     await closeAll()
     throw err

@@ -5,9 +5,7 @@
 // unit (`p(95)<5s`, `value<512MiB`); --export-k6 writes plain numbers.
 
 /** Aggregation is what a threshold reduces its metric to. */
-export type Aggregation =
-  | { readonly kind: 'avg' | 'min' | 'max' | 'med' | 'count' | 'rate' | 'value' }
-  | { readonly kind: 'p'; readonly percentile: number }
+export type Aggregation = { readonly kind: 'avg' | 'min' | 'max' | 'med' | 'count' | 'rate' | 'value' } | { readonly kind: 'p'; readonly percentile: number }
 
 /** Operator compares the aggregate with the threshold value. */
 export type Operator = '<' | '<=' | '>' | '>=' | '==' | '===' | '!='
@@ -24,11 +22,12 @@ export interface ThresholdExpression {
   readonly unit: ValueUnit
 }
 
-const MS_PER: Readonly<Record<string, number>> = { us: 1e-3, 'µs': 1e-3, ms: 1, s: 1e3, m: 60e3 }
+const MS_PER: Readonly<Record<string, number>> = { us: 1e-3, µs: 1e-3, ms: 1, s: 1e3, m: 60e3 }
 const BYTES_PER: Readonly<Record<string, number>> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }
 
 // Longer operators first, as k6's parser scans them.
-const EXPRESSION = /^\s*(avg|min|max|med|count|rate|value|p\(\s*(\d+(?:\.\d+)?)\s*\))\s*(===|==|!=|>=|<=|>|<)\s*(-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-zµ]*)\s*$/
+const EXPRESSION =
+  /^\s*(avg|min|max|med|count|rate|value|p\(\s*(\d+(?:\.\d+)?)\s*\))\s*(===|==|!=|>=|<=|>|<)\s*(-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-zµ]*)\s*$/
 
 /** parseThresholdExpression parses one expression; it returns an error message instead of throwing. */
 export function parseThresholdExpression(text: string): ThresholdExpression | string {

@@ -1,7 +1,7 @@
 // Threshold rules: checking a k6-style threshold map, layering maps (profile ← scenario ←
 // command line), and evaluating the rules against a run's observations.
 import { parseDurationNs } from '../results/duration.ts'
-import { InputError } from '../results/input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 import { aggregate, aggregationAllowed, AGGREGATIONS_BY_TYPE, METRICS, type Observations } from './metrics.ts'
 import type { ThresholdMap } from './scenario-schema.ts'
 import { compare, formatAggregation, parseThresholdExpression, type ThresholdExpression } from './threshold-expression.ts'
@@ -41,7 +41,9 @@ export function checkThresholdMap(map: ThresholdMap, source: string, basePath: s
       const where = `${source}: at ${at}/${i}${typeof entry === 'string' ? '' : '/threshold'}`
       if (typeof parsed === 'string') throw new InputError(`${where}: ${parsed}`)
       if (!aggregationAllowed(info.type, parsed.aggregation)) {
-        throw new InputError(`${where}: ${formatAggregation(parsed.aggregation)} does not apply to ${metric} (a ${info.type}); use ${AGGREGATIONS_BY_TYPE[info.type].join(', ')}`)
+        throw new InputError(
+          `${where}: ${formatAggregation(parsed.aggregation)} does not apply to ${metric} (a ${info.type}); use ${AGGREGATIONS_BY_TYPE[info.type].join(', ')}`,
+        )
       }
       const counted = parsed.aggregation.kind === 'count' || parsed.aggregation.kind === 'value' || parsed.aggregation.kind === 'rate'
       if (parsed.unit === 'ms' && info.unit !== 'ms') throw new InputError(`${where}: a time unit does not apply to ${metric}`)
@@ -49,7 +51,8 @@ export function checkThresholdMap(map: ThresholdMap, source: string, basePath: s
       let delayAbortEvalMs = 0
       if (typeof entry !== 'string' && entry.delayAbortEval !== undefined) {
         const ns = parseDurationNs(entry.delayAbortEval)
-        if (ns === undefined || ns < 0) throw new InputError(`${source}: at ${at}/${i}/delayAbortEval: expected a Go duration such as "30s", found ${JSON.stringify(entry.delayAbortEval)}`)
+        if (ns === undefined || ns < 0)
+          throw new InputError(`${source}: at ${at}/${i}/delayAbortEval: expected a Go duration such as "30s", found ${JSON.stringify(entry.delayAbortEval)}`)
         delayAbortEvalMs = ns / 1e6
       }
       rules.push({ metric, text, expression: parsed, abortOnFail: typeof entry !== 'string' && entry.abortOnFail === true, delayAbortEvalMs, origin })
@@ -107,9 +110,10 @@ export function abortingFailure(rules: readonly ThresholdRule[], obs: Observatio
 export function rulesToMap(rules: readonly ThresholdRule[]): ThresholdMap {
   const map: ThresholdMap = {}
   for (const rule of rules) {
-    const entry = rule.abortOnFail || rule.delayAbortEvalMs > 0
-      ? { threshold: rule.text, abortOnFail: rule.abortOnFail, delayAbortEval: `${rule.delayAbortEvalMs}ms` }
-      : rule.text
+    const entry =
+      rule.abortOnFail || rule.delayAbortEvalMs > 0
+        ? { threshold: rule.text, abortOnFail: rule.abortOnFail, delayAbortEval: `${rule.delayAbortEvalMs}ms` }
+        : rule.text
     ;(map[rule.metric] ??= []).push(entry)
   }
   return map

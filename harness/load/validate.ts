@@ -3,7 +3,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import { ValueErrorType } from '@sinclair/typebox/errors'
 import { Value } from '@sinclair/typebox/value'
-import { InputError } from '../results/input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 
 function describeFound(value: unknown): string {
   if (value === undefined) return 'nothing'

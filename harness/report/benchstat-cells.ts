@@ -31,5 +31,8 @@ const SUPER_DIGITS = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸'
 
 /** superscript prints a footnote number: 12 → "¹²". */
 export function superscript(i: number): string {
-  return String(i).split('').map((d) => SUPER_DIGITS[Number(d)]).join('')
+  return String(i)
+    .split('')
+    .map((d) => SUPER_DIGITS[Number(d)])
+    .join('')
 }

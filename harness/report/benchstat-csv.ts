@@ -1,8 +1,8 @@
 // benchstat's CSV output (golang/perf benchtab Table.ToCSV): centres in base units at full
 // precision, warnings returned separately (benchstat writes them to stderr) prefixed with the
 // spreadsheet cell they belong to.
-import type { BenchTable } from '../baseline/benchstat-table.ts'
-import { cellKey } from '../baseline/benchstat-table.ts'
+import type { BenchTable } from '../compare/benchstat-table.ts'
+import { cellKey } from '../compare/benchstat-table.ts'
 import { formatGoFloat } from '../stats/go-float.ts'
 import { comparisonNote, formatDelta, pctRange } from './benchstat-cells.ts'
 import { formatSignedPercent } from './scale.ts'

@@ -1,6 +1,6 @@
 // benchstat's tables as Markdown (benchstat has none; people awk its text into PR comments).
-import type { BenchTable } from '../baseline/benchstat-table.ts'
-import { cellKey } from '../baseline/benchstat-table.ts'
+import type { BenchTable } from '../compare/benchstat-table.ts'
+import { cellKey } from '../compare/benchstat-table.ts'
 import { comparisonNote, formatDelta, pctRange, superscript } from './benchstat-cells.ts'
 import { classOf, commonScale, formatScaled, formatSignedPercent, scaleOne } from './scale.ts'
 

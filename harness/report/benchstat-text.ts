@@ -1,8 +1,8 @@
 // benchstat's text output, byte for byte (golang/perf benchtab Table.ToText and
 // Tables.ToText): config lines when they change, a header per table, rows, a geomean row
 // when there is more than one row, then the footnotes.
-import type { BenchTable } from '../baseline/benchstat-table.ts'
-import { cellKey } from '../baseline/benchstat-table.ts'
+import type { BenchTable } from '../compare/benchstat-table.ts'
+import { cellKey } from '../compare/benchstat-table.ts'
 import { comparisonNote, formatDelta, pctRange, superscript } from './benchstat-cells.ts'
 import { classOf, commonScale, formatScaled, formatSignedPercent, scaleOne } from './scale.ts'
 import { TextLayout } from './text-layout.ts'

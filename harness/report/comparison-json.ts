@@ -1,7 +1,7 @@
 // compare's JSON output: every table with its summaries and comparisons, and the verdicts.
-import type { BenchTable } from '../baseline/benchstat-table.ts'
-import { cellKey } from '../baseline/benchstat-table.ts'
-import type { VerdictReport } from '../baseline/verdict.ts'
+import type { BenchTable } from '../compare/benchstat-table.ts'
+import { cellKey } from '../compare/benchstat-table.ts'
+import type { VerdictReport } from '../compare/verdict.ts'
 
 /** COMPARISON_SCHEMA_VERSION versions the JSON output of compare, baseline check and ab. */
 export const COMPARISON_SCHEMA_VERSION = 1
@@ -37,16 +37,25 @@ export function renderComparisonJson(tables: readonly BenchTable[], reports: rea
               confidence: cell.summary.confidence,
               warnings: cell.summary.warnings,
               ...(cell.comparison !== undefined && cell.baseline !== undefined
-                ? { vsBase: { ratio: cell.baseline.summary.center === 0 ? null : cell.summary.center / cell.baseline.summary.center, p: cell.comparison.p, significant: !(cell.comparison.p > cell.comparison.alpha), warnings: cell.comparison.warnings } }
+                ? {
+                    vsBase: {
+                      ratio: cell.baseline.summary.center === 0 ? null : cell.summary.center / cell.baseline.summary.center,
+                      p: cell.comparison.p,
+                      significant: !(cell.comparison.p > cell.comparison.alpha),
+                      warnings: cell.comparison.warnings,
+                    },
+                  }
                 : {}),
             },
           ]
         }),
       })),
-      geomean: Object.fromEntries(t.cols.map((col) => {
-        const s = t.summaries.get(col)
-        return [col, { summary: s?.summary ?? null, ratio: s?.ratio ?? null, warnings: s?.warnings ?? [] }]
-      })),
+      geomean: Object.fromEntries(
+        t.cols.map((col) => {
+          const s = t.summaries.get(col)
+          return [col, { summary: s?.summary ?? null, ratio: s?.ratio ?? null, warnings: s?.warnings ?? [] }]
+        }),
+      ),
     })),
     ...(reports.length > 0
       ? {

@@ -1,5 +1,5 @@
 // Cell text shared by the verdict renderers (terminal and Markdown).
-import type { MetricVerdict, SideSummary, VerdictKind } from '../baseline/verdict.ts'
+import type { MetricVerdict, SideSummary, VerdictKind } from '../compare/verdict.ts'
 import { classOf, commonScale, formatScaled, toFixedGo } from './scale.ts'
 
 /** VERDICT_SYMBOLS mark each verdict in tables. */
@@ -35,7 +35,12 @@ export function sideTexts(v: MetricVerdict): [string, string] {
   const scaler = commonScale(centers, classOf(v.unit))
   return sides.map((s) => {
     if (s === undefined) return ''
-    const spread = !Number.isFinite(s.lo) || !Number.isFinite(s.hi) || s.center === 0 ? (s.lo === s.hi ? '0%' : '∞') : `${toFixedGo(100 * Math.max(s.hi / s.center - 1, 1 - s.lo / s.center), 0)}%`
+    const spread =
+      !Number.isFinite(s.lo) || !Number.isFinite(s.hi) || s.center === 0
+        ? s.lo === s.hi
+          ? '0%'
+          : '∞'
+        : `${toFixedGo(100 * Math.max(s.hi / s.center - 1, 1 - s.lo / s.center), 0)}%`
     return `${formatScaled(s.center, scaler)} ±${spread} n=${s.n}`
   }) as [string, string]
 }

@@ -1,6 +1,6 @@
 // The verdicts as Markdown for a PR comment or a job summary: headline counts, the method, a
 // table of what needs attention, and the full table folded away.
-import { VERDICT_KINDS, type MetricVerdict, type VerdictReport } from '../baseline/verdict.ts'
+import { VERDICT_KINDS, type MetricVerdict, type VerdictReport } from '../compare/verdict.ts'
 import { VERDICT_SYMBOLS, changeText, qText, shortName, sideTexts } from './verdict-cells.ts'
 import { headline, methodLine } from './verdict-text.ts'
 

@@ -1,5 +1,5 @@
 // The verdict table for terminals: one line per metric, worst verdicts first.
-import { VERDICT_KINDS, type VerdictReport } from '../baseline/verdict.ts'
+import { VERDICT_KINDS, type VerdictReport } from '../compare/verdict.ts'
 import { toFixedGo } from './scale.ts'
 import { TextLayout } from './text-layout.ts'
 import { VERDICT_SYMBOLS, changeText, qText, shortName, sideTexts } from './verdict-cells.ts'
@@ -24,7 +24,8 @@ export function methodLine(report: VerdictReport): string {
 /** renderVerdictText renders the verdicts of one comparison. */
 export function renderVerdictText(report: VerdictReport): string {
   let out = ''
-  if (report.informational) out += '⚠ INFORMATIONAL ONLY: the environments differ (see warnings); verdicts do not gate. Pass --allow-cross-env to gate anyway.\n'
+  if (report.informational)
+    out += '⚠ INFORMATIONAL ONLY: the environments differ (see warnings); verdicts do not gate. Pass --allow-cross-env to gate anyway.\n'
   out += `verdicts: ${report.headLabel} vs ${report.baseLabel}: ${headline(report) || 'nothing compared'}\n`
   out += `${methodLine(report)}\n`
   const o = new TextLayout()

@@ -3,7 +3,7 @@
 // `BenchmarkName <iterations> <value> <unit>…`, and `Unit <unit> key=value…` metadata lines.
 // Every other line (PASS, ok, logs, blank) means nothing and is skipped. Malformed result and
 // unit lines are errors naming file:line, since a truncated file would otherwise compare short.
-import { InputError } from './input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 import type { Assume, Better } from './schema.ts'
 
 /** GoBenchValue is one `<value> <unit>` pair of a result line, as written (not tidied). */
@@ -87,7 +87,10 @@ export function parseGoBench(text: string, source: string): GoBenchFile {
       config = { ...config, [key]: value }
       continue
     }
-    const fields = line.trim().split(/\s+/).filter((f) => f !== '')
+    const fields = line
+      .trim()
+      .split(/\s+/)
+      .filter((f) => f !== '')
     if (fields.length === 0) continue
     const first = fields[0] as string
     if (first === 'Unit') {
@@ -102,11 +105,13 @@ export function parseGoBench(text: string, source: string): GoBenchFile {
         const seen = (unitLines[unit] ??= {})
         if (key === 'better') {
           if (value !== 'higher' && value !== 'lower') fail(source, lineNo, `Unit ${unit}: better=${value}; expected better=higher or better=lower`)
-          if (meta.better !== undefined && meta.better !== value) fail(source, lineNo, `Unit ${unit}: better=${value} conflicts with better=${meta.better} on line ${seen[key]}`)
+          if (meta.better !== undefined && meta.better !== value)
+            fail(source, lineNo, `Unit ${unit}: better=${value} conflicts with better=${meta.better} on line ${seen[key]}`)
           meta.better = value
         } else if (key === 'assume') {
           if (value !== 'nothing' && value !== 'exact') fail(source, lineNo, `Unit ${unit}: assume=${value}; expected assume=nothing or assume=exact`)
-          if (meta.assume !== undefined && meta.assume !== value) fail(source, lineNo, `Unit ${unit}: assume=${value} conflicts with assume=${meta.assume} on line ${seen[key]}`)
+          if (meta.assume !== undefined && meta.assume !== value)
+            fail(source, lineNo, `Unit ${unit}: assume=${value} conflicts with assume=${meta.assume} on line ${seen[key]}`)
           meta.assume = value
         }
         // Other keys are reserved for tools we do not know; the format says to keep going.
@@ -118,7 +123,11 @@ export function parseGoBench(text: string, source: string): GoBenchFile {
     // `go test -v` prints the bare name before running a benchmark; it carries no result.
     if (fields.length === 1) continue
     if (fields.length < 4 || fields.length % 2 !== 0) {
-      fail(source, lineNo, `malformed result line for ${first}: expected "<name> <iterations> <value> <unit> [<value> <unit>…]" (${fields.length} fields; is the file truncated?)`)
+      fail(
+        source,
+        lineNo,
+        `malformed result line for ${first}: expected "<name> <iterations> <value> <unit> [<value> <unit>…]" (${fields.length} fields; is the file truncated?)`,
+      )
     }
     const iterText = fields[1] as string
     if (!/^\d+$/.test(iterText)) fail(source, lineNo, `expected an iteration count after ${first}, found "${iterText}"`)

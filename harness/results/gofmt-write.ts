@@ -111,7 +111,9 @@ export function formatResultLine(name: string, nameWidth: number, iterations: nu
   if (ns !== undefined && ns !== 0) line += `\t${prettyPrint(ns, 'ns/op')}`
   const mbs = metrics['MB/s']
   if (mbs !== undefined && mbs !== 0) line += `\t${padLeft(formatFixed(mbs, 2), 7)} MB/s`
-  const others = Object.keys(metrics).filter((unit) => !BUILT_IN.has(unit)).sort(compareBytes)
+  const others = Object.keys(metrics)
+    .filter((unit) => !BUILT_IN.has(unit))
+    .sort(compareBytes)
   for (const unit of others) line += `\t${prettyPrint(metrics[unit] as number, unit)}`
   const bytes = metrics['B/op']
   const allocs = metrics['allocs/op']
@@ -164,7 +166,13 @@ function indent(lines: readonly string[], prefix: string): string {
 
 /** formatFailBlock renders `--- FAIL: name` with the message (and stack) indented as Go's test output. */
 export function formatFailBlock(name: string, message: string, stack?: string, log: readonly string[] = []): string {
-  const stackLines = stack === undefined ? [] : stack.split('\n').filter((line) => /^\s+at /.test(line)).map((line) => line.trim())
+  const stackLines =
+    stack === undefined
+      ? []
+      : stack
+          .split('\n')
+          .filter((line) => /^\s+at /.test(line))
+          .map((line) => line.trim())
   return `--- FAIL: ${name}\n${indent(log, '    ')}${indent(message.split('\n'), '    ')}${indent(stackLines, '        ')}`
 }
 

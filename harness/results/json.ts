@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises'
 import { Value } from '@sinclair/typebox/value'
 import { writeFileAtomic } from './atomic-file.ts'
-import { InputError } from './input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 import { RESULTS_SCHEMA_VERSION, ResultsDocument } from './schema.ts'
 
 /** parseResults validates `text` as a results document; `source` names it in errors. */

@@ -58,12 +58,7 @@ export const Failure = Type.Object({
   message: Type.String(),
   stack: Type.Optional(Type.String()),
   /** Why it ended: threw, exceeded -timeout, ran out of memory, or the worker died. */
-  kind: Type.Union([
-    Type.Literal('error'),
-    Type.Literal('timeout'),
-    Type.Literal('out-of-memory'),
-    Type.Literal('crash'),
-  ]),
+  kind: Type.Union([Type.Literal('error'), Type.Literal('timeout'), Type.Literal('out-of-memory'), Type.Literal('crash')]),
 })
 export type Failure = Static<typeof Failure>
 

@@ -46,7 +46,6 @@ export const LOG_TRUNCATED = '\t... [output truncated]'
 const PARALLEL_GRAIN_NS = 1e5
 const PARALLEL_MAX_GRAIN = 1e4
 
-
 /** A meter that counts nothing, for probes whose figures are thrown away. */
 const NO_METER: WindowMeter = { begin() {}, end() {}, reset() {} }
 
@@ -156,7 +155,8 @@ export class BenchB implements B {
     if (this.finished) return
     if (err instanceof SkipSignal) this.skipReason = err.reason
     else if (err instanceof FatalSignal) this.failure = { message: err.message }
-    else if (err instanceof Error) this.failure = { message: `${err.name}: ${err.message}`, ...(err.stack === undefined ? {} : { stack: userFrames(err.stack) }) }
+    else if (err instanceof Error)
+      this.failure = { message: `${err.name}: ${err.message}`, ...(err.stack === undefined ? {} : { stack: userFrames(err.stack) }) }
     else this.failure = { message: `thrown: ${format(err)}` }
   }
 
@@ -310,7 +310,7 @@ export class BenchB implements B {
 // reader wants the benchmark's frames, as Go's panic output ends at the testing package.
 function userFrames(stack: string): string {
   const lines = stack.split('\n').map(sourceMapFrame)
-  const harness = lines.findIndex((line) => /^\s+at /.test(line) && /[\\/]harness[\\/]run[\\/]/.test(line))
+  const harness = lines.findIndex((line) => /^\s+at /.test(line) && /(?<![\\/]test)[\\/]harness[\\/]run[\\/]/.test(line))
   return harness === -1 ? stack : lines.slice(0, harness).join('\n')
 }
 

@@ -30,7 +30,10 @@ async function hashFile(path: string): Promise<string | undefined> {
   }
   const known = fileHashes.get(path)
   if (known !== undefined && known.stamp === stamp) return known.hash
-  const hash = readFile(path).then((data) => createHash('sha256').update(data).digest('hex'), () => undefined)
+  const hash = readFile(path).then(
+    (data) => createHash('sha256').update(data).digest('hex'),
+    () => undefined,
+  )
   fileHashes.set(path, { stamp, hash })
   return hash
 }
@@ -57,7 +60,13 @@ export async function readValidManifest(cacheDir: string, file: string, format: 
  * writeManifest records what a fresh bundle was built from. It writes nothing when an input was
  * modified after the build started, since the bundle may hold the older content.
  */
-export async function writeManifest(cacheDir: string, file: string, manifest: Omit<BundleManifest, 'inputs'>, inputPaths: readonly string[], buildStartMs: number): Promise<void> {
+export async function writeManifest(
+  cacheDir: string,
+  file: string,
+  manifest: Omit<BundleManifest, 'inputs'>,
+  inputPaths: readonly string[],
+  buildStartMs: number,
+): Promise<void> {
   const inputs: Array<readonly [string, string]> = []
   for (const path of inputPaths) {
     let modifiedMs: number

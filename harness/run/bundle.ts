@@ -96,7 +96,9 @@ export async function bundleBenchmarkFile(file: string, cacheDir: string = BUNDL
   }
   const exports = sourceOrder(meta.exports, await readFile(file, 'utf8'))
   // metafile paths are relative to esbuild's working directory, the process's cwd.
-  const inputs = Object.keys(result.metafile.inputs).map((path) => resolve(path)).filter((path) => path !== entryPath)
+  const inputs = Object.keys(result.metafile.inputs)
+    .map((path) => resolve(path))
+    .filter((path) => path !== entryPath)
   await writeManifest(cacheDir, file, { format: BUNDLE_FORMAT, bundlePath, exports }, inputs, buildStartMs)
   return { file, bundlePath, exports }
 }

@@ -9,9 +9,7 @@ export const MAX_PREDICTED_ITERATIONS = 1_000_000_000
 export const DEFAULT_BENCHTIME = '1s'
 
 /** BenchTime is a parsed -benchtime: a target duration, or a fixed iteration count (`Nx`). */
-export type BenchTime =
-  | { readonly kind: 'duration'; readonly durationNs: number }
-  | { readonly kind: 'count'; readonly iterations: number }
+export type BenchTime = { readonly kind: 'duration'; readonly durationNs: number } | { readonly kind: 'count'; readonly iterations: number }
 
 /** parseBenchTime parses `1s`, `100ms` or `500x`; it returns undefined when malformed or not positive. */
 export function parseBenchTime(text: string): BenchTime | undefined {

@@ -4,7 +4,6 @@
 // host) evicts our lines. On this project's 2-vCPU cloud machine the chase read 6 ns/load in quiet
 // spells and 17–60 ns/load in contended ones lasting seconds, whatever our own other vCPU ran,
 // with no steal time; JSON.parse's speed followed it within one process (correlation 0.73).
-import { medianOfSorted } from '../stats/quantile-ci.ts'
 
 // The doctor records a probe before every run so noise can be told from regressions.
 
@@ -16,8 +15,6 @@ const LINE_INTS = 16
 const SLICE_LOADS = 20_000
 /** DEFAULT_PROBE_MS is one probe's duration: long enough for a stable median, short beside a run. */
 export const DEFAULT_PROBE_MS = 150
-/** CONTENDED_RATIO: a probe slower than this multiple of the run's quietest probe is contended. */
-export const CONTENDED_RATIO = 1.5
 
 let chain: Int32Array | undefined
 let sinkIndex = 0
@@ -67,35 +64,4 @@ export function probeLoadNs(durationMs: number = DEFAULT_PROBE_MS): number {
   } while (true)
   slices.sort((a, b) => a - b)
   return slices[Math.floor((slices.length - 1) / 2)] as number
-}
-
-/** ContentionSummary describes a series of probes taken over a run. */
-export interface ContentionSummary {
-  readonly probes: number
-  /** The quietest probe: the machine's uncontended latency as far as this run saw it. */
-  readonly quietNsPerLoad: number
-  readonly medianNsPerLoad: number
-  readonly p90NsPerLoad: number
-  /** Share of probes slower than CONTENDED_RATIO × the quietest. */
-  readonly contendedShare: number
-}
-
-/** summarizeContention summarises probe results (ns per load); it needs at least one. */
-export function summarizeContention(nsPerLoad: readonly number[]): ContentionSummary {
-  if (nsPerLoad.length === 0) throw new Error('summarizeContention: no probes')
-  const sorted = [...nsPerLoad].sort((a, b) => a - b)
-  const quiet = sorted[0] as number
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))] as number
-  return {
-    probes: sorted.length,
-    quietNsPerLoad: quiet,
-    medianNsPerLoad: medianOfSorted(sorted),
-    p90NsPerLoad: at(0.9),
-    contendedShare: sorted.filter((x) => x > CONTENDED_RATIO * quiet).length / sorted.length,
-  }
-}
-
-/** describeContention is the one-line account of a summary that doctor and self print; `unit` names what each probe preceded. */
-export function describeContention(s: ContentionSummary, unit: 'run' | 'process'): string {
-  return `an L2-resident pointer chase before each ${unit} (${s.probes} probes) read ${s.quietNsPerLoad.toFixed(1)} ns/load at its quietest, median ${s.medianNsPerLoad.toFixed(1)}, p90 ${s.p90NsPerLoad.toFixed(1)}; ${(s.contendedShare * 100).toFixed(1)}% of ${unit === 'run' ? 'runs' : 'processes'} started contended (> ${CONTENDED_RATIO}× the quietest).`
 }

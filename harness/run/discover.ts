@@ -3,7 +3,7 @@
 // with N=1 in a worker (schedule.ts), as Go does.
 import { readdir, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { InputError } from '../results/input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 import { isBenchmarkName } from './names.ts'
 
 /** BENCH_FILE_SUFFIX marks benchmark files. */

@@ -8,7 +8,18 @@ import type { Environment } from '../results/schema.ts'
 const run = promisify(execFile)
 
 // Node's process.arch names → Go's GOARCH names (Node's ppc64 is little-endian on Linux).
-const GOARCH: Readonly<Record<string, string>> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64', mips: 'mips', mipsel: 'mipsle' }
+const GOARCH: Readonly<Record<string, string>> = {
+  x64: 'amd64',
+  ia32: '386',
+  arm64: 'arm64',
+  arm: 'arm',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  loong64: 'loong64',
+  mips: 'mips',
+  mipsel: 'mipsle',
+}
 const GOOS: Readonly<Record<string, string>> = { win32: 'windows', sunos: 'solaris' }
 
 /** goarch returns Go's name for a Node architecture. */

@@ -16,7 +16,7 @@ import {
   unitInfoFor,
   type ConfigLine,
 } from '../results/gofmt-write.ts'
-import { InputError } from '../results/input-error.ts'
+import { InputError } from '../../common/input-error.ts'
 // Types only: TypeBox is loaded by whoever validates (json.ts), not by every benchmark run.
 import type { BenchmarkResult, Environment, ResultsDocument, RESULTS_SCHEMA_VERSION, UnitInfo } from '../results/schema.ts'
 import { BundleError, bundleBenchmarkFile } from './bundle.ts'
@@ -24,7 +24,7 @@ import { DEFAULT_BENCHTIME, parseBenchTime } from './calibrate.ts'
 import { benchmarkExports, findBenchmarkFiles } from './discover.ts'
 import { collectEnvironment } from './environment.ts'
 import { BenchMatcher } from './match.ts'
-import { NativeModuleError } from '../results/re2.ts'
+import { NativeModuleError } from '../../common/re2.ts'
 import { runSchedule, type Leaf, type SampleOutcome, type TopLevel } from './schedule.ts'
 import { DEFAULT_WORKER_HEAP_MB, workerExecArgv } from './worker-flags.ts'
 
@@ -137,7 +137,8 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   const benchTime = parseBenchTime(benchTimeText)
   if (benchTime === undefined) throw new InputError(`benchtime "${benchTimeText}": expected a positive duration such as 1s or 100ms, or a count such as 500x`)
   if (!Number.isInteger(count) || count < 1) throw new InputError(`count ${count}: expected a whole number of at least 1`)
-  if (cpus.length === 0 || cpus.some((p) => !Number.isInteger(p) || p < 1)) throw new InputError(`cpu ${cpus.join(',')}: expected a list of whole numbers of at least 1`)
+  if (cpus.length === 0 || cpus.some((p) => !Number.isInteger(p) || p < 1))
+    throw new InputError(`cpu ${cpus.join(',')}: expected a list of whole numbers of at least 1`)
   let matcher: BenchMatcher
   try {
     matcher = new BenchMatcher(pattern)
@@ -165,16 +166,18 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
     baseEnvironment = collectEnvironment(execArgv, baseRoot)
     baseEnvironment.catch(() => {}) // awaited at the end; this keeps an early failure from being "unhandled" until then
     const baseCache = join(baseRoot, 'node_modules', '.cache', 'slurmbench')
-    await Promise.all(files.map(async (file) => {
-      const baseFile = join(baseRoot, relative(cwd, file))
-      if (!existsSync(baseFile)) return
-      try {
-        baseBundles.set(file, (await bundleBenchmarkFile(baseFile, baseCache)).bundlePath)
-      } catch (err) {
-        if (!(err instanceof BundleError)) throw err
-        warn(`build failed on the base side: ${baseFile}\n${err.message}`)
-      }
-    }))
+    await Promise.all(
+      files.map(async (file) => {
+        const baseFile = join(baseRoot, relative(cwd, file))
+        if (!existsSync(baseFile)) return
+        try {
+          baseBundles.set(file, (await bundleBenchmarkFile(baseFile, baseCache)).bundlePath)
+        } catch (err) {
+          if (!(err instanceof BundleError)) throw err
+          warn(`build failed on the base side: ${baseFile}\n${err.message}`)
+        }
+      }),
+    )
   }
 
   const warnings: string[] = []
@@ -184,16 +187,18 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   }
   const buildFailures: string[] = []
   const tops: TopLevel[] = []
-  const bundles = await Promise.all(files.map(async (file) => {
-    try {
-      return await bundleBenchmarkFile(file)
-    } catch (err) {
-      if (!(err instanceof BundleError)) throw err
-      buildFailures.push(packageOf(file))
-      warning(`build failed: ${packageOf(file)}\n${err.message}`)
-      return undefined
-    }
-  }))
+  const bundles = await Promise.all(
+    files.map(async (file) => {
+      try {
+        return await bundleBenchmarkFile(file)
+      } catch (err) {
+        if (!(err instanceof BundleError)) throw err
+        buildFailures.push(packageOf(file))
+        warning(`build failed: ${packageOf(file)}\n${err.message}`)
+        return undefined
+      }
+    }),
+  )
   for (const bundle of bundles) {
     if (bundle === undefined) continue
     for (const name of benchmarkExports(bundle.exports)) {
@@ -203,7 +208,14 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   }
   if (tops.length === 0 && buildFailures.length === 0) warning(`no benchmarks match -bench=${pattern} in ${files.length} file(s)`)
 
-  const printer = new GoTextPrinter(() => environment as Environment, new NameWidth(tops.map((t) => t.name), Math.max(...cpus)), output)
+  const printer = new GoTextPrinter(
+    () => environment as Environment,
+    new NameWidth(
+      tops.map((t) => t.name),
+      Math.max(...cpus),
+    ),
+    output,
+  )
   const results = new Map<string, BenchmarkResult>()
   const baseResults = new Map<string, BenchmarkResult>()
   const secondsByPkg = new Map<string, number>()
@@ -213,8 +225,22 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
 
   const summary = await runSchedule(
     {
-      tops, count, cpus, pattern, benchTime, benchmem, timeoutMs, execArgv, env: options.full === true ? { SLURMBENCH_FULL: '1' } : {}, cwd, ready: environmentReady,
-      ...(pair === undefined ? {} : { pair: { bundleFor: (top: TopLevel) => baseBundles.get(top.file), baseEnv: pair.baseEnv ?? {}, runs: pairRuns, headFirst: pair.headFirst === true } }),
+      tops,
+      count,
+      cpus,
+      pattern,
+      benchTime,
+      benchmem,
+      timeoutMs,
+      execArgv,
+      env: options.full === true ? { SLURMBENCH_FULL: '1' } : {},
+      cwd,
+      ready: environmentReady,
+      ...(pair === undefined
+        ? {}
+        : {
+            pair: { bundleFor: (top: TopLevel) => baseBundles.get(top.file), baseEnv: pair.baseEnv ?? {}, runs: pairRuns, headFirst: pair.headFirst === true },
+          }),
     },
     {
       probed: (node) => printer.width.observeProbe(node.name),
@@ -262,7 +288,20 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
     startedAt: startedAt.toISOString(),
     durationMs: performance.now() - started,
     environment: environment as Environment,
-    config: { producer: 'bench', bench: pattern, benchtime: benchTimeText, count, cpu: [...cpus], benchmem, timeoutMs: Number.isFinite(timeoutMs) ? timeoutMs : 0, settings: { full: options.full === true, maxOldSpaceMb: options.maxOldSpaceMb ?? DEFAULT_WORKER_HEAP_MB, ...(pair === undefined ? {} : { pair: { base: pair.baseRoot, runs: pairRuns, baseEnv: pair.baseEnv ?? {} } }) } },
+    config: {
+      producer: 'bench',
+      bench: pattern,
+      benchtime: benchTimeText,
+      count,
+      cpu: [...cpus],
+      benchmem,
+      timeoutMs: Number.isFinite(timeoutMs) ? timeoutMs : 0,
+      settings: {
+        full: options.full === true,
+        maxOldSpaceMb: options.maxOldSpaceMb ?? DEFAULT_WORKER_HEAP_MB,
+        ...(pair === undefined ? {} : { pair: { base: pair.baseRoot, runs: pairRuns, baseEnv: pair.baseEnv ?? {} } }),
+      },
+    },
     benchmarks: [...results.values()],
     warnings,
   }
@@ -315,7 +354,10 @@ class GoTextPrinter {
     if (this.headerPrinted) return
     this.headerPrinted = true
     const env = this.environment()
-    const lines: ConfigLine[] = [['goos', env.goos], ['goarch', env.goarch]]
+    const lines: ConfigLine[] = [
+      ['goos', env.goos],
+      ['goarch', env.goarch],
+    ]
     if (pkg !== undefined) lines.push(['pkg', pkg])
     lines.push(['cpu', env.cpuModel], ['node', env.node], ['v8', env.v8])
     if (env.commit !== undefined) lines.push(['commit', env.dirty === true ? `${env.commit}-dirty` : env.commit])

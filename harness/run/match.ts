@@ -2,7 +2,7 @@
 // top-level `|` into alternatives) and each part matches one level of the name, unanchored.
 // Go's regexp is RE2, so the parts compile with re2: same syntax, linear time.
 import type RE2Type from 're2'
-import { loadRe2 } from '../results/re2.ts'
+import { loadRe2 } from '../../common/re2.ts'
 
 type RE2 = RE2Type
 
@@ -25,7 +25,8 @@ export function splitPattern(pattern: string): string[][] {
   while (i < rest.length) {
     const char = rest[i]
     if (char === '[') brackets++
-    else if (char === ']') brackets = Math.max(0, brackets - 1) // an unmatched ']' is legal
+    else if (char === ']')
+      brackets = Math.max(0, brackets - 1) // an unmatched ']' is legal
     else if (char === '(' && brackets === 0) parens++
     else if (char === ')' && brackets === 0) parens--
     else if (char === '\\') i++

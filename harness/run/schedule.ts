@@ -123,7 +123,14 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
     const remainingMs = deadline - performance.now()
     if (remainingMs <= 0) return undefined
     events.starting(name, round, done, total)
-    const run = await runWorker({ bundlePath: top.bundlePath, execArgv: options.execArgv, job: workerJob, timeoutMs: remainingMs, env: options.env, cwd: options.cwd })
+    const run = await runWorker({
+      bundlePath: top.bundlePath,
+      execArgv: options.execArgv,
+      job: workerJob,
+      timeoutMs: remainingMs,
+      env: options.env,
+      cwd: options.cwd,
+    })
     await options.ready
     done++
     events.spent(top, run.wallMs)
@@ -147,9 +154,13 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
       return true
     }
     const baseBundle = pair?.bundleFor(leaf.top)
-    const workerJob: WorkerJob = pair === undefined || baseBundle === undefined
-      ? job(leaf.top, 'measure', leaf.procs, leaf.baseName)
-      : { ...job(leaf.top, 'pair', leaf.procs, leaf.baseName), pair: { baseBundle, baseEnv: pair.baseEnv, runs: pair.runs, baseFirst: (round % 2 === 0) !== pair.headFirst } }
+    const workerJob: WorkerJob =
+      pair === undefined || baseBundle === undefined
+        ? job(leaf.top, 'measure', leaf.procs, leaf.baseName)
+        : {
+            ...job(leaf.top, 'pair', leaf.procs, leaf.baseName),
+            pair: { baseBundle, baseEnv: pair.baseEnv, runs: pair.runs, baseFirst: (round % 2 === 0) !== pair.headFirst },
+          }
     const run = await launch(leaf.top, workerJob, leaf.name, round)
     if (run === undefined) return false
     const outcome = outcomeOf(run, leaf.name, options.timeoutMs)
@@ -237,19 +248,29 @@ export function outcomeOf(run: WorkerRun, name: string, timeoutMs: number): Samp
     case 'timeout':
       return {
         status: 'failed',
-        failure: { kind: 'timeout', message: `timed out after ${formatDurationNs(Math.round(run.wallMs) * 1e6)} (-timeout=${formatDurationNs(timeoutMs * 1e6)}); the worker was killed` },
+        failure: {
+          kind: 'timeout',
+          message: `timed out after ${formatDurationNs(Math.round(run.wallMs) * 1e6)} (-timeout=${formatDurationNs(timeoutMs * 1e6)}); the worker was killed`,
+        },
         log: [],
       }
     case 'out-of-memory': {
       const fatal = run.output.split('\n').find((line) => /FATAL ERROR|heap out of memory|Allocation failed/.test(line))
       return {
         status: 'failed',
-        failure: { kind: 'out-of-memory', message: `out-of-memory: the worker ran out of heap${fatal === undefined ? '' : ` (${fatal.trim()})`}; raise -max-old-space if the benchmark needs more` },
+        failure: {
+          kind: 'out-of-memory',
+          message: `out-of-memory: the worker ran out of heap${fatal === undefined ? '' : ` (${fatal.trim()})`}; raise -max-old-space if the benchmark needs more`,
+        },
         log: [],
       }
     }
     case 'crash': {
-      const tail = run.output.split('\n').filter((line) => line.trim() !== '').slice(-OUTPUT_TAIL_LINES).join('\n')
+      const tail = run.output
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .slice(-OUTPUT_TAIL_LINES)
+        .join('\n')
       return { status: 'failed', failure: { kind: 'crash', message: tail === '' ? run.message : `${run.message}:\n${tail}` }, log: [] }
     }
   }

@@ -29,7 +29,10 @@ function inlineMap(location: string): SourceMap | undefined {
     const at = text.lastIndexOf(INLINE_MAP_PREFIX)
     const data = at === -1 ? -1 : text.indexOf(BASE64_MARKER, at)
     if (data !== -1) {
-      const payload = JSON.parse(Buffer.from(text.slice(data + BASE64_MARKER.length).trim(), 'base64').toString('utf8')) as { sources?: string[]; sourceRoot?: string }
+      const payload = JSON.parse(Buffer.from(text.slice(data + BASE64_MARKER.length).trim(), 'base64').toString('utf8')) as {
+        sources?: string[]
+        sourceRoot?: string
+      }
       // Sources are relative to the generated file, as Node resolves them with --enable-source-maps.
       const base = new URL(payload.sourceRoot ?? '', fileUrl(location))
       payload.sources = (payload.sources ?? []).map((source) => new URL(source, base).href)

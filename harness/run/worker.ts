@@ -13,7 +13,7 @@ import { ExternalBytesMeter } from './measure/external-bytes.ts'
 import { HeapBytesMeter, type GcCounts } from './measure/heap-bytes.ts'
 import { buildMetrics, type MemoryFigures } from './metrics.ts'
 import { NameRegistry, procsName } from './names.ts'
-import { medianOfSorted } from '../stats/quantile-ci.ts'
+import { median } from '../../common/median.ts'
 import { WORKER_JOB_ENV, type LeafOutcome, type PairJob, type ProbedNode, type WorkerJob, type WorkerReport } from './worker-protocol.ts'
 
 // External-bytes pass: batches small enough that no GC lands in them (a scavenge needs most of
@@ -248,7 +248,13 @@ class Worker {
       if (b.finished) {
         if (side.outcomes.length === 0) side.outcomes.push({ ...this.finishedOutcome(b), name: this.targetName() })
       } else if (isTarget) {
-        if (b.hasSub) side.outcomes.push({ status: 'failed', name: this.targetName(), failure: { message: 'it now calls b.run; it had no sub-benchmarks when the run started' }, log: [] })
+        if (b.hasSub)
+          side.outcomes.push({
+            status: 'failed',
+            name: this.targetName(),
+            failure: { message: 'it now calls b.run; it had no sub-benchmarks when the run started' },
+            log: [],
+          })
         else {
           reached = true
           await onLeaf(b)
@@ -341,7 +347,7 @@ class Worker {
     }
     for (const s of sides) {
       this.enterSide(s.side) // the memory passes run the side's code again
-      await this.recordLeaf(s.b, n, medianOfSorted([...s.nsPerOp].sort((x, y) => x - y)) * n, undefined, s.side.outcomes)
+      await this.recordLeaf(s.b, n, median(s.nsPerOp) * n, undefined, s.side.outcomes)
     }
   }
 
@@ -417,23 +423,29 @@ class Worker {
     const nsPerOp = Math.max(1, durationNs / iterations)
     // B/op from a warm pass: the timed ladder's first runs also hold V8's own allocations for
     // compiling the benchmark (~0.5 MB, +27 B/op for a 56-byte object at N=20,000), which Go has not.
-    const heapIterations = Math.max(1, Math.min(
-      HEAP_PASS_MAX_OPS,
-      Math.floor(HEAP_PASS_BYTES / Math.max(1, timed?.bytesPerOp ?? HEAP_PASS_GUESS_BYTES_PER_OP)),
-      Math.floor(HEAP_PASS_BUDGET_NS / nsPerOp),
-    ))
+    const heapIterations = Math.max(
+      1,
+      Math.min(
+        HEAP_PASS_MAX_OPS,
+        Math.floor(HEAP_PASS_BYTES / Math.max(1, timed?.bytesPerOp ?? HEAP_PASS_GUESS_BYTES_PER_OP)),
+        Math.floor(HEAP_PASS_BUDGET_NS / nsPerOp),
+      ),
+    )
     b.meter = this.heapMeter
     await this.fixedRun(b, heapIterations)
     const heapBytesPerOp = this.heapMeter.allocatedBytes() / heapIterations
     const gcs = timed?.gcs ?? this.heapMeter.gcs()
     const gcIterations = timed === undefined ? heapIterations : iterations
     const externalBytesPerOp = await this.externalPass(b, iterations, Math.max(1, heapBytesPerOp))
-    const allocIterations = Math.max(1, Math.min(
-      iterations,
-      ALLOC_PASS_MAX_OPS,
-      Math.floor(ALLOC_PASS_HEAP_BYTES / Math.max(1, heapBytesPerOp)),
-      Math.floor(ALLOC_PASS_BUDGET_NS / (ALLOC_PASS_SLOWDOWN * nsPerOp)),
-    ))
+    const allocIterations = Math.max(
+      1,
+      Math.min(
+        iterations,
+        ALLOC_PASS_MAX_OPS,
+        Math.floor(ALLOC_PASS_HEAP_BYTES / Math.max(1, heapBytesPerOp)),
+        Math.floor(ALLOC_PASS_BUDGET_NS / (ALLOC_PASS_SLOWDOWN * nsPerOp)),
+      ),
+    )
     const allocMeter = new AllocCountMeter()
     b.meter = allocMeter
     await this.fixedRun(b, allocIterations)
@@ -448,11 +460,10 @@ class Worker {
     await this.fixedRun(b, 1)
     const firstBytes = meter.cleanBytes()
     const externalPerOpGuess = Math.max(1, firstBytes ?? 0)
-    const batch = Math.max(1, Math.min(
-      iterations,
-      Math.floor(EXTERNAL_BATCH_HEAP_BYTES / heapBytesPerOp),
-      Math.floor(EXTERNAL_BATCH_EXTERNAL_BYTES / externalPerOpGuess),
-    ))
+    const batch = Math.max(
+      1,
+      Math.min(iterations, Math.floor(EXTERNAL_BATCH_HEAP_BYTES / heapBytesPerOp), Math.floor(EXTERNAL_BATCH_EXTERNAL_BYTES / externalPerOpGuess)),
+    )
     const perOp: number[] = []
     let sawExternal = firstBytes !== undefined && firstBytes !== 0
     for (let i = 0; i < EXTERNAL_BATCHES && !b.finished; i++) {

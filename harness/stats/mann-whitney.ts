@@ -48,7 +48,9 @@ export function mannWhitneyUTest(x1: readonly number[], x2: readonly number[]): 
   let u2 = n1 * n2 - u1
   if (u2 < u1) [u1, u2] = [u2, u1]
   let p: number
-  const exact = hasTies ? n1 <= MANN_WHITNEY_TIES_EXACT_LIMIT && n2 <= MANN_WHITNEY_TIES_EXACT_LIMIT : n1 <= MANN_WHITNEY_EXACT_LIMIT && n2 <= MANN_WHITNEY_EXACT_LIMIT
+  const exact = hasTies
+    ? n1 <= MANN_WHITNEY_TIES_EXACT_LIMIT && n2 <= MANN_WHITNEY_TIES_EXACT_LIMIT
+    : n1 <= MANN_WHITNEY_EXACT_LIMIT && n2 <= MANN_WHITNEY_EXACT_LIMIT
   if (exact) {
     if (ties.length === 1) return { ok: false, reason: 'all-equal' }
     if (u1 === u2) {
@@ -72,8 +74,16 @@ export function mannWhitneyUTest(x1: readonly number[], x2: readonly number[]): 
 
 /** U_TEST_MIN_P[n] is the smallest p the two-sided U test can give for two samples of size n. */
 export const U_TEST_MIN_P: readonly number[] = [
-  NaN, 1, 0.3333333333333333, 0.1, 0.02857142857142857, 0.007936507936507936, 0.0021645021645021645,
-  0.0005827505827505828, 0.0001554001554001554, 4.113533525298231e-5,
+  NaN,
+  1,
+  0.3333333333333333,
+  0.1,
+  0.02857142857142857,
+  0.007936507936507936,
+  0.0021645021645021645,
+  0.0005827505827505828,
+  0.0001554001554001554,
+  4.113533525298231e-5,
 ]
 
 /** minSamplesForUTest returns the smallest n (per side) that can reach `alpha`, or undefined beyond 9. */

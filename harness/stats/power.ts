@@ -7,8 +7,8 @@
 // the A/A ratios of the pairs instead: a trial draws n of them, multiplies them by (1 + change)
 // and runs the signed-rank test.
 import { mannWhitneyUTest } from './mann-whitney.ts'
-import { medianOfSorted } from './quantile-ci.ts'
-import type { Random } from './random.ts'
+import { median } from '../../common/median.ts'
+import type { Random } from '../../common/prng.ts'
 import { pairedRatio } from './signed-rank.ts'
 
 /** POWER_CANDIDATE_COUNTS are the -count values tried, smallest first. */
@@ -43,8 +43,14 @@ export function estimatePower(pool: readonly number[], n: number, change: number
   let detected = 0
   for (let t = 0; t < options.trials; t++) {
     if (options.paired === true) {
-      const ratios = (2 * n <= pool.length ? draw(pool, n, options.random)[0] : Array.from({ length: n }, () => pool[Math.floor(options.random() * pool.length)] as number)).map((r) => r * (1 + change))
-      const outcome = pairedRatio(ratios.map(() => 1), ratios, 0.95)
+      const ratios = (
+        2 * n <= pool.length ? draw(pool, n, options.random)[0] : Array.from({ length: n }, () => pool[Math.floor(options.random() * pool.length)] as number)
+      ).map((r) => r * (1 + change))
+      const outcome = pairedRatio(
+        ratios.map(() => 1),
+        ratios,
+        0.95,
+      )
       if (outcome !== undefined && outcome.p <= options.alpha && Math.sign(outcome.estimate - 1) === Math.sign(change)) detected++
       continue
     }
@@ -52,8 +58,8 @@ export function estimatePower(pool: readonly number[], n: number, change: number
     const shifted = b.map((v) => v * (1 + change))
     const outcome = mannWhitneyUTest(a, shifted)
     if (!outcome.ok || outcome.result.p > options.alpha) continue
-    const ma = medianOfSorted([...a].sort((x, y) => x - y))
-    const mb = medianOfSorted([...shifted].sort((x, y) => x - y))
+    const ma = median(a)
+    const mb = median(shifted)
     if (Math.sign(mb - ma) === Math.sign(change)) detected++
   }
   return detected / options.trials

@@ -3,6 +3,7 @@
 // samples fall below the population quantile, summed outward from its mode.
 import { binomialPmf } from './binomial.ts'
 import { normalCdf, normalInvCdf } from './normal.ts'
+import { medianOfSorted } from '../../common/median.ts'
 
 /** QUANTILE_CI_EXACT_LIMIT is the largest n summed exactly; Go uses the normal approximation above 30. */
 export const QUANTILE_CI_EXACT_LIMIT = 30
@@ -62,14 +63,6 @@ export function quantileCi(n: number, quantile: number, confidence: number): Qua
     if (l <= 0 && r >= n + 1) achieved = 1
   }
   return { n, quantile, confidence: achieved, loOrder: Math.max(l, 0), hiOrder: Math.min(r, n + 1) }
-}
-
-/** medianOfSorted returns the median of ascending `xs` (the mean of the middle two when n is even). */
-export function medianOfSorted(xs: readonly number[]): number {
-  const n = xs.length
-  if (n === 0) return NaN
-  const mid = Math.floor(n / 2)
-  return n % 2 === 1 ? (xs[mid] as number) : ((xs[mid - 1] as number) + (xs[mid] as number)) / 2
 }
 
 /** MedianInterval is a sample's median with its confidence interval (bounds may be ±∞). */

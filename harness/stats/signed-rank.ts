@@ -3,7 +3,7 @@
 // paired counterpart of mann-whitney.ts and ratio-ci.ts: used when sample k of both sides was
 // measured in the same worker, so that what the machine did at that moment cancels in the ratio.
 import { normalCdf } from './normal.ts'
-import { medianOfSorted } from './quantile-ci.ts'
+import { medianOfSorted } from '../../common/median.ts'
 import { averageRanks } from './rank-correlation.ts'
 
 /** SignedRankOutcome is the test and the estimated ratio new/old with its interval. */

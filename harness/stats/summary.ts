@@ -59,7 +59,11 @@ export function summarize(values: readonly number[], assume: Assume, confidence:
   const warnings: string[] = []
   if (!Number.isFinite(ci.lo) || !Number.isFinite(ci.hi)) {
     const need = minSamplesForMedianCi(confidence)
-    warnings.push(need === undefined ? `need > 50 samples for confidence interval at level ${formatGoFloat(confidence)}` : `need >= ${need} samples for confidence interval at level ${formatGoFloat(confidence)}`)
+    warnings.push(
+      need === undefined
+        ? `need > 50 samples for confidence interval at level ${formatGoFloat(confidence)}`
+        : `need >= ${need} samples for confidence interval at level ${formatGoFloat(confidence)}`,
+    )
   }
   return { center: ci.median, lo: ci.lo, hi: ci.hi, confidence: ci.confidence, warnings }
 }

@@ -156,7 +156,8 @@ function authFrom(user: string | undefined, token: string | undefined, bearer: b
     return { kind: 'none' }
   }
   if (bearer) return { kind: 'bearer', token }
-  if (user === undefined || user === '') throw new CliOptionsError('--token: X-SLURM-USER-TOKEN needs a user name; give --user or set SLURM_USER (or use --bearer)')
+  if (user === undefined || user === '')
+    throw new CliOptionsError('--token: X-SLURM-USER-TOKEN needs a user name; give --user or set SLURM_USER (or use --bearer)')
   return { kind: 'user-token', user, token }
 }
 
@@ -177,7 +178,10 @@ function collectionModeFrom(mode: string | undefined, refreshIntervalMs: number 
 }
 
 function collectorsFrom(list: string): CollectorName[] {
-  const names = list.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
   for (const name of names) {
     if (!(COLLECTOR_NAMES as readonly string[]).includes(name)) {
       throw new CliOptionsError(`--collectors: found ${JSON.stringify(name)}, expected names from ${COLLECTOR_NAMES.join(',')}`)
@@ -198,7 +202,8 @@ function labelRuleFrom(rule: string): LabelRule {
 
 function integer(flag: string, text: string, min: number, max: number): number {
   const value = Number(text)
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new CliOptionsError(`${flag}: found ${JSON.stringify(text)}, expected an integer from ${min} to ${max}`)
+  if (!/^\d+$/.test(text) || value < min || value > max)
+    throw new CliOptionsError(`${flag}: found ${JSON.stringify(text)}, expected an integer from ${min} to ${max}`)
   return value
 }
 

@@ -56,7 +56,9 @@ export async function run(argv: readonly string[]): Promise<number> {
           `(slurm_exporter_collection_age_seconds shows its age; --collection-mode on-demand collects per scrape)\n`,
       ),
   })
-  process.stderr.write(`exporter: serving ${exporter.url}/metrics and ${exporter.url}/health (slurmrestd ${slurmUrl}, ${options.apiVersion}, collection ${options.collectionMode})\n`)
+  process.stderr.write(
+    `exporter: serving ${exporter.url}/metrics and ${exporter.url}/health (slurmrestd ${slurmUrl}, ${options.apiVersion}, collection ${options.collectionMode})\n`,
+  )
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)

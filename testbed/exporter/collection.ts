@@ -258,7 +258,13 @@ export class CollectionLoop {
     }
   }
 
-  private async runCollector(collector: Collector, client: SlurmClient, signal: AbortSignal, deadline: Promise<never>, nowS: number): Promise<SeriesSink | undefined> {
+  private async runCollector(
+    collector: Collector,
+    client: SlurmClient,
+    signal: AbortSignal,
+    deadline: Promise<never>,
+    nowS: number,
+  ): Promise<SeriesSink | undefined> {
     const sink = new SeriesSink(this.options.policy)
     const context: CollectContext = { client, signal, sink, settings: this.options.settings, nowS }
     const startMs = performance.now()

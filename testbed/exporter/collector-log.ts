@@ -14,5 +14,9 @@ export function logCollectorFailure(collector: string, error: Error): void {
 /** lastCollectorFailure returns the message of the last failure of `collector` in `log`, if any. */
 export function lastCollectorFailure(log: string, collector: string): string | undefined {
   const prefix = failurePrefix(collector)
-  return log.split('\n').filter((line) => line.startsWith(prefix)).at(-1)?.slice(prefix.length)
+  return log
+    .split('\n')
+    .filter((line) => line.startsWith(prefix))
+    .at(-1)
+    ?.slice(prefix.length)
 }

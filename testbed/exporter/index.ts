@@ -3,17 +3,33 @@
 import type { AddressInfo } from 'node:net'
 import type { Dispatcher } from 'undici'
 import { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
-import { CollectionLoop, DEFAULT_BACKGROUND_TIMEOUT_MS, DEFAULT_REFRESH_INTERVAL_MS, type CollectionMode, type EffectiveMode, type ModeSwitch } from './collection.ts'
+import {
+  CollectionLoop,
+  DEFAULT_BACKGROUND_TIMEOUT_MS,
+  DEFAULT_REFRESH_INTERVAL_MS,
+  type CollectionMode,
+  type EffectiveMode,
+  type ModeSwitch,
+} from './collection.ts'
 import { COLLECTORS } from './collectors/index.ts'
 import type { RegexEngine } from './regex-engine.ts'
 import { SeriesPolicy, type LabelRule } from './series-policy.ts'
 import { createExporterServer } from './server.ts'
 import { SlurmClient, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
+import { listen } from '../../common/listen.ts'
 
 export { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
 export { SLURM_API_VERSIONS, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
 export type { LabelRule } from './series-policy.ts'
-export { AUTO_BACKGROUND_SHARE, COLLECTION_MODES, DEFAULT_BACKGROUND_TIMEOUT_MS, DEFAULT_REFRESH_INTERVAL_MS, type CollectionMode, type EffectiveMode, type ModeSwitch } from './collection.ts'
+export {
+  AUTO_BACKGROUND_SHARE,
+  COLLECTION_MODES,
+  DEFAULT_BACKGROUND_TIMEOUT_MS,
+  DEFAULT_REFRESH_INTERVAL_MS,
+  type CollectionMode,
+  type EffectiveMode,
+  type ModeSwitch,
+} from './collection.ts'
 export type { RegexEngine } from './regex-engine.ts'
 
 /** ExporterOptions configures startExporter; only slurmUrl is required. */
@@ -112,19 +128,10 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     onModeSwitch: options.onModeSwitch,
   })
   const server = createExporterServer(loop)
-  const host = options.host ?? '127.0.0.1'
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
+  const { host, port, url } = await listen(server, options.port, options.host)
   loop.start()
-  const { port } = server.address() as AddressInfo
-  const urlHost = host.includes(':') ? `[${host}]` : host
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     collections: () => loop.collections,
     mode: () => loop.mode,
     async close() {

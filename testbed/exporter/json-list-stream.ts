@@ -13,7 +13,7 @@ import { MemberPickError, MemberPicker, PICK_INCOMPLETE } from './member-picker.
 /** ListEnvelope holds the answer's other top-level keys (meta, errors, warnings, last_update, …), parsed. */
 export type ListEnvelope = Record<string, unknown>
 
-const enum Mode {
+enum Mode {
   /** Before the top-level `{`. */
   Start,
   /** Inside the top-level object, outside any value being captured. */

@@ -3,8 +3,7 @@
 // backtracks: `(a+)+$` on 30 a's and a b takes seconds). RegExp stays selectable for comparison
 // (benchmarks/cpu/exporter-regex.bench.ts).
 
-import { createRequire } from 'node:module'
-import type RE2Type from 're2'
+import { loadRe2 as loadRe2Addon, NativeModuleError, type Re2Constructor } from '../../common/re2.ts'
 
 /** RegexEngine names the implementation behind a Pattern. */
 export type RegexEngine = 're2' | 'regexp'
@@ -22,22 +21,14 @@ export class PatternError extends Error {
   override name = 'PatternError'
 }
 
-let re2: typeof RE2Type | undefined
-
-// Loaded on first use, so `--regex-engine regexp` works where the addon cannot load; a native
-// module built for another Node.js (installed with Node 20, run with Node 24) says so in one line
-// instead of a 10-line dlopen error. The harness has the same loader (testbed imports no harness code).
-function loadRe2(): typeof RE2Type {
-  if (re2 !== undefined) return re2
+// Loaded on first use (common/re2.ts), so `--regex-engine regexp` works where the addon cannot load.
+function loadRe2(): Re2Constructor {
   try {
-    re2 = createRequire(import.meta.url)('re2') as typeof RE2Type
+    return loadRe2Addon()
   } catch (error) {
-    const e = error as NodeJS.ErrnoException
-    const abi = /NODE_MODULE_VERSION (\d+)[\s\S]*NODE_MODULE_VERSION (\d+)/.exec(e.message)
-    const why = e.code === 'MODULE_NOT_FOUND' ? 'is not installed or not built' : abi !== null ? `was built for another Node.js (NODE_MODULE_VERSION ${abi[1]}; Node.js ${process.version} needs ${abi[2]})` : `cannot be loaded (${e.message.split('\n', 1)[0]})`
-    throw new Error(`the native module re2 ${why}; run \`npm rebuild re2\` with this Node, or use --regex-engine regexp`)
+    if (error instanceof NativeModuleError) throw new NativeModuleError(`${error.message}, or use --regex-engine regexp`)
+    throw error
   }
-  return re2
 }
 
 /** compilePattern compiles `source` anchored at both ends with the chosen engine. */

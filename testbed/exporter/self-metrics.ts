@@ -32,7 +32,14 @@ export class SelfMetrics {
 
   constructor(collectors: readonly CollectorName[]) {
     for (const name of collectors) {
-      this.stats.set(name, { bucketCounts: new Array<number>(SCRAPE_DURATION_BUCKETS_S.length + 1).fill(0), sum: 0, count: 0, collections: 0, errors: 0, up: 0 })
+      this.stats.set(name, {
+        bucketCounts: new Array<number>(SCRAPE_DURATION_BUCKETS_S.length + 1).fill(0),
+        sum: 0,
+        count: 0,
+        collections: 0,
+        errors: 0,
+        up: 0,
+      })
     }
   }
 
@@ -94,9 +101,19 @@ export class SelfMetrics {
     return [
       histogram,
       perCollector('slurm_exporter_collections_total', 'Collector runs, successful or not.', 'counter', (s) => s.collections),
-      perCollector('slurm_exporter_collection_errors_total', 'Collector runs that failed (slurmrestd error, timeout, invalid answer).', 'counter', (s) => s.errors),
+      perCollector(
+        'slurm_exporter_collection_errors_total',
+        'Collector runs that failed (slurmrestd error, timeout, invalid answer).',
+        'counter',
+        (s) => s.errors,
+      ),
       perCollector('slurm_exporter_collector_up', 'Whether the last run of the collector succeeded (1) or not (0).', 'gauge', (s) => s.up),
-      perFamily('slurm_exporter_cardinality_current', 'Series in the family after filtering and the cardinality limit, at the last collection.', 'gauge', this.cardinality),
+      perFamily(
+        'slurm_exporter_cardinality_current',
+        'Series in the family after filtering and the cardinality limit, at the last collection.',
+        'gauge',
+        this.cardinality,
+      ),
       perFamily('slurm_exporter_dropped_series_total', 'Series dropped because the family reached its cardinality limit.', 'counter', this.droppedByFamily),
     ]
   }
@@ -124,7 +141,12 @@ const EFFECTIVE_MODES: readonly EffectiveMode[] = ['on-demand', 'background']
  */
 export function answerFamilies(served: ServedCollection): MetricFamily[] {
   return [
-    scalar('slurm_exporter_collection_age_seconds', 'Seconds since the collection whose data this answer holds began reading slurmrestd.', 'gauge', served.ageS),
+    scalar(
+      'slurm_exporter_collection_age_seconds',
+      'Seconds since the collection whose data this answer holds began reading slurmrestd.',
+      'gauge',
+      served.ageS,
+    ),
     scalar('slurm_exporter_collection_duration_seconds', 'Wall time of the collection whose data this answer holds.', 'gauge', served.durationS),
     {
       kind: 'samples',

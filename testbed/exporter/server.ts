@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { CollectionLoop } from './collection.ts'
 import { contentTypeOf, negotiateFormat } from './exposition.ts'
 
-const INDEX_HTML = '<html><head><title>Slurm exporter</title></head><body><h1>Slurm exporter</h1><p><a href="/metrics">Metrics</a> · <a href="/health">Health</a></p></body></html>\n'
+const INDEX_HTML =
+  '<html><head><title>Slurm exporter</title></head><body><h1>Slurm exporter</h1><p><a href="/metrics">Metrics</a> · <a href="/health">Health</a></p></body></html>\n'
 
 /** createExporterServer returns an HTTP server (not yet listening) that answers from `loop`. */
 export function createExporterServer(loop: CollectionLoop): Server {

@@ -196,7 +196,14 @@ export class SlurmClient {
 
   private async attempt<T>(path: string, signal: AbortSignal, read: (body: Dispatcher.ResponseData['body']) => Promise<T>): Promise<T> {
     const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(this.attemptLimitMs)])
-    const response = await this.dispatcher.request({ origin: this.origin, path, method: 'GET', headers: this.headers, signal: attemptSignal, headersTimeout: this.attemptLimitMs })
+    const response = await this.dispatcher.request({
+      origin: this.origin,
+      path,
+      method: 'GET',
+      headers: this.headers,
+      signal: attemptSignal,
+      headersTimeout: this.attemptLimitMs,
+    })
     const { statusCode, body } = response
     if (statusCode < 200 || statusCode >= 300) {
       const text = (await body.text().catch(() => '')).slice(0, ERROR_BODY_CHARS)

@@ -12,10 +12,7 @@ export const DEFAULT_TOKEN_LIFESPAN_SEC = 1_800
 const PRIVILEGED_USERS = new Set(['root', 'slurm'])
 
 /** AuthResult says who the request is from, or why it is refused. */
-export type AuthResult =
-  | { kind: 'ok'; user: string }
-  | { kind: 'missing' }
-  | { kind: 'invalid'; reason: string }
+export type AuthResult = { kind: 'ok'; user: string } | { kind: 'missing' } | { kind: 'invalid'; reason: string }
 
 function base64url(data: string | Buffer): string {
   return Buffer.from(data).toString('base64url')

@@ -49,7 +49,10 @@ export class BodyWriter {
   private closedFlag = false
   private ended = false
 
-  constructor(private readonly res: ServerResponse, private readonly options: BodyWriterOptions) {
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly options: BodyWriterOptions,
+  ) {
     this.printer = options.pretty ? new PrettyPrinter() : null
     res.once('close', () => {
       this.closedFlag = true
@@ -120,10 +123,13 @@ export class BodyWriter {
     }
     this.written += bytes.length
     this.options.onWrite?.(bytes.length)
-    const more = pooled === undefined ? this.res.write(bytes) : this.res.write(bytes, (err) => {
-      // After an error the socket may not be done with the buffer: leave it to the GC.
-      if (err == null && chunkPool.length < POOL_MAX_CHUNKS) chunkPool.push(pooled)
-    })
+    const more =
+      pooled === undefined
+        ? this.res.write(bytes)
+        : this.res.write(bytes, (err) => {
+            // After an error the socket may not be done with the buffer: leave it to the GC.
+            if (err == null && chunkPool.length < POOL_MAX_CHUNKS) chunkPool.push(pooled)
+          })
     if (!more) await this.drained()
   }
 

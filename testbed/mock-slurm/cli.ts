@@ -16,7 +16,9 @@ A slurmrestd look-alike (data parsers ${SUPPORTED_VERSIONS.join(', ')}) serving 
 
   --host ADDR            address to bind (default 127.0.0.1)
   --port N               port (default 6820; 0 picks a free one)
-  --preset NAME          cluster size: ${Object.entries(PRESETS).map(([k, v]) => `${k} (${v.nodes} nodes/${v.jobs} jobs)`).join(', ')} (default small)
+  --preset NAME          cluster size: ${Object.entries(PRESETS)
+    .map(([k, v]) => `${k} (${v.nodes} nodes/${v.jobs} jobs)`)
+    .join(', ')} (default small)
   --nodes N, --jobs N, --users N
                          override the preset's counts (users ≤ 5000)
   --seed N               generator seed (default 1)
@@ -65,12 +67,27 @@ function parseCli(argv: string[], env: NodeJS.ProcessEnv): { options: MockSlurmO
       args: argv,
       allowPositionals: false,
       options: {
-        host: { type: 'string' }, port: { type: 'string' }, preset: { type: 'string' }, nodes: { type: 'string' },
-        jobs: { type: 'string' }, users: { type: 'string' }, seed: { type: 'string' }, 'cluster-name': { type: 'string' },
-        epoch: { type: 'string' }, 'change-rate': { type: 'string' }, frozen: { type: 'boolean' }, 'no-auth': { type: 'boolean' },
-        'jwt-key': { type: 'string' }, 'print-token': { type: 'boolean' }, 'token-lifespan': { type: 'string' }, json: { type: 'string' },
-        faults: { type: 'string' }, 'realistic-latency': { type: 'boolean' }, 'no-fault-header': { type: 'boolean' },
-        'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        preset: { type: 'string' },
+        nodes: { type: 'string' },
+        jobs: { type: 'string' },
+        users: { type: 'string' },
+        seed: { type: 'string' },
+        'cluster-name': { type: 'string' },
+        epoch: { type: 'string' },
+        'change-rate': { type: 'string' },
+        frozen: { type: 'boolean' },
+        'no-auth': { type: 'boolean' },
+        'jwt-key': { type: 'string' },
+        'print-token': { type: 'boolean' },
+        'token-lifespan': { type: 'string' },
+        json: { type: 'string' },
+        faults: { type: 'string' },
+        'realistic-latency': { type: 'boolean' },
+        'no-fault-header': { type: 'boolean' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
     })
   } catch (err) {
@@ -151,7 +168,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     throw err
   }
   const c = mock.cluster
-  info(`mock-slurm: cluster "${c.name}" seed ${c.seed}: ${c.nodes.count} nodes, ${c.jobs.count} jobs, ${c.users.length} users, generated in ${(performance.now() - t0).toFixed(0)} ms; auth ${options.auth === false ? 'off' : 'jwt'}; ${options.json} JSON`)
+  info(
+    `mock-slurm: cluster "${c.name}" seed ${c.seed}: ${c.nodes.count} nodes, ${c.jobs.count} jobs, ${c.users.length} users, generated in ${(performance.now() - t0).toFixed(0)} ms; auth ${options.auth === false ? 'off' : 'jwt'}; ${options.json} JSON`,
+  )
   process.stdout.write(`listening on ${mock.url}\n`)
   if (cli.printToken) process.stdout.write(`X-SLURM-USER-TOKEN=${mock.token('root', cli.tokenLifespanSec)}\n`)
   return new Promise((done) => {

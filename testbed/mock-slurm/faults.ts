@@ -106,17 +106,37 @@ export function parseFaultSpec(text: string, base: FaultSpec = NO_FAULTS): Fault
     const key = part.slice(0, eq).trim().toLowerCase()
     const value = part.slice(eq + 1).trim()
     switch (key) {
-      case 'latency': spec.latency = parseLatency(value); break
-      case 'error-rate': spec.errorRate = parseRate(value, key); break
-      case 'error-status': spec.errorStatus = parseStatus(value, key); break
-      case 'slurm-error-rate': spec.slurmErrorRate = parseRate(value, key); break
-      case 'slurm-error-status': spec.slurmErrorStatus = parseStatus(value, key); break
-      case 'hang-rate': spec.hangRate = parseRate(value, key); break
-      case 'reset-rate': spec.resetRate = parseRate(value, key); break
-      case 'truncate-rate': spec.truncateRate = parseRate(value, key); break
-      case 'slow-body': spec.slowBodyBytesPerSec = parseBandwidth(value, key); break
+      case 'latency':
+        spec.latency = parseLatency(value)
+        break
+      case 'error-rate':
+        spec.errorRate = parseRate(value, key)
+        break
+      case 'error-status':
+        spec.errorStatus = parseStatus(value, key)
+        break
+      case 'slurm-error-rate':
+        spec.slurmErrorRate = parseRate(value, key)
+        break
+      case 'slurm-error-status':
+        spec.slurmErrorStatus = parseStatus(value, key)
+        break
+      case 'hang-rate':
+        spec.hangRate = parseRate(value, key)
+        break
+      case 'reset-rate':
+        spec.resetRate = parseRate(value, key)
+        break
+      case 'truncate-rate':
+        spec.truncateRate = parseRate(value, key)
+        break
+      case 'slow-body':
+        spec.slowBodyBytesPerSec = parseBandwidth(value, key)
+        break
       default:
-        throw new FaultSpecError(`unknown fault key "${key}" (known: latency, error-rate, error-status, slurm-error-rate, slurm-error-status, hang-rate, reset-rate, truncate-rate, slow-body)`)
+        throw new FaultSpecError(
+          `unknown fault key "${key}" (known: latency, error-rate, error-status, slurm-error-rate, slurm-error-status, hang-rate, reset-rate, truncate-rate, slow-body)`,
+        )
     }
   }
   return spec

@@ -2,7 +2,17 @@
 import fastJson from 'fast-json-stringify'
 import { type Cluster, type NodeClass, JOB_STATES } from './cluster/model.ts'
 import { JobStateEntry } from './job-state-schema.ts'
-import { buildAccounts, buildAssociations, buildClusters, buildDbDiag, buildDbJob, buildDbPings, buildQos, buildTres, buildUsers } from './records/accounting.ts'
+import {
+  buildAccounts,
+  buildAssociations,
+  buildClusters,
+  buildDbDiag,
+  buildDbJob,
+  buildDbPings,
+  buildQos,
+  buildTres,
+  buildUsers,
+} from './records/accounting.ts'
 import { buildDiag, buildLicenses, buildPings, buildReservations, buildShares } from './records/controller.ts'
 import { buildJobState, JOB_CONSTANTS, jobVariables } from './records/job.ts'
 import type { SlurmError } from './records/meta.ts'
@@ -94,7 +104,12 @@ function unchangedSince(query: URLSearchParams, lastChangeSec: number): boolean 
 function csv(query: URLSearchParams, name: string): Set<string> | undefined {
   const v = query.get(name)
   if (v === null || v.trim() === '') return undefined
-  return new Set(v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+  return new Set(
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  )
 }
 
 let jobStateSerializer: Serialize | undefined
@@ -148,33 +163,60 @@ export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URL
     case 'jobs': {
       checkFlags(query)
       if (unchangedSince(query, c.jobsLastUpdateSec)) return sendNotModified(reply.res)
-      return streamList(reply, 200, 'jobs', 'jobs', { count: c.jobs.count, at: (i) => jobVariables(c, i), constants: JOB_CONSTANTS }, { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) })
+      return streamList(
+        reply,
+        200,
+        'jobs',
+        'jobs',
+        { count: c.jobs.count, at: (i) => jobVariables(c, i), constants: JOB_CONSTANTS },
+        { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) },
+      )
     }
     case 'job': {
       checkFlags(query)
       const slots = jobSlots(c, endpoint.jobId)
       if (slots.length === 0) {
-        const error: SlurmError = { description: `Unable to query JobId=${endpoint.jobId}`, error_number: 2017, error: 'Invalid job id specified', source: '_handle_job_get' }
+        const error: SlurmError = {
+          description: `Unable to query JobId=${endpoint.jobId}`,
+          error_number: 2017,
+          error: 'Invalid job id specified',
+          source: '_handle_job_get',
+        }
         return sendPayload(reply, 404, 'jobs', emptyPayload('job'), [error])
       }
       if (unchangedSince(query, c.jobsLastUpdateSec)) return sendNotModified(reply.res)
-      return streamList(reply, 200, 'jobs', 'jobs', { count: slots.length, at: (i) => jobVariables(c, slots[i]!), constants: JOB_CONSTANTS }, { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) })
+      return streamList(
+        reply,
+        200,
+        'jobs',
+        'jobs',
+        { count: slots.length, at: (i) => jobVariables(c, slots[i]!), constants: JOB_CONSTANTS },
+        { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) },
+      )
     }
     case 'jobsState': {
       const wanted = csv(query, 'job_id')
       let slots: number[] | undefined
       if (wanted !== undefined) slots = [...wanted].flatMap((id) => jobSlots(c, id))
       jobStateSerializer ??= fastJson(JobStateEntry) as Serialize
-      const source = slots === undefined
-        ? { count: c.jobs.count, at: (i: number) => buildJobState(c, i) }
-        : { count: slots.length, at: (i: number) => buildJobState(c, slots[i]!) }
+      const source =
+        slots === undefined
+          ? { count: c.jobs.count, at: (i: number) => buildJobState(c, i) }
+          : { count: slots.length, at: (i: number) => buildJobState(c, slots[i]!) }
       // The envelope is job_info_resp's minus the two timestamps, which the state dump lacks.
       return streamList(reply, 200, 'plain', 'jobs', source, {}, jobStateSerializer)
     }
     case 'nodes': {
       checkFlags(query)
       if (unchangedSince(query, c.nodesLastUpdateSec)) return sendNotModified(reply.res)
-      return streamList(reply, 200, 'nodes', 'nodes', { count: c.nodes.count, at: (i) => nodeVariables(c, i, ctx.release), constants: NODE_CONSTANTS }, { last_update: num(c.nodesLastUpdateSec) })
+      return streamList(
+        reply,
+        200,
+        'nodes',
+        'nodes',
+        { count: c.nodes.count, at: (i) => nodeVariables(c, i, ctx.release), constants: NODE_CONSTANTS },
+        { last_update: num(c.nodesLastUpdateSec) },
+      )
     }
     case 'node': {
       checkFlags(query)
@@ -212,10 +254,18 @@ export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URL
     case 'shares': {
       const users = csv(query, 'users')
       const accounts = csv(query, 'accounts')
-      const all = buildShares(c, reply.serializers.version !== 'v0.0.41') as { shares: Array<{ name: string; parent: string; type: string[] }>; total_shares: number }
-      const shares = users === undefined && accounts === undefined
-        ? all.shares
-        : all.shares.filter((s) => (s.type[0] === 'USER' ? (users === undefined || users.has(s.name)) && (accounts === undefined || accounts.has(s.parent)) : accounts === undefined || accounts.has(s.name)))
+      const all = buildShares(c, reply.serializers.version !== 'v0.0.41') as {
+        shares: Array<{ name: string; parent: string; type: string[] }>
+        total_shares: number
+      }
+      const shares =
+        users === undefined && accounts === undefined
+          ? all.shares
+          : all.shares.filter((s) =>
+              s.type[0] === 'USER'
+                ? (users === undefined || users.has(s.name)) && (accounts === undefined || accounts.has(s.parent))
+                : accounts === undefined || accounts.has(s.name),
+            )
       return sendPayload(reply, 200, 'shares', { shares: { shares, total_shares: all.total_shares } })
     }
     case 'dbPing':

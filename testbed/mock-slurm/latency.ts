@@ -35,10 +35,14 @@ function gaussian(random: () => number): number {
 /** drawLatencyMs returns the delay for one request of `endpoint` returning `records` records. */
 export function drawLatencyMs(spec: LatencySpec, endpoint: string, records: number, random: () => number): number {
   switch (spec.kind) {
-    case 'none': return 0
-    case 'fixed': return spec.ms
-    case 'uniform': return spec.minMs + random() * (spec.maxMs - spec.minMs)
-    case 'exponential': return -spec.meanMs * Math.log(1 - random())
+    case 'none':
+      return 0
+    case 'fixed':
+      return spec.ms
+    case 'uniform':
+      return spec.minMs + random() * (spec.maxMs - spec.minMs)
+    case 'exponential':
+      return -spec.meanMs * Math.log(1 - random())
     case 'realistic': {
       const cost = REALISTIC_COSTS[endpoint] ?? (REALISTIC_COSTS.default as EndpointCost)
       const medianMs = cost.baseMs + (cost.perRecordUs * records) / 1_000

@@ -3,8 +3,14 @@
 // writes `"key": value`, as JSON.stringify(v, null, 2) does; empty `[]` and `{}` stay on one line.
 // Hand-written because no library re-indents JSON incrementally across chunk boundaries.
 
-const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d
-const COMMA = 0x2c, COLON = 0x3a, QUOTE = 0x22, BACKSLASH = 0x5c
+const OPEN_BRACE = 0x7b,
+  CLOSE_BRACE = 0x7d,
+  OPEN_BRACKET = 0x5b,
+  CLOSE_BRACKET = 0x5d
+const COMMA = 0x2c,
+  COLON = 0x3a,
+  QUOTE = 0x22,
+  BACKSLASH = 0x5c
 
 // Newline-plus-indent strings by depth, built once: building them per line cost more than the scan.
 const INDENTS: string[] = []

@@ -105,11 +105,16 @@ export class RecordTemplate {
       lookup: (slot: number, value: unknown) => string,
       undefinedProperty: (variables: Readonly<Record<string, unknown>>) => never,
     ) => (variables: Readonly<Record<string, unknown>>) => string
-    return factory(this.serializers, this.caches, (slot, value) => this.lookup(slot, value), (variables) => {
-      // An undefined value would drop the key and its comma; the template cannot express that.
-      const key = this.keys.find((k) => variables[k] === undefined)
-      throw new Error(`record template: property ${key} is undefined`)
-    })
+    return factory(
+      this.serializers,
+      this.caches,
+      (slot, value) => this.lookup(slot, value),
+      (variables) => {
+        // An undefined value would drop the key and its comma; the template cannot express that.
+        const key = this.keys.find((k) => variables[k] === undefined)
+        throw new Error(`record template: property ${key} is undefined`)
+      },
+    )
   }
 
   // lookup returns the literal and text of the value of slot `slot`, through the slot's cache. A

@@ -57,7 +57,14 @@ function finishJson(reply: Reply, status: number, compact: string): void {
 }
 
 /** sendPayload answers with a whole response of `kind`: payload keys plus meta, errors, warnings. */
-export function sendPayload(reply: Reply, status: number, kind: ResponseKind, payload: Record<string, unknown>, errors: SlurmError[] = [], warnings: SlurmWarning[] = []): void {
+export function sendPayload(
+  reply: Reply,
+  status: number,
+  kind: ResponseKind,
+  payload: Record<string, unknown>,
+  errors: SlurmError[] = [],
+  warnings: SlurmWarning[] = [],
+): void {
   finishJson(reply, status, reply.serializers.response(kind)({ ...payload, meta: reply.meta, errors, warnings }))
 }
 
@@ -85,7 +92,15 @@ export interface ListSource {
  * from `source`, in bounded memory. The envelope around the list is the serializer's own output
  * for an empty list, cut at the list, so key order and the other keys stay exactly the spec's.
  */
-export async function streamList(reply: Reply, status: number, kind: ResponseKind, listKey: string, source: ListSource, rest: Record<string, unknown>, itemSerializer?: Serialize): Promise<void> {
+export async function streamList(
+  reply: Reply,
+  status: number,
+  kind: ResponseKind,
+  listKey: string,
+  source: ListSource,
+  rest: Record<string, unknown>,
+  itemSerializer?: Serialize,
+): Promise<void> {
   const { res } = reply
   if (res.headersSent || res.destroyed) return
   const marker = `"${listKey}":[`

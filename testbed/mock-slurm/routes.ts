@@ -19,12 +19,26 @@ export interface Route {
 }
 
 const CONTROLLER_FIXED: Record<string, Endpoint['name']> = {
-  ping: 'ping', diag: 'diag', jobs: 'jobs', 'jobs/state': 'jobsState', nodes: 'nodes', partitions: 'partitions',
-  reservations: 'reservations', licenses: 'licenses', shares: 'shares',
+  ping: 'ping',
+  diag: 'diag',
+  jobs: 'jobs',
+  'jobs/state': 'jobsState',
+  nodes: 'nodes',
+  partitions: 'partitions',
+  reservations: 'reservations',
+  licenses: 'licenses',
+  shares: 'shares',
 }
 const DBD_FIXED: Record<string, Endpoint['name']> = {
-  ping: 'dbPing', diag: 'dbDiag', jobs: 'dbJobs', qos: 'qos', accounts: 'accounts', users: 'users',
-  associations: 'associations', tres: 'tres', clusters: 'clusters',
+  ping: 'dbPing',
+  diag: 'dbDiag',
+  jobs: 'dbJobs',
+  qos: 'qos',
+  accounts: 'accounts',
+  users: 'users',
+  associations: 'associations',
+  tres: 'tres',
+  clusters: 'clusters',
 }
 
 /**

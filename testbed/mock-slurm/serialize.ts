@@ -14,7 +14,10 @@ export type Serialize = (value: unknown) => string
 // finite one as this head, the integer and `}`, from ~8 pieces, and the piece count is what a
 // record's text costs to build and to encode (a /nodes profile).
 const SET_INTEGER_HEAD = '{"set":true,"infinite":false,"number":'
-const INTEGER_NUMBER_OBJECT = JSON.stringify({ type: 'object', properties: { set: { type: 'boolean' }, infinite: { type: 'boolean' }, number: { type: 'integer' } } })
+const INTEGER_NUMBER_OBJECT = JSON.stringify({
+  type: 'object',
+  properties: { set: { type: 'boolean' }, infinite: { type: 'boolean' }, number: { type: 'integer' } },
+})
 
 // Texts of set integer number objects are kept by number, at most this many per schema: the
 // timestamps of nodes (boot, slurmd start, last busy) recur in every /nodes answer but are
@@ -42,7 +45,10 @@ function withSetIntegerFastPath(serialize: Serialize): Serialize {
   }
 }
 
-type SpecDoc = { $id: string; components: { schemas: Record<string, { properties?: Record<string, { $ref?: string; type?: string; items?: { $ref?: string } }> }> } }
+type SpecDoc = {
+  $id: string
+  components: { schemas: Record<string, { properties?: Record<string, { $ref?: string; type?: string; items?: { $ref?: string } }> }> }
+}
 
 /** ResponseSerializers holds the compiled serializers of one data parser version. */
 export class ResponseSerializers {

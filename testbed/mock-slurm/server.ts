@@ -7,7 +7,7 @@ import { Evolver } from './cluster/evolve.ts'
 import { generateCluster } from './cluster/generate.ts'
 import type { Cluster } from './cluster/model.ts'
 import { type ClusterSize, MAX_USERS, type PresetName, PRESETS } from './cluster/presets.ts'
-import { Prng } from './cluster/prng.ts'
+import { Prng } from '../../common/prng.ts'
 import { decideFault, FAULT_HEADER, type FaultSpec, FaultSpecError, NO_FAULTS, parseFaultSpec } from './faults.ts'
 import { emptyPayload, ENDPOINT_INFO, handle, type HandlerContext, QueryError } from './handlers.ts'
 import { drawLatencyMs } from './latency.ts'
@@ -16,6 +16,7 @@ import { type Reply, sendJsonBytes, sendPayload, sendText } from './reply.ts'
 import { matchRoute, type Route } from './routes.ts'
 import { ResponseSerializers } from './serialize.ts'
 import { type DataParserVersion, SUPPORTED_VERSIONS } from './versions.ts'
+import { listen } from '../../common/listen.ts'
 
 /** LogLevel orders the server's log output; requests are logged only at `debug`. */
 export type LogLevel = 'error' | 'info' | 'debug'
@@ -82,7 +83,8 @@ export interface MockSlurm {
   close(): Promise<void>
 }
 
-const UNKNOWN_URL_TEXT = "Unable to find requested URL endpoint. Please query the '/openapi/v3' endpoint or visit 'https://slurm.schedmd.com/rest_api.html' for the OpenAPI specification which includes a list of all possible slurmrestd endpoints."
+const UNKNOWN_URL_TEXT =
+  "Unable to find requested URL endpoint. Please query the '/openapi/v3' endpoint or visit 'https://slurm.schedmd.com/rest_api.html' for the OpenAPI specification which includes a list of all possible slurmrestd endpoints."
 const NO_AUTH_TEXT = 'Authentication does not apply to request'
 // A request that has waited this long for catch-up events applies no more: a server idle for a
 // day must not stall its next request replaying 170,000 changes.
@@ -177,7 +179,9 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
       const startNs = process.hrtime.bigint()
       res.once('close', () => {
         const ms = Number(process.hrtime.bigint() - startNs) / 1e6
-        log(`${new Date().toISOString()} ${req.socket.remoteAddress ?? '-'} ${req.method} ${req.url} ${res.statusCode} ${ms.toFixed(1)}ms${res.writableFinished ? '' : ' (aborted)'}`)
+        log(
+          `${new Date().toISOString()} ${req.socket.remoteAddress ?? '-'} ${req.method} ${req.url} ${res.statusCode} ${ms.toFixed(1)}ms${res.writableFinished ? '' : ' (aborted)'}`,
+        )
       })
     }
     const rawUrl = req.url ?? '/'
@@ -226,7 +230,8 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
     if (action === 'error') return sendText(res, faults.errorStatus, `Internal mock fault (HTTP ${faults.errorStatus})\n`)
 
     catchUp()
-    const records = info.kind === 'jobs' || info.kind === 'dbJobs' ? cluster.jobs.count : info.kind === 'nodes' ? cluster.nodes.count : cluster.partitions.length
+    const records =
+      info.kind === 'jobs' || info.kind === 'dbJobs' ? cluster.jobs.count : info.kind === 'nodes' ? cluster.nodes.count : cluster.partitions.length
     const latencyMs = drawLatencyMs(faults.latency, info.kind, records, random)
     // The reported ping latency moves with the model, not per request, so answers can be cached.
     ctx.pingLatencyUs = 150 + ((cluster.nowSec * 7_919 + cluster.events * 104_729) % 350)
@@ -280,18 +285,9 @@ export async function startMockSlurm(options: MockSlurmOptions = {}): Promise<Mo
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
     socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
   })
-  const host = options.host ?? '127.0.0.1'
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const port = (server.address() as AddressInfo).port
-  const urlHost = host.includes(':') ? `[${host}]` : host
+  const { host, port, url } = await listen(server, options.port, options.host)
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     host,
     port,
     cluster,

@@ -164,7 +164,16 @@ export class NodeAggregator {
   }
 }
 
-function accumulate(t: Totals, cpus: number, cpusAlloc: number, cpusIdle: number, memoryBytes: number, memoryAllocBytes: number, gpus: number, gpusAlloc: number): void {
+function accumulate(
+  t: Totals,
+  cpus: number,
+  cpusAlloc: number,
+  cpusIdle: number,
+  memoryBytes: number,
+  memoryAllocBytes: number,
+  gpus: number,
+  gpusAlloc: number,
+): void {
   t.nodes++
   t.cpus += cpus
   t.cpusAlloc += cpusAlloc

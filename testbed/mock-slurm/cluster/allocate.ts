@@ -84,5 +84,3 @@ export function releaseJob(cluster: Cluster, slot: number, nowSec: number): void
   }
   jobs.allocNode[slot] = -1
 }
-
-

@@ -3,7 +3,7 @@
 // Events come from their own seeded stream, so the cluster after N events is deterministic.
 import { allocateJob, releaseJob } from './allocate.ts'
 import { type Cluster, JobReason, JobState, NodeFlag } from './model.ts'
-import { deriveSeed, Prng } from './prng.ts'
+import { deriveSeed, Prng } from '../../../common/prng.ts'
 
 // Each event draws a random slot and retries this often to find one in the wanted state; on a
 // cluster with no such job the event is skipped rather than scanning every slot.
@@ -64,7 +64,12 @@ export class Evolver {
         const state = FINISH_STATES[this.rng.weighted(FINISH_WEIGHTS)]!
         j.state[slot] = state
         j.endSec[slot] = now
-        j.reason[slot] = state === JobState.TIMEOUT ? JobReason.TimeLimit : state === JobState.COMPLETED || state === JobState.CANCELLED ? JobReason.None : JobReason.NonZeroExitCode
+        j.reason[slot] =
+          state === JobState.TIMEOUT
+            ? JobReason.TimeLimit
+            : state === JobState.COMPLETED || state === JobState.CANCELLED
+              ? JobReason.None
+              : JobReason.NonZeroExitCode
         j.exitCode[slot] = state === JobState.FAILED ? 1 : state === JobState.OUT_OF_MEMORY ? 137 : 0
         c.nodesLastUpdateSec = now
         break

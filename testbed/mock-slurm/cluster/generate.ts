@@ -3,10 +3,22 @@
 // does not reshuffle node states.
 import { allocateJob } from './allocate.ts'
 import {
-  type Account, type Cluster, type JobTable, type License, type NodeClass, type NodeTable, type Partition, type Qos, type Reservation, type User,
-  JOB_NAMES, JobReason, JobState, NodeFlag,
+  type Account,
+  type Cluster,
+  type JobTable,
+  type License,
+  type NodeClass,
+  type NodeTable,
+  type Partition,
+  type Qos,
+  type Reservation,
+  type User,
+  JOB_NAMES,
+  JobReason,
+  JobState,
+  NodeFlag,
 } from './model.ts'
-import { deriveSeed, Prng } from './prng.ts'
+import { deriveSeed, Prng } from '../../../common/prng.ts'
 import { type ClusterSize, MAX_USERS } from './presets.ts'
 
 /** GenerateOptions are the generator's inputs. */
@@ -28,7 +40,58 @@ const ARRAY_JOB_SHARE = 0.08
 const DEBUG_PARTITION_NODES = 32
 const TARGET_UTILIZATION = 0.8
 
-const SURNAMES = ['smith', 'jones', 'beck', 'hartman', 'wilson', 'garcia', 'muller', 'rossi', 'tanaka', 'kim', 'nguyen', 'silva', 'novak', 'dubois', 'larsen', 'kowalski', 'ivanov', 'chen', 'patel', 'singh', 'okafor', 'mensah', 'haddad', 'cohen', 'fischer', 'weber', 'moreau', 'bianchi', 'santos', 'olsen', 'berg', 'lind', 'sato', 'suzuki', 'park', 'lee', 'wang', 'zhang', 'liu', 'yang', 'huang', 'zhao', 'ali', 'khan', 'ahmed', 'hassan', 'lopez', 'martin', 'bernard', 'petit']
+const SURNAMES = [
+  'smith',
+  'jones',
+  'beck',
+  'hartman',
+  'wilson',
+  'garcia',
+  'muller',
+  'rossi',
+  'tanaka',
+  'kim',
+  'nguyen',
+  'silva',
+  'novak',
+  'dubois',
+  'larsen',
+  'kowalski',
+  'ivanov',
+  'chen',
+  'patel',
+  'singh',
+  'okafor',
+  'mensah',
+  'haddad',
+  'cohen',
+  'fischer',
+  'weber',
+  'moreau',
+  'bianchi',
+  'santos',
+  'olsen',
+  'berg',
+  'lind',
+  'sato',
+  'suzuki',
+  'park',
+  'lee',
+  'wang',
+  'zhang',
+  'liu',
+  'yang',
+  'huang',
+  'zhao',
+  'ali',
+  'khan',
+  'ahmed',
+  'hassan',
+  'lopez',
+  'martin',
+  'bernard',
+  'petit',
+]
 const FIELDS = ['physics', 'chemistry', 'biology', 'climate', 'astro', 'materials', 'genomics', 'ml', 'cfd', 'economics']
 
 function nodeClasses(total: number): NodeClass[] {
@@ -37,9 +100,48 @@ function nodeClasses(total: number): NodeClass[] {
   const cpu = Math.max(1, total - gpu - mem)
   const digits = (n: number) => Math.max(3, String(n).length)
   return [
-    { prefix: 'cn', digits: digits(cpu), first: 1, count: cpu, sockets: 2, coresPerSocket: 32, threadsPerCore: 1, realMemoryMb: 262_144, gpus: 0, gpuType: '', features: Object.freeze(['cpu', 'icelake', 'avx512']), tmpDiskMb: 409_600 },
-    { prefix: 'gpu', digits: digits(gpu), first: 1, count: gpu, sockets: 2, coresPerSocket: 24, threadsPerCore: 1, realMemoryMb: 524_288, gpus: 4, gpuType: 'h100', features: Object.freeze(['gpu', 'h100', 'nvlink']), tmpDiskMb: 1_638_400 },
-    { prefix: 'mem', digits: digits(mem), first: 1, count: mem, sockets: 2, coresPerSocket: 32, threadsPerCore: 1, realMemoryMb: 2_097_152, gpus: 0, gpuType: '', features: Object.freeze(['bigmem', 'icelake']), tmpDiskMb: 819_200 },
+    {
+      prefix: 'cn',
+      digits: digits(cpu),
+      first: 1,
+      count: cpu,
+      sockets: 2,
+      coresPerSocket: 32,
+      threadsPerCore: 1,
+      realMemoryMb: 262_144,
+      gpus: 0,
+      gpuType: '',
+      features: Object.freeze(['cpu', 'icelake', 'avx512']),
+      tmpDiskMb: 409_600,
+    },
+    {
+      prefix: 'gpu',
+      digits: digits(gpu),
+      first: 1,
+      count: gpu,
+      sockets: 2,
+      coresPerSocket: 24,
+      threadsPerCore: 1,
+      realMemoryMb: 524_288,
+      gpus: 4,
+      gpuType: 'h100',
+      features: Object.freeze(['gpu', 'h100', 'nvlink']),
+      tmpDiskMb: 1_638_400,
+    },
+    {
+      prefix: 'mem',
+      digits: digits(mem),
+      first: 1,
+      count: mem,
+      sockets: 2,
+      coresPerSocket: 32,
+      threadsPerCore: 1,
+      realMemoryMb: 2_097_152,
+      gpus: 0,
+      gpuType: '',
+      features: Object.freeze(['bigmem', 'icelake']),
+      tmpDiskMb: 819_200,
+    },
   ]
 }
 
@@ -90,8 +192,18 @@ function makePartitions(classes: NodeClass[]): Partition[] {
   const gpuStart = cpu.count
   const memStart = gpuStart + (classes[1] as NodeClass).count
   const end = memStart + (classes[2] as NodeClass).count
-  const p = (name: string, classIndex: number, nodeStart: number, nodeEnd: number, maxTimeMin: number, defaultTimeMin: number, defMemPerCpuMb: number, priorityTier: number, isDefault: boolean, qosAllowed: string): Partition =>
-    ({ name, classIndex, nodeStart, nodeEnd, maxTimeMin, defaultTimeMin, defMemPerCpuMb, priorityTier, isDefault, qosAllowed, cursor: nodeStart })
+  const p = (
+    name: string,
+    classIndex: number,
+    nodeStart: number,
+    nodeEnd: number,
+    maxTimeMin: number,
+    defaultTimeMin: number,
+    defMemPerCpuMb: number,
+    priorityTier: number,
+    isDefault: boolean,
+    qosAllowed: string,
+  ): Partition => ({ name, classIndex, nodeStart, nodeEnd, maxTimeMin, defaultTimeMin, defMemPerCpuMb, priorityTier, isDefault, qosAllowed, cursor: nodeStart })
   return [
     p('cpu', 0, 0, gpuStart, 2_880, 60, 4_096, 1, true, 'normal,high,low'),
     p('long', 0, 0, gpuStart, 10_080, 1_440, 4_096, 1, false, 'long,low'),
@@ -107,10 +219,22 @@ const PARTITION_WEIGHTS = [55, 10, 8, 20, 7]
 // Initial job states: mostly pending, as on a busy cluster (research note §4), then running, then
 // finished jobs still inside MinJobAge.
 const STATE_WEIGHTS: Array<[number, number]> = [
-  [JobState.PENDING, 62], [JobState.RUNNING, 22], [JobState.COMPLETED, 11], [JobState.FAILED, 2],
-  [JobState.CANCELLED, 1.5], [JobState.TIMEOUT, 1], [JobState.OUT_OF_MEMORY, 0.5],
+  [JobState.PENDING, 62],
+  [JobState.RUNNING, 22],
+  [JobState.COMPLETED, 11],
+  [JobState.FAILED, 2],
+  [JobState.CANCELLED, 1.5],
+  [JobState.TIMEOUT, 1],
+  [JobState.OUT_OF_MEMORY, 0.5],
 ]
-const PENDING_REASONS = [JobReason.Priority, JobReason.Resources, JobReason.Dependency, JobReason.BeginTime, JobReason.QOSMaxCpuPerUserLimit, JobReason.AssocGrpCpuLimit]
+const PENDING_REASONS = [
+  JobReason.Priority,
+  JobReason.Resources,
+  JobReason.Dependency,
+  JobReason.BeginTime,
+  JobReason.QOSMaxCpuPerUserLimit,
+  JobReason.AssocGrpCpuLimit,
+]
 const PENDING_REASON_WEIGHTS = [60, 25, 6, 3, 3, 3]
 const TIME_LIMITS_MIN = [10, 30, 60, 120, 240, 480, 720, 1_440, 2_880, 4_320, 10_080]
 const SINGLE_NODE_CPUS = [1, 1, 2, 4, 4, 8, 16, 32, 64]
@@ -187,11 +311,20 @@ function fillJob(c: Cluster, slot: number, rng: Prng, template: number): void {
   c.jobSlot.set(id, slot)
   if (template >= 0) {
     // An array task: same owner and shape as its first task.
-    j.user[slot] = j.user[template]!; j.account[slot] = j.account[template]!; j.partition[slot] = j.partition[template]!
-    j.qos[slot] = j.qos[template]!; j.name[slot] = j.name[template]!; j.timeLimitMin[slot] = j.timeLimitMin[template]!
-    j.cpus[slot] = j.cpus[template]!; j.nodeCount[slot] = j.nodeCount[template]!; j.memPerCpuMb[slot] = j.memPerCpuMb[template]!
-    j.gpusPerNode[slot] = j.gpusPerNode[template]!; j.arrayJobId[slot] = j.arrayJobId[template]!
-    j.arrayTaskId[slot] = j.arrayTaskId[slot - 1]! + 1; j.submitSec[slot] = j.submitSec[template]!; j.priority[slot] = j.priority[template]!
+    j.user[slot] = j.user[template]!
+    j.account[slot] = j.account[template]!
+    j.partition[slot] = j.partition[template]!
+    j.qos[slot] = j.qos[template]!
+    j.name[slot] = j.name[template]!
+    j.timeLimitMin[slot] = j.timeLimitMin[template]!
+    j.cpus[slot] = j.cpus[template]!
+    j.nodeCount[slot] = j.nodeCount[template]!
+    j.memPerCpuMb[slot] = j.memPerCpuMb[template]!
+    j.gpusPerNode[slot] = j.gpusPerNode[template]!
+    j.arrayJobId[slot] = j.arrayJobId[template]!
+    j.arrayTaskId[slot] = j.arrayTaskId[slot - 1]! + 1
+    j.submitSec[slot] = j.submitSec[template]!
+    j.priority[slot] = j.priority[template]!
     return
   }
   const user = rng.skewed(c.users.length)
@@ -245,7 +378,8 @@ function setInitialState(c: Cluster, slot: number, state: number, rng: Prng): vo
   j.endSec[slot] = c.epochSec - rng.int(0, MIN_JOB_AGE_SEC)
   const ranSec = state === JobState.TIMEOUT ? limitSec : rng.int(1, Math.max(1, limitSec))
   j.startSec[slot] = Math.max(j.submitSec[slot]!, j.endSec[slot]! - ranSec)
-  j.reason[slot] = state === JobState.TIMEOUT ? JobReason.TimeLimit : state === JobState.COMPLETED || state === JobState.CANCELLED ? JobReason.None : JobReason.NonZeroExitCode
+  j.reason[slot] =
+    state === JobState.TIMEOUT ? JobReason.TimeLimit : state === JobState.COMPLETED || state === JobState.CANCELLED ? JobReason.None : JobReason.NonZeroExitCode
   j.exitCode[slot] = state === JobState.COMPLETED ? 0 : state === JobState.FAILED ? rng.pick([1, 2, 127, 137]) : state === JobState.OUT_OF_MEMORY ? 137 : 0
 }
 
@@ -253,7 +387,8 @@ function setInitialState(c: Cluster, slot: number, state: number, rng: Prng): vo
 export function generateCluster(options: GenerateOptions): Cluster {
   if (!Number.isInteger(options.nodes) || options.nodes < 3) throw new RangeError(`nodes must be an integer ≥ 3, got ${options.nodes}`)
   if (!Number.isInteger(options.jobs) || options.jobs < 0) throw new RangeError(`jobs must be an integer ≥ 0, got ${options.jobs}`)
-  if (!Number.isInteger(options.users) || options.users < 1 || options.users > MAX_USERS) throw new RangeError(`users must be an integer in [1, ${MAX_USERS}], got ${options.users}`)
+  if (!Number.isInteger(options.users) || options.users < 1 || options.users > MAX_USERS)
+    throw new RangeError(`users must be an integer in [1, ${MAX_USERS}], got ${options.users}`)
   const epochSec = Math.floor(options.epochSec)
   const classes = nodeClasses(options.nodes)
   const { accounts, users } = makeAccountsAndUsers(options.users, new Prng(deriveSeed(options.seed, 1)))
@@ -336,7 +471,26 @@ function makeReservations(c: Cluster): Reservation[] {
   const maintCount = Math.max(1, Math.floor(cpu.count * 0.02))
   const gpuStart = cpu.count
   return [
-    { name: 'maint', nodeStart: cpu.count - maintCount, nodeEnd: cpu.count, startSec: c.epochSec + 3 * 86_400, endSec: c.epochSec + 3 * 86_400 + 8 * 3_600, users: 'root', flags: ['MAINT', 'IGNORE_JOBS', 'SPEC_NODES'] },
-    { name: 'training', nodeStart: gpuStart, nodeEnd: gpuStart + Math.min(2, (c.classes[1] as NodeClass).count), startSec: c.epochSec - 3_600, endSec: c.epochSec + 5 * 3_600, users: c.users.slice(0, 3).map((u) => u.name).join(','), flags: ['SPEC_NODES'] },
+    {
+      name: 'maint',
+      nodeStart: cpu.count - maintCount,
+      nodeEnd: cpu.count,
+      startSec: c.epochSec + 3 * 86_400,
+      endSec: c.epochSec + 3 * 86_400 + 8 * 3_600,
+      users: 'root',
+      flags: ['MAINT', 'IGNORE_JOBS', 'SPEC_NODES'],
+    },
+    {
+      name: 'training',
+      nodeStart: gpuStart,
+      nodeEnd: gpuStart + Math.min(2, (c.classes[1] as NodeClass).count),
+      startSec: c.epochSec - 3_600,
+      endSec: c.epochSec + 5 * 3_600,
+      users: c.users
+        .slice(0, 3)
+        .map((u) => u.name)
+        .join(','),
+      flags: ['SPEC_NODES'],
+    },
   ]
 }

@@ -22,8 +22,6 @@ export function hostlistRanges(prefix: string, ranges: ReadonlyArray<readonly [n
     const r = ranges[0] as readonly [number, number]
     return hostlistRange(prefix, r[0], r[1], digits)
   }
-  const parts = ranges.map(([a, b]) =>
-    a === b ? String(a).padStart(digits, '0') : `${String(a).padStart(digits, '0')}-${String(b).padStart(digits, '0')}`,
-  )
+  const parts = ranges.map(([a, b]) => (a === b ? String(a).padStart(digits, '0') : `${String(a).padStart(digits, '0')}-${String(b).padStart(digits, '0')}`))
   return `${prefix}[${parts.join(',')}]`
 }

@@ -3,23 +3,95 @@
 // so a 500,000-job cluster costs tens of megabytes, not gigabytes.
 
 /** JOB_STATES are the job states the generator uses, indexed by JobTable.state. */
-export const JOB_STATES = ['PENDING', 'RUNNING', 'SUSPENDED', 'COMPLETED', 'CANCELLED', 'FAILED', 'TIMEOUT', 'NODE_FAIL', 'OUT_OF_MEMORY', 'COMPLETING'] as const
+export const JOB_STATES = [
+  'PENDING',
+  'RUNNING',
+  'SUSPENDED',
+  'COMPLETED',
+  'CANCELLED',
+  'FAILED',
+  'TIMEOUT',
+  'NODE_FAIL',
+  'OUT_OF_MEMORY',
+  'COMPLETING',
+] as const
 /** Job state indices into JOB_STATES. */
-export const JobState = { PENDING: 0, RUNNING: 1, SUSPENDED: 2, COMPLETED: 3, CANCELLED: 4, FAILED: 5, TIMEOUT: 6, NODE_FAIL: 7, OUT_OF_MEMORY: 8, COMPLETING: 9 } as const
+export const JobState = {
+  PENDING: 0,
+  RUNNING: 1,
+  SUSPENDED: 2,
+  COMPLETED: 3,
+  CANCELLED: 4,
+  FAILED: 5,
+  TIMEOUT: 6,
+  NODE_FAIL: 7,
+  OUT_OF_MEMORY: 8,
+  COMPLETING: 9,
+} as const
 
 /** JOB_REASONS are `state_reason` values, indexed by JobTable.reason. */
-export const JOB_REASONS = ['None', 'Priority', 'Resources', 'Dependency', 'BeginTime', 'QOSMaxCpuPerUserLimit', 'AssocGrpCpuLimit', 'JobArrayTaskLimit', 'ReqNodeNotAvail', 'TimeLimit', 'NonZeroExitCode'] as const
+export const JOB_REASONS = [
+  'None',
+  'Priority',
+  'Resources',
+  'Dependency',
+  'BeginTime',
+  'QOSMaxCpuPerUserLimit',
+  'AssocGrpCpuLimit',
+  'JobArrayTaskLimit',
+  'ReqNodeNotAvail',
+  'TimeLimit',
+  'NonZeroExitCode',
+] as const
 /** Reason indices into JOB_REASONS. */
-export const JobReason = { None: 0, Priority: 1, Resources: 2, Dependency: 3, BeginTime: 4, QOSMaxCpuPerUserLimit: 5, AssocGrpCpuLimit: 6, JobArrayTaskLimit: 7, ReqNodeNotAvail: 8, TimeLimit: 9, NonZeroExitCode: 10 } as const
+export const JobReason = {
+  None: 0,
+  Priority: 1,
+  Resources: 2,
+  Dependency: 3,
+  BeginTime: 4,
+  QOSMaxCpuPerUserLimit: 5,
+  AssocGrpCpuLimit: 6,
+  JobArrayTaskLimit: 7,
+  ReqNodeNotAvail: 8,
+  TimeLimit: 9,
+  NonZeroExitCode: 10,
+} as const
 
 /** JOB_NAMES are job names, indexed by JobTable.name. */
-export const JOB_NAMES = ['wrap', 'train.sh', 'md_run', 'vasp', 'gromacs', 'lammps', 'cp2k', 'preprocess', 'postprocess', 'jupyter', 'bash', 'analysis.py', 'sim', 'nextflow', 'snakemake', 'array_task'] as const
+export const JOB_NAMES = [
+  'wrap',
+  'train.sh',
+  'md_run',
+  'vasp',
+  'gromacs',
+  'lammps',
+  'cp2k',
+  'preprocess',
+  'postprocess',
+  'jupyter',
+  'bash',
+  'analysis.py',
+  'sim',
+  'nextflow',
+  'snakemake',
+  'array_task',
+] as const
 
 /** Node flag bits in NodeTable.flags; the base state (IDLE/MIXED/ALLOCATED) follows from alloc_cpus. */
 export const NodeFlag = { DOWN: 1, DRAIN: 2, COMPLETING: 4, PLANNED: 8, NOT_RESPONDING: 16, RESERVED: 32 } as const
 
 /** NODE_REASONS are drain/down reasons, indexed by NodeTable.reason (0 = none). */
-export const NODE_REASONS = ['', 'Not responding', 'Kill task failed', 'hardware: DIMM errors', 'maintenance', 'GPU XID 79', 'Node unexpectedly rebooted', 'health check failed: /scratch'] as const
+export const NODE_REASONS = [
+  '',
+  'Not responding',
+  'Kill task failed',
+  'hardware: DIMM errors',
+  'maintenance',
+  'GPU XID 79',
+  'Node unexpectedly rebooted',
+  'health check failed: /scratch',
+] as const
 
 /** NodeClass describes one hardware type; its nodes are numbered prefix0001…. */
 export interface NodeClass {

@@ -61,7 +61,11 @@ export function extractComponents(spec: { components: { schemas: Record<string, 
     collectRefs(schema, refs)
     queue.push(...refs)
   }
-  return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]))
+  return Object.fromEntries(
+    Object.keys(out)
+      .sort()
+      .map((k) => [k, out[k]]),
+  )
 }
 
 /**
@@ -83,7 +87,11 @@ function main(): void {
       .map((suffix) => `${version}_${suffix}`)
       .filter((name) => name in spec.components.schemas)
     applyRuntimeQuirks(version, spec.components.schemas)
-    const doc = { $id: version, info: { source: `slurm-openapi/${version}.json`, version: spec.info?.version }, components: { schemas: extractComponents(spec, roots) } }
+    const doc = {
+      $id: version,
+      info: { source: `slurm-openapi/${version}.json`, version: spec.info?.version },
+      components: { schemas: extractComponents(spec, roots) },
+    }
     // Temp file + rename: a reader never sees half a schema file.
     const path = join(here, `${version}.json`)
     writeFileSync(`${path}.tmp`, JSON.stringify(doc) + '\n')

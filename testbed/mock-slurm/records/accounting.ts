@@ -12,16 +12,25 @@ const EMPTY_TRES_STATS = { max: EMPTY, min: EMPTY, average: EMPTY, total: EMPTY 
 
 /** TRES_LIST is the cluster's TRES table (ids as a default slurmdbd assigns them). */
 export const TRES_LIST = [
-  { type: 'cpu', name: '', id: 1 }, { type: 'mem', name: '', id: 2 }, { type: 'energy', name: '', id: 3 },
-  { type: 'node', name: '', id: 4 }, { type: 'billing', name: '', id: 5 }, { type: 'fs', name: 'disk', id: 6 },
-  { type: 'vmem', name: '', id: 7 }, { type: 'pages', name: '', id: 8 }, { type: 'gres', name: 'gpu', id: 1001 },
-  { type: 'gres', name: 'gpu:h100', id: 1002 }, { type: 'license', name: 'matlab', id: 1003 },
+  { type: 'cpu', name: '', id: 1 },
+  { type: 'mem', name: '', id: 2 },
+  { type: 'energy', name: '', id: 3 },
+  { type: 'node', name: '', id: 4 },
+  { type: 'billing', name: '', id: 5 },
+  { type: 'fs', name: 'disk', id: 6 },
+  { type: 'vmem', name: '', id: 7 },
+  { type: 'pages', name: '', id: 8 },
+  { type: 'gres', name: 'gpu', id: 1001 },
+  { type: 'gres', name: 'gpu:h100', id: 1002 },
+  { type: 'license', name: 'matlab', id: 1003 },
 ]
 
 function tresAlloc(cpus: number, memMb: number, nodes: number, gpus: number): object[] {
   const out = [
-    { type: 'cpu', name: '', id: 1, count: cpus }, { type: 'mem', name: '', id: 2, count: memMb },
-    { type: 'node', name: '', id: 4, count: nodes }, { type: 'billing', name: '', id: 5, count: cpus },
+    { type: 'cpu', name: '', id: 1, count: cpus },
+    { type: 'mem', name: '', id: 2, count: memMb },
+    { type: 'node', name: '', id: 4, count: nodes },
+    { type: 'billing', name: '', id: 5, count: cpus },
   ]
   if (gpus > 0) out.push({ type: 'gres', name: 'gpu', id: 1001, count: gpus })
   return out
@@ -44,29 +53,43 @@ export function buildDbJob(c: Cluster, slot: number): Record<string, unknown> {
   const elapsed = !started ? 0 : Math.max(0, (end === 0 ? c.nowSec : end) - start)
   const nodes = jobNodeList(c, slot)
   const isArray = j.arrayTaskId[slot]! >= 0
-  const exit = state === JobState.PENDING ? PENDING_EXIT : j.exitCode[slot] === 0 ? OK_EXIT : { status: ['ERROR'], return_code: num(j.exitCode[slot]!), signal: { id: UNSET, name: '' } }
+  const exit =
+    state === JobState.PENDING
+      ? PENDING_EXIT
+      : j.exitCode[slot] === 0
+        ? OK_EXIT
+        : { status: ['ERROR'], return_code: num(j.exitCode[slot]!), signal: { id: UNSET, name: '' } }
   const alloc = started ? tresAlloc(cpus, memMb, nodeCount, gpus) : EMPTY
   const home = `/home/${user.name}`
   const stepState = state === JobState.RUNNING ? ['RUNNING'] : [JOB_STATES[state]!]
-  const steps = !started ? EMPTY : [{
-    time: { elapsed, end: num(end), start: num(start), suspended: 0, system: SECONDS_ZERO, limit: INFINITE, total: SECONDS_ZERO, user: SECONDS_ZERO },
-    exit_code: exit,
-    nodes: { count: nodeCount, range: nodes, list: nodes === '' ? EMPTY : [nodes] },
-    tasks: { count: 1 },
-    pid: '',
-    CPU: { requested_frequency: { min: ZERO, max: ZERO }, governor: '0' },
-    kill_request_user: '',
-    state: stepState,
-    statistics: { CPU: { actual_frequency: 0 }, energy: { consumed: ZERO } },
-    step: { id: `${id}.batch`, name: 'batch', stderr: '', stdin: '', stdout: '', stderr_expanded: '', stdin_expanded: '', stdout_expanded: '' },
-    task: { distribution: 'Unknown' },
-    tres: { requested: EMPTY_TRES_STATS, consumed: EMPTY_TRES_STATS, allocated: alloc },
-  }]
+  const steps = !started
+    ? EMPTY
+    : [
+        {
+          time: { elapsed, end: num(end), start: num(start), suspended: 0, system: SECONDS_ZERO, limit: INFINITE, total: SECONDS_ZERO, user: SECONDS_ZERO },
+          exit_code: exit,
+          nodes: { count: nodeCount, range: nodes, list: nodes === '' ? EMPTY : [nodes] },
+          tasks: { count: 1 },
+          pid: '',
+          CPU: { requested_frequency: { min: ZERO, max: ZERO }, governor: '0' },
+          kill_request_user: '',
+          state: stepState,
+          statistics: { CPU: { actual_frequency: 0 }, energy: { consumed: ZERO } },
+          step: { id: `${id}.batch`, name: 'batch', stderr: '', stdin: '', stdout: '', stderr_expanded: '', stdin_expanded: '', stdout_expanded: '' },
+          task: { distribution: 'Unknown' },
+          tres: { requested: EMPTY_TRES_STATS, consumed: EMPTY_TRES_STATS, allocated: alloc },
+        },
+      ]
   return {
     account: c.accounts[j.account[slot]!]!.name,
     comment: { administrator: '', job: '', system: '' },
     allocation_nodes: started ? nodeCount : 0,
-    array: { job_id: isArray ? j.arrayJobId[slot]! : 0, limits: { max: { running: { tasks: 0 } } }, task_id: isArray ? num(j.arrayTaskId[slot]!) : UNSET, task: '' },
+    array: {
+      job_id: isArray ? j.arrayJobId[slot]! : 0,
+      limits: { max: { running: { tasks: 0 } } },
+      task_id: isArray ? num(j.arrayTaskId[slot]!) : UNSET,
+      task: '',
+    },
     association: { account: '', cluster: c.name, partition: '', user: '', id: 100 + j.user[slot]! * 4 + (j.account[slot]! % 4) },
     block: '',
     cluster: c.name,
@@ -74,8 +97,17 @@ export function buildDbJob(c: Cluster, slot: number): Record<string, unknown> {
     container: '',
     derived_exit_code: exit,
     time: {
-      elapsed, eligible: j.submitSec[slot]!, end, planned: num(started ? start - j.submitSec[slot]! : c.nowSec - j.submitSec[slot]!),
-      start, submission: j.submitSec[slot]!, suspended: 0, system: SECONDS_ZERO, limit: num(j.timeLimitMin[slot]!), total: SECONDS_ZERO, user: SECONDS_ZERO,
+      elapsed,
+      eligible: j.submitSec[slot]!,
+      end,
+      planned: num(started ? start - j.submitSec[slot]! : c.nowSec - j.submitSec[slot]!),
+      start,
+      submission: j.submitSec[slot]!,
+      suspended: 0,
+      system: SECONDS_ZERO,
+      limit: num(j.timeLimitMin[slot]!),
+      total: SECONDS_ZERO,
+      user: SECONDS_ZERO,
     },
     exit_code: exit,
     extra: '',
@@ -124,9 +156,18 @@ export function buildQos(c: Cluster): object[] {
   const limited = {
     total: [tres('node', 4, 50)],
     minutes: { total: EMPTY, per: { qos: EMPTY, job: EMPTY, account: EMPTY, user: EMPTY } },
-    per: { account: [tres('cpu', 1, 2_048), tres('mem', 2, 8_388_608)], job: [tres('cpu', 1, 1_024)], node: EMPTY, user: [tres('cpu', 1, 512), tres('mem', 2, 2_097_152)] },
+    per: {
+      account: [tres('cpu', 1, 2_048), tres('mem', 2, 8_388_608)],
+      job: [tres('cpu', 1, 1_024)],
+      node: EMPTY,
+      user: [tres('cpu', 1, 512), tres('mem', 2, 2_097_152)],
+    },
   }
-  const unlimited = { total: EMPTY, minutes: { total: EMPTY, per: { qos: EMPTY, job: EMPTY, account: EMPTY, user: EMPTY } }, per: { account: EMPTY, job: EMPTY, node: EMPTY, user: EMPTY } }
+  const unlimited = {
+    total: EMPTY,
+    minutes: { total: EMPTY, per: { qos: EMPTY, job: EMPTY, account: EMPTY, user: EMPTY } },
+    per: { account: EMPTY, job: EMPTY, node: EMPTY, user: EMPTY },
+  }
   return c.qos.map((q, i) => ({
     description: `${q.name} QOS`,
     flags: q.name === 'high' ? ['OVERRIDE_PARTITION_QOS'] : EMPTY,
@@ -165,7 +206,18 @@ export function buildAccounts(c: Cluster): object[] {
 
 /** buildUsers returns `users`. */
 export function buildUsers(c: Cluster): object[] {
-  const users: object[] = [{ administrator_level: ['Administrator'], associations: [{ account: 'root', cluster: c.name, partition: '', user: 'root', id: 2 }], coordinators: EMPTY, default: { qos: 0, account: 'root', wckey: '' }, flags: EMPTY, name: 'root', old_name: '', wckeys: EMPTY }]
+  const users: object[] = [
+    {
+      administrator_level: ['Administrator'],
+      associations: [{ account: 'root', cluster: c.name, partition: '', user: 'root', id: 2 }],
+      coordinators: EMPTY,
+      default: { qos: 0, account: 'root', wckey: '' },
+      flags: EMPTY,
+      name: 'root',
+      old_name: '',
+      wckeys: EMPTY,
+    },
+  ]
   c.users.forEach((u, i) => {
     users.push({
       administrator_level: ['None'],
@@ -183,14 +235,27 @@ export function buildUsers(c: Cluster): object[] {
 
 function association(c: Cluster, id: number, account: string, parent: string, user: string, isDefault: boolean, lineage: string): object {
   return {
-    accounting: EMPTY, account, cluster: c.name, comment: '', default: { qos: '' }, flags: EMPTY,
+    accounting: EMPTY,
+    account,
+    cluster: c.name,
+    comment: '',
+    default: { qos: '' },
+    flags: EMPTY,
     max: {
       jobs: { per: { count: INFINITE, accruing: INFINITE, submitted: INFINITE, wall_clock: INFINITE }, active: INFINITE, accruing: INFINITE, total: INFINITE },
       tres: { total: EMPTY, group: { minutes: EMPTY, active: EMPTY }, minutes: { total: EMPTY, per: { job: EMPTY } }, per: { job: EMPTY, node: EMPTY } },
       per: { account: { wall_clock: INFINITE } },
     },
-    id, is_default: isDefault, lineage, min: { priority_threshold: INFINITE }, parent_account: parent, partition: '',
-    priority: INFINITE, qos: ['normal', 'high', 'low'], shares_raw: 1, user,
+    id,
+    is_default: isDefault,
+    lineage,
+    min: { priority_threshold: INFINITE },
+    parent_account: parent,
+    partition: '',
+    priority: INFINITE,
+    qos: ['normal', 'high', 'low'],
+    shares_raw: 1,
+    user,
   }
 }
 
@@ -212,7 +277,9 @@ export function buildAssociations(c: Cluster): object[] {
 
 /** buildTres returns `TRES` with cluster-wide counts. */
 export function buildTres(c: Cluster): object[] {
-  let cpus = 0, memMb = 0, gpus = 0
+  let cpus = 0,
+    memMb = 0,
+    gpus = 0
   for (const cls of c.classes as NodeClass[]) {
     cpus += cls.count * cls.sockets * cls.coresPerSocket * cls.threadsPerCore
     memMb += cls.count * cls.realMemoryMb
@@ -224,12 +291,21 @@ export function buildTres(c: Cluster): object[] {
 
 /** buildClusters returns `clusters`. */
 export function buildClusters(c: Cluster): object[] {
-  const names = (c.classes as NodeClass[]).map((cls) => `${cls.prefix}[${String(cls.first).padStart(cls.digits, '0')}-${String(cls.first + cls.count - 1).padStart(cls.digits, '0')}]`)
-  return [{
-    controller: { host: 'slurmctld', port: 6817 }, flags: EMPTY, name: c.name, nodes: names.join(','), select_plugin: '',
-    associations: { root: { account: 'root', cluster: c.name, partition: '', user: '', id: 1 } },
-    rpc_version: 11_008, tres: buildTres(c).map((t) => t),
-  }]
+  const names = (c.classes as NodeClass[]).map(
+    (cls) => `${cls.prefix}[${String(cls.first).padStart(cls.digits, '0')}-${String(cls.first + cls.count - 1).padStart(cls.digits, '0')}]`,
+  )
+  return [
+    {
+      controller: { host: 'slurmctld', port: 6817 },
+      flags: EMPTY,
+      name: c.name,
+      nodes: names.join(','),
+      select_plugin: '',
+      associations: { root: { account: 'root', cluster: c.name, partition: '', user: '', id: 1 } },
+      rpc_version: 11_008,
+      tres: buildTres(c).map((t) => t),
+    },
+  ]
 }
 
 /** buildDbPings returns slurmdbd's `pings`. */
@@ -247,7 +323,16 @@ export function buildDbDiag(c: Cluster): object {
       daily: { count: 1, last_run: c.epochSec - 3_600, duration: { last: 50_000, max: 50_000, time: 50_000 } },
       monthly: { count: 0, last_run: c.epochSec - 86_400 * 20, duration: { last: 0, max: 0, time: 0 } },
     },
-    RPCs: [rpc('DBD_STEP_START', c.jobs.count), rpc('DBD_JOB_START', c.jobs.count), rpc('DBD_JOB_COMPLETE', c.jobs.count), rpc('DBD_GET_JOBS_COND', 500), rpc('DBD_GET_ASSOCS', 200)],
-    users: [{ user: 'slurm', count: 3 * c.jobs.count, time: { average: 300, total: 900 * c.jobs.count } }, { user: 'root', count: 700, time: { average: 500, total: 350_000 } }],
+    RPCs: [
+      rpc('DBD_STEP_START', c.jobs.count),
+      rpc('DBD_JOB_START', c.jobs.count),
+      rpc('DBD_JOB_COMPLETE', c.jobs.count),
+      rpc('DBD_GET_JOBS_COND', 500),
+      rpc('DBD_GET_ASSOCS', 200),
+    ],
+    users: [
+      { user: 'slurm', count: 3 * c.jobs.count, time: { average: 300, total: 900 * c.jobs.count } },
+      { user: 'root', count: 700, time: { average: 500, total: 350_000 } },
+    ],
   }
 }

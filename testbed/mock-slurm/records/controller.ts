@@ -10,18 +10,34 @@ export function buildPings(latencyUs: number): object[] {
 
 // RPC types a busy slurmctld reports in sdiag, with a typical share of the traffic.
 const RPC_TYPES: Array<[number, string, number]> = [
-  [1002, 'MESSAGE_NODE_REGISTRATION_STATUS', 8], [1008, 'REQUEST_PARTITION_INFO', 6], [2003, 'REQUEST_JOB_INFO', 20],
-  [2007, 'REQUEST_NODE_INFO', 10], [2035, 'REQUEST_STATS_INFO', 2], [4001, 'REQUEST_RESOURCE_ALLOCATION', 3],
-  [4003, 'REQUEST_SUBMIT_BATCH_JOB', 12], [5001, 'REQUEST_JOB_STEP_CREATE', 5], [5016, 'REQUEST_STEP_COMPLETE', 5],
-  [5017, 'REQUEST_COMPLETE_JOB_ALLOCATION', 4], [5018, 'REQUEST_COMPLETE_BATCH_SCRIPT', 8], [6011, 'MESSAGE_EPILOG_COMPLETE', 8],
-  [2021, 'REQUEST_JOB_READY', 1], [2048, 'REQUEST_JOB_INFO_SINGLE', 3], [2049, 'REQUEST_SHARE_INFO', 1],
-  [1017, 'REQUEST_RECONFIGURE', 0.01], [2009, 'REQUEST_CANCEL_JOB_STEP', 2], [6012, 'REQUEST_KILL_JOB', 1],
+  [1002, 'MESSAGE_NODE_REGISTRATION_STATUS', 8],
+  [1008, 'REQUEST_PARTITION_INFO', 6],
+  [2003, 'REQUEST_JOB_INFO', 20],
+  [2007, 'REQUEST_NODE_INFO', 10],
+  [2035, 'REQUEST_STATS_INFO', 2],
+  [4001, 'REQUEST_RESOURCE_ALLOCATION', 3],
+  [4003, 'REQUEST_SUBMIT_BATCH_JOB', 12],
+  [5001, 'REQUEST_JOB_STEP_CREATE', 5],
+  [5016, 'REQUEST_STEP_COMPLETE', 5],
+  [5017, 'REQUEST_COMPLETE_JOB_ALLOCATION', 4],
+  [5018, 'REQUEST_COMPLETE_BATCH_SCRIPT', 8],
+  [6011, 'MESSAGE_EPILOG_COMPLETE', 8],
+  [2021, 'REQUEST_JOB_READY', 1],
+  [2048, 'REQUEST_JOB_INFO_SINGLE', 3],
+  [2049, 'REQUEST_SHARE_INFO', 1],
+  [1017, 'REQUEST_RECONFIGURE', 0.01],
+  [2009, 'REQUEST_CANCEL_JOB_STEP', 2],
+  [6012, 'REQUEST_KILL_JOB', 1],
 ]
 
 /** buildDiag returns the `statistics` object of /diag, with counters derived from the model. */
 export function buildDiag(c: Cluster): object {
   const j = c.jobs
-  let pending = 0, running = 0, completed = 0, canceled = 0, failed = 0
+  let pending = 0,
+    running = 0,
+    completed = 0,
+    canceled = 0,
+    failed = 0
   for (let s = 0; s < j.count; s++) {
     const st = j.state[s]!
     if (st === JobState.PENDING) pending++
@@ -106,8 +122,16 @@ export function buildDiag(c: Cluster): object {
 /** buildLicenses returns `licenses` (capitalised keys, as slurmrestd prints them). */
 export function buildLicenses(c: Cluster): object[] {
   return c.licenses.map((l) => ({
-    LicenseName: l.name, Total: l.total, Used: l.used, Free: l.total - l.used, Remote: false, Reserved: 0,
-    LastConsumed: l.used, LastDeficit: 0, LastUpdate: c.epochSec, Nodes: '',
+    LicenseName: l.name,
+    Total: l.total,
+    Used: l.used,
+    Free: l.total - l.used,
+    Remote: false,
+    Reserved: 0,
+    LastConsumed: l.used,
+    LastDeficit: 0,
+    LastUpdate: c.epochSec,
+    Nodes: '',
   }))
 }
 
@@ -117,10 +141,25 @@ export function buildReservations(c: Cluster): object[] {
     const cls = c.classes[c.nodes.classOf[r.nodeStart]!]!
     const nodeCount = r.nodeEnd - r.nodeStart
     return {
-      accounts: '', burst_buffer: '', core_count: nodeCount * cls.sockets * cls.coresPerSocket, core_specializations: [],
-      end_time: num(r.endSec), features: '', flags: r.flags, groups: '', licenses: '', max_start_delay: 0, name: r.name,
-      node_count: nodeCount, node_list: hostlistRange(cls.prefix, c.nodes.number[r.nodeStart]!, c.nodes.number[r.nodeEnd - 1]!, cls.digits),
-      partition: '', purge_completed: { time: UNSET }, start_time: num(r.startSec), watts: UNSET, tres: `cpu=${nodeCount * cls.sockets * cls.coresPerSocket}`, users: r.users,
+      accounts: '',
+      burst_buffer: '',
+      core_count: nodeCount * cls.sockets * cls.coresPerSocket,
+      core_specializations: [],
+      end_time: num(r.endSec),
+      features: '',
+      flags: r.flags,
+      groups: '',
+      licenses: '',
+      max_start_delay: 0,
+      name: r.name,
+      node_count: nodeCount,
+      node_list: hostlistRange(cls.prefix, c.nodes.number[r.nodeStart]!, c.nodes.number[r.nodeEnd - 1]!, cls.digits),
+      partition: '',
+      purge_completed: { time: UNSET },
+      start_time: num(r.startSec),
+      watts: UNSET,
+      tres: `cpu=${nodeCount * cls.sockets * cls.coresPerSocket}`,
+      users: r.users,
     }
   })
 }
@@ -132,24 +171,59 @@ export function buildReservations(c: Cluster): object[] {
 export function buildShares(c: Cluster, numberObjects: boolean): object {
   const f = (x: number) => (numberObjects ? { set: true, infinite: false, number: x } : x)
   const tres = { run_seconds: [{ name: 'cpu', value: ZERO }], group_minutes: [{ name: 'cpu', value: UNSET }], usage: [{ name: 'cpu', value: 0 }] }
-  const shares: object[] = [{
-    id: 1, cluster: c.name, name: 'root', parent: '', partition: '', shares_normalized: f(1), shares: num(1), tres,
-    effective_usage: f(0), usage_normalized: f(0), usage: 0, fairshare: { factor: f(1), level: f(1) }, type: ['ASSOCIATION'],
-  }]
+  const shares: object[] = [
+    {
+      id: 1,
+      cluster: c.name,
+      name: 'root',
+      parent: '',
+      partition: '',
+      shares_normalized: f(1),
+      shares: num(1),
+      tres,
+      effective_usage: f(0),
+      usage_normalized: f(0),
+      usage: 0,
+      fairshare: { factor: f(1), level: f(1) },
+      type: ['ASSOCIATION'],
+    },
+  ]
   const accountCount = c.accounts.length
   c.accounts.forEach((a, i) => {
     if (a.parent === '') return
     shares.push({
-      id: 2 + i, cluster: c.name, name: a.name, parent: a.parent, partition: '', shares_normalized: f(1 / accountCount), shares: num(1), tres,
-      effective_usage: f(0.01 * (i % 7)), usage_normalized: f(0.01 * (i % 7)), usage: 1_000 * i, fairshare: { factor: f(1 - 0.01 * (i % 7)), level: f(1) }, type: ['ASSOCIATION'],
+      id: 2 + i,
+      cluster: c.name,
+      name: a.name,
+      parent: a.parent,
+      partition: '',
+      shares_normalized: f(1 / accountCount),
+      shares: num(1),
+      tres,
+      effective_usage: f(0.01 * (i % 7)),
+      usage_normalized: f(0.01 * (i % 7)),
+      usage: 1_000 * i,
+      fairshare: { factor: f(1 - 0.01 * (i % 7)), level: f(1) },
+      type: ['ASSOCIATION'],
     })
   })
   c.users.forEach((u, i) => {
     for (const a of u.accounts) {
       const usage = ((i * 7919) % 1_000) / 1_000
       shares.push({
-        id: 1_000 + i * 4 + (a % 4), cluster: c.name, name: u.name, parent: c.accounts[a]!.name, partition: '', shares_normalized: f(1 / c.users.length), shares: num(1), tres,
-        effective_usage: f(usage / 10), usage_normalized: f(usage / 10), usage: Math.round(usage * 1e6), fairshare: { factor: f(1 - usage), level: f(usage === 0 ? 1 : 1 / usage) }, type: ['USER'],
+        id: 1_000 + i * 4 + (a % 4),
+        cluster: c.name,
+        name: u.name,
+        parent: c.accounts[a]!.name,
+        partition: '',
+        shares_normalized: f(1 / c.users.length),
+        shares: num(1),
+        tres,
+        effective_usage: f(usage / 10),
+        usage_normalized: f(usage / 10),
+        usage: Math.round(usage * 1e6),
+        fairshare: { factor: f(1 - usage), level: f(usage === 0 ? 1 : 1 / usage) },
+        type: ['USER'],
       })
     }
   })

@@ -1,0 +1,75 @@
+// `slurmbench report html`: the nightly report as one self-contained HTML file, from the history
+// folder and (optionally) the latest comparison.
+import { readFile } from 'node:fs/promises'
+import { InputError } from '../../common/input-error.ts'
+import { seriesOf } from '../history/series.ts'
+import { readHistory } from '../history/store.ts'
+import { findShifts } from '../history/trend.ts'
+import { type HtmlVerdict, renderHtmlReport } from '../report/html-report.ts'
+import { writeFileAtomic } from '../results/atomic-file.ts'
+import { type Command, EXIT_OK } from './command.ts'
+import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
+import { DEFAULT_HISTORY_DIR } from './history.ts'
+
+const FLAGS: FlagSpecs = {
+  history: { kind: 'string', valueName: 'dir', help: `history folder (default ${DEFAULT_HISTORY_DIR})` },
+  'machine-class': { kind: 'string', valueName: 'class', help: 'only this machine class (default: all)' },
+  comparison: { kind: 'string', valueName: 'file', help: "the latest night's comparison JSON (ab -format json), shown as verdicts" },
+  o: { kind: 'string', valueName: 'file', help: 'where to write the page (default report.html)' },
+  title: { kind: 'string', valueName: 'text', help: 'the page title (default "slurmbench nightly report")' },
+  'commit-url': { kind: 'string', valueName: 'url', help: 'link commits with this URL, {commit} replaced (default: from GITHUB_SERVER_URL and GITHUB_REPOSITORY when set)' },
+}
+
+const DESCRIPTION = `Writes one self-contained HTML file (no CDN; SVG charts): per series a trend chart of the nightly
+centres with their 95% band and level shifts marked, the latest night's verdicts, the environment, and
+a link per commit. Opens from file:// and serves as a GitHub Pages site.`
+
+async function readVerdicts(path: string): Promise<HtmlVerdict[]> {
+  let doc: { kind?: unknown; verdicts?: { verdicts?: HtmlVerdict[] }[] }
+  try {
+    doc = JSON.parse(await readFile(path, 'utf8'))
+  } catch (err) {
+    throw new InputError(`${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(err as Error).message})`}`)
+  }
+  if (doc.kind !== 'slurmbench.comparison' || !Array.isArray(doc.verdicts)) throw new InputError(`${path}: not a comparison with verdicts (expected "kind": "slurmbench.comparison")`)
+  const out: HtmlVerdict[] = []
+  for (const report of doc.verdicts) for (const v of report.verdicts ?? []) out.push({ name: String(v.name), unit: String(v.unit), verdict: String(v.verdict), ...(v.change === undefined ? {} : { change: v.change }) })
+  return out
+}
+
+/** runReportHtml runs `report html` with the arguments after `html`. */
+export async function runReportHtml(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, FLAGS)
+  if (args.help) {
+    process.stdout.write(formatUsage('slurmbench report html [flags]', DESCRIPTION, FLAGS))
+    return EXIT_OK
+  }
+  if (args.positionals.length > 0) throw new UsageError(`report html takes no file arguments (found ${args.positionals[0]}); name the history with -history`)
+  const dir = (args.flags.history as string | undefined) ?? DEFAULT_HISTORY_DIR
+  const read = await readHistory(dir, args.flags['machine-class'] as string | undefined)
+  for (const w of read.warnings) process.stderr.write(`report html: warning: ${w}\n`)
+  const series = seriesOf(read.records)
+  const comparison = args.flags.comparison as string | undefined
+  const latest = read.records.reduce<(typeof read.records)[number] | undefined>((a, r) => (a === undefined || Date.parse(r.time) > Date.parse(a.time) ? r : a), undefined)
+  const repo = process.env.GITHUB_REPOSITORY
+  const commitUrl = (args.flags['commit-url'] as string | undefined) ?? (repo === undefined ? undefined : `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repo}/commit/{commit}`)
+  const html = renderHtmlReport({
+    title: (args.flags.title as string | undefined) ?? 'slurmbench nightly report',
+    generatedAt: new Date().toISOString(),
+    series,
+    shifts: findShifts(series),
+    ...(comparison === undefined ? {} : { verdicts: await readVerdicts(comparison) }),
+    ...(latest === undefined ? {} : { environment: { 'machine class': latest.machineClass, cpu: latest.cpuModel, node: latest.node, 'latest night': latest.time, commit: latest.commit } }),
+    ...(commitUrl === undefined ? {} : { commitUrl }),
+  })
+  const out = (args.flags.o as string | undefined) ?? 'report.html'
+  await writeFileAtomic(out, html)
+  process.stdout.write(`report html: ${series.length} series to ${out}\n`)
+  return EXIT_OK
+}
+
+/** command exposes `report html` on its own until the report command routes to it. */
+export const command: Command = {
+  summary: 'the nightly HTML report from the history',
+  run: runReportHtml,
+}

@@ -1,0 +1,219 @@
+// The tolerance policy: a human-edited JSON file (baselines/policy.json) saying, per metric, how
+// much worse is tolerable, which direction is better and whether the metric is exact. Defaults
+// per unit, then rules by name and unit pattern; the last matching rule wins, so specific rules
+// go after general ones.
+import { readFile } from 'node:fs/promises'
+import { type Static, Type } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import { InputError } from '../../common/input-error.ts'
+import { Better } from '../results/schema.ts'
+import { compilePattern, type NamePattern } from './name-pattern.ts'
+import { NativeModuleError } from '../../common/re2.ts'
+
+/** POLICY_SCHEMA_VERSION is bumped on incompatible changes to the policy file. */
+export const POLICY_SCHEMA_VERSION = 1
+
+/** Beyond is how "worse beyond tolerance" is judged: by the point estimate or by the interval's near bound. */
+export const Beyond = Type.Union([Type.Literal('estimate'), Type.Literal('bound')])
+export type Beyond = Static<typeof Beyond>
+
+/** MetricSettings is what a default or a rule may set. */
+export const MetricSettings = Type.Object(
+  {
+    /** Tolerated worsening in percent of the baseline's centre. */
+    tolerancePct: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
+    better: Type.Optional(Better),
+    /** Deterministic metric (counts, sizes): compared exactly, one sample suffices, no test. */
+    exact: Type.Optional(Type.Boolean()),
+    /** Not judged at all (still shown). */
+    ignore: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+)
+export type MetricSettings = Static<typeof MetricSettings>
+
+/** PolicyRule applies settings to metrics whose benchmark name and unit match. */
+export const PolicyRule = Type.Object(
+  {
+    /** Glob (`*` one level, `**` anything) or `/RE2 regexp/`, against the full name (`BenchmarkX/sub-4`). */
+    name: Type.Optional(Type.String({ minLength: 1 })),
+    /** Glob or `/regexp/` against the unit as written (`ns/op`) or tidied (`sec/op`). */
+    unit: Type.Optional(Type.String({ minLength: 1 })),
+    /** Why this rule exists: shown with the verdict. */
+    why: Type.Optional(Type.String()),
+    ...MetricSettings.properties,
+  },
+  { additionalProperties: false },
+)
+export type PolicyRule = Static<typeof PolicyRule>
+
+/** PolicyDocument is the policy file. */
+export const PolicyDocument = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    schemaVersion: Type.Literal(POLICY_SCHEMA_VERSION),
+    kind: Type.Literal('slurmbench.policy'),
+    /** Significance level after Benjamini–Hochberg (default 0.05). */
+    alpha: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 })),
+    /** Confidence level of intervals (default 0.95). */
+    confidence: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 })),
+    /** Samples needed on each side before a metric can be judged (default 4, the fewest that can reach p ≤ 0.05). */
+    minSamples: Type.Optional(Type.Integer({ minimum: 1 })),
+    beyond: Type.Optional(Beyond),
+    /** Settings by unit (`ns/op`, `B/op`, or `*` for every unit). */
+    defaults: Type.Record(Type.String({ minLength: 1 }), MetricSettings),
+    rules: Type.Array(PolicyRule),
+  },
+  { additionalProperties: false },
+)
+export type PolicyDocument = Static<typeof PolicyDocument>
+
+/** DEFAULT_TOLERANCE_PCT applies when neither the defaults nor a rule set one. */
+export const DEFAULT_TOLERANCE_PCT = 5
+/** DEFAULT_MIN_SAMPLES is the fewest samples a side for a judgement: below 4 the U test cannot reach p ≤ 0.05. */
+export const DEFAULT_MIN_SAMPLES = 4
+/**
+ * DEFAULT_BEYOND is the rule for "worse beyond tolerance": the interval's near bound must clear
+ * the tolerance. Chosen by the slowdown-injection experiment (benchmarks/experiment/README.md):
+ * with ab's adding of rounds while inconclusive, the point-estimate rule's A/A false alarms grow
+ * past 1% once noise passes ~2% (2.3% at σ = 3%), the bound rule's stay at 0% while still
+ * flagging ≥ 80% of 5% and ≥ 95% of 10% slowdowns up to σ = 3%.
+ */
+export const DEFAULT_BEYOND: Beyond = 'bound'
+
+/** Policy is a parsed policy with compiled patterns. */
+export interface Policy {
+  readonly source: string
+  readonly alpha: number
+  readonly confidence: number
+  readonly minSamples: number
+  readonly beyond: Beyond
+  readonly defaults: Readonly<Record<string, MetricSettings>>
+  readonly rules: ReadonlyArray<{ readonly rule: PolicyRule; readonly index: number; readonly name?: NamePattern; readonly unit?: NamePattern }>
+}
+
+/** ResolvedSettings is what applies to one metric, and where it came from. */
+export interface ResolvedSettings {
+  readonly tolerancePct: number
+  readonly better: Better
+  readonly exact: boolean
+  readonly ignore: boolean
+  /** `default`, `defaults["B/op"]`, `rules[2]`: the last source that set anything. */
+  readonly origin: string
+  readonly why?: string
+}
+
+/** parsePolicy validates the policy text; errors name the JSON path. */
+export function parsePolicy(text: string, source: string): Policy {
+  if (text.trim() === '') throw new InputError(`${source}: empty file; expected a slurmbench policy JSON document (see baselines/policy.json)`)
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (err) {
+    throw new InputError(`${source}: not valid JSON (${(err as Error).message}); the file may be truncated`)
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const version = (value as { schemaVersion?: unknown }).schemaVersion
+    if (typeof version === 'number' && version > POLICY_SCHEMA_VERSION) {
+      throw new InputError(
+        `${source}: at /schemaVersion: policy version ${version} is newer than this slurmbench reads (${POLICY_SCHEMA_VERSION}); upgrade slurmbench`,
+      )
+    }
+  }
+  const first = Value.Errors(PolicyDocument, value).First()
+  if (first !== undefined) {
+    const path = first.path === '' ? '(document)' : first.path
+    throw new InputError(`${source}: at ${path}: ${first.message} (found ${JSON.stringify(first.value)?.slice(0, 60)})`)
+  }
+  const doc = value as PolicyDocument
+  const rules = doc.rules.map((rule, index) => {
+    const compile = (field: 'name' | 'unit'): NamePattern | undefined => {
+      const pattern = rule[field]
+      if (pattern === undefined) return undefined
+      try {
+        return compilePattern(pattern)
+      } catch (err) {
+        if (err instanceof NativeModuleError) throw err // the addon, not the pattern
+        throw new InputError(
+          `${source}: at /rules/${index}/${field}: invalid pattern ${JSON.stringify(pattern)} (${(err as Error).message}); expected a glob or /RE2 regexp/`,
+        )
+      }
+    }
+    const name = compile('name')
+    const unit = compile('unit')
+    return { rule, index, ...(name ? { name } : {}), ...(unit ? { unit } : {}) }
+  })
+  return {
+    source,
+    alpha: doc.alpha ?? 0.05,
+    confidence: doc.confidence ?? 0.95,
+    minSamples: doc.minSamples ?? DEFAULT_MIN_SAMPLES,
+    beyond: doc.beyond ?? DEFAULT_BEYOND,
+    defaults: doc.defaults,
+    rules,
+  }
+}
+
+/** readPolicy reads and parses a policy file. */
+export async function readPolicy(path: string): Promise<Policy> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    throw new InputError(`${path}: cannot read policy (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+  }
+  return parsePolicy(text, path)
+}
+
+/** builtinPolicy is used when no policy file exists: every default, no rules. */
+export function builtinPolicy(): Policy {
+  return { source: '(built-in)', alpha: 0.05, confidence: 0.95, minSamples: DEFAULT_MIN_SAMPLES, beyond: DEFAULT_BEYOND, defaults: {}, rules: [] }
+}
+
+/** MetricIdentity names the metric a policy is resolved for. */
+export interface MetricIdentity {
+  readonly name: string
+  /** Unit as written (`ns/op`). */
+  readonly rawUnit: string
+  /** Tidied unit (`sec/op`). */
+  readonly unit: string
+  /** Direction the producer declared. */
+  readonly better: Better
+  readonly exact: boolean
+}
+
+/** resolveSettings applies defaults["*"], defaults[unit], then every matching rule in order. */
+export function resolveSettings(policy: Policy, metric: MetricIdentity): ResolvedSettings {
+  let settings: { tolerancePct: number; better: Better; exact: boolean; ignore: boolean; origin: string; why?: string } = {
+    tolerancePct: DEFAULT_TOLERANCE_PCT,
+    better: metric.better,
+    exact: metric.exact,
+    ignore: false,
+    origin: 'default',
+  }
+  const apply = (s: MetricSettings, origin: string, why?: string): void => {
+    settings = {
+      tolerancePct: s.tolerancePct ?? settings.tolerancePct,
+      better: s.better ?? settings.better,
+      exact: s.exact ?? settings.exact,
+      ignore: s.ignore ?? settings.ignore,
+      origin,
+      ...(why !== undefined ? { why } : settings.why !== undefined ? { why: settings.why } : {}),
+    }
+  }
+  const star = policy.defaults['*']
+  if (star !== undefined) apply(star, 'defaults["*"]')
+  for (const unit of [metric.unit, metric.rawUnit]) {
+    const d = policy.defaults[unit]
+    if (d !== undefined) {
+      apply(d, `defaults[${JSON.stringify(unit)}]`)
+      break
+    }
+  }
+  for (const { rule, index, name, unit } of policy.rules) {
+    if (name !== undefined && !name.test(metric.name)) continue
+    if (unit !== undefined && !unit.test(metric.unit) && !unit.test(metric.rawUnit)) continue
+    apply(rule, `rules[${index}]`, rule.why)
+  }
+  return settings
+}

@@ -1,0 +1,171 @@
+// One model for everything compare reads: every sample of every (benchmark, unit), tidied to
+// base units (sec/op, B/s), with the unit's direction and assumption. Built from the Go
+// benchmark format or from a results document, so both compare the same way.
+import type { GoBenchFile } from '../results/gofmt-read.ts'
+import { InputError } from '../../common/input-error.ts'
+import type { Assume, Better, Environment, ResultsDocument } from '../results/schema.ts'
+import { defaultUnitInfo, tidyUnit } from './units.ts'
+
+/** MetricSeries is every sample of one metric of one benchmark under one configuration. */
+export interface MetricSeries {
+  /** Full benchmark name, `Benchmark` prefix included. */
+  readonly name: string
+  /** Tidied unit (`sec/op`, `B/op`, `B/s`, custom). */
+  readonly unit: string
+  /** The unit as the producer wrote it (`ns/op`). */
+  readonly rawUnit: string
+  /** Values in the tidied unit, in the order they were measured. */
+  readonly values: readonly number[]
+  readonly better: Better
+  readonly assume: Assume
+  /** Configuration the samples were taken under (goos, pkg, cpu, …), in first-seen order. */
+  readonly config: Readonly<Record<string, string>>
+}
+
+/** SampleSet is one input of a comparison: a file, a baseline or one side of an A/B run. */
+export interface SampleSet {
+  /** Column label: the file name, `label=` prefix, `base`/`head`. */
+  readonly label: string
+  readonly source: string
+  readonly series: readonly MetricSeries[]
+  /** The machine fingerprint when the input carried one (results JSON, baselines). */
+  readonly environment?: Environment
+  /** Problems worth telling the user that did not stop the read. */
+  readonly warnings: readonly string[]
+}
+
+interface Accumulator {
+  name: string
+  unit: string
+  rawUnit: string
+  values: number[]
+  better: Better
+  assume: Assume
+  config: Record<string, string>
+  /** Where the series first appeared and how many samples its benchmark had then. */
+  firstWhere: string
+}
+
+function configKey(config: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.entries(config))
+}
+
+/** sampleSetFromGoBench groups a parsed Go benchmark file into series. */
+export function sampleSetFromGoBench(file: GoBenchFile, label: string): SampleSet {
+  const byKey = new Map<string, Accumulator>()
+  const unitsByBench = new Map<string, { units: string; line: number }>()
+  for (const result of file.results) {
+    const benchKey = `${configKey(result.config)}\u0000${result.name}`
+    const unitList = result.values.map((v) => v.unit).join(' ')
+    const prior = unitsByBench.get(benchKey)
+    if (prior === undefined) unitsByBench.set(benchKey, { units: unitList, line: result.line })
+    else if (prior.units !== unitList) {
+      throw new InputError(
+        `${file.source}:${result.line}: mismatched units for ${result.name}: found "${unitList}", expected "${prior.units}" as on line ${prior.line}`,
+      )
+    }
+    for (const { value, unit } of result.values) {
+      // As benchfmt's reader: a value the tidy factor leaves unchanged (0 in practice) keeps its
+      // unit as written, so stock benchstat puts zero `gc-pause-ns/op` samples in a table of their
+      // own, apart from the `gc-pause-sec/op` ones. Text input follows it; JSON input keeps one series.
+      const scaled = tidyUnit(unit)
+      const tidy = value * scaled.factor === value ? { unit, factor: 1 } : scaled
+      const key = `${benchKey}\u0000${tidy.unit}`
+      let acc = byKey.get(key)
+      if (acc === undefined) {
+        const meta = file.units[unit] ?? file.units[tidy.unit] ?? {}
+        const defaults = defaultUnitInfo(tidy.unit)
+        acc = {
+          name: result.name,
+          unit: tidy.unit,
+          rawUnit: unit,
+          values: [],
+          better: meta.better ?? defaults.better,
+          assume: meta.assume ?? defaults.assume,
+          config: { ...result.config },
+          firstWhere: `${file.source}:${result.line}`,
+        }
+        byKey.set(key, acc)
+      }
+      acc.values.push(value * tidy.factor)
+    }
+  }
+  return { label, source: file.source, series: [...byKey.values()].map(freeze), warnings: [] }
+}
+
+function freeze(acc: Accumulator): MetricSeries {
+  return { name: acc.name, unit: acc.unit, rawUnit: acc.rawUnit, values: acc.values, better: acc.better, assume: acc.assume, config: acc.config }
+}
+
+/**
+ * goConfigOf returns the configuration a results document's benchmark prints under in the Go
+ * format (the runner's header: goos, goarch, pkg, cpu, node, v8), so that a run's JSON and its
+ * text land in the same benchstat table. `commit` is left out: compare ignores it by default.
+ */
+export function goConfigOf(env: Environment, pkg: string): Record<string, string> {
+  return { goos: env.goos, goarch: env.goarch, pkg, cpu: env.cpuModel, node: env.node, v8: env.v8 }
+}
+
+/**
+ * metricSeriesOf makes one series from a benchmark's values of one unit, in benchstat's tidied
+ * unit (ns/op → sec/op, MB/s → B/s) and with the unit's declared or default direction.
+ */
+export function metricSeriesOf(
+  bench: { readonly name: string; readonly pkg: string; readonly units?: Readonly<Record<string, { better: Better; assume: Assume }>> | undefined },
+  unit: string,
+  values: readonly number[],
+  environment: Environment,
+): MetricSeries {
+  const tidy = tidyUnit(unit)
+  const declared = bench.units?.[unit]
+  const defaults = defaultUnitInfo(tidy.unit)
+  return {
+    name: bench.name,
+    unit: tidy.unit,
+    rawUnit: unit,
+    values: values.map((v) => v * tidy.factor),
+    better: declared?.better ?? defaults.better,
+    assume: declared?.assume ?? defaults.assume,
+    config: goConfigOf(environment, bench.pkg),
+  }
+}
+
+/** sampleSetFromResults groups a results document into series; failed benchmarks are skipped with a warning. */
+export function sampleSetFromResults(doc: ResultsDocument, source: string, label: string): SampleSet {
+  const series: MetricSeries[] = []
+  const warnings: string[] = []
+  const seen = new Map<string, number>()
+  for (const [i, bench] of doc.benchmarks.entries()) {
+    const id = `${bench.pkg}\u0000${bench.name}`
+    const prior = seen.get(id)
+    if (prior !== undefined)
+      throw new InputError(
+        `${source}: at /benchmarks/${i}/name: duplicate benchmark ${bench.name} in ${bench.pkg} (also at /benchmarks/${prior}); expected each name once`,
+      )
+    seen.set(id, i)
+    if (bench.status !== 'ok') {
+      warnings.push(`${bench.name}: ${bench.status}${bench.failure ? ` (${bench.failure.message})` : ''}; not compared`)
+      continue
+    }
+    if (bench.samples.length === 0) continue
+    const firstUnits = Object.keys(bench.samples[0]?.metrics ?? {})
+      .sort()
+      .join(' ')
+    const byUnit = new Map<string, number[]>()
+    for (const [j, sample] of bench.samples.entries()) {
+      const units = Object.keys(sample.metrics).sort().join(' ')
+      if (units !== firstUnits) {
+        throw new InputError(
+          `${source}: at /benchmarks/${i}/samples/${j}/metrics: mismatched units for ${bench.name}: found "${units}", expected "${firstUnits}" as in sample 0`,
+        )
+      }
+      for (const [unit, value] of Object.entries(sample.metrics)) {
+        const list = byUnit.get(unit) ?? []
+        list.push(value)
+        byUnit.set(unit, list)
+      }
+    }
+    for (const [unit, values] of byUnit) series.push(metricSeriesOf(bench, unit, values, doc.environment))
+  }
+  return { label, source, series, environment: doc.environment, warnings: [...doc.warnings, ...warnings] }
+}

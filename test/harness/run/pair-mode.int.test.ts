@@ -1,0 +1,128 @@
+// Pair mode end to end: `bench -pair DIR` measures each benchmark of this checkout and of the
+// checkout at DIR in the same worker processes. The base checkout is a temporary folder holding
+// a version of the fixture that does twice the work; ratios are compared within one run.
+import { execFile } from 'node:child_process'
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readResults } from '../../../harness/results/json.ts'
+import type { ResultsDocument } from '../../../harness/results/schema.ts'
+
+const REPO = join(import.meta.dirname, '..', '..')
+const FIXTURE = 'test/fixtures/pair/work.bench.ts'
+
+function bench(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bin/slurmbench.js', 'bench', ...args], { cwd: REPO, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr })
+    })
+  })
+}
+
+function nsPerOp(doc: ResultsDocument, name: string): number[] {
+  const result = doc.benchmarks.find((b) => b.name === name)
+  return (result?.samples ?? []).map((s) => s.metrics['ns/op'] as number)
+}
+
+// ratios returns base/head per sample, ascending: both came from the same worker.
+function ratios(base: ResultsDocument, head: ResultsDocument, name: string): number[] {
+  const h = nsPerOp(head, name)
+  return nsPerOp(base, name)
+    .map((b, k) => b / (h[k] as number))
+    .sort((x, y) => x - y)
+}
+
+// The tests run beside other test files (vitest uses every core), so a worker can lose the CPU in
+// the middle of one side's 20 ms run: the checks take the median of three samples.
+const median3 = (rs: readonly number[]): number => {
+  expect(rs).toHaveLength(3)
+  return rs[1] as number
+}
+
+let dir: string
+let baseRoot: string
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'slurmbench-pair-'))
+  baseRoot = join(dir, 'base')
+  await mkdir(join(baseRoot, 'test', 'fixtures', 'pair'), { recursive: true })
+  await symlink(join(REPO, 'node_modules'), join(baseRoot, 'node_modules'))
+  const head = await readFile(join(REPO, FIXTURE), 'utf8')
+  const base = head.replaceAll('rounds(500)', 'rounds(1000)').replace(/export function BenchmarkHeadOnly[\s\S]*$/, '')
+  expect(base).not.toContain('HeadOnly(b')
+  await writeFile(join(baseRoot, FIXTURE), base)
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('bench -pair', () => {
+  it('measures both checkouts in the same workers: the base does twice the work, a head-only benchmark has no base side', async () => {
+    const headJson = join(dir, 'head.json')
+    const baseJson = join(dir, 'base.json')
+    const r = await bench(['-pair', baseRoot, '-pair-json', baseJson, '-json', headJson, '-benchtime', '20ms', '-count', '3', FIXTURE])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const head = await readResults(headJson)
+    const base = await readResults(baseJson)
+    expect(head.benchmarks.map((b) => b.name)).toEqual(['BenchmarkWork', 'BenchmarkNested/size=1', 'BenchmarkHeadOnly'])
+    expect(base.benchmarks.map((b) => b.name)).toEqual(['BenchmarkWork', 'BenchmarkNested/size=1'])
+    for (const name of ['BenchmarkWork', 'BenchmarkNested/size=1']) {
+      const ratio = median3(ratios(base, head, name))
+      expect(ratio).toBeGreaterThan(1.5)
+      expect(ratio).toBeLessThan(2.7)
+      // Sample k of both sides ran at the same N (the base's calibration).
+      const hs = head.benchmarks.find((b) => b.name === name)?.samples ?? []
+      const bs = base.benchmarks.find((b) => b.name === name)?.samples ?? []
+      expect(bs.map((s) => s.iterations)).toEqual(hs.map((s) => s.iterations))
+    }
+    // The printed lines are the head's.
+    expect(r.stdout.match(/^BenchmarkWork\s/gm)).toHaveLength(3)
+  }, 60_000)
+
+  it('sets -pair-env only while the base side runs, and pairs a checkout with itself (A/A)', async () => {
+    const headJson = join(dir, 'env-head.json')
+    const baseJson = join(dir, 'env-base.json')
+    const r = await bench([
+      '-pair',
+      baseRoot,
+      '-pair-env',
+      'PAIR_FIXTURE_ROUNDS=2000',
+      '-pair-json',
+      baseJson,
+      '-json',
+      headJson,
+      '-benchtime',
+      '20ms',
+      '-count',
+      '3',
+      '-bench',
+      '^BenchmarkWork$',
+      FIXTURE,
+    ])
+    expect(r.code).toBe(0)
+    const withEnv = median3(ratios(await readResults(baseJson), await readResults(headJson), 'BenchmarkWork'))
+    // base 2000 rounds against head 500: four times the work.
+    expect(withEnv).toBeGreaterThan(3)
+    expect(withEnv).toBeLessThan(5.5)
+
+    const aa = await bench(['-pair', '.', '-pair-json', baseJson, '-json', headJson, '-benchtime', '20ms', '-count', '3', '-bench', '^BenchmarkWork$', FIXTURE])
+    expect(aa.code).toBe(0)
+    const same = median3(ratios(await readResults(baseJson), await readResults(headJson), 'BenchmarkWork'))
+    expect(same).toBeGreaterThan(0.7)
+    expect(same).toBeLessThan(1.4)
+  }, 60_000)
+
+  it('rejects pair flags without -pair, and a base folder that is not installed, with exit 2', async () => {
+    const orphan = await bench(['-pair-runs', '2', FIXTURE])
+    expect(orphan.code).toBe(2)
+    expect(orphan.stderr).toContain('flag -pair-runs: needs -pair dir')
+    const missing = await bench(['-pair', join(dir, 'nowhere'), FIXTURE])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('no node_modules there')
+    expect(missing.stderr).not.toMatch(/\n\s+at /)
+    const badEnv = await bench(['-pair', baseRoot, '-pair-env', 'NOEQUALS', FIXTURE])
+    expect(badEnv.code).toBe(2)
+    expect(badEnv.stderr).toContain('flag -pair-env: expected NAME=value, found "NOEQUALS"')
+  }, 60_000)
+})

@@ -1,0 +1,52 @@
+// The exporter CLI as a user runs it: `npm run exporter` is `tsx testbed/exporter/cli.ts`.
+
+import { spawn, spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { request } from 'undici'
+
+const root = fileURLToPath(new URL('../../../', import.meta.url))
+const tsx = [fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url)), 'testbed/exporter/cli.ts']
+
+describe('exporter CLI', () => {
+  it('prints --help and exits 0', () => {
+    const result = spawnSync(process.execPath, [...tsx, '--help'], { cwd: root, encoding: 'utf8' })
+    expect(result.status).toBe(0)
+    expect(result.stdout).toContain('--slurm-url URL')
+    expect(result.stdout).toContain('--collection-mode MODE')
+  })
+
+  it('rejects a bad flag with one line on stderr and exit 2', () => {
+    const result = spawnSync(process.execPath, [...tsx, '--port', 'http'], { cwd: root, encoding: 'utf8' })
+    expect(result.status).toBe(2)
+    expect(result.stderr.trim().split('\n')).toEqual(['exporter: --port: found "http", expected an integer from 0 to 65535'])
+    const mode = spawnSync(process.execPath, [...tsx, '--collection-mode', 'sometimes'], { cwd: root, encoding: 'utf8' })
+    expect(mode.status).toBe(2)
+    expect(mode.stderr.trim().split('\n')).toEqual(['exporter: --collection-mode: found "sometimes", expected one of auto, on-demand, background'])
+  })
+
+  it('runs with no setup against its embedded mock, serves /metrics, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [...tsx, '--port', '0', '--mock-preset', 'tiny'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] })
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let stderr = ''
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString()
+          const match = /serving (http:\/\/127\.0\.0\.1:\d+)\/metrics/.exec(stderr)
+          if (match) resolve(match[1]!)
+        })
+        child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)))
+      })
+      const text = await (await request(`${url}/metrics`)).body.text()
+      expect(text).toMatch(/^slurm_cluster_nodes 16$/m)
+      expect(text).toMatch(/^slurm_exporter_collector_up\{collector="jobs"\} 1$/m)
+      // The default auto mode stays on demand for a tiny cluster.
+      expect(text).toMatch(/^slurm_exporter_collection_mode\{mode="on-demand"\} 1$/m)
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      expect(await exited).toBe(0)
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL')
+    }
+  })
+})

@@ -1,0 +1,73 @@
+// The client's time limits against a real HTTP server (undici's MockAgent does not run the pool's
+// timers): a scrape-time attempt ends when the headers are late; a background view waits for
+// them up to its own limit, as slurmrestd packs a whole table before its first byte; both end an
+// answer that stops arriving. undici checks its header and body limits on a timer that ticks
+// about every 0.5 s, so the delays here are seconds.
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { SlurmClient, SlurmRequestError } from '../../../testbed/exporter/slurm-client.ts'
+
+const servers: Server[] = []
+const clients: SlurmClient[] = []
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()))
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))))
+})
+
+/** serve answers every request with `{"ok":1}`: headers after `headersAfterMs`, then the body, with a `stallMs` gap in the middle. */
+async function serve(headersAfterMs: number, stallMs = 0): Promise<string> {
+  const server = createServer((_req, res) => {
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.write('{"ok":')
+      setTimeout(() => res.end('1}'), stallMs)
+    }, headersAfterMs)
+  })
+  servers.push(server)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+function client(url: string): SlurmClient {
+  const c = new SlurmClient({ url, requestTimeoutMs: 1_000, retries: 0 })
+  clients.push(c)
+  return c
+}
+
+async function failure(promise: Promise<unknown>): Promise<SlurmRequestError> {
+  try {
+    await promise
+  } catch (error) {
+    return error as SlurmRequestError
+  }
+  throw new Error('expected the request to fail')
+}
+
+describe('SlurmClient time limits', () => {
+  it('ends a scrape-time attempt whose headers come later than requestTimeoutMs', async () => {
+    const c = client(await serve(3_000))
+    const error = await failure(c.getJson('/slurm/v0.0.44/diag', new AbortController().signal))
+    expect(error).toBeInstanceOf(SlurmRequestError)
+    expect(error.kind).toBe('timeout')
+  })
+
+  it('lets a background view wait for late headers up to its own attempt limit', async () => {
+    const c = client(await serve(3_000))
+    const answer = await c.withAttemptLimit(10_000).getJson('/slurm/v0.0.44/diag', new AbortController().signal)
+    expect(answer).toEqual({ ok: 1 })
+  })
+
+  it('still ends, in a background view, an answer that stops arriving for longer than requestTimeoutMs', async () => {
+    const c = client(await serve(0, 3_000))
+    const error = await failure(c.withAttemptLimit(10_000).getJson('/slurm/v0.0.44/diag', new AbortController().signal))
+    expect(error.kind).toBe('timeout')
+  })
+
+  it("ends a background view's attempt at its limit even while headers are pending", async () => {
+    // Had the attempt waited, the server's answer at 3 s would have succeeded.
+    const c = client(await serve(3_000))
+    const error = await failure(c.withAttemptLimit(300).getJson('/slurm/v0.0.44/diag', new AbortController().signal))
+    expect(error.kind).toBe('timeout')
+  })
+})
