@@ -36,18 +36,21 @@ RUN apt-get update \
  && chown slurmbench:slurmbench /results
 WORKDIR /opt/slurmbench
 # No harness/ sources: bin/slurmbench.js then runs the compiled dist/. The benchmark suites and the
-# testbed sources they import stay, since `bench` bundles them with esbuild at run time.
+# testbed and common sources they import stay, since `bench` bundles them with esbuild at run time.
 COPY --from=build /src/package.json /src/package-lock.json ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY --from=build /src/bin ./bin
+COPY --from=build /src/common ./common
 COPY --from=build /src/testbed ./testbed
 COPY --from=build /src/benchmarks ./benchmarks
 COPY --from=build /src/baselines ./baselines
 RUN ln -s /opt/slurmbench/bin/slurmbench.js /usr/local/bin/slurmbench
-# Benchmark bundles are cached under dist/node_modules/.cache; with a read-only root filesystem,
-# mount a writable volume there (deploy/kubernetes does).
-RUN mkdir -p dist/node_modules/.cache && chown slurmbench:slurmbench dist/node_modules/.cache
+# Benchmark bundles are cached under dist/node_modules/.cache, the testbed's child servers under
+# node_modules/.cache; with a read-only root filesystem, mount writable volumes there
+# (deploy/kubernetes does).
+RUN mkdir -p dist/node_modules/.cache node_modules/.cache \
+ && chown slurmbench:slurmbench dist/node_modules/.cache node_modules/.cache
 ENV NODE_ENV=production
 USER 10001:10001
 ENTRYPOINT ["node", "/opt/slurmbench/bin/slurmbench.js"]

@@ -72,14 +72,7 @@ async function runBenchChild(options: SpawnBenchOptions, extraArgs: readonly str
   const jsonPath = join(dir, 'results.json')
   const pairJsonPath = join(dir, 'base.json')
   try {
-    const args = [
-      cliOf(options.cwd),
-      'bench',
-      ...options.args,
-      ...extraArgs,
-      `-json=${jsonPath}`,
-      ...(paired ? [`-pair-json=${pairJsonPath}`] : []),
-    ]
+    const args = [cliOf(options.cwd), 'bench', ...options.args, ...extraArgs, `-json=${jsonPath}`, ...(paired ? [`-pair-json=${pairJsonPath}`] : [])]
     const child = spawn(process.execPath, args, {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },

@@ -5,5 +5,5 @@ import type { Command } from './command.ts'
 /** command serves the reference exporter's /metrics until SIGINT or SIGTERM. */
 export const command: Command = {
   summary: 'serve the reference Slurm exporter (/metrics), reading slurmrestd or an embedded mock',
-  run: async (argv) => (await import('../../testbed/exporter/cli.ts')).runOrExplain(argv),
+  run: async (argv) => (await import('../../testbed/index.ts')).runExporterCli(argv),
 }

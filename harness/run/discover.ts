@@ -31,7 +31,8 @@ export async function findBenchmarkFiles(paths: readonly string[], cwd: string):
       throw new InputError(`${path}: no such file or folder; expected *${BENCH_FILE_SUFFIX} (or *.bench.js) files or a folder holding them`)
     }
     if (info.isFile()) {
-      if (!/\.[mc]?[tj]s$/.test(absolute)) throw new InputError(`${path}: not a TypeScript or JavaScript file; benchmark files are named *${BENCH_FILE_SUFFIX} or *.bench.js`)
+      if (!/\.[mc]?[tj]s$/.test(absolute))
+        throw new InputError(`${path}: not a TypeScript or JavaScript file; benchmark files are named *${BENCH_FILE_SUFFIX} or *.bench.js`)
       found.add(absolute)
       continue
     }

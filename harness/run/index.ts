@@ -107,7 +107,7 @@ function projectOf(dir: string): { readonly root: string; readonly name: string 
   if (known !== undefined) return known
   const manifest = join(dir, 'package.json')
   const parent = dirname(dir)
-  let project
+  let project: { readonly root: string; readonly name: string }
   if (existsSync(manifest)) project = { root: dir, name: (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name ?? basename(dir) }
   else project = parent === dir ? { root: dir, name: '' } : projectOf(parent)
   projects.set(dir, project)
@@ -315,7 +315,9 @@ function recordOutcome(results: Map<string, BenchmarkResult>, leaf: Leaf, round:
   const result: BenchmarkResult = existing ?? {
     name: leaf.name,
     pkg: leaf.top.pkg,
-    file: relative(projectOf(dirname(leaf.top.file)).root, leaf.top.file).split(sep).join('/'),
+    file: relative(projectOf(dirname(leaf.top.file)).root, leaf.top.file)
+      .split(sep)
+      .join('/'),
     procs: leaf.procs,
     status: 'ok',
     samples: [],

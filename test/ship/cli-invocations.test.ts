@@ -3,19 +3,25 @@ import { helpFlags, shellWords, slurmbenchInvocations, unknownFlags } from './cl
 
 describe('slurmbenchInvocations', () => {
   it('finds command lines and splits them as the shell would', () => {
-    const script = ['set -u', '# slurmbench bench in a comment', 'slurmbench load /x.json --target "$T" --out "$d/a b.json" || status=$?', 'if [ -s f ]; then slurmbench compare "ref=$r" new.txt >"$d/c.txt"; fi', 'exec slurmbench bench -count 3'].join('\n')
+    const script = [
+      'set -u',
+      '# slurmbench bench in a comment',
+      'slurmbench load /x.json --target "$T" --out "$d/a b.json" || status=$?',
+      'if [ -s f ]; then slurmbench compare "ref=$r" new.txt >"$d/c.txt"; fi',
+      'exec slurmbench bench -count 3',
+    ].join('\n')
     expect(slurmbenchInvocations(script).map((i) => i.words)).toEqual([
       ['slurmbench', 'load', '/x.json', '--target', '$T', '--out', '$d/a b.json'],
       ['slurmbench', 'compare', 'ref=$r', 'new.txt'],
       ['slurmbench', 'bench', '-count', '3'],
     ])
-    expect(shellWords("a 'b c' \"\" d;e")).toEqual(['a', 'b c', '', 'd;e'])
+    expect(shellWords('a \'b c\' "" d;e')).toEqual(['a', 'b c', '', 'd;e'])
   })
 })
 
 describe('helpFlags and unknownFlags', () => {
   const help = [
-    'Flags (Go\'s -flag=value or --flag value):',
+    "Flags (Go's -flag=value or --flag value):",
     '  -target url              load this URL',
     '  -abort-on-fail           stop the run',
     '  -out, -json, -o file     write the results',

@@ -24,7 +24,9 @@ const API_TYPES: Record<string, readonly [string, string]> = {
 
 const manifests = loadManifests()
 const scripts = manifests.flatMap(({ file, object }) =>
-  (podSpecOf(object)?.containers ?? []).filter((c) => c.command?.join(' ') === '/bin/sh -c').map((c) => ({ where: `${file}: ${c.name}`, script: c.args?.join('\n') ?? '' })),
+  (podSpecOf(object)?.containers ?? [])
+    .filter((c) => c.command?.join(' ') === '/bin/sh -c')
+    .map((c) => ({ where: `${file}: ${c.name}`, script: c.args?.join('\n') ?? '' })),
 )
 
 function run(command: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
@@ -35,10 +37,19 @@ function run(command: string, args: readonly string[]): { status: number | null;
 /** typeErrors compiles `source` as a file of test/ship (so kubernetes-models resolves) and returns its diagnostics. */
 function typeErrors(source: string): string[] {
   const fileName = join(REPO_ROOT, 'test', 'ship', '__manifest_types__.ts')
-  const options: ts.CompilerOptions = { strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, skipLibCheck: true, types: [] }
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    skipLibCheck: true,
+    types: [],
+  }
   const host = ts.createCompilerHost(options)
   const { getSourceFile, fileExists, readFile } = host
-  host.getSourceFile = (name, language, ...rest) => (name === fileName ? ts.createSourceFile(name, source, language) : getSourceFile.call(host, name, language, ...rest))
+  host.getSourceFile = (name, language, ...rest) =>
+    name === fileName ? ts.createSourceFile(name, source, language) : getSourceFile.call(host, name, language, ...rest)
   host.fileExists = (name) => name === fileName || fileExists.call(host, name)
   host.readFile = (name) => (name === fileName ? source : readFile.call(host, name))
   const program = ts.createProgram([fileName], options, host)
@@ -55,7 +66,8 @@ describe('deploy/kubernetes with kubectl, TypeScript, sh and the CLI', () => {
       expect(built.status).toBe(0)
       const objects = parseAllDocuments(built.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string } })
       expect(objects.length).toBe(manifests.length)
-      for (const object of objects) if (object.kind !== 'Namespace') expect(object.metadata.namespace, `${object.kind} ${object.metadata.name}`).toBe('slurm-exporter')
+      for (const object of objects)
+        if (object.kind !== 'Namespace') expect(object.metadata.namespace, `${object.kind} ${object.metadata.name}`).toBe('slurm-exporter')
       expect(built.stdout).not.toMatch(/image: slurmbench\s*$/m)
       expect(built.stdout).toMatch(/image: localhost\/slurmbench:dev/)
     })
@@ -64,12 +76,14 @@ describe('deploy/kubernetes with kubectl, TypeScript, sh and the CLI', () => {
   it('uses only fields the Kubernetes API types have', () => {
     const kinds = [...new Set(manifests.map((m) => m.object.kind))]
     const lines = kinds.map((kind) => `import type { ${API_TYPES[kind]?.[1]} } from '${API_TYPES[kind]?.[0]}'`)
-    manifests.forEach(({ object }, i) => lines.push(`export const m${i}: ${API_TYPES[object.kind]?.[1]} = ${JSON.stringify(object)}`))
+    for (const [i, { object }] of manifests.entries()) lines.push(`export const m${i}: ${API_TYPES[object.kind]?.[1]} = ${JSON.stringify(object)}`)
     expect(typeErrors(lines.join('\n'))).toEqual([])
     // The check can fail: a misspelt field is an excess property.
     const misspelt = structuredClone(manifests.find((m) => m.object.kind === 'Job')?.object) as unknown as { spec: Record<string, unknown> }
     misspelt.spec.completion = 2
-    expect(typeErrors(`import type { IJob } from 'kubernetes-models/batch/v1/Job'\nexport const m: IJob = ${JSON.stringify(misspelt)}`).join('\n')).toMatch(/"completion"' does not exist in type 'IJobSpec'/)
+    expect(typeErrors(`import type { IJob } from 'kubernetes-models/batch/v1/Job'\nexport const m: IJob = ${JSON.stringify(misspelt)}`).join('\n')).toMatch(
+      /"completion"' does not exist in type 'IJobSpec'/,
+    )
   })
 
   it('has scripts that sh parses', () => {
@@ -98,7 +112,10 @@ describe('deploy/kubernetes with kubectl, TypeScript, sh and the CLI', () => {
         const [, command, maybeSub] = words
         expect(command, `${where}: ${line}`).toBeDefined()
         // A subcommand (load merge) has its own help whose usage line names it.
-        const sub = maybeSub !== undefined && /^[a-z][a-z-]*$/.test(maybeSub) && help([command as string, maybeSub]).stdout.startsWith(`usage: slurmbench ${command} ${maybeSub}`)
+        const sub =
+          maybeSub !== undefined &&
+          /^[a-z][a-z-]*$/.test(maybeSub) &&
+          help([command as string, maybeSub]).stdout.startsWith(`usage: slurmbench ${command} ${maybeSub}`)
         const path = sub ? [command as string, maybeSub as string] : [command as string]
         const text = help(path)
         expect(text.status, `${where}: slurmbench ${path.join(' ')} --help`).toBe(0)

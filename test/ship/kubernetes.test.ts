@@ -20,7 +20,8 @@ const CONFIG_MAPS = ['load-test-config', 'benchmark-config', 'capacity-planning-
 const RESULTS_CLAIM = 'slurmbench-results'
 // Variables a pod's shell gets without the manifest setting them.
 const PROVIDED_VARIABLES = new Set(['JOB_COMPLETION_INDEX', 'HOME', 'PATH'])
-const SECRET_LIKE = /TOKEN|SECRET|PASSWORD|WEBHOOK|API_KEY|CREDENTIAL/i
+// Values that may hold credentials (a Pushgateway URL may carry user:password@).
+const SECRET_LIKE = /TOKEN|SECRET|PASSWORD|WEBHOOK|API_KEY|CREDENTIAL|PUSHGATEWAY/i
 
 // A validator per kind: kubernetes-models checks types, enums, required fields and formats.
 const MODELS: Record<string, (object: KubeObject) => void> = {
@@ -67,7 +68,7 @@ describe('deploy/kubernetes', () => {
     expect(() => MODELS.Job?.(job)).toThrow(/completions must be integer/)
   })
 
-  it('has the replaced framework\'s Jobs and ConfigMaps', () => {
+  it("has the replaced framework's Jobs and ConfigMaps", () => {
     for (const scenario of LOAD_SCENARIOS) expect(byName('Job', `load-test-${scenario}`), `load-test-${scenario}`).toBeDefined()
     for (const suite of BENCHMARK_SUITES) expect(byName('Job', `benchmark-${suite}`), `benchmark-${suite}`).toBeDefined()
     for (const name of CONFIG_MAPS) expect(byName('ConfigMap', name), name).toBeDefined()
@@ -83,7 +84,7 @@ describe('deploy/kubernetes', () => {
       expect(container?.env?.find((e) => e.name === 'JOB_COMPLETIONS')?.value, scenario).toBe(String(job.spec.completions))
       const script = container?.args?.join('\n') ?? ''
       expect(script).toContain(`slurmbench load /etc/slurmbench/load/${scenario}.json`)
-      expect(script).toMatch(/\[ "\$JOB_COMPLETION_INDEX" = 0 \] \|\| exit 0\n[^]*slurmbench load merge /)
+      expect(script).toMatch(/\[ "\$JOB_COMPLETION_INDEX" = 0 \] \|\| exit 0\n[\s\S]*slurmbench load merge /)
     }
   })
 
@@ -111,7 +112,10 @@ describe('deploy/kubernetes', () => {
       const volume = pod?.volumes?.find((v) => (v.persistentVolumeClaim as { claimName?: string } | undefined)?.claimName === RESULTS_CLAIM)
       expect(volume, `${file}: a volume of claim ${RESULTS_CLAIM}`).toBeDefined()
       for (const container of containersOf(object)) {
-        expect(container.volumeMounts?.some((m) => m.name === volume?.name && m.mountPath === '/results' && m.readOnly !== true), `${file}: ${container.name} mounts /results`).toBe(true)
+        expect(
+          container.volumeMounts?.some((m) => m.name === volume?.name && m.mountPath === '/results' && m.readOnly !== true),
+          `${file}: ${container.name} mounts /results`,
+        ).toBe(true)
         expect(container.args?.join('\n') ?? '', `${file}: ${container.name} writes under /results`).toMatch(/dir="\/results\//)
       }
     }
@@ -124,7 +128,7 @@ describe('deploy/kubernetes', () => {
       for (const container of containersOf(object)) {
         for (const variable of container.env ?? []) {
           const where = `${file}: ${container.name} env ${variable.name}`
-          if (SECRET_LIKE.test(variable.name)) expect(variable.value, `${where} must come from a secretKeyRef`).toBeUndefined()
+          if (SECRET_LIKE.test(variable.name)) expect(variable.valueFrom?.secretKeyRef, `${where} must come from a secretKeyRef`).toBeDefined()
           const ref = variable.valueFrom?.configMapKeyRef
           if (ref === undefined) continue
           const map = byName('ConfigMap', ref.name ?? '') as (KubeObject & { data?: Record<string, string> }) | undefined
@@ -139,21 +143,38 @@ describe('deploy/kubernetes', () => {
     }
   })
 
-  it('sets every variable a pod\'s script uses', () => {
+  it('pushes results to the Pushgateway only when its Secret is there', () => {
+    for (const { file, object } of workloads) {
+      for (const container of containersOf(object)) {
+        const gateway = container.env?.find((e) => e.name === 'SLURMBENCH_PUSHGATEWAY')?.valueFrom?.secretKeyRef as unknown as
+          | { name: string; optional?: boolean }
+          | undefined
+        expect(gateway, `${file}: ${container.name} SLURMBENCH_PUSHGATEWAY`).toMatchObject({ name: 'slurmbench-pushgateway', optional: true })
+        expect(container.args?.join('\n'), file).toMatch(/if \[ -n "\$\{SLURMBENCH_PUSHGATEWAY:-\}" \][^\n]*then slurmbench push /)
+      }
+    }
+  })
+
+  it("sets every variable a pod's script uses", () => {
     for (const { file, object } of workloads) {
       for (const container of containersOf(object)) {
         const script = container.args?.join('\n') ?? ''
         const assigned = new Set([...script.matchAll(/(?:^|[\s;|&])([A-Za-z_]\w*)=/gm)].map((m) => m[1] as string))
         const set = new Set([...(container.env ?? []).map((e) => e.name), ...assigned, ...PROVIDED_VARIABLES])
         const used = [...script.matchAll(/\$\{?([A-Za-z_]\w*)/g)].map((m) => m[1] as string)
-        expect(used.filter((name) => !set.has(name)), `${file}: ${container.name}`).toEqual([])
+        expect(
+          used.filter((name) => !set.has(name)),
+          `${file}: ${container.name}`,
+        ).toEqual([])
       }
     }
   })
 
   it('holds the load scenarios and thresholds of benchmarks/load unchanged', () => {
     const config = byName('ConfigMap', 'load-test-config') as KubeObject & { data: Record<string, string> }
-    const names = Object.keys(config.data).filter((key) => key.endsWith('.json')).sort()
+    const names = Object.keys(config.data)
+      .filter((key) => key.endsWith('.json'))
+      .sort()
     const files = ['baseline', 'capacity', 'endurance', 'open-constant', 'open-ramping', 'spike', 'stress', 'thresholds'].map((n) => `${n}.json`)
     expect(names).toEqual(files)
     for (const name of names) {

@@ -23,8 +23,18 @@ let project: string
 let tarball: string
 const started: ChildProcess[] = []
 
-function run(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(command, args, { cwd: options.cwd ?? project, env: { ...process.env, ...options.env }, encoding: 'utf8', timeout: options.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 })
+function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(command, args, {
+    cwd: options.cwd ?? project,
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 300_000,
+    maxBuffer: 64 * 1024 * 1024,
+  })
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
@@ -72,10 +82,25 @@ function portClosed(url: string): Promise<boolean> {
  * to the installed package; with `checkDeclarations`, the shipped .d.ts files are checked too.
  */
 function typeErrors(files: readonly string[], checkDeclarations = true): { errors: string[]; apiDeclaration: string | undefined } {
-  const options: ts.CompilerOptions = { strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, skipLibCheck: !checkDeclarations, types: ['node'], typeRoots: [join(REPO_ROOT, 'node_modules', '@types')] }
-  const program = ts.createProgram(files.map((file) => join(project, file)), options)
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    skipLibCheck: !checkDeclarations,
+    types: ['node'],
+    typeRoots: [join(REPO_ROOT, 'node_modules', '@types')],
+  }
+  const program = ts.createProgram(
+    files.map((file) => join(project, file)),
+    options,
+  )
   const errors = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)
-  const apiDeclaration = program.getSourceFiles().map((f) => f.fileName).find((name) => name.includes('/node_modules/slurmbench/'))
+  const apiDeclaration = program
+    .getSourceFiles()
+    .map((f) => f.fileName)
+    .find((name) => name.includes('/node_modules/slurmbench/'))
   return { errors, apiDeclaration }
 }
 
@@ -86,7 +111,9 @@ beforeAll(async () => {
   mkdirSync(join(project, 'benchmarks', 'plain'), { recursive: true })
   mkdirSync(join(project, 'types'), { recursive: true })
   // npm pack runs prepack, which builds dist/.
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', project], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as Array<{ filename: string; size: number; unpackedSize: number; files: Array<{ path: string }> }>
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', project], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+  ) as Array<{ filename: string; size: number; unpackedSize: number; files: Array<{ path: string }> }>
   const info = packed[0] as (typeof packed)[number]
   tarball = join(project, info.filename)
   process.stderr.write(`package: ${info.filename}, ${info.size} bytes packed, ${info.unpackedSize} bytes unpacked, ${info.files.length} files\n`)
@@ -94,28 +121,37 @@ beforeAll(async () => {
 
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: PROJECT_NAME, version: '1.0.0', private: true, type: 'module' }, null, 2))
   writeFileSync(join(project, '.gitignore'), 'node_modules/\n*.tgz\n*.txt\n*.json.out\n')
-  writeFileSync(join(project, 'benchmarks', 'parse', 'split.bench.ts'), [
-    "import { type B, sink } from 'slurmbench'",
-    "const line = 'cn001,cn002,cn003,cn004,cn005,cn006,cn007,cn008'",
-    'export function BenchmarkSplit(b: B): void {',
-    '  for (let i = 0; i < b.N; i++) sink(line.split(\',\'))',
-    '}',
-  ].join('\n'))
-  writeFileSync(join(project, 'benchmarks', 'plain', 'sum.bench.js'), [
-    "import { sink } from 'slurmbench'",
-    'export function BenchmarkSum(b) {',
-    '  let total = 0',
-    '  for (let i = 0; i < b.N; i++) total += i',
-    '  sink(total)',
-    '}',
-  ].join('\n'))
+  writeFileSync(
+    join(project, 'benchmarks', 'parse', 'split.bench.ts'),
+    [
+      "import { type B, sink } from 'slurmbench'",
+      "const line = 'cn001,cn002,cn003,cn004,cn005,cn006,cn007,cn008'",
+      'export function BenchmarkSplit(b: B): void {',
+      "  for (let i = 0; i < b.N; i++) sink(line.split(','))",
+      '}',
+    ].join('\n'),
+  )
+  writeFileSync(
+    join(project, 'benchmarks', 'plain', 'sum.bench.js'),
+    [
+      "import { sink } from 'slurmbench'",
+      'export function BenchmarkSum(b) {',
+      '  let total = 0',
+      '  for (let i = 0; i < b.N; i++) total += i',
+      '  sink(total)',
+      '}',
+    ].join('\n'),
+  )
   copyFileSync(join(REPO_ROOT, 'test', 'ship', 'api-types.ts'), join(project, 'types', 'api-types.ts'))
 
   // re2 would compile from source for minutes; its installer takes a prebuilt addon from a mirror,
   // and this checkout's (same Node ABI) is that prebuilt addon. Every other file comes from the tarball.
   const mirror = join(work, 're2-mirror')
   mkdirSync(mirror)
-  writeFileSync(join(mirror, `${process.platform}-${process.arch}-${process.versions.modules}.gz`), gzipSync(readFileSync(join(REPO_ROOT, 'node_modules', 're2', 'build', 'Release', 're2.node'))))
+  writeFileSync(
+    join(mirror, `${process.platform}-${process.arch}-${process.versions.modules}.gz`),
+    gzipSync(readFileSync(join(REPO_ROOT, 'node_modules', 're2', 'build', 'Release', 're2.node'))),
+  )
   const installed = run('npm', ['i', '-D', '--prefer-offline', '--no-audit', '--no-fund', `./${info.filename}`], {
     cwd: project,
     env: { RE2_DOWNLOAD_MIRROR: mirror, RE2_DOWNLOAD_SKIP_PATH: '1', RE2_DOWNLOAD_SKIP_VER: '1' },
@@ -141,7 +177,7 @@ describe('the packed package in a fresh project', () => {
     expect(statSync(tarball).size).toBeGreaterThan(0)
   })
 
-  it('runs the project\'s TypeScript and JavaScript benchmarks, naming the project\'s packages', () => {
+  it("runs the project's TypeScript and JavaScript benchmarks, naming the project's packages", () => {
     const bench = npx(['bench', '-benchtime', '10x', '-count', '2', '-o', 'a.txt'])
     expect(bench.stderr).not.toMatch(/Error|error:/)
     expect(bench.status).toBe(0)
@@ -163,7 +199,11 @@ describe('the packed package in a fresh project', () => {
   })
 
   it('runs ab against a base commit of the project', () => {
-    for (const args of [['init', '-q'], ['add', '.'], ['-c', 'user.name=ship', '-c', 'user.email=ship@example.invalid', 'commit', '-q', '-m', 'base']]) {
+    for (const args of [
+      ['init', '-q'],
+      ['add', '.'],
+      ['-c', 'user.name=ship', '-c', 'user.email=ship@example.invalid', 'commit', '-q', '-m', 'base'],
+    ]) {
       expect(run('git', args).status, `git ${args.join(' ')}`).toBe(0)
     }
     const ab = npx(['ab', '--base', 'HEAD', '-count', '2', '-max-count', '2', '-benchtime', '10x'])
@@ -181,7 +221,9 @@ describe('the packed package in a fresh project', () => {
     // The verdict depends on this machine's speed; what must hold is that the test ran cleanly.
     expect([0, 1], load.stderr).toContain(load.status)
     expect(load.stdout).toMatch(/LOAD TEST (PASSED|FAILED)/)
-    const document = JSON.parse(readFileSync(join(project, 'load.json.out'), 'utf8')) as { benchmarks: Array<{ samples: Array<{ iterations: number; metrics: Record<string, number> }> }> }
+    const document = JSON.parse(readFileSync(join(project, 'load.json.out'), 'utf8')) as {
+      benchmarks: Array<{ samples: Array<{ iterations: number; metrics: Record<string, number> }> }>
+    }
     const sample = document.benchmarks[0]?.samples[0]
     expect(sample?.iterations).toBeGreaterThan(0)
     expect(sample?.metrics['error-ratio']).toBe(0)
@@ -189,18 +231,24 @@ describe('the packed package in a fresh project', () => {
     for (const server of [exporter, mock]) {
       expect(server.child.pid).toBeDefined()
       process.kill(server.child.pid as number, 'SIGTERM')
-      const code = await Promise.race([exited(server.child), new Promise<string>((resolve) => setTimeout(() => resolve('still running'), SERVER_STOP_TIMEOUT_MS))])
+      const code = await Promise.race([
+        exited(server.child),
+        new Promise<string>((resolve) => setTimeout(() => resolve('still running'), SERVER_STOP_TIMEOUT_MS)),
+      ])
       expect(code).toBe(0)
       expect(await portClosed(server.url)).toBe(true)
     }
   }, 180_000)
 
-  it('type-checks the project\'s code against the shipped declarations', () => {
+  it("type-checks the project's code against the shipped declarations", () => {
     const { errors, apiDeclaration } = typeErrors(['types/api-types.ts', 'benchmarks/parse/split.bench.ts'])
     expect(errors).toEqual([])
     expect(apiDeclaration).toMatch(/node_modules\/slurmbench\/dist\/harness\/api\.d\.ts$/)
     // The check can fail: misuse of the API is a type error.
-    writeFileSync(join(project, 'types', 'misuse.ts'), "import type { B } from 'slurmbench'\nexport function BenchmarkBad(b: B): void { b.reportMetric('fast', 'x/op') }\n")
+    writeFileSync(
+      join(project, 'types', 'misuse.ts'),
+      "import type { B } from 'slurmbench'\nexport function BenchmarkBad(b: B): void { b.reportMetric('fast', 'x/op') }\n",
+    )
     expect(typeErrors(['types/misuse.ts'], false).errors.join('\n')).toMatch(/not assignable to parameter of type 'number'/)
   })
 })
