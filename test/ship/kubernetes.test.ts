@@ -74,6 +74,10 @@ describe('deploy/kubernetes', () => {
     for (const name of CONFIG_MAPS) expect(byName('ConfigMap', name), name).toBeDefined()
   })
 
+  it('creates every Job suspended, so that applying the manifests starts no load', () => {
+    for (const { file, object } of manifests) if (object.kind === 'Job') expect((object.spec as { suspend?: boolean }).suspend, file).toBe(true)
+  })
+
   it('shards every load test as an Indexed Job whose index 0 merges the shards', () => {
     for (const scenario of LOAD_SCENARIOS) {
       const job = byName('Job', `load-test-${scenario}`) as KubeObject & { spec: { completionMode: string; completions: number; parallelism: number } }
