@@ -20,9 +20,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --prefer-offline --foreground-scripts \
  && node -e "new (require('re2'))('a+').test('aa') || process.exit(1)"
 COPY . .
-# re2 keeps only its addon: its compiler's intermediates and vendored sources are ~90 MB.
+# re2 keeps only its addon: its compiler's intermediates and vendored sources are ~90 MB. npm
+# prune leaves the scope folders of the packages it removed, empty.
 RUN npm run build \
  && npm prune --omit=dev \
+ && find node_modules -mindepth 1 -maxdepth 1 -type d -name '@*' -empty -delete \
  && rm -rf node_modules/.cache node_modules/re2/build/Release/obj.target node_modules/re2/build/Release/.deps node_modules/re2/vendor \
  && node -e "new (require('re2'))('a+').test('aa') || process.exit(1)"
 
