@@ -13,8 +13,10 @@ import { type Arm, type ArmResults, mergeRounds, nextRoundTarget, runRounds } fr
 import { sampleSetFromResults } from '../compare/sample-set.ts'
 import { spawnBench, spawnPairedBench } from '../ab/spawn-bench.ts'
 import { judge, gateExitCode } from '../compare/verdict.ts'
+import { fingerprintOf, machineClassOf } from '../baseline/fingerprint.ts'
 import { createWorktree, resolveCommit, withCleanupOnSignal, type Worktree } from '../ab/worktree.ts'
 import { InputError } from '../../common/input-error.ts'
+import type { ComparisonMethod } from '../results/comparison-schema.ts'
 import { renderBenchstatCsv } from '../report/benchstat-csv.ts'
 import { renderBenchstatMarkdown } from '../report/benchstat-markdown.ts'
 import { renderBenchstatText } from '../report/benchstat-text.ts'
@@ -64,6 +66,18 @@ async function repoRoot(): Promise<string> {
   }
 }
 
+/** formatDuration prints a duration for progress lines: "45 s", "3 min 12 s". */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000))
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`
+}
+
+/** roundProgressLine is the plain line printed after each round when stderr is a log (CI), not a terminal. */
+export function roundProgressLine(done: number, target: number, elapsedMs: number): string {
+  const leftMs = (elapsedMs / done) * (target - done)
+  return `ab: round ${done}/${target} done, ${formatDuration(elapsedMs)} elapsed, about ${formatDuration(leftMs)} left`
+}
+
 function positiveInt(flag: string, value: unknown, fallback: number): number {
   const n = (value as number | undefined) ?? fallback
   if (n < 1) throw new UsageError(`flag -${flag}: expected at least 1, found ${n}`)
@@ -90,7 +104,9 @@ export const command: Command = {
     const repo = await repoRoot()
     const commit = await resolveCommit(repo, ref)
     const benchArgs = ['-count=1', ...benchArgsFrom(args)]
-    const tty = process.stderr.isTTY === true
+    const startedMs = performance.now()
+    // A CI log shows neither \r nor escape codes: there, one plain line per round instead.
+    const tty = process.stderr.isTTY === true && process.env.CI !== 'true'
     const progress = (text: string): void => {
       if (tty) process.stderr.write(`\r\x1b[K${text}`)
     }
@@ -114,13 +130,18 @@ export const command: Command = {
           { label: 'head', runOnce: () => spawnBench({ cwd: repo, args: benchArgs, signal }) },
         ]
         const results: ArmResults[] = [[], []]
+        const roundsStartedMs = performance.now()
         const runTo = async (from: number, to: number): Promise<void> => {
-          if (!paired) return runRounds(arms, from, to, results, progress)
           for (let round = from; round < to; round++) {
-            progress(`round ${round + 1}/${to}: base and head, paired`)
-            const pairedRound = await spawnPairedBench({ cwd: repo, baseRoot: wt.path, args: benchArgs, signal, headFirst: round % 2 === 1 })
-            results[0]?.push(pairedRound.base)
-            results[1]?.push(pairedRound.head)
+            if (paired) {
+              progress(`round ${round + 1}/${to}: base and head, paired`)
+              const pairedRound = await spawnPairedBench({ cwd: repo, baseRoot: wt.path, args: benchArgs, signal, headFirst: round % 2 === 1 })
+              results[0]?.push(pairedRound.base)
+              results[1]?.push(pairedRound.head)
+            } else {
+              await runRounds(arms, round, round + 1, results, progress)
+            }
+            if (!tty) process.stderr.write(`${roundProgressLine(round + 1, to, performance.now() - roundsStartedMs)}\n`)
           }
         }
         const judgeNow = () => {
@@ -150,10 +171,28 @@ export const command: Command = {
         const tables = buildTables([base, head], { alpha: policy.alpha, confidence: policy.confidence, col: '.file', ignore: DEFAULT_IGNORE })
         if (tty) process.stderr.write('\r\x1b[K')
         process.stderr.write(`ab: ${rounds} rounds per side, ${paired ? 'paired (both sides in each worker)' : 'interleaved'}\n`)
-        if (typeof args.flags.json === 'string') await writeFile(args.flags.json, renderComparisonJson(tables, [report]))
+        const headEnv = (results[1]?.[0] ?? results[0]?.[0])?.environment
+        const fp = headEnv !== undefined ? fingerprintOf(headEnv) : undefined
+        const fingerprint = fp !== undefined && Number.isInteger(fp.nodeMajor) && fp.cores >= 1 ? fp : undefined
+        const headCommit = headEnv?.commit
+        const method: ComparisonMethod = {
+          command: 'ab',
+          paired,
+          roundsPerSide: rounds,
+          base: { ref, commit },
+          head: {
+            ...(headCommit !== undefined && /^[0-9a-f]{7,64}$/.test(headCommit) ? { commit: headCommit } : {}),
+            ...(headEnv?.dirty !== undefined ? { dirty: headEnv.dirty } : {}),
+          },
+          ...(fingerprint !== undefined ? { machine: { class: machineClassOf(fingerprint), ...fingerprint } } : {}),
+          durationMs: Math.round(performance.now() - startedMs),
+          failOn,
+          benchArgs,
+        }
+        if (typeof args.flags.json === 'string') await writeFile(args.flags.json, renderComparisonJson(tables, [report], method))
         switch (format) {
           case 'json':
-            process.stdout.write(renderComparisonJson(tables, [report]))
+            process.stdout.write(renderComparisonJson(tables, [report], method))
             break
           case 'csv':
             process.stdout.write(`${renderBenchstatCsv(tables).csv}\n${renderVerdicts([report], 'csv')}`)

@@ -8,15 +8,16 @@ import { readResults, writeResults } from '../results/json.ts'
 import { collectEnvironment } from '../run/environment.ts'
 import { measureCeiling, renderCeiling } from '../load/ceiling.ts'
 import { exportK6Script } from '../load/k6-export.ts'
-import type { LoadResult } from '../load/load-result.ts'
+import type { LoadResult, LoadVerdict } from '../load/load-result.ts'
 import { mergeResults } from '../load/merge.ts'
 import { fromResultsDocument, toResultsDocument } from '../load/results.ts'
 import { listScenarios, readScenario, resolveScenarioPath } from '../load/scenario.ts'
 import { prepareSession, requestUrl, runSession, type SessionOptions, type TargetChoice } from '../load/session.ts'
+import { planDurationNs } from '../load/plan.ts'
 import { formatShard, NO_SHARD, parseShard, shardFromEnv, type Shard } from '../load/shard.ts'
-import { formatStatusLine } from '../load/status-line.ts'
+import { formatStatusLine, ProgressLog, wantsPlainProgress } from '../report/load-status-line.ts'
 import { StopSignal } from '../load/stop-signal.ts'
-import { renderSummary } from '../report/load-summary.ts'
+import { INTERRUPTED_LINE, renderSummary } from '../report/load-summary.ts'
 import { EXIT_FAILED, EXIT_OK, type Command } from './command.ts'
 import { formatUsage, parseArgs, UsageError, type FlagSpecs, type ParsedArgs } from './flags.ts'
 
@@ -38,6 +39,16 @@ const DEFAULT_ABORT_DELAY = '10s'
 const CEILING_GOAL_RATIO = 0.7
 /** SECOND_SIGNAL_EXIT is the exit code when a second Ctrl-C abandons the graceful stop (128 + SIGINT). */
 const SECOND_SIGNAL_EXIT = 130
+/**
+ * EXIT_INTERRUPTED is the exit code of a run cut short by Ctrl-C or SIGTERM: k6's ExternalAbort
+ * (errext/exitcodes), so that a cancelled CI job never reads as a pass or as a failed SLA.
+ */
+export const EXIT_INTERRUPTED = 105
+
+/** exitCode maps a load test's verdict to the process exit code. */
+function exitCode(verdict: LoadVerdict): number {
+  return verdict === 'passed' ? EXIT_OK : verdict === 'interrupted' ? EXIT_INTERRUPTED : EXIT_FAILED
+}
 
 const TARGET_FLAGS: FlagSpecs = {
   target: { kind: 'string', valueName: 'url', help: 'load this URL instead of the embedded exporter (a bare origin gets the scenario path, default /metrics)' },
@@ -91,7 +102,11 @@ const DESCRIPTION = `Runs a load-test scenario (benchmarks/load/<scenario>.json,
 thresholds. By default it starts the mock slurmrestd (realistic latency) and the reference exporter
 in child processes and loads /metrics. The summary lists every threshold with its observed value;
 the last line is "✅ LOAD TEST PASSED" (exit 0) or "❌ LOAD TEST FAILED" (exit 1); bad input exits 2.
-Ctrl-C stops the run and judges what ran. A live status line goes to stderr on a terminal.
+Ctrl-C (or SIGTERM) stops the run, writes what ran (--out, marked interrupted) and ends with
+"⛔ LOAD TEST INTERRUPTED": exit 105 (k6's code for an aborted run), never a pass; a second Ctrl-C
+exits 130 at once without results. Progress goes to stderr: a live status line on a terminal;
+in CI (CI=true) or when stderr is not a terminal, a plain line with the time elapsed and left,
+about 20 a run (1 s to 30 s apart).
 
   load merge shard-*.json     merge shard results exactly (HDR histograms) into one verdict
   load ceiling                this generator's highest req/s beside wrk on the same target
@@ -236,7 +251,10 @@ async function runScenario(argv: readonly string[]): Promise<number> {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
-  const tty = process.stderr.isTTY === true
+  // A live line on a terminal; plain lines in CI logs and pipes, where \r would pile up.
+  const plain = wantsPlainProgress(process.env, process.stderr.isTTY === true)
+  const tty = !plain
+  const progressLog = new ProgressLog(prepared.name, prepared.plan.model, planDurationNs(prepared.plan) / 1e6)
   let result: LoadResult
   try {
     result = await runSession(options, prepared, stop, {
@@ -244,8 +262,21 @@ async function runScenario(argv: readonly string[]): Promise<number> {
         process.stderr.write(
           `load: ${prepared.name} → ${url.href} (${description})${options.shard.count > 1 ? `, shard ${formatShard(options.shard)}` : ''}\n`,
         ),
-      ...(tty ? { onStatus: (status) => process.stderr.write(`\r\x1b[2K${formatStatusLine(prepared.name, prepared.plan.model, status)}`) } : {}),
+      onStatus: (status) => {
+        if (!plain) process.stderr.write(`\r\x1b[2K${formatStatusLine(prepared.name, prepared.plan.model, status)}`)
+        else {
+          const line = progressLog.next(status)
+          if (line !== undefined) process.stderr.write(`${line}\n`)
+        }
+      },
     })
+  } catch (err) {
+    // Interrupted while the embedded targets started: nothing ran, and it is still no pass.
+    if (stop.reason !== 'interrupted') throw err
+    if (tty) process.stderr.write('\r\x1b[2K')
+    process.stderr.write(`load: ${stop.detail} before the load test started; nothing was measured\n`)
+    process.stdout.write(`${INTERRUPTED_LINE}\n`)
+    return EXIT_INTERRUPTED
   } finally {
     if (tty) process.stderr.write('\r\x1b[2K')
     process.off('SIGINT', onSignal)
@@ -261,7 +292,7 @@ async function runScenario(argv: readonly string[]): Promise<number> {
     })
   }
   process.stdout.write(renderSummary(result))
-  return result.passed ? EXIT_OK : EXIT_FAILED
+  return exitCode(result.verdict)
 }
 
 async function runMerge(argv: readonly string[]): Promise<number> {
@@ -270,7 +301,7 @@ async function runMerge(argv: readonly string[]): Promise<number> {
     process.stdout.write(
       formatUsage(
         'slurmbench load merge [--out file] shard-1.json shard-2.json …',
-        'Merges the results of the shards of one load test (load --shard i/n --out FILE): counters add and\nHDR histograms add exactly; one verdict is judged on the merged data. Exit 0 passed, 1 failed, 2 bad input.',
+        'Merges the results of the shards of one load test (load --shard i/n --out FILE): counters add and\nHDR histograms add exactly; one verdict is judged on the merged data. Exit 0 passed, 1 failed, 2 bad input,\n105 when a shard was interrupted.',
         MERGE_FLAGS,
       ),
     )
@@ -285,7 +316,7 @@ async function runMerge(argv: readonly string[]): Promise<number> {
     await writeDocument(args.flags.out, merged, first.benchmarks[0]?.file ?? 'merged', { mergedFrom: args.positionals }, first.environment)
   }
   process.stdout.write(renderSummary(merged))
-  return merged.passed ? EXIT_OK : EXIT_FAILED
+  return exitCode(merged.verdict)
 }
 
 async function runCeiling(argv: readonly string[]): Promise<number> {
@@ -339,7 +370,7 @@ export const command: Command = {
     if (sub === 'ceiling') return runCeiling(rest)
     if (sub === 'list') {
       const names = await listScenarios()
-      const width = Math.max(...names.map((name) => name.length)) + 2
+      const width = names.reduce((most, name) => Math.max(most, name.length), 0) + 2
       for (const name of names) {
         const scenario = await readScenario(await resolveScenarioPath(name))
         process.stdout.write(`${name.padEnd(width)}${scenario.description ?? scenario.executor}\n`)

@@ -7,7 +7,7 @@ import { readHistory } from '../history/store.ts'
 import { findShifts } from '../history/trend.ts'
 import { type HtmlVerdict, renderHtmlReport } from '../report/html-report.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
-import { type Command, EXIT_OK } from './command.ts'
+import { EXIT_OK } from './command.ts'
 import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
 import { DEFAULT_HISTORY_DIR } from './history.ts'
 
@@ -66,10 +66,4 @@ export async function runReportHtml(argv: readonly string[]): Promise<number> {
   await writeFileAtomic(out, html)
   process.stdout.write(`report html: ${series.length} series to ${out}\n`)
   return EXIT_OK
-}
-
-/** command exposes `report html` on its own until the report command routes to it. */
-export const command: Command = {
-  summary: 'the nightly HTML report from the history',
-  run: runReportHtml,
 }

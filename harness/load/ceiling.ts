@@ -158,12 +158,12 @@ export function renderCeiling(rounds: readonly CeilingRound[], options: CeilingO
   const errors = [...new Set(rounds.map((r) => r.wrkError).filter((e) => e !== undefined))]
   for (const error of errors) lines.push(`  wrk: ${error}`)
   const paired = rounds.filter((r) => r.wrkRequestsPerSecond !== undefined && r.wrkRequestsPerSecond > 0)
-  const best = Math.max(...rounds.map((r) => r.requestsPerSecond))
+  const best = rounds.reduce((most, r) => Math.max(most, r.requestsPerSecond), Number.NEGATIVE_INFINITY)
   lines.push(`  slurmbench best ${best.toFixed(0)} req/s, median ${median(rounds.map((r) => r.requestsPerSecond)).toFixed(0)} req/s`)
   if (paired.length > 0) {
     const ratio = median(paired.map((r) => r.requestsPerSecond / (r.wrkRequestsPerSecond as number)))
     lines.push(
-      `  wrk best ${Math.max(...paired.map((r) => r.wrkRequestsPerSecond as number)).toFixed(0)} req/s; median ratio slurmbench/wrk ${ratio.toFixed(2)} (goal ≥ ${goalRatio})`,
+      `  wrk best ${paired.reduce((most, r) => Math.max(most, r.wrkRequestsPerSecond as number), Number.NEGATIVE_INFINITY).toFixed(0)} req/s; median ratio slurmbench/wrk ${ratio.toFixed(2)} (goal ≥ ${goalRatio})`,
     )
   }
   return `${lines.join('\n')}\n`

@@ -5,8 +5,9 @@
 // the latency instead of vanishing. An arrival that finds all maxVUs slots busy is dropped and
 // counted, as k6 does, so memory never grows with a backlog.
 import { ArrivalSchedule } from './arrivals.ts'
-import type { HttpTarget, Outcome } from './http-target.ts'
-import { stageIndexAt, type OpenPlan } from './plan.ts'
+import type { Clock, TimerHandle } from './clock.ts'
+import type { LoadTarget, Outcome } from './http-target.ts'
+import { type OpenPlan, stageIndexAt } from './plan.ts'
 import type { LoadRecorder } from './recorder.ts'
 import type { Shard } from './shard.ts'
 import type { StopSignal } from './stop-signal.ts'
@@ -17,8 +18,16 @@ import type { StopSignal } from './stop-signal.ts'
  */
 const SPIN_THRESHOLD_MS = 1
 
-/** runOpen runs an open-model plan against `target` until it ends or `stop` fires. */
-export async function runOpen(plan: OpenPlan, shard: Shard, target: HttpTarget, recorder: LoadRecorder, stop: StopSignal, startMs: number): Promise<void> {
+/** runOpen runs an open-model plan against `target` on `clock`, from `startMs` until it ends or `stop` fires. */
+export async function runOpen(
+  plan: OpenPlan,
+  shard: Shard,
+  target: LoadTarget,
+  recorder: LoadRecorder,
+  stop: StopSignal,
+  startMs: number,
+  clock: Clock,
+): Promise<void> {
   const schedule = new ArrivalSchedule(plan, shard)
   let busy = 0
   let drained: (() => void) | undefined
@@ -26,9 +35,9 @@ export async function runOpen(plan: OpenPlan, shard: Shard, target: HttpTarget, 
   const launch = (dueMs: number, stage: number): void => {
     busy++
     recorder.setVUs(busy)
-    const sentMs = performance.now()
+    const sentMs = clock.nowMs()
     target.request((outcome: Outcome, _status, bodyBytes, message) => {
-      recorder.record(outcome, stage, dueMs, sentMs, performance.now(), bodyBytes, message)
+      recorder.record(outcome, stage, dueMs, sentMs, clock.nowMs(), bodyBytes, message)
       busy--
       if (busy === 0) drained?.()
     })
@@ -36,11 +45,14 @@ export async function runOpen(plan: OpenPlan, shard: Shard, target: HttpTarget, 
 
   await new Promise<void>((resolve) => {
     let nextNs = schedule.next()
-    let timer: NodeJS.Timeout | undefined
+    let timer: TimerHandle | undefined
     const pump = (): void => {
       timer = undefined
-      if (stop.stopped) return resolve()
-      const nowMs = performance.now()
+      if (stop.stopped) {
+        resolve()
+        return
+      }
+      const nowMs = clock.nowMs()
       while (nextNs !== undefined && startMs + nextNs / 1e6 <= nowMs) {
         const stage = stageIndexAt(plan, nextNs)
         if (busy < plan.maxVUs) launch(startMs + nextNs / 1e6, stage)
@@ -48,13 +60,16 @@ export async function runOpen(plan: OpenPlan, shard: Shard, target: HttpTarget, 
         nextNs = schedule.next()
       }
       recorder.setVUs(busy)
-      if (nextNs === undefined) return resolve()
-      const waitMs = startMs + nextNs / 1e6 - performance.now()
-      if (waitMs < SPIN_THRESHOLD_MS) setImmediate(pump)
-      else timer = setTimeout(pump, Math.floor(waitMs))
+      if (nextNs === undefined) {
+        resolve()
+        return
+      }
+      const waitMs = startMs + nextNs / 1e6 - clock.nowMs()
+      if (waitMs < SPIN_THRESHOLD_MS) clock.setImmediate(pump)
+      else timer = clock.setTimeout(pump, Math.floor(waitMs))
     }
     stop.onStop(() => {
-      if (timer !== undefined) clearTimeout(timer)
+      if (timer !== undefined) clock.clearTimeout(timer)
       resolve()
     })
     pump()
@@ -67,6 +82,7 @@ export async function runOpen(plan: OpenPlan, shard: Shard, target: HttpTarget, 
         drained = resolve
       }),
       plan.gracefulStopNs / 1e6,
+      clock,
     )
     target.interruptAll()
   }

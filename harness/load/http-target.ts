@@ -69,6 +69,14 @@ export interface RequestHandle {
   interrupt(): void
 }
 
+/** LoadTarget is what the executors send requests to: HttpTarget, or a simulated target in tests. */
+export interface LoadTarget {
+  /** request sends one request; `done` is called exactly once with its outcome. */
+  request(done: RequestDone): RequestHandle
+  /** interruptAll ends every request in flight as `interrupted` (the run is stopping). */
+  interruptAll(): void
+}
+
 /**
  * InFlight is the state of one request; it is its own undici handler. It implements undici's
  * original handler interface (onConnect … onComplete), which Client speaks natively: a handler
@@ -127,7 +135,7 @@ class InFlight implements Dispatcher.DispatchHandler, RequestHandle {
 }
 
 /** HttpTarget sends requests to one URL and reports each outcome through a callback. */
-export class HttpTarget {
+export class HttpTarget implements LoadTarget {
   readonly url: URL
   readonly #pool: Pool
   readonly #options: HttpTargetOptions

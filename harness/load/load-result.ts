@@ -1,6 +1,7 @@
 // LoadResult: one load test's outcome as plain data — what a single run produced, or what
 // merging shard files produced — from which the verdict, the summary and the results document
 // are all made.
+import { formatDurationNs } from '../results/duration.ts'
 import type { LatencyHistogram } from './histogram.ts'
 import { findKnee, type Knee, type StageLevel } from './knee.ts'
 import type { Observations } from './metrics.ts'
@@ -29,6 +30,13 @@ export interface StageResult {
   readonly latency: LatencyHistogram
 }
 
+/**
+ * LoadVerdict is how a load test ended: every threshold held over the whole plan (passed), a
+ * threshold failed or an abortOnFail threshold stopped it (failed), or Ctrl-C / SIGTERM cut it
+ * short (interrupted: what ran is reported, but a part of a run is no pass).
+ */
+export type LoadVerdict = 'passed' | 'failed' | 'interrupted'
+
 /** LoadResult is the outcome of a load test. */
 export interface LoadResult {
   readonly scenario: string
@@ -47,6 +55,8 @@ export interface LoadResult {
   readonly stages: readonly StageResult[]
   readonly rules: readonly ThresholdRule[]
   readonly thresholds: readonly ThresholdResult[]
+  readonly verdict: LoadVerdict
+  /** passed is verdict === 'passed'. */
   readonly passed: boolean
   readonly stop: { readonly reason: StopReason; readonly detail: string } | undefined
   readonly health: GeneratorHealth | undefined
@@ -109,16 +119,25 @@ export function warningsFor(result: Omit<LoadResult, 'warnings'>): string[] {
         `threshold ${t.rule.metric} ${t.rule.text} was not evaluated: ${t.rule.metric === 'target_memory_bytes' ? 'the target is not a local process (give --target-pid)' : 'no measurement'}`,
       )
   }
-  if (result.stop !== undefined) warnings.push(`the run stopped early (${result.stop.detail}); the verdict covers what ran`)
+  if (result.stop?.reason === 'interrupted') warnings.push(`${interruptedText(result)}: no verdict; the figures above cover what ran`)
+  else if (result.stop !== undefined) warnings.push(`the run stopped early (${result.stop.detail}); the verdict covers what ran`)
   return warnings
 }
 
+/** interruptedText says when an interrupted run stopped: `interrupted by SIGINT after 5.2s of 30s`. */
+export function interruptedText(result: Pick<LoadResult, 'stop' | 'observations' | 'plannedMs'>): string {
+  const elapsed = formatDurationNs(Math.round(result.observations.elapsedMs) * 1e6)
+  return `${result.stop?.detail ?? 'interrupted'} after ${elapsed} of ${formatDurationNs(Math.round(result.plannedMs) * 1e6)}`
+}
+
 /** judge evaluates the rules and fills in the verdict and the warnings. */
-export function judge(base: Omit<LoadResult, 'thresholds' | 'passed' | 'warnings'>): LoadResult {
+export function judge(base: Omit<LoadResult, 'thresholds' | 'verdict' | 'passed' | 'warnings'>): LoadResult {
   const thresholds = evaluateRules(base.rules, base.observations)
-  // A run stopped by a failing abortOnFail threshold has failed, even if the final values recovered.
-  const passed = thresholdsPassed(thresholds) && base.stop?.reason !== 'threshold-abort'
-  const partial = { ...base, thresholds, passed }
+  // A run stopped by a failing abortOnFail threshold has failed, even if the final values
+  // recovered; an interrupted one is judged on nothing: its first seconds are not the plan.
+  const verdict: LoadVerdict =
+    base.stop?.reason === 'interrupted' ? 'interrupted' : thresholdsPassed(thresholds) && base.stop === undefined ? 'passed' : 'failed'
+  const partial = { ...base, thresholds, verdict, passed: verdict === 'passed' }
   return { ...partial, warnings: warningsFor(partial) }
 }
 

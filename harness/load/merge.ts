@@ -58,7 +58,7 @@ export function mergeResults(results: readonly LoadResult[], sources: readonly s
   }
   const maxOf = (values: ReadonlyArray<number | undefined>): number | undefined => {
     const defined = values.filter((v): v is number => v !== undefined)
-    return defined.length === 0 ? undefined : Math.max(...defined)
+    return defined.length === 0 ? undefined : defined.reduce((most, v) => Math.max(most, v))
   }
   const stages: StageResult[] = first.stages.map((stage, i) => {
     const all = results.map((r) => r.stages[i] as StageResult)
@@ -88,7 +88,7 @@ export function mergeResults(results: readonly LoadResult[], sources: readonly s
     plannedMs: first.plannedMs,
     observations: {
       // Shards start together (an Indexed Job, or a synchronised start); the run lasts as long as the slowest.
-      elapsedMs: Math.max(...results.map((r) => r.observations.elapsedMs)),
+      elapsedMs: results.reduce((most, r) => Math.max(most, r.observations.elapsedMs), 0),
       counts,
       latency: mergeHistograms(results.map((r) => r.observations.latency)),
       service: mergeHistograms(results.map((r) => r.observations.service)),
@@ -96,6 +96,9 @@ export function mergeResults(results: readonly LoadResult[], sources: readonly s
       vusMax: results.reduce((total, r) => total + r.observations.vusMax, 0),
       targetMemoryBytes: maxOf(results.map((r) => r.observations.targetMemoryBytes)),
       generatorMemoryBytes: maxOf(results.map((r) => r.observations.generatorMemoryBytes)),
+      // Every shard watched the same target over the same minutes: the largest reading is the target's.
+      targetCpuSeconds: maxOf(results.map((r) => r.observations.targetCpuSeconds)),
+      targetGcSeconds: maxOf(results.map((r) => r.observations.targetGcSeconds)),
     },
     stages,
     rules: first.rules,
@@ -104,9 +107,9 @@ export function mergeResults(results: readonly LoadResult[], sources: readonly s
       healths.length === 0
         ? undefined
         : {
-            cpuRatio: Math.max(...healths.map((h) => h.cpuRatio)),
-            eventLoopDelayP99Ms: Math.max(...healths.map((h) => h.eventLoopDelayP99Ms)),
-            eventLoopDelayMaxMs: Math.max(...healths.map((h) => h.eventLoopDelayMaxMs)),
+            cpuRatio: healths.reduce((most, h) => Math.max(most, h.cpuRatio), 0),
+            eventLoopDelayP99Ms: healths.reduce((most, h) => Math.max(most, h.eventLoopDelayP99Ms), 0),
+            eventLoopDelayMaxMs: healths.reduce((most, h) => Math.max(most, h.eventLoopDelayMaxMs), 0),
           },
     memorySeries: [],
     errorMessages,

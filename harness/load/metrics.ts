@@ -68,6 +68,10 @@ export interface Observations {
   /** Peak RSS of the target process; undefined when it was not local or not found. */
   readonly targetMemoryBytes: number | undefined
   readonly generatorMemoryBytes: number | undefined
+  /** CPU seconds the target process used during the run; undefined when it was not local or not found. */
+  readonly targetCpuSeconds?: number | undefined
+  /** Seconds the target spent in garbage collection during the run, from its own GC metric; undefined when it has none. */
+  readonly targetGcSeconds?: number | undefined
 }
 
 function trend(histogram: LatencyHistogram, aggregation: Aggregation): number {

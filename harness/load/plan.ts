@@ -182,7 +182,7 @@ export function stageIndexAt(plan: LoadPlan, tNs: number): number {
 
 /** peakTarget is the highest VU count (closed) or rate (open) the plan reaches. */
 export function peakTarget(plan: LoadPlan): number {
-  return Math.max(planStartValue(plan), ...plan.stages.map((stage) => stage.target))
+  return plan.stages.reduce((most, stage) => Math.max(most, stage.target), planStartValue(plan))
 }
 
 /**

@@ -2,7 +2,7 @@
 // generator's CPU and event-loop delay, so a result says whether the generator itself was the
 // bottleneck (the most common complaint about autocannon, wrk and Artillery in their issues).
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
-import { readProcessMemory } from '../../common/procfs.ts'
+import { readCpuSeconds, readProcessMemory } from '../../common/procfs.ts'
 
 /** SAMPLE_INTERVAL_MS is how often memory is sampled. */
 export const SAMPLE_INTERVAL_MS = 1_000
@@ -54,11 +54,14 @@ export class ResourceSampler {
   readonly series = new BoundedSeries<MemoryPoint>(MAX_SERIES_POINTS)
   targetPeakBytes: number | undefined
   generatorPeakBytes = 0
+  /** CPU seconds the target used between start() and stop(); undefined when it is not local. */
+  targetCpuSeconds: number | undefined
   readonly #targetPid: number | undefined
   readonly #startMs: number
   readonly #cpuStart = process.cpuUsage()
   readonly #loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS })
   #timer: NodeJS.Timeout | undefined
+  #targetCpuStart: Promise<number | undefined> = Promise.resolve(undefined)
   #sampling: Promise<void> = Promise.resolve()
 
   constructor(targetPid: number | undefined, startMs: number) {
@@ -69,6 +72,7 @@ export class ResourceSampler {
 
   /** start samples at once and then every SAMPLE_INTERVAL_MS. */
   start(): void {
+    if (this.#targetPid !== undefined) this.#targetCpuStart = readCpuSeconds(this.#targetPid)
     this.#sampling = this.#sample()
     this.#timer = setInterval(() => {
       this.#sampling = this.#sample()
@@ -94,6 +98,10 @@ export class ResourceSampler {
     if (this.#timer !== undefined) clearInterval(this.#timer)
     await this.#sampling
     await this.#sample()
+    if (this.#targetPid !== undefined) {
+      const [before, after] = [await this.#targetCpuStart, await readCpuSeconds(this.#targetPid)]
+      if (before !== undefined && after !== undefined) this.targetCpuSeconds = after - before
+    }
     this.#loopDelay.disable()
     const cpu = process.cpuUsage(this.#cpuStart)
     const wallMs = Math.max(1, performance.now() - this.#startMs)

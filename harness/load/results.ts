@@ -7,7 +7,7 @@ import { InputError } from '../../common/input-error.ts'
 import { RESULTS_SCHEMA_VERSION, type BenchmarkResult, type Environment, type ResultsDocument, type UnitInfo } from '../results/schema.ts'
 import { ERROR_KINDS, type ErrorKind } from './http-target.ts'
 import { decodeHistogram, encodeHistogram, trendStats } from './histogram.ts'
-import { judge, type LoadResult } from './load-result.ts'
+import { interruptedText, judge, type LoadResult } from './load-result.ts'
 import type { ThresholdMap } from './scenario-schema.ts'
 import { checkThresholdMap, type ThresholdRule } from './thresholds.ts'
 import { checkValue } from './validate.ts'
@@ -53,6 +53,8 @@ export const LoadExtra = Type.Object({
   vusMax: Type.Number({ minimum: 0 }),
   targetMemoryBytes: Type.Optional(Type.Number({ minimum: 0 })),
   generatorMemoryBytes: Type.Optional(Type.Number({ minimum: 0 })),
+  targetCpuSeconds: Type.Optional(Type.Number({ minimum: 0 })),
+  targetGcSeconds: Type.Optional(Type.Number({ minimum: 0 })),
   histograms: Type.Object({ latencyUs: Type.String(), serviceUs: Type.String() }),
   stages: Type.Array(
     Type.Object({
@@ -98,6 +100,8 @@ export function headlineMetrics(result: LoadResult): Record<string, number> {
   }
   if (obs.targetMemoryBytes !== undefined) metrics['target-peak-B'] = obs.targetMemoryBytes
   if (obs.generatorMemoryBytes !== undefined) metrics['generator-peak-B'] = obs.generatorMemoryBytes
+  if (obs.targetCpuSeconds !== undefined && seconds > 0) metrics['target-cpu-ratio'] = obs.targetCpuSeconds / seconds
+  if (obs.targetGcSeconds !== undefined) metrics['target-gc-ns'] = obs.targetGcSeconds * 1e9
   // The document holds finite numbers only; a metric without data is left out.
   for (const [unit, value] of Object.entries(metrics)) if (!Number.isFinite(value)) delete metrics[unit]
   return metrics
@@ -126,6 +130,8 @@ function toExtra(result: LoadResult): LoadExtra {
     vusMax: obs.vusMax,
     ...(obs.targetMemoryBytes === undefined ? {} : { targetMemoryBytes: obs.targetMemoryBytes }),
     ...(obs.generatorMemoryBytes === undefined ? {} : { generatorMemoryBytes: obs.generatorMemoryBytes }),
+    ...(obs.targetCpuSeconds === undefined ? {} : { targetCpuSeconds: obs.targetCpuSeconds }),
+    ...(obs.targetGcSeconds === undefined ? {} : { targetGcSeconds: obs.targetGcSeconds }),
     histograms: { latencyUs: encodeHistogram(obs.latency), serviceUs: encodeHistogram(obs.service) },
     stages: result.stages.map((stage) => ({
       durationMs: stage.durationMs,
@@ -156,6 +162,7 @@ function toExtra(result: LoadResult): LoadExtra {
 /** verdictLine says how the thresholds came out, for the document's log and warnings. */
 export function verdictLine(result: LoadResult): string {
   const failed = result.thresholds.filter((t) => t.passed === false)
+  if (result.verdict === 'interrupted') return `load test INTERRUPTED (${interruptedText(result)}): partial results, no verdict`
   if (result.passed) return `load test passed its ${result.thresholds.length} thresholds`
   if (failed.length > 0) return `load test FAILED thresholds: ${failed.map((t) => `${t.rule.metric} ${t.rule.text}`).join('; ')}`
   return `load test FAILED: ${result.stop?.detail ?? 'stopped'}`
@@ -253,6 +260,8 @@ export function fromResultsDocument(doc: ResultsDocument, source: string): LoadR
       vusMax: extra.vusMax,
       targetMemoryBytes: extra.targetMemoryBytes,
       generatorMemoryBytes: extra.generatorMemoryBytes,
+      targetCpuSeconds: extra.targetCpuSeconds,
+      targetGcSeconds: extra.targetGcSeconds,
     },
     stages: extra.stages.map((stage, i) => ({
       durationMs: stage.durationMs,

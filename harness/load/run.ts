@@ -1,6 +1,7 @@
 // Running one load test: the executor, the resource sampler, the once-a-second status and the
 // abortOnFail checks, tied to one StopSignal. The result is plain data for the verdict, the
 // summary and the results document.
+import { REAL_CLOCK } from './clock.ts'
 import { runClosed } from './executor-closed.ts'
 import { runOpen } from './executor-open.ts'
 import { HttpTarget } from './http-target.ts'
@@ -11,6 +12,7 @@ import { ResourceSampler, type GeneratorHealth, type MemoryPoint } from './resou
 import type { Shard } from './shard.ts'
 import type { StopSignal } from './stop-signal.ts'
 import { abortingFailure, type ThresholdRule } from './thresholds.ts'
+import { readGcSeconds } from './target-gc.ts'
 
 /** STATUS_INTERVAL_MS is how often the live status and abortOnFail thresholds are updated. */
 export const STATUS_INTERVAL_MS = 1_000
@@ -59,6 +61,8 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRun> {
     method: plan.request.method,
     headers: plan.request.headers,
   })
+  // One scrape before the clock starts (its GC sum), one after it stops: neither counts or overlaps the load.
+  const gcStart = await readGcSeconds(options.url, plan.request.headers)
   const startedAt = new Date()
   const startMs = performance.now()
   const plannedMs = planDurationNs(plan) / 1e6
@@ -96,13 +100,21 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRun> {
   }, STATUS_INTERVAL_MS)
 
   try {
-    if (plan.model === 'closed') await runClosed(plan, target, recorder, stop, startMs)
-    else await runOpen(plan, options.shard, target, recorder, stop, startMs)
+    if (plan.model === 'closed') await runClosed(plan, target, recorder, stop, startMs, REAL_CLOCK)
+    else await runOpen(plan, options.shard, target, recorder, stop, startMs, REAL_CLOCK)
   } finally {
     clearInterval(tick)
     await target.close()
   }
   const elapsedMs = performance.now() - startMs
   const health = await sampler.stop()
-  return { startedAt, recorder, observations: { ...observe(), elapsedMs }, health, memorySeries: sampler.series.points }
+  const gcEnd = gcStart === undefined ? undefined : await readGcSeconds(options.url, plan.request.headers)
+  const targetGcSeconds = gcStart !== undefined && gcEnd !== undefined ? Math.max(0, gcEnd - gcStart) : undefined
+  return {
+    startedAt,
+    recorder,
+    observations: { ...observe(), elapsedMs, targetCpuSeconds: sampler.targetCpuSeconds, targetGcSeconds },
+    health,
+    memorySeries: sampler.series.points,
+  }
 }

@@ -126,7 +126,7 @@ export function applyFlagOverrides(scenario: ScenarioFile, overrides: FlagOverri
     const vus = overrides.vus
     if (s.executor === 'constant-vus') s = { ...s, vus }
     else if (s.executor === 'ramping-vus') {
-      const peak = Math.max(s.startVUs ?? 0, ...s.stages.map((stage) => stage.target))
+      const peak = s.stages.reduce((most, stage) => Math.max(most, stage.target), s.startVUs ?? 0)
       const factor = peak === 0 ? 0 : vus / peak
       s = { ...s, startVUs: Math.round((s.startVUs ?? 0) * factor), stages: scaleStages(s.stages, factor, true) }
     } else {
@@ -136,7 +136,7 @@ export function applyFlagOverrides(scenario: ScenarioFile, overrides: FlagOverri
   if (overrides.rate !== undefined) {
     if (s.executor === 'constant-arrival-rate') s = { ...s, rate: overrides.rate }
     else if (s.executor === 'ramping-arrival-rate') {
-      const peak = Math.max(s.startRate ?? 0, ...s.stages.map((stage) => stage.target))
+      const peak = s.stages.reduce((most, stage) => Math.max(most, stage.target), s.startRate ?? 0)
       const factor = peak === 0 ? 0 : overrides.rate / peak
       s = { ...s, startRate: (s.startRate ?? 0) * factor, stages: scaleStages(s.stages, factor, false) }
     } else throw new InputError(`--rate: scenario uses ${s.executor} (closed model, VUs); --rate applies to arrival-rate scenarios, use --vus`)

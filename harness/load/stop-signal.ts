@@ -1,4 +1,5 @@
 // StopSignal ends a run early (Ctrl-C, a failed abortOnFail threshold) and records why.
+import { type Clock, REAL_CLOCK } from './clock.ts'
 
 /** StopReason says why a run ended before its plan did. */
 export type StopReason = 'interrupted' | 'threshold-abort'
@@ -38,12 +39,12 @@ export class StopSignal {
     else this.#listeners.push(listener)
   }
 
-  /** waitFor resolves when `work` settles, `timeoutMs` passes or the signal fires, whichever is first. */
-  waitFor(work: Promise<unknown>, timeoutMs: number): Promise<void> {
+  /** waitFor resolves when `work` settles, `timeoutMs` passes on `clock` or the signal fires, whichever is first. */
+  waitFor(work: Promise<unknown>, timeoutMs: number, clock: Clock = REAL_CLOCK): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs)
+      const timer = clock.setTimeout(resolve, timeoutMs)
       const done = (): void => {
-        clearTimeout(timer)
+        clock.clearTimeout(timer)
         resolve()
       }
       work.then(done, done)

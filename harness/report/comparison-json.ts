@@ -2,6 +2,7 @@
 import type { BenchTable } from '../compare/benchstat-table.ts'
 import { cellKey } from '../compare/benchstat-table.ts'
 import type { VerdictReport } from '../compare/verdict.ts'
+import type { ComparisonMethod } from '../results/comparison-schema.ts'
 
 /** COMPARISON_SCHEMA_VERSION versions the JSON output of compare, baseline check and ab. */
 export const COMPARISON_SCHEMA_VERSION = 1
@@ -11,8 +12,12 @@ function finite(value: number): number | null {
   return Number.isFinite(value) ? value : null
 }
 
-/** renderComparisonJson renders tables and the verdict reports (one per later input) as a JSON document. */
-export function renderComparisonJson(tables: readonly BenchTable[], reports: readonly VerdictReport[] = []): string {
+/**
+ * renderComparisonJson renders tables and the verdict reports (one per later input) as a JSON
+ * document; `method` (ab's rounds, commits, machine, duration) feeds the PR comment's method line.
+ * The shape is ComparisonDocument in results/comparison-schema.ts.
+ */
+export function renderComparisonJson(tables: readonly BenchTable[], reports: readonly VerdictReport[] = [], method?: ComparisonMethod): string {
   const doc = {
     schemaVersion: COMPARISON_SCHEMA_VERSION,
     kind: 'slurmbench.comparison',
@@ -70,6 +75,7 @@ export function renderComparisonJson(tables: readonly BenchTable[], reports: rea
           })),
         }
       : {}),
+    ...(method !== undefined ? { method } : {}),
   }
   return `${JSON.stringify(doc, null, 2)}\n`
 }

@@ -2,15 +2,18 @@
 // every threshold with ✓/✗ and its observed value, and the final verdict line.
 import { ERROR_KINDS } from '../load/http-target.ts'
 import { trendStats, type LatencyHistogram } from '../load/histogram.ts'
-import { kneeOf, stageLevels, type LoadResult } from '../load/load-result.ts'
+import { kneeOf, type LoadResult, type LoadVerdict, stageLevels } from '../load/load-result.ts'
 import { METRICS } from '../load/metrics.ts'
 import { formatDurationNs } from '../results/duration.ts'
 import { formatAggregation } from '../load/threshold-expression.ts'
 import type { ThresholdResult } from '../load/thresholds.ts'
 
-/** PASSED_LINE and FAILED_LINE are the exact last lines of every load test's output. */
+/** PASSED_LINE, FAILED_LINE and INTERRUPTED_LINE are the exact last lines of every load test's output. */
 export const PASSED_LINE = '✅ LOAD TEST PASSED'
 export const FAILED_LINE = '❌ LOAD TEST FAILED'
+export const INTERRUPTED_LINE = '⛔ LOAD TEST INTERRUPTED'
+
+const VERDICT_LINES: Readonly<Record<LoadVerdict, string>> = { passed: PASSED_LINE, failed: FAILED_LINE, interrupted: INTERRUPTED_LINE }
 
 /** formatMs prints milliseconds with a unit that fits (`850µs`, `12.3ms`, `4.21s`); `-` for no data. */
 export function formatMs(ms: number): string {
@@ -59,7 +62,9 @@ export function formatObserved(result: ThresholdResult): string {
 
 function table(rows: readonly (readonly string[])[], indent: string): string[] {
   const widths: number[] = []
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)))
+  for (const row of rows) {
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, [...cell].length)
+  }
   return rows.map(
     (row) =>
       indent +
@@ -83,12 +88,12 @@ function formatLoad(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(1)
 }
 
-/** renderSummary returns the whole summary; its last line is PASSED_LINE or FAILED_LINE. */
+/** renderSummary returns the whole summary; its last line is PASSED_LINE, FAILED_LINE or INTERRUPTED_LINE. */
 export function renderSummary(result: LoadResult): string {
   const obs = result.observations
   const counts = obs.counts
   const lines: string[] = []
-  const peak = Math.max(...result.stages.map((s) => Math.max(s.fromTarget, s.toTarget)))
+  const peak = result.stages.reduce((most, s) => Math.max(most, s.fromTarget, s.toTarget), Number.NEGATIVE_INFINITY)
   const shardText =
     result.shardsMerged > 1 ? ` (${result.shardsMerged} shards merged)` : result.shard.count > 1 ? ` (shard ${result.shard.index}/${result.shard.count})` : ''
   const scaleText = result.durationScale === 1 ? '' : `, duration scale ${result.durationScale}`
@@ -111,6 +116,8 @@ export function renderSummary(result: LoadResult): string {
   const memory: string[] = []
   if (obs.targetMemoryBytes !== undefined) memory.push(`target peak RSS ${formatBytes(obs.targetMemoryBytes)}`)
   if (obs.generatorMemoryBytes !== undefined) memory.push(`generator peak RSS ${formatBytes(obs.generatorMemoryBytes)}`)
+  if (obs.targetCpuSeconds !== undefined && obs.elapsedMs > 0) memory.push(`target CPU ${((obs.targetCpuSeconds * 1e5) / obs.elapsedMs).toFixed(0)}% of a core`)
+  if (obs.targetGcSeconds !== undefined) memory.push(`target GC ${formatMs(obs.targetGcSeconds * 1e3)}`)
   if (result.health !== undefined)
     memory.push(`generator CPU ${(result.health.cpuRatio * 100).toFixed(0)}% of a core, event-loop p99 ${formatMs(result.health.eventLoopDelayP99Ms)}`)
   if (memory.length > 0) lines.push(`  ${memory.join('; ')}`)
@@ -145,7 +152,7 @@ export function renderSummary(result: LoadResult): string {
         formatCount(stage.counts.dropped),
       ])
     }
-    lines.push(...table(rows, '  '))
+    for (const line of table(rows, '  ')) lines.push(line)
     const knee = kneeOf(result)
     if (knee !== undefined) {
       const good =
@@ -161,11 +168,11 @@ export function renderSummary(result: LoadResult): string {
   lines.push('', 'THRESHOLDS')
   if (result.thresholds.length === 0) lines.push('  (none)')
   const rows = result.thresholds.map((t) => [t.passed === undefined ? '–' : t.passed ? '✓' : '✗', t.rule.metric, t.rule.text, formatObserved(t), t.rule.origin])
-  lines.push(...table(rows, '  '))
+  for (const line of table(rows, '  ')) lines.push(line)
   if (result.warnings.length > 0) {
     lines.push('', 'WARNINGS')
     for (const warning of result.warnings) lines.push(`  ! ${warning}`)
   }
-  lines.push('', result.passed ? PASSED_LINE : FAILED_LINE)
+  lines.push('', VERDICT_LINES[result.verdict])
   return `${lines.join('\n')}\n`
 }

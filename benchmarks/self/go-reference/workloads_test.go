@@ -1,9 +1,9 @@
 // The self-benchmark's four workloads written for Go's own testing package, so that
 // `slurmbench self -tools=...,go` can show what the reference implementation of the b.N method
 // reads on the same machine in the same run: its empty-loop cost, its spread across invocations
-// and its time to result. The JSON workload parses the very bytes the JavaScript tools parse
-// (`self` writes them to the file named by SELF_JSON_FILE); Go's regexp is RE2, not irregexp,
-// so that workload's ns/op compares engines, not harnesses.
+// and its time to result. The JSON workload parses testdata/nodes.json, the very bytes the
+// JavaScript tools parse (a slurmbench unit test holds the file equal to them); Go's regexp is
+// RE2, not irregexp, so that workload's ns/op compares engines, not harnesses.
 package selfreference
 
 import (
@@ -21,11 +21,8 @@ func BenchmarkEmpty(b *testing.B) {
 }
 
 func BenchmarkJSONParse(b *testing.B) {
-	path := os.Getenv("SELF_JSON_FILE")
-	if path == "" {
-		b.Fatal("SELF_JSON_FILE is not set: it names the JSON text to parse (slurmbench self writes it)")
-	}
-	text, err := os.ReadFile(path)
+	// Relative to the package folder, where `go test` and `slurmbench self` run the binary.
+	text, err := os.ReadFile("testdata/nodes.json")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,5 +1,5 @@
 // The CLI against servers on 127.0.0.1, with short --duration-scale runs: verdict lines, exit
-// codes, results files, Ctrl-C, shards and merge, bad input, and the embedded mock slurmrestd
+// codes, results files, Ctrl-C (exit 105, as k6's ExternalAbort), shards and merge, bad input, and the embedded mock slurmrestd
 // and exporter. Runs that need a process of their own (exit codes, signals, child servers)
 // spawn `node bin/slurmbench.js load …`; the rest call the same dispatcher in-process, since
 // each spawn costs ~2 s of CPU on two cores.
@@ -11,11 +11,12 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { main } from '../../../harness/cli/main.ts'
 import { parseResults } from '../../../harness/results/json.ts'
-import { after, startServer, type TestServer } from '../load/servers.ts'
+import { answerAfter, startServer, type TestServer } from '../load/servers.ts'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const PASSED = '✅ LOAD TEST PASSED'
 const FAILED = '❌ LOAD TEST FAILED'
+const INTERRUPTED = '⛔ LOAD TEST INTERRUPTED'
 
 interface CliResult {
   readonly code: number | null
@@ -71,7 +72,7 @@ function lastLine(text: string): string {
 let server: TestServer
 let dir: string
 beforeAll(async () => {
-  server = await startServer(after(5))
+  server = await startServer(answerAfter(5))
   dir = await mkdtemp(join(tmpdir(), 'load-cli-'))
 })
 afterAll(async () => {
@@ -85,6 +86,9 @@ describe('load <scenario> --target', () => {
     expect(result.stderr).not.toMatch(/at .*\.ts:\d+/)
     expect(result.code).toBe(0)
     expect(lastLine(result.stdout)).toBe(PASSED)
+    // stderr is a pipe, not a terminal: plain progress lines, no carriage returns.
+    expect(result.stderr).toMatch(/^load baseline: \d+s of 2s, (~\d+s left|stopping .*\)) {2}VUs \d+\/10 {2}\d+ req\/s {2}p95 [\d.]+(µs|ms) {2}errors 0$/m)
+    expect(result.stderr).not.toContain('\r')
     expect(result.stdout).toMatch(/✓ +http_req_duration +p\(95\)<5000 +p\(95\)=[\d.]+(µs|ms) +profile default/)
     expect(result.stdout).toMatch(/✓ +http_reqs +rate>45 +rate=[\d.]+\/s/)
     const doc = parseResults(await readFile(out, 'utf8'), out)
@@ -120,16 +124,26 @@ describe('load <scenario> --target', () => {
     expect(lastLine(result.stdout)).toBe(FAILED)
   })
 
-  it('Ctrl-C writes partial results and a verdict on what ran', async () => {
+  it('Ctrl-C is no pass: the last line says interrupted, the exit code is 105 and the partial results are written, marked', async () => {
     const out = join(dir, 'interrupted.json')
     const result = await cli(['endurance', '--target', server.url, '--vus', '5', '--out', out], { on: /load: endurance →/, delayMs: 1_500 })
-    expect([0, 1]).toContain(result.code)
-    expect(result.stdout).toMatch(/the run stopped early \(interrupted by SIGINT\)/)
-    expect([PASSED, FAILED]).toContain(lastLine(result.stdout))
+    expect(result.code).toBe(105)
+    expect(lastLine(result.stdout)).toBe(INTERRUPTED)
+    expect(result.stdout).not.toContain(PASSED)
+    expect(result.stdout).toMatch(/interrupted by SIGINT after [\d.]+s of 1h0m0s: no verdict/)
     const doc = parseResults(await readFile(out, 'utf8'), out)
-    const extra = doc.benchmarks[0]?.extra?.load as { stop?: { reason: string }; counts: { requests: number } }
+    const extra = doc.benchmarks[0]?.extra?.load as { stop?: { reason: string }; passed: boolean; counts: { requests: number } }
     expect(extra.stop?.reason).toBe('interrupted')
+    expect(extra.passed).toBe(false)
     expect(extra.counts.requests).toBeGreaterThan(0)
+    expect(doc.warnings[0]).toMatch(/^load test INTERRUPTED \(interrupted by SIGINT after [\d.]+s of 1h0m0s\): partial results, no verdict$/)
+  })
+
+  it('--help documents the exit codes', async () => {
+    const result = await inProcess(['--help'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(INTERRUPTED)
+    expect(result.stdout).toMatch(/exit 105/)
   })
 
   it('shards run their share and merge into one verdict', async () => {

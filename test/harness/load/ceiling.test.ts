@@ -1,7 +1,6 @@
-// `load ceiling`: parsing wrk's and bash's output, and one short round against a local server.
+// `load ceiling`: parsing wrk's and bash's output (a real round is in ceiling.int.test.ts).
 import { describe, expect, it } from 'vitest'
-import { measureCeiling, parseBashTimes, parseWrkRequestsPerSecond, renderCeiling } from '../../../harness/load/ceiling.ts'
-import { ok, startServer } from './servers.ts'
+import { parseBashTimes, parseWrkRequestsPerSecond } from '../../../harness/load/ceiling.ts'
 
 const WRK_OUTPUT = `Running 5s test @ http://127.0.0.1:8080/x
   1 threads and 10 connections
@@ -20,21 +19,5 @@ describe('ceiling', () => {
     expect(parseWrkRequestsPerSecond(WRK_OUTPUT)).toBe(17443.94)
     expect(parseBashTimes(WRK_OUTPUT)).toBeCloseTo(2.0, 6)
     expect(parseWrkRequestsPerSecond('unable to connect')).toBeUndefined()
-  })
-
-  it('measures this generator beside wrk in one round (wrk optional)', async () => {
-    const server = await startServer(ok)
-    try {
-      const options = { url: new URL(server.url), headers: {}, connections: 4, durationMs: 1_000, rounds: 1, wrk: 'wrk' }
-      const rounds = await measureCeiling(options)
-      expect(rounds).toHaveLength(1)
-      expect(rounds[0]?.requestsPerSecond).toBeGreaterThan(50)
-      expect(rounds[0]?.failed).toBe(0)
-      if (rounds[0]?.wrkError === undefined) expect(rounds[0]?.wrkRequestsPerSecond).toBeGreaterThan(50)
-      else expect(rounds[0].wrkError).toMatch(/not installed|bash/)
-      expect(renderCeiling(rounds, options, 0.7)).toMatch(/slurmbench best \d+ req\/s/)
-    } finally {
-      await server.close()
-    }
   })
 })

@@ -1,7 +1,6 @@
-// Finding the knee of a capacity ramp, and the live status line.
+// Finding the knee of a capacity ramp.
 import { describe, expect, it } from 'vitest'
 import { findKnee, type StageLevel } from '../../../harness/load/knee.ts'
-import { formatStatusLine } from '../../../harness/load/status-line.ts'
 
 function level(index: number, load: number, throughputPerSecond: number, p95Ms = 10, errorRatio = 0, steady = true): StageLevel {
   return { index, load, steady, throughputPerSecond, p95Ms, errorRatio }
@@ -30,23 +29,5 @@ describe('findKnee', () => {
     const ramps = [level(0, 25, 10, 10, 0, false), level(1, 50, 48), level(2, 75, 12, 10, 0, false), level(3, 100, 96)]
     expect(findKnee(ramps, limits)).toBeUndefined()
     expect(findKnee([level(1, 50, 48)], limits)).toBeUndefined()
-  })
-})
-
-describe('formatStatusLine', () => {
-  it('shows progress, VUs, throughput, p95 and errors on one line', () => {
-    const line = formatStatusLine('stress', 'closed', {
-      elapsedMs: 65_000,
-      plannedMs: 900_000,
-      vus: 73,
-      target: 73.4,
-      requestsPerSecond: 412.4,
-      p95Ms: 83.21,
-      errorRatio: 0.0002,
-      totalRequests: 10_000,
-      totalFailed: 2,
-    })
-    expect(line).toBe('stress 1m5s/15m0s  VUs 73/73  412 req/s  p95 83.2ms  errors 2 (0.02%)')
-    expect(line).not.toContain('\n')
   })
 })

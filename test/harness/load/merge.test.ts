@@ -1,18 +1,21 @@
-// Shards: each writes a results document with its histograms; merging them is exact.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+// Shards: each writes a results document with its histograms; merging them is exact. The shards
+// run on a virtual clock against a simulated target, so the test needs no server and no real time.
+import { beforeAll, describe, expect, it } from 'vitest'
 import { expectedArrivals } from '../../../harness/load/arrivals.ts'
 import { decodeHistogram, encodeHistogram, mergeHistograms, newLatencyHistogram } from '../../../harness/load/histogram.ts'
 import { judge, resultOfRun, type LoadResult } from '../../../harness/load/load-result.ts'
 import { mergeResults } from '../../../harness/load/merge.ts'
 import { fromResultsDocument, toResultsDocument } from '../../../harness/load/results.ts'
-import { runLoad } from '../../../harness/load/run.ts'
+import { runOpen } from '../../../harness/load/executor-open.ts'
+import { LoadRecorder } from '../../../harness/load/recorder.ts'
 import { shardPlan, type Shard } from '../../../harness/load/shard.ts'
 import { StopSignal } from '../../../harness/load/stop-signal.ts'
 import { checkThresholdMap } from '../../../harness/load/thresholds.ts'
+import type { OpenPlan } from '../../../harness/load/plan.ts'
 import { parseResults } from '../../../harness/results/json.ts'
 import type { Environment } from '../../../harness/results/schema.ts'
 import { openPlan } from './plans.ts'
-import { after, startServer, type TestServer } from './servers.ts'
+import { drive, SimulatedTarget, VirtualClock } from './virtual-clock.ts'
 
 const ENVIRONMENT: Environment = {
   goos: 'linux',
@@ -51,7 +54,6 @@ describe('HDR histograms merge exactly', () => {
 })
 
 describe('shard runs → documents → merge', () => {
-  let server: TestServer
   const plan = openPlan(
     120,
     [
@@ -60,20 +62,37 @@ describe('shard runs → documents → merge', () => {
     ],
     { maxVUs: 50 },
   )
+  const target = 'http://127.0.0.1:9/x'
   const shards: Array<{ shard: Shard; result: LoadResult; text: string }> = []
 
   beforeAll(async () => {
-    server = await startServer(after(5))
     for (const index of [1, 2, 3]) {
       const shard = { index, count: 3 }
-      const sharded = shardPlan(plan, shard)
-      const run = await runLoad({ plan: sharded, shard, url: new URL(server.url), rules: RULES, targetPid: undefined, stop: new StopSignal() })
-      const result = resultOfRun(run, sharded, RULES, { scenario: 'merge-test', target: server.url, profile: 'test', shard, durationScale: 1 }, undefined)
+      const sharded = shardPlan(plan, shard) as OpenPlan
+      const clock = new VirtualClock()
+      // Latencies from 2 to 12 ms, different in each shard.
+      const simulated = new SimulatedTarget(clock, (n) => ({ latencyMs: 2 + ((n * 7 + index) % 11) }))
+      const recorder = new LoadRecorder(sharded.stages.length)
+      await drive(clock, runOpen(sharded, shard, simulated, recorder, new StopSignal(), 0, clock))
+      const observations = {
+        elapsedMs: clock.nowMs(),
+        counts: recorder.counts,
+        latency: recorder.latency,
+        service: recorder.service,
+        vusMax: recorder.vusMax,
+        targetMemoryBytes: undefined,
+        generatorMemoryBytes: undefined,
+      }
+      const run = {
+        startedAt: new Date(Date.UTC(2026, 11, 7)),
+        recorder,
+        observations,
+        health: { cpuRatio: 0.1, eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 2 },
+        memorySeries: [],
+      }
+      const result = resultOfRun(run, sharded, RULES, { scenario: 'merge-test', target, profile: 'test', shard, durationScale: 1 }, undefined)
       shards.push({ shard, result, text: JSON.stringify(toResultsDocument(result, ENVIRONMENT, 'benchmarks/load/x.json', {})) })
     }
-  })
-  afterAll(async () => {
-    await server.close()
   })
 
   it('each shard document validates as a shared results document', () => {
@@ -92,7 +111,7 @@ describe('shard runs → documents → merge', () => {
     const doc = toResultsDocument(failed, ENVIRONMENT, 'x.json', {})
     expect(doc.benchmarks[0]?.status).toBe('ok')
     expect(doc.warnings[0]).toBe('load test FAILED thresholds: http_req_duration p(95)<1us')
-    expect((doc.benchmarks[0]?.extra?.load as { passed: boolean }).passed).toBe(false)
+    expect((doc.benchmarks[0]?.extra?.load as { passed: boolean } | undefined)?.passed).toBe(false)
   })
 
   it('the merge adds counters and histograms exactly and judges once', () => {

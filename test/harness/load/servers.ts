@@ -24,8 +24,8 @@ export const ok: Handler = (_req, res) => {
   res.end(BODY)
 }
 
-/** after answers with `handler` once `delayMs` has passed. */
-export function after(delayMs: number, handler: Handler = ok): Handler {
+/** answerAfter answers with `handler` once `delayMs` has passed. */
+export function answerAfter(delayMs: number, handler: Handler = ok): Handler {
   return (req, res, n) => {
     setTimeout(() => handler(req, res, n), delayMs)
   }

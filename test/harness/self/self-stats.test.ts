@@ -1,7 +1,8 @@
 // The statistics and scheduling of `slurmbench self`: what the CV is taken of, and in what order
 // the processes run.
 import { describe, expect, it } from 'vitest'
-import { median, planJobs, summarise, type Measurement } from '../../../harness/cli/self.ts'
+import { median, planJobs, summarise } from '../../../harness/self/statistics.ts'
+import type { Measurement } from '../../../harness/self/types.ts'
 import { coefficientOfVariation } from '../../../harness/stats/summary.ts'
 
 describe('median', () => {
