@@ -17,6 +17,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   nightly: () => import('./nightly.ts'),
   report: () => import('./report.ts'),
   comment: () => import('./comment.ts'),
+  'mock-slurm': () => import('./mock-slurm.ts'),
+  exporter: () => import('./exporter.ts'),
 }
 
 function listCommands(summaries: ReadonlyArray<readonly [string, string]>): string {

@@ -1,7 +1,7 @@
 // The benchmark runner as a library: find, bundle, schedule, measure; print Go's benchmark format
 // as results arrive and return the JSON results document. `slurmbench bench` is a thin CLI on this.
 import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join, relative, resolve, sep } from 'node:path'
+import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import { formatDurationNs } from '../results/duration.ts'
 import {
   formatBenchBlock,
@@ -20,7 +20,7 @@ import {
 import { InputError } from '../../common/input-error.ts'
 // Types only: TypeBox is loaded by whoever validates (json.ts), not by every benchmark run.
 import type { BenchmarkResult, Environment, ResultsDocument, RESULTS_SCHEMA_VERSION, UnitInfo } from '../results/schema.ts'
-import { BundleError, bundleBenchmarkFile, REPO_ROOT } from './bundle.ts'
+import { BundleError, bundleBenchmarkFile } from './bundle.ts'
 import { DEFAULT_BENCHTIME, parseBenchTime } from './calibrate.ts'
 import { benchmarkExports, findBenchmarkFiles } from './discover.ts'
 import { collectEnvironment } from './environment.ts'
@@ -96,13 +96,30 @@ export async function runBenchmarks(options: RunOptions = {}): Promise<ResultsDo
   return (await runBenchmarkSession(options)).document
 }
 
-const PACKAGE_NAME = (JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as { name: string }).name
+const projects = new Map<string, { readonly root: string; readonly name: string }>()
 
-/** packageOf names a benchmark file's package as Go's pkg line: `slurmbench/benchmarks/cpu`. */
+/**
+ * projectOf returns the project a benchmark folder belongs to: the nearest folder above it with a
+ * package.json, and that package's name (the folder's name when it has none). This checkout for
+ * its own benchmarks; an exporter's repository for benchmarks run by its installed slurmbench.
+ */
+function projectOf(dir: string): { readonly root: string; readonly name: string } {
+  const known = projects.get(dir)
+  if (known !== undefined) return known
+  const manifest = join(dir, 'package.json')
+  const parent = dirname(dir)
+  let project: { readonly root: string; readonly name: string }
+  if (existsSync(manifest)) project = { root: dir, name: (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name ?? basename(dir) }
+  else project = parent === dir ? { root: dir, name: '' } : projectOf(parent)
+  projects.set(dir, project)
+  return project
+}
+
+/** packageOf names a benchmark file's package as Go's pkg line: its project's name and folder, `slurmbench/benchmarks/cpu`. */
 export function packageOf(file: string): string {
-  const dir = relative(REPO_ROOT, dirname(file))
-  if (dir.startsWith('..')) return dirname(file).split(sep).join('/')
-  return dir === '' ? PACKAGE_NAME : `${PACKAGE_NAME}/${dir.split(sep).join('/')}`
+  const { root, name } = projectOf(dirname(file))
+  const dir = relative(root, dirname(file)).split(sep).join('/')
+  return dir === '' ? name : name === '' ? dir : `${name}/${dir}`
 }
 
 /** runBenchmarkSession runs the benchmarks, printing as it goes, and says whether all passed. */
@@ -320,7 +337,9 @@ function recordOutcome(results: Map<string, BenchmarkResult>, leaf: Leaf, round:
   const result: BenchmarkResult = existing ?? {
     name: leaf.name,
     pkg: leaf.top.pkg,
-    file: relative(REPO_ROOT, leaf.top.file).split(sep).join('/'),
+    file: relative(projectOf(dirname(leaf.top.file)).root, leaf.top.file)
+      .split(sep)
+      .join('/'),
     procs: leaf.procs,
     status: 'ok',
     samples: [],

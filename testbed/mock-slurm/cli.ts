@@ -1,5 +1,8 @@
-// The mock slurmrestd as a command: `npm run mock-slurm -- --preset large --port 6820`.
-// Flags are parsed with node's util.parseArgs (testbed/ does not import the harness's parser).
+// The mock slurmrestd as a command: `slurmbench mock-slurm --preset large --port 6820` (or run
+// directly: `npm run mock-slurm -- …`). Flags are parsed with node's util.parseArgs (testbed/ does
+// not import the harness's parser).
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { DEFAULT_TOKEN_LIFESPAN_SEC } from './auth.ts'
 import { isPresetName, PRESETS } from './cluster/presets.ts'
@@ -191,20 +194,21 @@ function parseCli(argv: string[], env: NodeJS.ProcessEnv): { options: MockSlurmO
   return { options, printToken: v['print-token'] === true, tokenLifespanSec: intFlag(v['token-lifespan'], 'token-lifespan', 1) ?? DEFAULT_TOKEN_LIFESPAN_SEC }
 }
 
-async function main(): Promise<void> {
+/** run serves the mock as argv says until SIGINT or SIGTERM, then resolves to the exit code (2: bad flags). */
+export async function run(argv: readonly string[]): Promise<number> {
   let cli: ReturnType<typeof parseCli>
   try {
-    cli = parseCli(process.argv.slice(2), process.env)
+    cli = parseCli([...argv], process.env)
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`mock-slurm: ${err.message}\n(run with --help for usage)\n`)
-      process.exit(2)
+      return 2
     }
     throw err
   }
   if (cli === 'help') {
     process.stdout.write(USAGE)
-    return
+    return 0
   }
   const { options } = cli
   const info = options.logLevel !== 'error' ? (line: string) => process.stderr.write(line + '\n') : () => {}
@@ -216,11 +220,11 @@ async function main(): Promise<void> {
     const e = err as NodeJS.ErrnoException
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
       process.stderr.write(`mock-slurm: cannot listen on ${options.host}:${options.port}: ${e.code} (pick another --port or --host)\n`)
-      process.exit(2)
+      return 2
     }
     if (err instanceof RangeError) {
       process.stderr.write(`mock-slurm: ${err.message}\n`)
-      process.exit(2)
+      return 2
     }
     throw err
   }
@@ -230,15 +234,20 @@ async function main(): Promise<void> {
   )
   process.stdout.write(`listening on ${mock.url}\n`)
   if (cli.printToken) process.stdout.write(`X-SLURM-USER-TOKEN=${mock.token('root', cli.tokenLifespanSec)}\n`)
-  let stopping = false
-  const stop = (signal: string) => {
-    if (stopping) return
-    stopping = true
-    info(`mock-slurm: ${signal}, stopping after ${mock.requests} requests`)
-    void mock.close().then(() => process.exit(0))
-  }
-  process.on('SIGINT', () => stop('SIGINT'))
-  process.on('SIGTERM', () => stop('SIGTERM'))
+  return new Promise((done) => {
+    let stopping = false
+    const stop = (signal: string) => {
+      if (stopping) return
+      stopping = true
+      info(`mock-slurm: ${signal}, stopping after ${mock.requests} requests`)
+      void mock.close().then(() => done(0))
+    }
+    process.on('SIGINT', () => stop('SIGINT'))
+    process.on('SIGTERM', () => stop('SIGTERM'))
+  })
 }
 
-void main()
+// Run directly (npm run mock-slurm, the child-process launcher) rather than imported by the CLI.
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  void run(process.argv.slice(2)).then((code) => process.exit(code))
+}
