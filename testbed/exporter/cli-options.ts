@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util'
 import { COLLECTION_MODES, type CollectionMode } from './collection.ts'
 import { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
 import type { ExporterOptions } from './index.ts'
-import type { RegexEngine } from './regex-engine.ts'
+import { compilePattern, PatternError, type RegexEngine } from './regex-engine.ts'
 import type { LabelRule } from './series-policy.ts'
 import { SLURM_API_VERSIONS, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
 
@@ -120,6 +120,15 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   const collectionMode = collectionModeFrom(v['collection-mode'], refreshIntervalMs)
   const engine = v['regex-engine'] as string
   if (engine !== 're2' && engine !== 'regexp') throw new CliOptionsError(`--regex-engine: found ${JSON.stringify(engine)}, expected re2 or regexp`)
+  const labelRules = (v['label-rule'] as string[]).map(labelRuleFrom)
+  // Checked here, before the CLI starts anything (an embedded mock, a listener).
+  checkPatterns('--allow', v.allow as string[], engine)
+  checkPatterns('--deny', v.deny as string[], engine)
+  checkPatterns(
+    '--label-rule',
+    labelRules.map((rule) => rule.regex),
+    engine,
+  )
 
   return {
     kind: 'run',
@@ -140,7 +149,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       backgroundTimeoutMs: positiveDurationMs('--background-timeout', v['background-timeout'] as string),
       allow: v.allow as string[],
       deny: v.deny as string[],
-      labelRules: (v['label-rule'] as string[]).map(labelRuleFrom),
+      labelRules,
       maxSeriesPerFamily: integer('--max-series-per-family', v['max-series-per-family'] as string, 0, Number.MAX_SAFE_INTEGER),
       regexEngine: engine as RegexEngine,
       connections: integer('--connections', v.connections as string, 1, 1_024),
@@ -189,6 +198,17 @@ function collectorsFrom(list: string): CollectorName[] {
   }
   if (names.length === 0) throw new CliOptionsError('--collectors: empty list')
   return names as CollectorName[]
+}
+
+function checkPatterns(flag: string, patterns: readonly string[], engine: RegexEngine): void {
+  for (const pattern of patterns) {
+    try {
+      compilePattern(pattern, engine)
+    } catch (error) {
+      if (error instanceof PatternError) throw new CliOptionsError(`${flag}: ${error.message}`)
+      throw error
+    }
+  }
 }
 
 function labelRuleFrom(rule: string): LabelRule {

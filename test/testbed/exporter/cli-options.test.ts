@@ -71,6 +71,10 @@ describe('exporter CLI options', () => {
     [['--token', 't'], /needs a user name/],
     [['--regex-engine', 'pcre'], /--regex-engine: found "pcre"/],
     [['--frobnicate'], /Unknown option '--frobnicate'/],
+    [['--allow', '('], /^--allow: invalid pattern "\(" for re2: /],
+    [['--deny', 'a)|(b'], /^--deny: invalid pattern "a\)\|\(b" for re2: /],
+    [['--regex-engine', 'regexp', '--allow', '['], /^--allow: invalid pattern "\[" for regexp: /],
+    [['--label-rule', 'drop:user:(x'], /^--label-rule: invalid pattern "\(x" for re2: /],
   ]
   for (const [argv, message] of bad) {
     it(`rejects ${argv.join(' ')} with one line naming the flag`, () => {
@@ -78,4 +82,11 @@ describe('exporter CLI options', () => {
       expect(() => parseCliOptions(argv, {})).toThrow(message)
     })
   }
+
+  it('quotes a bad pattern as the user wrote it, never in its anchored form', () => {
+    for (const engine of ['re2', 'regexp']) {
+      expect(() => parseCliOptions(['--regex-engine', engine, '--allow', '('], {})).toThrow(CliOptionsError)
+      expect(() => parseCliOptions(['--regex-engine', engine, '--allow', '('], {})).not.toThrow(/\^\(\?:/)
+    }
+  })
 })

@@ -25,6 +25,16 @@ describe('exporter CLI', () => {
     expect(mode.stderr.trim().split('\n')).toEqual(['exporter: --collection-mode: found "sometimes", expected one of auto, on-demand, background'])
   })
 
+  it('rejects a bad --allow pattern with exit 2 before starting the embedded mock, quoting it as written', () => {
+    const result = spawnSync(process.execPath, [...tsx, '--allow', '('], { cwd: root, encoding: 'utf8' })
+    expect(result.status).toBe(2)
+    const lines = result.stderr.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^exporter: --allow: invalid pattern "\(" for re2: /)
+    expect(result.stderr).not.toContain('^(?:')
+    expect(result.stderr).not.toContain('embedded mock')
+  })
+
   it('runs with no setup against its embedded mock, serves /metrics, and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [...tsx, '--port', '0', '--mock-preset', 'tiny'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] })
     try {
