@@ -1,7 +1,7 @@
 // The exporter CLI's flags → ExporterOptions. Pure: no I/O, so every bad flag is tested.
 
 import { parseArgs } from 'node:util'
-import { COLLECTION_MODES, type CollectionMode } from './collection.ts'
+import { COLLECTION_MODES, DEFAULT_CACHE_TTL_MS, type CollectionMode } from './collection.ts'
 import { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
 import type { ExporterOptions } from './index.ts'
 import { compilePattern, PatternError, type RegexEngine } from './regex-engine.ts'
@@ -42,7 +42,10 @@ Flags:
   --refresh-interval D       pause between background collections (default 1s); given without
                              --collection-mode, it selects background (0s: on demand)
   --background-timeout D     deadline of one background collection (default 5m)
-  --cache-ttl D              serve an on-demand collection again for this long (default 0s)
+  --cache-ttl D              serve an on-demand collection to further scrapes for this long, so
+                             bursts of scrapes (HA Prometheus pairs, dashboards) share one read of
+                             slurmrestd; data is at most this plus one collection old
+                             (default ${DEFAULT_CACHE_TTL_MS / 1000}s; 0s: every scrape collects)
   --allow RE                 keep only metric names matching RE (anchored; repeatable)
   --deny RE                  drop metric names matching RE (anchored; repeatable)
   --label-rule RULE          keep:LABEL:RE, drop:LABEL:RE or replace:LABEL:RE:REPLACEMENT (repeatable)
@@ -87,7 +90,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
         'per-job': { type: 'boolean', default: false },
         'no-per-node': { type: 'boolean', default: false },
         'scrape-timeout': { type: 'string', default: '10s' },
-        'cache-ttl': { type: 'string', default: '0s' },
+        'cache-ttl': { type: 'string', default: `${DEFAULT_CACHE_TTL_MS}ms` },
         'collection-mode': { type: 'string' },
         'refresh-interval': { type: 'string' },
         'background-timeout': { type: 'string', default: '5m' },

@@ -49,6 +49,19 @@ export const DEFAULT_REFRESH_INTERVAL_MS = 1_000
  */
 export const DEFAULT_BACKGROUND_TIMEOUT_MS = 300_000
 
+/**
+ * DEFAULT_CACHE_TTL_MS is how long an on-demand collection answers further scrapes. Production
+ * exporters do the same (SchedMD's slurm-exporter caches between syncs; node_exporter-style
+ * exporters behind several Prometheus servers are scraped in bursts): an HA pair of Prometheus
+ * servers, a federation, a dashboard or a load test asking at once or back to back must not each
+ * cost a full read of slurmrestd. Five seconds is a third of the shortest usual scrape interval
+ * (15 s), so a Prometheus server scraping on its own schedule still gets a new collection at every
+ * scrape; only scrapes closer together than 5 s share one. The data served is then at most
+ * TTL + one collection old (slurm_exporter_collection_age_seconds shows it); `--cache-ttl 0`
+ * collects on every scrape that finds no collection in flight. See docs/ (collection and caching).
+ */
+export const DEFAULT_CACHE_TTL_MS = 5_000
+
 /** ModeSwitch is auto mode's move to background collection, as reported to onModeSwitch. */
 export interface ModeSwitch {
   /** CollectionMs is how long the collection that triggered the switch took. */

@@ -6,6 +6,7 @@ import { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
 import {
   CollectionLoop,
   DEFAULT_BACKGROUND_TIMEOUT_MS,
+  DEFAULT_CACHE_TTL_MS,
   DEFAULT_REFRESH_INTERVAL_MS,
   type CollectionMode,
   type EffectiveMode,
@@ -25,6 +26,7 @@ export {
   AUTO_BACKGROUND_SHARE,
   COLLECTION_MODES,
   DEFAULT_BACKGROUND_TIMEOUT_MS,
+  DEFAULT_CACHE_TTL_MS,
   DEFAULT_REFRESH_INTERVAL_MS,
   type CollectionMode,
   type EffectiveMode,
@@ -51,7 +53,7 @@ export interface ExporterOptions {
   readonly perJobSeries?: boolean
   /** A scrape answers within this time; collectors still running are counted as failed (default 10 s). */
   readonly scrapeTimeoutMs?: number
-  /** Serve an on-demand collection again for this long (default 0: every scrape collects, concurrent ones share). */
+  /** Serve an on-demand collection again for this long (default DEFAULT_CACHE_TTL_MS, 5 s; 0: every scrape collects, concurrent ones share). */
   readonly cacheTtlMs?: number
   /**
    * When collections run (default `auto`, or `background` when refreshIntervalMs is above 0):
@@ -120,7 +122,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     policy: new SeriesPolicy(options),
     settings: { perNodeSeries: options.perNodeSeries ?? true, perJobSeries: options.perJobSeries ?? false },
     deadlineMs: options.scrapeTimeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS,
-    cacheTtlMs: options.cacheTtlMs ?? 0,
+    cacheTtlMs: options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS,
     mode: options.collectionMode ?? ((options.refreshIntervalMs ?? 0) > 0 ? 'background' : 'auto'),
     refreshIntervalMs: options.refreshIntervalMs || DEFAULT_REFRESH_INTERVAL_MS,
     backgroundTimeoutMs: options.backgroundTimeoutMs ?? DEFAULT_BACKGROUND_TIMEOUT_MS,

@@ -19,6 +19,8 @@ async function start(answers: Record<string, Answer>, options: Partial<ExporterO
     slurmUrl: SLURM_ORIGIN,
     dispatcher: interception.agent,
     retryBaseDelayMs: 1,
+    // Each scrape's own collection is what these tests watch; the cache would hide it.
+    cacheTtlMs: 0,
     onModeSwitch: (event) => switches.push(event),
     ...options,
   })

@@ -17,7 +17,15 @@ async function start(
   options: Partial<ExporterOptions> = {},
 ) {
   const interception = interceptSlurm(version, answers)
-  const exporter = await startExporter({ slurmUrl: SLURM_ORIGIN, apiVersion: version, dispatcher: interception.agent, retryBaseDelayMs: 1, ...options })
+  // These tests look at what each scrape collects, so the cache is off unless a test turns it on.
+  const exporter = await startExporter({
+    slurmUrl: SLURM_ORIGIN,
+    apiVersion: version,
+    dispatcher: interception.agent,
+    retryBaseDelayMs: 1,
+    cacheTtlMs: 0,
+    ...options,
+  })
   running.push(exporter)
   return { exporter, ...interception }
 }
@@ -109,7 +117,8 @@ describe('exporter on captured slurmrestd answers', () => {
     await scrape(exporter)
     expect(exporter.collections()).toBe(2)
 
-    const cached = await start('v0.0.44', healthyAnswers('v0.0.44'), { cacheTtlMs: 60_000 })
+    // The default TTL (5 s) serves scrapes that follow one another closely from one collection.
+    const cached = await start('v0.0.44', healthyAnswers('v0.0.44'), { cacheTtlMs: undefined })
     const first = await scrape(cached.exporter)
     const second = await scrape(cached.exporter)
     expect(cached.exporter.collections()).toBe(1)
