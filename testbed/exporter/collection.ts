@@ -4,11 +4,12 @@
 // scrape while collections are fast, in the background from the first slow one on.
 
 import type { CollectContext, Collector, CollectorName, CollectorSettings } from './collector.ts'
+import { CollectorHealth, type CollectorRecovery, type NotReadyCollector } from './collector-health.ts'
 import { serializeFamilies, type ExpositionFormat } from './exposition.ts'
 import type { MetricFamily } from './metric-family.ts'
 import { answerFamilies, SelfMetrics, type EffectiveMode } from './self-metrics.ts'
 import { SeriesSink, type SeriesPolicy } from './series-policy.ts'
-import type { SlurmClient } from './slurm-client.ts'
+import type { RequestProgress, SlurmClient } from './slurm-client.ts'
 
 export type { EffectiveMode } from './self-metrics.ts'
 
@@ -87,8 +88,13 @@ export interface CollectionOptions {
   readonly refreshIntervalMs: number
   /** Deadline of a background collection (and of each of its requests). */
   readonly backgroundTimeoutMs: number
-  /** Called once per failed collector run (the CLI logs it). */
+  /**
+   * Called when a collector starts failing or fails for another reason than its last run (the
+   * CLI logs it): one line per change of state, not one per run.
+   */
   readonly onCollectorError?: (collector: CollectorName, error: Error) => void
+  /** Called when a failing collector succeeds again. */
+  readonly onCollectorRecovered?: (recovery: CollectorRecovery) => void
   /** Called once, when auto mode moves to background collection (the CLI logs it). */
   readonly onModeSwitch?: (event: ModeSwitch) => void
 }
@@ -126,6 +132,7 @@ class DeadlineError extends Error {
 /** CollectionLoop hands out snapshots: the latest background one, the cached one, the one in flight, or a new one. */
 export class CollectionLoop {
   private readonly selfMetrics: SelfMetrics
+  private readonly health: CollectorHealth
   /** The client of background collections: their requests may stream for as long as the collection may last. */
   private readonly backgroundClient: SlurmClient
   /** Auto mode's switch point, AUTO_BACKGROUND_SHARE of the scrape deadline. */
@@ -139,7 +146,11 @@ export class CollectionLoop {
   collections = 0
 
   constructor(private readonly options: CollectionOptions) {
-    this.selfMetrics = new SelfMetrics(options.collectors.map((c) => c.name))
+    this.selfMetrics = new SelfMetrics(
+      options.collectors.map((c) => c.name),
+      options.client.warningsByEndpoint,
+    )
+    this.health = new CollectorHealth(options.collectors.map((c) => c.name))
     this.backgroundClient = options.client.withAttemptLimit(options.backgroundTimeoutMs)
     this.thresholdMs = options.deadlineMs * AUTO_BACKGROUND_SHARE
     this.effective = options.mode === 'background' ? 'background' : 'on-demand'
@@ -164,6 +175,16 @@ export class CollectionLoop {
   stop(): void {
     clearTimeout(this.refreshTimer)
     this.stopping.abort(new Error('exporter stopping'))
+  }
+
+  /**
+   * notReady lists the enabled collectors whose last run failed or that have not succeeded yet.
+   * Before any collector has run, it collects first (as a scrape would), so that a readiness
+   * probe never waits for a scrape that a not-ready exporter would not get.
+   */
+  async notReady(): Promise<NotReadyCollector[]> {
+    if (!this.health.ran()) await (this.effective === 'background' && this.inFlight === undefined ? this.shared('background') : this.snapshot())
+    return this.health.notReady()
   }
 
   /** exposition answers one scrape: the snapshot's families, then the per-answer ones (data age, mode, process). */
@@ -246,11 +267,21 @@ export class CollectionLoop {
     const startedAtMs = performance.now()
     const nowS = Date.now() / 1000
     try {
-      const sinks = await Promise.all(this.options.collectors.map((collector) => this.runCollector(collector, client, signal, deadline, nowS)))
+      // With --api-version auto the first collection finds the version; until it is found, every
+      // collector fails with the probe's error (and the next collection probes again).
+      const versionFound = this.options.client.resolveApiVersion(signal).then(() => undefined)
+      versionFound.catch(() => {})
+      const runs = await Promise.all(this.options.collectors.map((collector) => this.runCollector(collector, client, signal, deadline, nowS, versionFound)))
       const families: MetricFamily[] = []
       const seriesByFamily = new Map<string, number>()
       const droppedByFamily = new Map<string, number>()
-      for (const sink of sinks) {
+      // Auto mode judges a collection by its collectors that worked: a collector that failed (a
+      // 502 after slurmctld's 9 s, a hung request) says nothing of how long data takes to read,
+      // so one outage no longer moves the exporter to background collection for good. A collector
+      // cut off at the deadline while its answer was still streaming did work, slowly: it counts.
+      let slowestWorkingMs = 0
+      for (const run of runs) if (run.workingMs > slowestWorkingMs) slowestWorkingMs = run.workingMs
+      for (const { sink } of runs) {
         if (sink === undefined) continue
         for (const writer of sink.familyWriters) {
           families.push(writer.family)
@@ -261,9 +292,8 @@ export class CollectionLoop {
       this.selfMetrics.recordSeries(seriesByFamily, droppedByFamily)
       const snapshot = new Snapshot([...families, ...this.selfMetrics.families()], startedAtMs, performance.now())
       this.last = snapshot
-      const collectionMs = snapshot.takenAtMs - startedAtMs
-      if (this.options.mode === 'auto' && this.effective === 'on-demand' && collectionMs > this.thresholdMs && !this.stopping.signal.aborted) {
-        this.switchToBackground(collectionMs)
+      if (this.options.mode === 'auto' && this.effective === 'on-demand' && slowestWorkingMs > this.thresholdMs && !this.stopping.signal.aborted) {
+        this.switchToBackground(slowestWorkingMs)
       }
       return snapshot
     } finally {
@@ -271,26 +301,39 @@ export class CollectionLoop {
     }
   }
 
+  // One collector's run: skipped while it backs off after failures, else read and recorded.
+  // `workingMs` is how long it worked when it succeeded or was cut off mid-answer, else 0.
   private async runCollector(
     collector: Collector,
     client: SlurmClient,
     signal: AbortSignal,
     deadline: Promise<never>,
     nowS: number,
-  ): Promise<SeriesSink | undefined> {
+    versionFound: Promise<void>,
+  ): Promise<{ sink: SeriesSink | undefined; workingMs: number }> {
+    if (!this.health.due(collector.name)) return { sink: undefined, workingMs: 0 }
     const sink = new SeriesSink(this.options.policy)
-    const context: CollectContext = { client, signal, sink, settings: this.options.settings, nowS }
+    const progress: RequestProgress = { answering: false }
+    const context: CollectContext = { client: client.withProgress(progress), signal, sink, settings: this.options.settings, nowS }
     const startMs = performance.now()
     try {
-      await Promise.race([collector.collect(context), deadline])
-      this.selfMetrics.record({ collector: collector.name, durationS: (performance.now() - startMs) / 1000, ok: true })
-      return sink
+      await Promise.race([versionFound.then(() => collector.collect(context)), deadline])
+      const durationMs = performance.now() - startMs
+      this.selfMetrics.record({ collector: collector.name, durationS: durationMs / 1000, ok: true })
+      const recovery = this.health.succeeded(collector.name)
+      if (recovery !== undefined) this.options.onCollectorRecovered?.(recovery)
+      return { sink, workingMs: durationMs }
     } catch (error) {
       // A collection abandoned because the exporter is closing is not a failure of slurmrestd.
-      if (this.stopping.signal.aborted) return undefined
-      this.selfMetrics.record({ collector: collector.name, durationS: (performance.now() - startMs) / 1000, ok: false })
-      this.options.onCollectorError?.(collector.name, error instanceof Error ? error : new Error(String(error)))
-      return undefined
+      if (this.stopping.signal.aborted) return { sink: undefined, workingMs: 0 }
+      const durationMs = performance.now() - startMs
+      this.selfMetrics.record({ collector: collector.name, durationS: durationMs / 1000, ok: false })
+      const failure = error instanceof Error ? error : new Error(String(error))
+      // Cut off while its answer streamed: slurmrestd works, the cluster is large; no backoff.
+      const answering = error instanceof DeadlineError && progress.answering
+      const change = this.health.failed(collector.name, failure, !answering)
+      if (change !== undefined) this.options.onCollectorError?.(collector.name, failure)
+      return { sink: undefined, workingMs: answering ? durationMs : 0 }
     }
   }
 }

@@ -13,14 +13,16 @@ import {
   type ModeSwitch,
 } from './collection.ts'
 import { COLLECTORS } from './collectors/index.ts'
+import type { CollectorRecovery } from './collector-health.ts'
 import type { RegexEngine } from './regex-engine.ts'
 import { SeriesPolicy, type LabelRule } from './series-policy.ts'
 import { createExporterServer } from './server.ts'
-import { SlurmClient, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
+import { SlurmClient, type ApiVersionChoice, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
 import { listen } from '../../common/listen.ts'
 
 export { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
-export { SLURM_API_VERSIONS, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
+export { SLURM_API_VERSIONS, type ApiVersionChoice, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
+export { DEFAULT_JWT_LIFESPAN_S } from './slurm-auth.ts'
 export type { LabelRule } from './series-policy.ts'
 export {
   AUTO_BACKGROUND_SHARE,
@@ -33,13 +35,14 @@ export {
   type ModeSwitch,
 } from './collection.ts'
 export type { RegexEngine } from './regex-engine.ts'
+export type { CollectorRecovery, NotReadyCollector } from './collector-health.ts'
 
 /** ExporterOptions configures startExporter; only slurmUrl is required. */
 export interface ExporterOptions {
   /** Base URL of slurmrestd, e.g. http://127.0.0.1:6820. */
   readonly slurmUrl: string
-  /** data_parser version to request (default v0.0.44). */
-  readonly apiVersion?: SlurmApiVersion
+  /** data_parser version to read, or `auto` (the default): the newest the server answers. */
+  readonly apiVersion?: ApiVersionChoice
   readonly auth?: SlurmAuth
   /** Address to listen on (default 127.0.0.1). */
   readonly host?: string
@@ -77,14 +80,20 @@ export interface ExporterOptions {
   readonly connections?: number
   /** Limit per request attempt (default 8 s). */
   readonly requestTimeoutMs?: number
-  /** Retries per GET after a network error, timeout or 5xx (default 2). */
+  /** Retries per GET after a connection error, timeout or 502/503/504 (default 2). */
   readonly retries?: number
   /** First retry delay, doubled per retry with jitter (default 100 ms). */
   readonly retryBaseDelayMs?: number
   /** A dispatcher to use instead of the exporter's own Pool (tests pass undici's MockAgent). */
   readonly dispatcher?: Dispatcher
-  /** Called once per failed collector run. */
+  /** Called when a collector starts failing, or fails for another reason than its last run (once per change, not per run). */
   readonly onCollectorError?: (collector: CollectorName, error: Error) => void
+  /** Called when a failing collector succeeds again. */
+  readonly onCollectorRecovered?: (recovery: CollectorRecovery) => void
+  /** Called once per distinct warning slurmrestd sends in an answer's warnings[]. */
+  readonly onWarning?: (path: string, warning: string) => void
+  /** Called once when `auto` has found the version to read. */
+  readonly onApiVersion?: (version: SlurmApiVersion) => void
   /** Called once, when auto mode moves to background collection. */
   readonly onModeSwitch?: (event: ModeSwitch) => void
 }
@@ -115,6 +124,8 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     retries: options.retries,
     retryBaseDelayMs: options.retryBaseDelayMs,
     dispatcher: options.dispatcher,
+    onWarning: options.onWarning,
+    onApiVersion: options.onApiVersion,
   })
   const loop = new CollectionLoop({
     client,
@@ -127,6 +138,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     refreshIntervalMs: options.refreshIntervalMs || DEFAULT_REFRESH_INTERVAL_MS,
     backgroundTimeoutMs: options.backgroundTimeoutMs ?? DEFAULT_BACKGROUND_TIMEOUT_MS,
     onCollectorError: options.onCollectorError,
+    onCollectorRecovered: options.onCollectorRecovered,
     onModeSwitch: options.onModeSwitch,
   })
   const server = createExporterServer(loop)

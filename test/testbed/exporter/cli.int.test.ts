@@ -14,6 +14,19 @@ describe('exporter CLI', () => {
     expect(result.status).toBe(0)
     expect(result.stdout).toContain('--slurm-url URL')
     expect(result.stdout).toContain('--collection-mode MODE')
+    for (const flag of ['--token-file FILE', '--jwt-key-file FILE', '--jwt-user NAME', '--jwt-lifespan D', '--cache-ttl D'])
+      expect(result.stdout).toContain(flag)
+  })
+
+  it('exits 2 before starting anything when the JWT key or token file cannot be read', () => {
+    for (const [flag, file] of [
+      ['--jwt-key-file', '/nonexistent/jwt_hs256.key'],
+      ['--token-file', '/nonexistent/token'],
+    ] as const) {
+      const result = spawnSync(process.execPath, [...tsx, flag, file], { cwd: root, encoding: 'utf8' })
+      expect(result.status).toBe(2)
+      expect(result.stderr.trim().split('\n')).toEqual([`exporter: ${flag} ${file}: cannot read it (ENOENT)`])
+    }
   })
 
   it('rejects a bad flag with one line on stderr and exit 2', () => {

@@ -182,7 +182,7 @@ describe('exporter when slurmrestd fails', () => {
       const answers: Record<string, Answer> = { ...healthyAnswers('v0.0.44'), jobs: answer }
       // On demand: each scrape collects under the scrape deadline (auto mode would move a
       // collection that reaches the deadline to the background; collection-mode.test.ts).
-      const { exporter } = await start('v0.0.44', answers, {
+      const { exporter, requests } = await start('v0.0.44', answers, {
         collectionMode: 'on-demand',
         scrapeTimeoutMs: 1_000,
         requestTimeoutMs: 400,
@@ -200,12 +200,21 @@ describe('exporter when slurmrestd fails', () => {
       expect(first.text).toContain('slurm_partition_up{')
       expect(errors).toHaveLength(1)
       expect(errors[0]).toMatch(/^jobs: /)
+      // The next scrape finds jobs backing off (0.5–1 s after a first failure): no request, no new line.
+      const jobsRequests = requests.filter((r) => r.path.endsWith('/jobs')).length
       const second = await scrape(exporter)
-      expect(sample(second.text, 'slurm_exporter_collection_errors_total{collector="jobs"}')).toBe(2)
+      expect(sample(second.text, 'slurm_exporter_collection_errors_total{collector="jobs"}')).toBe(1)
+      expect(sample(second.text, 'slurm_exporter_collector_up{collector="jobs"}')).toBe(0)
+      expect(requests.filter((r) => r.path.endsWith('/jobs'))).toHaveLength(jobsRequests)
+      // After the backoff it asks again; the same failure is not logged twice.
+      await new Promise((resolve) => setTimeout(resolve, 1_050))
+      const third = await scrape(exporter)
+      expect(sample(third.text, 'slurm_exporter_collection_errors_total{collector="jobs"}')).toBe(2)
+      expect(errors).toHaveLength(1)
     })
   }
 
-  it('retries a 5xx GET and succeeds on the next attempt', async () => {
+  it('retries a 502 GET and succeeds on the next attempt', async () => {
     const good = healthyAnswers('v0.0.44')
     const { exporter, requests } = await start('v0.0.44', {
       ...good,
@@ -217,10 +226,51 @@ describe('exporter when slurmrestd fails', () => {
     expect(requests.filter((r) => r.path.endsWith('/nodes'))).toHaveLength(2)
   })
 
-  it('does not retry an authentication failure', async () => {
-    const { exporter, requests } = await start('v0.0.44', { ...healthyAnswers('v0.0.44'), nodes: { status: 511, body: invalidToken } })
+  it('retries neither an authentication failure nor a 500, and quotes the status and Slurm error', async () => {
+    const errors: string[] = []
+    const { exporter, requests } = await start(
+      'v0.0.44',
+      {
+        ...healthyAnswers('v0.0.44'),
+        nodes: { status: 511, body: invalidToken },
+        diag: { status: 500, body: 'Authentication does not apply to request', contentType: 'text/plain' },
+        shares: { status: 500, body: JSON.stringify({ errors: [{ error_number: -1, error: 'Unspecified error', description: 'x' }] }) },
+      },
+      { auth: { kind: 'user-token', user: 'root', token: 't' }, onCollectorError: (collector, error) => errors.push(`${collector}: ${error.message}`) },
+    )
     const { text } = await scrape(exporter)
     expect(sample(text, 'slurm_exporter_collection_errors_total{collector="nodes"}')).toBe(1)
-    expect(requests.filter((r) => r.path.endsWith('/nodes'))).toHaveLength(1)
+    for (const endpoint of ['nodes', 'diag', 'shares']) expect(requests.filter((r) => r.path.endsWith(`/${endpoint}`))).toHaveLength(1)
+    expect(errors.sort()).toEqual([
+      'diag: GET /slurm/v0.0.44/diag: HTTP 500, Authentication does not apply to request',
+      'nodes: GET /slurm/v0.0.44/nodes: HTTP 511, Slurm error 1007 Protocol authentication error: Unable to query jobs',
+      'shares: GET /slurm/v0.0.44/shares: HTTP 500, Slurm error -1 Unspecified error: x',
+    ])
+  })
+
+  it('says how to give a token when slurmrestd wants one and none is configured', async () => {
+    const errors: string[] = []
+    const { exporter } = await start(
+      'v0.0.44',
+      { ...healthyAnswers('v0.0.44'), partitions: { status: 401, body: 'Authentication failure', contentType: 'text/plain' } },
+      { collectors: ['partitions'], onCollectorError: (collector, error) => errors.push(error.message) },
+    )
+    await scrape(exporter)
+    expect(errors).toEqual(['GET /slurm/v0.0.44/partitions: HTTP 401, Authentication failure (no token configured: set --token-file, --token or SLURM_JWT)'])
+  })
+
+  it('counts slurmrestd warnings and reports each text once', async () => {
+    const warned: string[] = []
+    const shares = JSON.parse(healthyAnswers('v0.0.44')['shares']!.body) as Record<string, unknown>
+    shares['warnings'] = [{ description: 'Shares list is empty because slurm accounting storage is disabled.', source: 'slurm_get_shares' }]
+    const { exporter } = await start(
+      'v0.0.44',
+      { ...healthyAnswers('v0.0.44'), shares: { status: 200, body: JSON.stringify(shares) } },
+      { onWarning: (path, warning) => warned.push(`${path}: ${warning}`) },
+    )
+    await scrape(exporter)
+    const { text } = await scrape(exporter)
+    expect(sample(text, 'slurm_exporter_slurmrestd_warnings_total{endpoint="shares"}')).toBe(2)
+    expect(warned).toEqual(['/slurm/v0.0.44/shares: slurm_get_shares: Shares list is empty because slurm accounting storage is disabled.'])
   })
 })
