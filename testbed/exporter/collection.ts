@@ -57,9 +57,11 @@ export const DEFAULT_BACKGROUND_TIMEOUT_MS = 300_000
  * servers, a federation, a dashboard or a load test asking at once or back to back must not each
  * cost a full read of slurmrestd. Five seconds is a third of the shortest usual scrape interval
  * (15 s), so a Prometheus server scraping on its own schedule still gets a new collection at every
- * scrape; only scrapes closer together than 5 s share one. The data served is then at most
- * TTL + one collection old (slurm_exporter_collection_age_seconds shows it); `--cache-ttl 0`
- * collects on every scrape that finds no collection in flight. See docs/ (collection and caching).
+ * scrape; only scrapes closer together than 5 s share one. Once the TTL has passed, the next
+ * scrape collects and waits for it, while scrapes arriving during that collection get the previous
+ * one at once. The data served is then at most TTL + one collection old
+ * (slurm_exporter_collection_age_seconds shows it); `--cache-ttl 0` collects on every scrape that
+ * finds no collection in flight.
  */
 export const DEFAULT_CACHE_TTL_MS = 5_000
 
@@ -213,7 +215,14 @@ export class CollectionLoop {
     const { last } = this
     if (last !== undefined) {
       const ageMs = performance.now() - last.takenAtMs
-      if (this.options.cacheTtlMs > 0 && ageMs < this.options.cacheTtlMs) return Promise.resolve(last)
+      if (this.options.cacheTtlMs > 0) {
+        if (ageMs < this.options.cacheTtlMs) return Promise.resolve(last)
+        // The TTL has passed and the scrape that noticed it is collecting: the scrapes that arrive
+        // meanwhile get the previous collection at once rather than queue behind the new one (its
+        // age stays under the TTL plus one collection). The scrape that started it waits, so a
+        // Prometheus server scraping less often than the TTL always gets a new collection.
+        if (this.inFlight !== undefined && ageMs < this.options.cacheTtlMs + this.options.deadlineMs) return Promise.resolve(last)
+      }
       // Auto mode's start-up collection serves the first scrape while it is no staler than an
       // on-demand answer may be (a collection under the threshold).
       if (!last.served && ageMs < this.thresholdMs) return Promise.resolve(last)

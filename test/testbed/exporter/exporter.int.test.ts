@@ -128,6 +128,24 @@ describe('exporter on captured slurmrestd answers', () => {
     expect(sample(second.text, 'slurm_exporter_collection_age_seconds')).toBeGreaterThanOrEqual(sample(first.text, 'slurm_exporter_collection_age_seconds')!)
   })
 
+  it('after the TTL, the scrape that collects waits while those arriving meanwhile get the previous collection', async () => {
+    const slow = { ...healthyAnswers('v0.0.44') }
+    slow['partitions'] = { ...slow['partitions']!, delayMs: 300 }
+    const { exporter } = await start('v0.0.44', slow, { cacheTtlMs: 200 })
+    await scrape(exporter)
+    await new Promise((resolve) => setTimeout(resolve, 250))
+    const collecting = scrape(exporter)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const meanwhile = await scrape(exporter)
+    const fresh = await collecting
+    expect(exporter.collections()).toBe(2)
+    expect(meanwhile.ms).toBeLessThan(fresh.ms)
+    expect(fresh.ms).toBeGreaterThanOrEqual(250)
+    // The previous collection is older than the one the collecting scrape waited for.
+    const age = (text: string) => sample(text, 'slurm_exporter_collection_age_seconds')!
+    expect(age(meanwhile.text)).toBeGreaterThan(age(fresh.text))
+  })
+
   it('collects in the background and answers scrapes from the latest collection', async () => {
     const slow = { ...healthyAnswers('v0.0.44') }
     slow['partitions'] = { ...slow['partitions']!, delayMs: 300 }
