@@ -1,5 +1,5 @@
 // The exporter end to end over HTTP, with slurmrestd intercepted by undici's MockAgent:
-// real captured answers for v0.0.42–v0.0.44, and each fault slurmrestd can throw at it.
+// real captured answers for v0.0.41–v0.0.44, and each fault slurmrestd can throw at it.
 
 import { afterEach, describe, expect, it } from 'vitest'
 import { request } from 'undici'
@@ -12,7 +12,7 @@ afterEach(async () => {
 })
 
 async function start(
-  version: 'v0.0.42' | 'v0.0.43' | 'v0.0.44',
+  version: 'v0.0.41' | 'v0.0.42' | 'v0.0.43' | 'v0.0.44',
   answers: Record<string, Answer | ((attempt: number) => Answer)>,
   options: Partial<ExporterOptions> = {},
 ) {
@@ -44,7 +44,7 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe('exporter on captured slurmrestd answers', () => {
-  for (const version of ['v0.0.42', 'v0.0.43', 'v0.0.44'] as const) {
+  for (const version of ['v0.0.41', 'v0.0.42', 'v0.0.43', 'v0.0.44'] as const) {
     it(`reads every collector from ${version}`, async () => {
       const { exporter, requests } = await start(version, healthyAnswers(version))
       const { status, contentType, text } = await scrape(exporter)
