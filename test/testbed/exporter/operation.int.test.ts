@@ -2,6 +2,8 @@
 // `auto`, tokens that expire (a token file rotated beside it, tokens minted from the HS256 key),
 // and /ready while collectors fail.
 
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -170,5 +172,66 @@ describe('/ready', () => {
     const ready = await request(`${exporter.url}/ready`)
     expect(ready.statusCode).toBe(200)
     expect(await ready.body.json()).toEqual({ status: 'ready' })
+  })
+})
+
+describe('an outage (slurmctld down: slurmrestd answers 502, error 1800)', () => {
+  it('logs each collector once when it starts, backs off instead of asking every refresh, and logs the recovery', async () => {
+    let down = false
+    const requests: string[] = []
+    const outage = JSON.stringify({
+      errors: [
+        { error_number: 1800, error: 'Unable to contact slurm controller (connect failure)', description: 'Failed to load jobs', source: 'slurm_load_jobs()' },
+      ],
+    })
+    // In front of the mock: while `down`, every data endpoint answers as slurmrestd does without slurmctld.
+    const server = createServer((req, res) => {
+      requests.push(req.url ?? '')
+      if (down && !(req.url ?? '').endsWith('/ping')) {
+        res.writeHead(502, { 'content-type': 'application/json' }).end(outage)
+        return
+      }
+      request(mock.url + (req.url ?? '/'), { headers: { 'x-slurm-user-name': 'root', 'x-slurm-user-token': mock.token('root', 600) } })
+        .then(async (upstream) => {
+          res.writeHead(upstream.statusCode, { 'content-type': 'application/json' })
+          res.end(Buffer.from(await upstream.body.arrayBuffer()))
+        })
+        .catch(() => res.destroy())
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const log: string[] = []
+      const exporter = await start({
+        slurmUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        collectionMode: 'background',
+        refreshIntervalMs: 20,
+        retries: 0,
+        onCollectorError: (c, e) => log.push(`failed ${c}: ${e.message}`),
+        onCollectorRecovered: (r) => log.push(`recovered ${r.collector} after ${r.failures}`),
+      })
+      expect(allUp(await scrape(exporter))).toBe(true)
+      down = true
+      const before = requests.length
+      await sleep(3_000)
+      const duringOutage = requests.length - before
+      // Refreshing every 20 ms, 7 collectors would ask ~1,000 times in 3 s; backing off
+      // (0.5–1 s, then 1–2 s, …) they ask at most 4 times each.
+      expect(duringOutage).toBeLessThanOrEqual(7 * 4)
+      expect(log).toHaveLength(7)
+      expect(log).toContain(
+        'failed jobs: GET /slurm/v0.0.44/jobs: HTTP 502, Slurm error 1800 Unable to contact slurm controller (connect failure): Failed to load jobs',
+      )
+      const ready = await request(`${exporter.url}/ready`)
+      expect(ready.statusCode).toBe(503)
+      await ready.body.dump()
+      down = false
+      const endMs = performance.now() + 10_000
+      while (log.filter((l) => l.startsWith('recovered')).length < 7 && performance.now() < endMs) await sleep(50)
+      expect(log.filter((l) => l.startsWith('recovered'))).toHaveLength(7)
+      expect(log).toHaveLength(14)
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 })
