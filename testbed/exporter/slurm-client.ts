@@ -278,13 +278,15 @@ export class SlurmClient {
   }
 
   // Retries what can succeed on retry (connection errors, timeouts, 502/503/504) with exponential
-  // backoff and full jitter, within the caller's signal (the scrape or background deadline).
+  // backoff and full jitter, within the caller's signal (the scrape or background deadline), and
+  // only after an attempt short enough that another fits in the attempt limit.
   // Refused credentials are renewed (token file re-read, token re-minted) and the request is sent
   // once more only when that changed them; anything else (401/511, an authentication error in a
   // 500, a 500 or 4xx) would fail again and is not retried.
   private async withRetries<T>(path: string, signal: AbortSignal, read: (body: Dispatcher.ResponseData['body']) => Promise<T>): Promise<T> {
     let renewed = false
     for (let retry = 0; ; ) {
+      const startMs = performance.now()
       try {
         return await this.attempt(path, signal, read)
       } catch (error) {
@@ -298,6 +300,9 @@ export class SlurmClient {
           throw this.credentials.missing ? new SlurmRequestError('auth', path, `${failure.reason} (${MISSING_TOKEN_HINT})`, failure.status) : failure
         }
         if (retry >= this.retries || !isRetryable(failure)) throw failure
+        // An attempt that took more than half the attempt limit (slurmctld down: a 502 after ~9 s;
+        // a hung request) leaves no room for a second one as long within a scrape's deadline.
+        if (performance.now() - startMs > this.attemptLimitMs / 2) throw failure
         const delayMs = this.retryBaseDelayMs * 2 ** retry * (0.5 + Math.random() / 2)
         retry++
         await sleep(delayMs, signal).catch(() => {

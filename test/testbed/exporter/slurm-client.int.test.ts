@@ -86,3 +86,30 @@ describe('SlurmClient time limits', () => {
     expect(error.kind).toBe('timeout')
   })
 })
+
+describe('SlurmClient retries', () => {
+  /** serve502 answers 502 after `delayMs` and counts the requests. */
+  async function serve502(delayMs: number): Promise<{ url: string; count: () => number }> {
+    let n = 0
+    const server = createServer((_req, res) => {
+      n++
+      setTimeout(() => res.writeHead(502, { 'content-type': 'text/plain' }).end('Bad Gateway'), delayMs)
+    })
+    servers.push(server)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, count: () => n }
+  }
+
+  it('retries a quick 502, but not one that took more than half the attempt limit (slurmctld down)', async () => {
+    const quick = await serve502(0)
+    const c1 = new SlurmClient({ url: quick.url, requestTimeoutMs: 1_000, retries: 2, retryBaseDelayMs: 1 })
+    clients.push(c1)
+    expect((await failure(c1.getJson('/slurm/v0.0.44/diag', new AbortController().signal))).status).toBe(502)
+    expect(quick.count()).toBe(3)
+    const slow = await serve502(600)
+    const c2 = new SlurmClient({ url: slow.url, requestTimeoutMs: 1_000, retries: 2, retryBaseDelayMs: 1 })
+    clients.push(c2)
+    expect((await failure(c2.getJson('/slurm/v0.0.44/diag', new AbortController().signal))).status).toBe(502)
+    expect(slow.count()).toBe(1)
+  })
+})
