@@ -7,7 +7,7 @@ import type { ExporterOptions } from './index.ts'
 import { compilePattern, PatternError, type RegexEngine } from './regex-engine.ts'
 import type { LabelRule } from './series-policy.ts'
 import { DEFAULT_JWT_LIFESPAN_S, tokenUser, type SlurmAuth } from './slurm-auth.ts'
-import { SLURM_API_VERSIONS, type ApiVersionChoice } from './slurm-client.ts'
+import { DEFAULT_REQUEST_TIMEOUT_MS, SLURM_API_VERSIONS, type ApiVersionChoice } from './slurm-client.ts'
 
 /** DEFAULT_PORT is the CLI's listening port (the library's default is any free port). */
 export const DEFAULT_PORT = 9341
@@ -63,11 +63,14 @@ Flags:
   --regex-engine E           re2 (linear time) or regexp (default re2)
   --connections N            sockets to slurmrestd (default 8)
   --request-timeout D        limit per request attempt in on-demand collections, and on any
-                             gap within an answer's body (default 8s); a background attempt may
-                             wait for its headers up to --background-timeout
-  --retries N                retries per GET after a connection error, timeout or 502/503/504, within
-                             the deadline (default 2); never after 401/511 or another 4xx/500;
-                             a collector that fails backs off (1 s doubling to 1 min, with jitter)
+                             gap within an answer's body (default 9.5s: slurmrestd's 502 for a
+                             slurmctld that is down comes after ~9 s); a background attempt waits
+                             for headers up to 4x the slowest its endpoint answered with
+                             (at least this), and may stream up to --background-timeout
+  --retries N                retries per GET after a connection error, timeout or 502/503/504, when
+                             the attempt took under half its limit (default 2); never after
+                             401/511 or another 4xx/500; a collector that fails backs off
+                             (1 s doubling to 1 min, with jitter) and is logged once per change
   -h, --help                 show this help
 `
 
@@ -116,7 +119,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
         'max-series-per-family': { type: 'string', default: '500000' },
         'regex-engine': { type: 'string', default: 're2' },
         connections: { type: 'string', default: '8' },
-        'request-timeout': { type: 'string', default: '8s' },
+        'request-timeout': { type: 'string', default: `${DEFAULT_REQUEST_TIMEOUT_MS}ms` },
         retries: { type: 'string', default: '2' },
         help: { type: 'boolean', short: 'h', default: false },
       },

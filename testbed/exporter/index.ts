@@ -78,7 +78,7 @@ export interface ExporterOptions {
   readonly regexEngine?: RegexEngine
   /** Sockets to slurmrestd (default 8). */
   readonly connections?: number
-  /** Limit per request attempt (default 8 s). */
+  /** Limit per request attempt (default 9.5 s). */
   readonly requestTimeoutMs?: number
   /** Retries per GET after a connection error, timeout or 502/503/504 (default 2). */
   readonly retries?: number

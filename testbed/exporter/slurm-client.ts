@@ -46,8 +46,12 @@ export interface SlurmClientOptions {
 
 /** DEFAULT_CONNECTIONS: the seven collectors run concurrently, each with one request in flight. */
 export const DEFAULT_CONNECTIONS = 8
-/** DEFAULT_REQUEST_TIMEOUT_MS is below the default scrape deadline so one slow answer leaves time for a retry of another. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 8_000
+/**
+ * DEFAULT_REQUEST_TIMEOUT_MS lets the answer of a slurmrestd whose slurmctld is down (502, Slurm
+ * error 1800, after ~9 s on 24.11) arrive with its reason, and still ends within the default
+ * 10 s scrape deadline.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 9_500
 export const DEFAULT_RETRIES = 2
 export const DEFAULT_RETRY_BASE_DELAY_MS = 100
 /**
