@@ -81,7 +81,8 @@ export async function startEmbeddedTargets(options: EmbeddedOptions): Promise<Em
     return {
       url: exporter.url,
       defaultPath: EXPORTER_PATH,
-      headers: {},
+      // As Prometheus scrapes: it always asks for gzip (scrape.go's acceptEncodingHeader).
+      headers: { 'accept-encoding': 'gzip' },
       pid: exporter.pid,
       nodes,
       description: `reference exporter ← ${mockText}`,

@@ -6,6 +6,7 @@
 import type { CollectContext, Collector, CollectorName, CollectorSettings } from './collector.ts'
 import { CollectorHealth, type CollectorRecovery, type NotReadyCollector } from './collector-health.ts'
 import { serializeFamilies, type ExpositionFormat } from './exposition.ts'
+import { deflatePrefix, gzipBody, type DeflatedPrefix } from './gzip-body.ts'
 import type { MetricFamily } from './metric-family.ts'
 import { answerFamilies, SelfMetrics, type EffectiveMode } from './self-metrics.ts'
 import { SeriesSink, type SeriesPolicy } from './series-policy.ts'
@@ -104,6 +105,7 @@ export interface CollectionOptions {
 /** Snapshot is the outcome of one collection, serialized lazily once per format. */
 export class Snapshot {
   private readonly serialized = new Map<ExpositionFormat, Buffer[]>()
+  private readonly deflatedByFormat = new Map<ExpositionFormat, Promise<DeflatedPrefix>>()
   /** Served says whether a scrape has been answered from this snapshot. */
   served = false
 
@@ -124,6 +126,16 @@ export class Snapshot {
       this.serialized.set(format, chunks)
     }
     return chunks
+  }
+
+  /** deflated returns the families in `format` deflated for gzip answers (gzip-body.ts), compressed on first use. */
+  deflated(format: ExpositionFormat): Promise<DeflatedPrefix> {
+    let deflated = this.deflatedByFormat.get(format)
+    if (deflated === undefined) {
+      deflated = deflatePrefix(Buffer.concat(this.chunks(format)))
+      this.deflatedByFormat.set(format, deflated)
+    }
+    return deflated
   }
 }
 
@@ -189,9 +201,13 @@ export class CollectionLoop {
     return this.health.notReady()
   }
 
-  /** exposition answers one scrape: the snapshot's families, then the per-answer ones (data age, mode, process). */
-  async exposition(format: ExpositionFormat): Promise<Buffer[]> {
+  /**
+   * exposition answers one scrape: the snapshot's families, then the per-answer ones (data age,
+   * mode, process); with `gzip`, as one gzip body whose families part is compressed once per snapshot.
+   */
+  async exposition(format: ExpositionFormat, gzip = false): Promise<Buffer[]> {
     const snapshot = await this.snapshot()
+    const deflated = gzip ? await snapshot.deflated(format) : undefined
     const nowMs = performance.now()
     const tail = serializeFamilies(
       answerFamilies({
@@ -201,6 +217,7 @@ export class CollectionLoop {
       }),
       format,
     )
+    if (deflated !== undefined) return gzipBody(deflated, Buffer.concat(tail))
     return [...snapshot.chunks(format), ...tail]
   }
 

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { CollectionLoop } from './collection.ts'
 import { contentTypeOf, negotiateFormat } from './exposition.ts'
+import { acceptsGzip } from './gzip-body.ts'
 
 const INDEX_HTML =
   '<html><head><title>Slurm exporter</title></head><body><h1>Slurm exporter</h1><p><a href="/metrics">Metrics</a> · <a href="/health">Health</a> · <a href="/ready">Ready</a></p></body></html>\n'
@@ -32,8 +33,14 @@ async function handle(loop: CollectionLoop, request: IncomingMessage, response: 
   switch (path) {
     case '/metrics': {
       const format = negotiateFormat(request.headers.accept)
-      const chunks = await loop.exposition(format)
-      response.writeHead(200, { 'content-type': contentTypeOf(format) })
+      // Prometheus asks for gzip; the families are compressed once per collection, not per scrape.
+      const gzip = acceptsGzip(request.headers['accept-encoding'])
+      const chunks = await loop.exposition(format, gzip)
+      response.writeHead(200, {
+        'content-type': contentTypeOf(format),
+        vary: 'accept-encoding',
+        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+      })
       if (request.method === 'HEAD') {
         response.end()
         return

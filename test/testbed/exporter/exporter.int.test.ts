@@ -1,6 +1,7 @@
 // The exporter end to end over HTTP, with slurmrestd intercepted by undici's MockAgent:
 // real captured answers for v0.0.41–v0.0.44, and each fault slurmrestd can throw at it.
 
+import { gunzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import { startExporter, type ExporterOptions, type RunningExporter } from '../../../testbed/exporter/index.ts'
@@ -106,6 +107,19 @@ describe('exporter on captured slurmrestd answers', () => {
     expect(text).toContain('slurm_exporter_collections_total{collector="nodes"} 1\n')
   })
 
+  it('answers gzip when asked, as Prometheus does, with the same text as plain answers', async () => {
+    const { exporter } = await start('v0.0.44', healthyAnswers('v0.0.44'), { cacheTtlMs: 60_000 })
+    const plain = await scrape(exporter)
+    const response = await request(`${exporter.url}/metrics`, { headers: { 'accept-encoding': 'gzip' } })
+    expect(response.headers['content-encoding']).toBe('gzip')
+    expect(response.headers['vary']).toBe('accept-encoding')
+    const text = gunzipSync(Buffer.from(await response.body.arrayBuffer())).toString()
+    // Served from the same collection: only the per-answer families may differ.
+    const collected = (t: string): string => t.slice(0, t.indexOf('# HELP slurm_exporter_collection_age_seconds'))
+    expect(collected(text)).toBe(collected(plain.text))
+    expect(text).toContain('# TYPE nodejs_heap_size_used_bytes gauge\n')
+  })
+
   it('shares one collection among concurrent scrapes and reuses it within the cache TTL', async () => {
     // A slow answer keeps the first collection in flight while the other scrapes arrive.
     const slow = { ...healthyAnswers('v0.0.44') }
@@ -153,8 +167,13 @@ describe('exporter on captured slurmrestd answers', () => {
     // The first scrape waits for the first collection; later ones do not wait for slurmrestd.
     const first = await scrape(exporter)
     expect(sample(first.text, 'slurm_cluster_nodes')).toBe(8)
+    // A collection is in flight (refreshing every 20 ms, each waiting 300 ms on partitions), yet
+    // the scrape is answered from the latest one: it carries that collection's start, not a new one.
     const later = await scrape(exporter)
-    expect(later.ms).toBeLessThan(250)
+    expect(sample(later.text, 'slurm_exporter_collection_mode{mode="background"}')).toBe(1)
+    expect(sample(later.text, 'slurm_exporter_collection_age_seconds')).toBeGreaterThanOrEqual(
+      sample(later.text, 'slurm_exporter_collection_duration_seconds')!,
+    )
     await new Promise((resolve) => setTimeout(resolve, 800))
     expect(exporter.collections()).toBeGreaterThanOrEqual(2)
   })
