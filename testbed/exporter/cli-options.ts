@@ -84,11 +84,9 @@ export type CliPlan =
   | { readonly kind: 'help' }
   | { readonly kind: 'run'; readonly options: Omit<ExporterOptions, 'slurmUrl'>; readonly slurmUrl: string | undefined; readonly mockPreset: string }
 
-/** parseCliOptions reads argv (without node and script) and the environment. */
-export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CliPlan {
-  let parsed
+function readArgs(argv: readonly string[]) {
   try {
-    parsed = parseArgs({
+    return parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
@@ -127,6 +125,11 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   } catch (error) {
     throw new CliOptionsError(`${(error as Error).message} (see --help)`)
   }
+}
+
+/** parseCliOptions reads argv (without node and script) and the environment. */
+export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CliPlan {
+  const parsed = readArgs(argv)
   const v = parsed.values
   if (v.help) return { kind: 'help' }
 

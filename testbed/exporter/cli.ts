@@ -9,7 +9,7 @@ import { AuthSetupError, createCredentials } from './slurm-auth.ts'
 const MOCK_TOKEN_LIFESPAN_S = 30 * 24 * 3600
 
 async function main(): Promise<number> {
-  let plan
+  let plan: ReturnType<typeof parseCliOptions>
   try {
     plan = parseCliOptions(process.argv.slice(2), process.env)
   } catch (error) {

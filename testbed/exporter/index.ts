@@ -1,6 +1,5 @@
 // The reference Slurm exporter: `startExporter({ slurmUrl }) → { url, close }`.
 
-import type { AddressInfo } from 'node:net'
 import type { Dispatcher } from 'undici'
 import { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
 import {
@@ -142,7 +141,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     onModeSwitch: options.onModeSwitch,
   })
   const server = createExporterServer(loop)
-  const { host, port, url } = await listen(server, options.port, options.host)
+  const { url } = await listen(server, options.port, options.host)
   loop.start()
   return {
     url,

@@ -290,7 +290,7 @@ describe('exporter when slurmrestd fails', () => {
     const { exporter } = await start(
       'v0.0.44',
       { ...healthyAnswers('v0.0.44'), partitions: { status: 401, body: 'Authentication failure', contentType: 'text/plain' } },
-      { collectors: ['partitions'], onCollectorError: (collector, error) => errors.push(error.message) },
+      { collectors: ['partitions'], onCollectorError: (_collector, error) => errors.push(error.message) },
     )
     await scrape(exporter)
     expect(errors).toEqual(['GET /slurm/v0.0.44/partitions: HTTP 401, Authentication failure (no token configured: set --token-file, --token or SLURM_JWT)'])

@@ -140,7 +140,7 @@ describe('tokens that expire', () => {
     const exporter = await start({
       auth: { kind: 'jwt-key', keyFile, user: 'root', lifespanS: 60 },
       collectors: ['partitions'],
-      onCollectorError: (c, e) => errors.push(e.message),
+      onCollectorError: (_collector, e) => errors.push(e.message),
     })
     const text = await scrape(exporter)
     expect(sample(text, 'slurm_exporter_collector_up{collector="partitions"}')).toBe(0)
