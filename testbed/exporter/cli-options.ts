@@ -18,15 +18,16 @@ export const DEFAULT_MOCK_PRESET = 'small'
 export const USAGE = `Usage: npm run exporter -- [flags]
 
 The reference Slurm exporter: reads slurmrestd and serves Prometheus metrics at /metrics
-(text 0.0.4, or OpenMetrics 1.0 when the Accept header asks), /health (liveness) and /ready
-(503 naming the collectors whose last run failed).
+(text 0.0.4, or OpenMetrics 1.0 when the Accept header asks; gzip when Accept-Encoding asks),
+/health (liveness) and /ready (503 naming the collectors whose last run failed).
 Without --slurm-url it starts an embedded mock slurmrestd, so it runs with no setup.
 
 Flags:
   --slurm-url URL            slurmrestd base URL, e.g. http://127.0.0.1:6820 (default: embedded mock)
   --mock-preset NAME         size of the embedded mock: tiny, small, medium, large, xl (default ${DEFAULT_MOCK_PRESET})
-  --api-version V            data_parser version: auto, ${SLURM_API_VERSIONS.join(', ')} (default auto:
-                             the newest the server answers, found at the first collection and logged)
+  --api-version V            data_parser version: auto, ${SLURM_API_VERSIONS.join(', ')}
+                             (default auto: the newest the server answers, found at the first
+                             collection and logged)
   --user NAME                X-SLURM-USER-NAME for JWT auth (default $SLURM_USER, else the token's user)
   --token JWT                X-SLURM-USER-TOKEN (default $SLURM_JWT); with --bearer, sent as Authorization: Bearer
   --token-file FILE          read the token from FILE (a bare token, or SLURM_JWT=… as scontrol token
@@ -47,8 +48,9 @@ Flags:
   --collection-mode MODE     when to collect (default auto):
                                on-demand   each scrape collects (concurrent scrapes share one)
                                background  collect back to back; scrapes get the latest collection
-                               auto        on demand until a collection takes more than half the
-                                           scrape timeout, then background (logged once)
+                               auto        on demand until a collector that works takes more than
+                                           half the scrape timeout (failures do not count), then
+                                           background (logged once)
   --refresh-interval D       pause between background collections (default 1s); given without
                              --collection-mode, it selects background (0s: on demand)
   --background-timeout D     deadline of one background collection (default 5m)
