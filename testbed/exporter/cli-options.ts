@@ -51,8 +51,9 @@ Flags:
                                auto        on demand until a collector that works takes more than
                                            half the scrape timeout (failures do not count), then
                                            background (logged once)
-  --refresh-interval D       pause between background collections (default 1s); given without
-                             --collection-mode, it selects background (0s: on demand)
+  --refresh-interval D       pause between background collections (default: the cache TTL, at
+                             least 1s); given without --collection-mode, it selects background
+                             (0s: on demand)
   --background-timeout D     deadline of one background collection (default 5m)
   --cache-ttl D              serve an on-demand collection to further scrapes for this long, so
                              bursts of scrapes (HA Prometheus pairs, dashboards) share one read of

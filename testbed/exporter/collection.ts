@@ -37,9 +37,9 @@ export const COLLECTION_MODES: readonly CollectionMode[] = ['auto', 'on-demand',
 export const AUTO_BACKGROUND_SHARE = 0.5
 
 /**
- * DEFAULT_REFRESH_INTERVAL_MS is the pause between background collections: they run back to back
- * so the data served is as fresh as a collection allows, with a second's pause so that
- * slurmrestd's other clients get a turn between two long answers.
+ * DEFAULT_REFRESH_INTERVAL_MS is the shortest default pause between background collections (the
+ * default pause is the cache TTL): a second, so that slurmrestd's other clients get a turn between
+ * two long answers.
  */
 export const DEFAULT_REFRESH_INTERVAL_MS = 1_000
 

@@ -63,7 +63,7 @@ export interface ExporterOptions {
    * `auto` on demand until a collection takes more than half the scrape timeout, then background.
    */
   readonly collectionMode?: CollectionMode
-  /** Pause between background collections (default 1 s); above 0 without collectionMode, it selects background mode. */
+  /** Pause between background collections (default the cache TTL, at least 1 s); above 0 without collectionMode, it selects background mode. */
   readonly refreshIntervalMs?: number
   /** Deadline of one background collection and of each of its requests (default 5 min). */
   readonly backgroundTimeoutMs?: number
@@ -134,7 +134,10 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     deadlineMs: options.scrapeTimeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS,
     cacheTtlMs: options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS,
     mode: options.collectionMode ?? ((options.refreshIntervalMs ?? 0) > 0 ? 'background' : 'auto'),
-    refreshIntervalMs: options.refreshIntervalMs || DEFAULT_REFRESH_INTERVAL_MS,
+    // Unset, background collections pause for the cache TTL: data is then at most TTL + one
+    // collection old in either mode, and a slow collection (auto mode's reason to go to the
+    // background) does not keep the process busy back to back.
+    refreshIntervalMs: options.refreshIntervalMs || Math.max(DEFAULT_REFRESH_INTERVAL_MS, options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS),
     backgroundTimeoutMs: options.backgroundTimeoutMs ?? DEFAULT_BACKGROUND_TIMEOUT_MS,
     onCollectorError: options.onCollectorError,
     onCollectorRecovered: options.onCollectorRecovered,

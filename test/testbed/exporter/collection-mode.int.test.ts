@@ -150,6 +150,15 @@ describe('auto collection mode', () => {
 })
 
 describe('background collection', () => {
+  it('pauses for the cache TTL between collections unless --refresh-interval says otherwise', async () => {
+    const { exporter } = await start(healthyAnswers('v0.0.44'), { collectionMode: 'background', cacheTtlMs: 1_500 })
+    await scrape(exporter)
+    // Past the 1 s minimum pause, before the 1.5 s TTL: still the first collection.
+    await sleep(1_200)
+    expect(exporter.collections()).toBe(1)
+    await until(() => exporter.collections() >= 2, 5_000)
+  })
+
   it('is bound by the background timeout, not by the scrape or request timeout', async () => {
     const options = { scrapeTimeoutMs: 200, requestTimeoutMs: 150, refreshIntervalMs: 60_000 }
     const background = await start(slowAnswers(300), { ...options, collectionMode: 'background' })
