@@ -4,15 +4,16 @@
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CliOptionsError, parseCliOptions, USAGE } from './cli-options.ts'
-import { logCollectorFailure } from './collector-log.ts'
+import { logCollectorFailure, logCollectorRecovery, logSlurmWarning } from './collector-log.ts'
 import { startExporter } from './index.ts'
+import { AuthSetupError, createCredentials } from './slurm-auth.ts'
 
 /** MOCK_TOKEN_LIFESPAN_S outlives any session with the embedded mock (a real token lasts 1800 s). */
 const MOCK_TOKEN_LIFESPAN_S = 30 * 24 * 3600
 
 /** run serves the exporter as argv says until SIGINT or SIGTERM, then resolves to the exit code (2: bad flags). */
 export async function run(argv: readonly string[]): Promise<number> {
-  let plan
+  let plan: ReturnType<typeof parseCliOptions>
   try {
     plan = parseCliOptions(argv, process.env)
   } catch (error) {
@@ -29,6 +30,18 @@ export async function run(argv: readonly string[]): Promise<number> {
 
   let options = plan.options
   let slurmUrl = plan.slurmUrl
+  // A token file or key that cannot be read is a setup error: say so before starting anything.
+  if (options.auth !== undefined && (options.auth.kind === 'token-file' || options.auth.kind === 'jwt-key')) {
+    try {
+      await createCredentials(options.auth).headers()
+    } catch (error) {
+      if (error instanceof AuthSetupError) {
+        process.stderr.write(`exporter: ${error.message}\n`)
+        return 2
+      }
+      throw error
+    }
+  }
   let closeMock: (() => Promise<void>) | undefined
   if (slurmUrl === undefined) {
     // Imported only when needed: a real deployment never loads the mock's generator.
@@ -49,6 +62,10 @@ export async function run(argv: readonly string[]): Promise<number> {
     ...options,
     slurmUrl,
     onCollectorError: logCollectorFailure,
+    onCollectorRecovered: logCollectorRecovery,
+    onWarning: logSlurmWarning,
+    onApiVersion: (version) =>
+      process.stderr.write(`exporter: slurmrestd answers data_parser ${version}, the newest it serves of those the exporter reads; reading it\n`),
     onModeSwitch: ({ collectionMs, thresholdMs, refreshIntervalMs }) =>
       process.stderr.write(
         `exporter: a collection took ${shortDuration(collectionMs)}, more than ${shortDuration(thresholdMs)} (half the scrape timeout); ` +
@@ -57,7 +74,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       ),
   })
   process.stderr.write(
-    `exporter: serving ${exporter.url}/metrics and ${exporter.url}/health (slurmrestd ${slurmUrl}, ${options.apiVersion}, collection ${options.collectionMode})\n`,
+    `exporter: serving ${exporter.url}/metrics, ${exporter.url}/health and ${exporter.url}/ready (slurmrestd ${slurmUrl}, api version ${options.apiVersion}, collection ${options.collectionMode}, cache ${shortDuration(options.cacheTtlMs ?? 0)})\n`,
   )
 
   await new Promise<void>((resolve) => {
