@@ -1,4 +1,4 @@
-// The exporter CLI as a user runs it: `npm run exporter` is `tsx testbed/exporter/cli.ts`.
+// The exporter CLI as a user runs it: `npm run exporter` is `slurmbench exporter`.
 
 import { spawn, spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { request } from 'undici'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
-const tsx = [fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url)), 'testbed/exporter/cli.ts']
+const tsx = [fileURLToPath(new URL('../../../bin/slurmbench.js', import.meta.url)), 'exporter']
 
 describe('exporter CLI', () => {
   it('prints --help and exits 0', () => {
