@@ -46,8 +46,6 @@ echo "node $(node -v) (ABI $(node -p process.versions.modules), V8 $(node -p pro
 # 2. A clone, installed by Node 24.
 CLONE=$WORK/repo
 if [ -d "$CLONE/.git" ]; then git -C "$CLONE" pull -q --ff-only; else git clone -q "$REPO" "$CLONE"; fi
-# Tests that validate against the Slurm OpenAPI files look for ../shared beside the repo, as in CI.
-[ -e "$WORK/shared" ] || [ ! -d "$(dirname "$REPO")/shared" ] || ln -s "$(dirname "$REPO")/shared" "$WORK/shared"
 cd "$CLONE" || exit 2
 echo "commit $(git log --oneline -1)"
 LOCK_HASH=$(sha1sum package-lock.json | cut -c1-40)

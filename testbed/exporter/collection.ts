@@ -147,6 +147,8 @@ class DeadlineError extends Error {
 export class CollectionLoop {
   private readonly selfMetrics: SelfMetrics
   private readonly health: CollectorHealth
+  // The credentials the last collection sent (see SlurmClient.credentialsKey).
+  private credentialsKey: string | undefined
   /** The client of background collections: their requests may stream for as long as the collection may last. */
   private readonly backgroundClient: SlurmClient
   /** Auto mode's switch point, AUTO_BACKGROUND_SHARE of the scrape deadline. */
@@ -297,6 +299,13 @@ export class CollectionLoop {
       // collector fails with the probe's error (and the next collection probes again).
       const versionFound = this.options.client.resolveApiVersion(signal).then(() => undefined)
       versionFound.catch(() => {})
+      // A token rotated while collectors back off after 401/511s must be tried at once, not after
+      // the backoff: a scrape right after the rotation should find the cluster again.
+      const credentialsKey = await this.options.client.credentialsKey()
+      if (credentialsKey !== this.credentialsKey) {
+        if (this.credentialsKey !== undefined) this.health.retryNow()
+        this.credentialsKey = credentialsKey
+      }
       const runs = await Promise.all(this.options.collectors.map((collector) => this.runCollector(collector, client, signal, deadline, nowS, versionFound)))
       const families: MetricFamily[] = []
       const seriesByFamily = new Map<string, number>()

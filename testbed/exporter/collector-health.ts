@@ -108,6 +108,11 @@ export class CollectorHealth {
     return changed ? { collector, error, failures: state.failures, backoffMs } : undefined
   }
 
+  /** retryNow ends every collector's backoff: something changed (new credentials) that may make the next attempt succeed. */
+  retryNow(): void {
+    for (const state of this.states.values()) state.nextAttemptAtMs = 0
+  }
+
   /** notReady lists the collectors whose last run failed or that have not succeeded yet. */
   notReady(): NotReadyCollector[] {
     const list: NotReadyCollector[] = []

@@ -170,6 +170,19 @@ export class SlurmClient {
     return view
   }
 
+  /**
+   * credentialsKey identifies the credentials the next request would send (re-reading a token
+   * file or re-minting when due), or undefined when they cannot be had. A collection compares it
+   * with the last one: new credentials end the backoff of collectors that failed with the old.
+   */
+  async credentialsKey(): Promise<string | undefined> {
+    try {
+      return JSON.stringify(await this.credentials.headers())
+    } catch {
+      return undefined
+    }
+  }
+
   /** apiVersion is the version read: the one configured, or the one `auto` found (undefined until then). */
   get apiVersion(): SlurmApiVersion | undefined {
     return this.resolvedVersion
@@ -367,8 +380,8 @@ export class SlurmClient {
 }
 
 // slurmrestd 25.11 answers a missing or unusable auth header with 500 text/plain "Authentication
-// does not apply to request", and a bad or expired token with 511 and error 1007 (captures in
-// shared/slurm-samples/slurm-web/25.11-v0.0.44); older releases used 401.
+// does not apply to request", and a bad or expired token with 511 and error 1007 (the 25.11
+// captures in test/testbed/mock-slurm/testdata/slurm-web); older releases used 401.
 function httpFailure(path: string, status: number, text: string): SlurmRequestError {
   const summary = slurmErrorSummary(text) ?? text.trim().slice(0, ERROR_BODY_CHARS)
   const isAuth = status === 401 || status === 403 || status === 511 || /authentication/i.test(text)
@@ -389,11 +402,13 @@ function slurmError(entry: SlurmErrorEntry): string {
   return entry.description && entry.description !== entry.error ? `${head}: ${entry.description}` : head
 }
 
+// 24.11 answers /partitions with a refused token 511 and an empty errors[]: a JSON answer
+// without an entry is said in words, never dumped.
 function slurmErrorSummary(text: string): string | undefined {
   try {
     const answer = JSON.parse(text) as { errors?: SlurmErrorEntry[] }
     const first = answer.errors?.[0]
-    return first ? slurmError(first) : undefined
+    return first ? slurmError(first) : 'no Slurm error in the answer'
   } catch {
     return undefined
   }
