@@ -14,6 +14,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   load: () => import('./load.ts'),
   history: () => import('./history.ts'),
   push: () => import('./push.ts'),
+  capacity: () => import('./capacity.ts'),
 }
 
 function listCommands(summaries: ReadonlyArray<readonly [string, string]>): string {
