@@ -27,7 +27,7 @@ export const FIGURES = {
   slurmrestdBytes: 'slurmrestd-B/scrape',
 } as const
 
-/** parseSizes reads `--sizes 100,1000,10k`; at least two distinct sizes, since one size fits no model. */
+/** parseSizes reads `--sizes 100,1000,10k`; at least three distinct sizes (two fit a model, a third checks it). */
 export function parseSizes(text: string): number[] {
   const sizes: number[] = []
   for (const part of text.split(',')) {
@@ -37,7 +37,10 @@ export function parseSizes(text: string): number[] {
     sizes.push(value)
   }
   const distinct = [...new Set(sizes)].sort((a, b) => a - b)
-  if (distinct.length < 2) throw new InputError(`--sizes: found ${distinct.length} size (${text}); a sweep needs at least two sizes to fit a model`)
+  if (distinct.length < 3)
+    throw new InputError(
+      `--sizes: found ${distinct.length} distinct size${distinct.length === 1 ? '' : 's'} (${text}); a sweep needs at least 3: two to fit a model and one to check it on a size it did not see`,
+    )
   return distinct
 }
 

@@ -70,7 +70,7 @@ async function sweep(args: ParsedArgs): Promise<number> {
   for (const warning of doc.warnings) progress(`capacity sweep: warning: ${warning}`)
   const ok = doc.benchmarks.filter((b) => b.status === 'ok').length
   progress(`capacity sweep: ${ok} of ${doc.benchmarks.length} sizes measured${output === undefined ? '' : `, written to ${output}`}`)
-  if (ok < 2) throw new InputError(`capacity sweep: only ${ok} size measured; a fit needs at least two`)
+  if (ok < 3) throw new InputError(`capacity sweep: only ${ok} sizes measured; a fit needs at least 3`)
   return EXIT_OK
 }
 
