@@ -97,7 +97,7 @@ function project(
   const growth = p.nowValue === 0 ? (p.value > 0 ? Number.POSITIVE_INFINITY : 0) : p.value / p.nowValue - 1
   const lowerGrowth = p.nowValue === 0 ? 0 : p.lower / p.nowValue - 1
   const warnings: string[] = []
-  if (horizonDays > historyDays) warnings.push(`the horizon (${horizonDays} d) is longer than the history (${historyDays.toFixed(1)} d)`)
+  if (horizonDays > historyDays + 1) warnings.push(`the horizon (${horizonDays} d) is longer than the history (${historyDays.toFixed(1)} d)`)
   if (p.lower < 0 && p.value > 0) warnings.push('the interval reaches below zero: the history is noisy for its length')
   return {
     resource,

@@ -9,12 +9,13 @@ import type { SimulationReport } from '../capacity/simulate.ts'
 export function formatFigure(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return value === Number.POSITIVE_INFINITY ? '∞' : '—'
   const abs = Math.abs(value)
-  for (const [limit, suffix] of [
-    [1e9, 'G'],
-    [1e6, 'M'],
-    [1e4, 'k'],
+  // k starts at 10,000 so counts such as 1451 nodes stay exact.
+  for (const [limit, divisor, suffix] of [
+    [1e9, 1e9, 'G'],
+    [1e6, 1e6, 'M'],
+    [1e4, 1e3, 'k'],
   ] as const) {
-    if (abs >= limit) return `${Number((value / limit).toPrecision(4))}${suffix}`
+    if (abs >= limit) return `${Number((value / divisor).toPrecision(4))}${suffix}`
   }
   return String(Number(value.toPrecision(4)))
 }
@@ -53,7 +54,7 @@ export function renderFitsText(fits: readonly FigureFit[], source: string): stri
     ])
   }
   out += table(rows)
-  out += '\nCandidates (leave-one-out mean absolute error; the lowest is chosen, ties within 1 point go to the simpler):\n'
+  out += '\nCandidates (leave-one-out mean absolute error; the lowest is chosen, ties within half a point go to the simpler):\n'
   for (const fit of fits) {
     out += `  ${fit.figure}: ${fit.candidates.map((c) => `${c.model} ${formatRatio(c.looError).replace('+', '')}`).join(', ')}${fit.good ? '' : ` — ${fit.reason}`}\n`
   }

@@ -189,7 +189,10 @@ export interface ModelChoice {
   readonly reason: string
 }
 
-/** chooseModel fits every candidate and picks the lowest leave-one-out error (ties within 1%: the simpler). */
+/** TIE_LOO_ERROR: models whose leave-one-out errors differ by less than this are tied; the simpler wins. */
+export const TIE_LOO_ERROR = 0.005
+
+/** chooseModel fits every candidate and picks the lowest leave-one-out error (ties: the simpler). */
 export function chooseModel(points: readonly Point[]): ModelChoice {
   const candidates: FittedModel[] = []
   for (const name of MODEL_NAMES) {
@@ -200,7 +203,7 @@ export function chooseModel(points: readonly Point[]): ModelChoice {
   if (scored.length === 0)
     return { candidates, chosen: undefined, good: false, reason: `${points.length} sizes: at least 3 are needed to check a model on a size it did not see` }
   let chosen = scored[0] as FittedModel
-  for (const c of scored) if ((c.looError as number) < (chosen.looError as number) - 0.01) chosen = c
+  for (const c of scored) if ((c.looError as number) < (chosen.looError as number) - TIE_LOO_ERROR) chosen = c
   const loo = chosen.looError as number
   const good = loo <= GOOD_LOO_ERROR && chosen.r2 >= GOOD_R2
   const pct = (v: number): string => `${(v * 100).toFixed(1)}%`
