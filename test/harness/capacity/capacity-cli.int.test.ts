@@ -37,13 +37,21 @@ describe('capacity sweep → fit → recommend', () => {
     expect(swept.stderr).toMatch(/size 1\/3: 20 nodes, 200 jobs\n/)
     expect(swept.stderr).toMatch(/size 3\/3: 80 nodes, 800 jobs, about \d+s left\n/)
     expect(swept.code).toBe(0)
-    const doc = JSON.parse(await readFile(sweep, 'utf8')) as { config: { settings: { tool: string } }; benchmarks: { name: string; status: string; samples: { metrics: Record<string, number> }[] }[] }
+    const doc = JSON.parse(await readFile(sweep, 'utf8')) as {
+      config: { settings: { tool: string } }
+      benchmarks: { name: string; status: string; samples: { metrics: Record<string, number> }[] }[]
+    }
     expect(doc.config.settings.tool).toBe('capacity-sweep')
-    expect(doc.benchmarks.map((b) => b.name)).toEqual(['BenchmarkCapacity/nodes=20/jobs=200', 'BenchmarkCapacity/nodes=40/jobs=400', 'BenchmarkCapacity/nodes=80/jobs=800'])
+    expect(doc.benchmarks.map((b) => b.name)).toEqual([
+      'BenchmarkCapacity/nodes=20/jobs=200',
+      'BenchmarkCapacity/nodes=40/jobs=400',
+      'BenchmarkCapacity/nodes=80/jobs=800',
+    ])
     for (const b of doc.benchmarks) {
       expect(b.status).toBe('ok')
       const m = b.samples[0]?.metrics ?? {}
-      for (const unit of ['p50-ms', 'p95-ms', 'series', 'response-B', 'cpu-s/scrape', 'peak-rss-B', 'slurmrestd-B/scrape']) expect(m[unit], unit).toBeGreaterThan(0)
+      for (const unit of ['p50-ms', 'p95-ms', 'series', 'response-B', 'cpu-s/scrape', 'peak-rss-B', 'slurmrestd-B/scrape'])
+        expect(m[unit], unit).toBeGreaterThan(0)
     }
     // More nodes, more series and more bytes from slurmrestd.
     const series = doc.benchmarks.map((b) => b.samples[0]?.metrics.series ?? 0)
@@ -80,7 +88,19 @@ describe('capacity bad input', () => {
       kind: 'slurmbench.results',
       startedAt: '2026-12-07T00:00:00Z',
       durationMs: 1,
-      environment: { goos: 'linux', goarch: 'amd64', cpuModel: 'x', cores: 1, totalMemoryBytes: 1, osRelease: 'x', node: 'x', v8: 'x', execArgv: [], loadAverage: [0, 0, 0], hostname: 'x' },
+      environment: {
+        goos: 'linux',
+        goarch: 'amd64',
+        cpuModel: 'x',
+        cores: 1,
+        totalMemoryBytes: 1,
+        osRelease: 'x',
+        node: 'x',
+        v8: 'x',
+        execArgv: [],
+        loadAverage: [0, 0, 0],
+        hostname: 'x',
+      },
       config: { producer: 'bench' },
       benchmarks: [],
       warnings: [],
