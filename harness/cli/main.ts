@@ -19,6 +19,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   comment: () => import('./comment.ts'),
   'mock-slurm': () => import('./mock-slurm.ts'),
   exporter: () => import('./exporter.ts'),
+  capacity: () => import('./capacity.ts'),
 }
 
 function listCommands(summaries: ReadonlyArray<readonly [string, string]>): string {
