@@ -58,6 +58,12 @@ for (let h = 0; h < histories; h++) {
   falseWithout += changePoints(history(random, undefined, shift), { random: mulberry32(h + 1e6), alpha }).length
 }
 const seconds = (performance.now() - started) / 1000
-console.log(`change-point replay: ${histories} histories of ${NIGHTS} nights with a +${(shift * 100).toFixed(0)}% shift, ${histories} without, alpha ${alpha}; ${seconds.toFixed(1)} s`)
-console.log(`  shifts found within ±${TOLERANCE_NIGHTS} nights: ${found} of ${histories} (${((100 * found) / histories).toFixed(1)}%), mean distance ${(found === 0 ? 0 : distance / found).toFixed(2)} nights`)
-console.log(`  false shifts: ${falseWithout} in ${histories} histories without a shift (${(falseWithout / histories).toFixed(3)} per history), ${falseWithShift} beside a true shift`)
+console.log(
+  `change-point replay: ${histories} histories of ${NIGHTS} nights with a +${(shift * 100).toFixed(0)}% shift, ${histories} without, alpha ${alpha}; ${seconds.toFixed(1)} s`,
+)
+console.log(
+  `  shifts found within ±${TOLERANCE_NIGHTS} nights: ${found} of ${histories} (${((100 * found) / histories).toFixed(1)}%), mean distance ${(found === 0 ? 0 : distance / found).toFixed(2)} nights`,
+)
+console.log(
+  `  false shifts: ${falseWithout} in ${histories} histories without a shift (${(falseWithout / histories).toFixed(3)} per history), ${falseWithShift} beside a true shift`,
+)

@@ -8,7 +8,7 @@ import { cyclesOf, type ImportEdge, importGraph, importsOf } from './architectur
 const ROOT = join(import.meta.dirname, '..')
 
 /** zoneOf names the part of the tree a file belongs to, as docs/architecture.md draws it. */
-export function zoneOf(path: string): string {
+function zoneOf(path: string): string {
   const parts = path.split('/')
   if (path === 'harness/api.ts') return 'api'
   if (path === 'testbed/index.ts') return 'testbed'
@@ -66,7 +66,7 @@ const TYPES_FROM: Readonly<Record<string, readonly string[]>> = {
 }
 
 /** violationOf returns why an import runs against the arrows, or undefined when it is allowed. */
-export function violationOf(edge: ImportEdge): string | undefined {
+function violationOf(edge: ImportEdge): string | undefined {
   const from = zoneOf(edge.from)
   const to = zoneOf(edge.to)
   if (from === to) return undefined

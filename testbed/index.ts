@@ -20,6 +20,7 @@ export async function runExporterCli(argv: readonly string[]): Promise<number> {
 async function startEmbeddedSlurm(preset: string): Promise<EmbeddedSlurm> {
   const { startMockSlurm, PRESETS } = await import('./mock-slurm/index.ts')
   const { CliOptionsError } = await import('./exporter/cli-options.ts')
-  if (!Object.hasOwn(PRESETS, preset)) throw new CliOptionsError(`--mock-preset: found ${JSON.stringify(preset)}, expected one of ${Object.keys(PRESETS).join(', ')}`)
+  if (!Object.hasOwn(PRESETS, preset))
+    throw new CliOptionsError(`--mock-preset: found ${JSON.stringify(preset)}, expected one of ${Object.keys(PRESETS).join(', ')}`)
   return startMockSlurm({ preset: preset as keyof typeof PRESETS, logLevel: 'error' })
 }

@@ -26,7 +26,11 @@ export const BENCH_FLAGS: FlagSpecs = {
     help: `time per sample (Go duration; default ${DEFAULT_BENCHTIME}, quick: 100ms) or Nx for exactly N iterations`,
   },
   benchmem: { kind: 'boolean', help: 'report B/op, allocs/op, ext-B/op (off-heap), gcs/op and gc-pause-ns/op' },
-  cpu: { kind: 'list', valueName: 'list', help: 'comma-separated runParallel concurrency values (async bodies concurrent on one thread, not parallel on CPUs); names get -P when P > 1 (default 1)' },
+  cpu: {
+    kind: 'list',
+    valueName: 'list',
+    help: 'comma-separated runParallel concurrency values (async bodies concurrent on one thread, not parallel on CPUs); names get -P when P > 1 (default 1)',
+  },
   timeout: { kind: 'string', valueName: 'd', help: 'kill a benchmark and stop the run after d (Go duration; default 10m; 0 disables)' },
   json: { kind: 'string', valueName: 'file', help: 'also write the JSON results document (every sample, environment) to file' },
   o: { kind: 'string', valueName: 'file', help: "also write the Go benchmark format to file (benchstat's input)" },

@@ -17,7 +17,11 @@ export const DEFAULT_HISTORY_DIR = 'reports/history'
 
 const FLAGS: FlagSpecs = {
   dir: { kind: 'string', valueName: 'dir', help: `history folder (default ${DEFAULT_HISTORY_DIR})` },
-  'machine-class': { kind: 'string', valueName: 'class', help: 'add: file the run under this class (default: from its fingerprint); other subcommands: only this class' },
+  'machine-class': {
+    kind: 'string',
+    valueName: 'class',
+    help: 'add: file the run under this class (default: from its fingerprint); other subcommands: only this class',
+  },
   o: { kind: 'string', valueName: 'file', help: 'export: write the CSV here (default: stdout)' },
   threshold: { kind: 'number', valueName: 'percent', help: `weekly: flag series worse by more than this (default ${DEFAULT_WEEKLY_THRESHOLD * 100})` },
   now: { kind: 'string', valueName: 'time', help: 'weekly: the end of "this week", ISO 8601 (default: the newest night)' },

@@ -43,7 +43,11 @@ const FLAGS: FlagSpecs = {
   load: { kind: 'string', valueName: 'scenario|none', help: `load scenario to run (default ${DEFAULT_LOAD_SCENARIO}); none skips it` },
   'load-duration-scale': { kind: 'number', valueName: 'x', help: `scale of the load scenario's durations (default ${DEFAULT_LOAD_DURATION_SCALE})` },
   gateway: { kind: 'string', valueName: 'url', help: `push tonight's results to this Pushgateway (default $${GATEWAY_ENV}; none when unset)` },
-  'webhook-url-file': { kind: 'string', valueName: 'file', help: 'post alerts to the webhook URL in this file (default $SLURMBENCH_WEBHOOK_URL; none when unset)' },
+  'webhook-url-file': {
+    kind: 'string',
+    valueName: 'file',
+    help: 'post alerts to the webhook URL in this file (default $SLURMBENCH_WEBHOOK_URL; none when unset)',
+  },
   issue: { kind: 'boolean', help: 'on a regression open or update one GitHub issue (needs GITHUB_TOKEN and GITHUB_REPOSITORY)' },
   pages: { kind: 'string', valueName: 'dir', help: 'also copy the report to <dir>/index.html (a GitHub Pages folder)' },
 }
@@ -95,7 +99,10 @@ async function commitOf(resultsPath: string): Promise<string | undefined> {
 }
 
 function alertText(lines: readonly string[], reportPath: string): string {
-  const run = process.env.GITHUB_RUN_ID === undefined ? '' : `\nWorkflow run: ${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
+  const run =
+    process.env.GITHUB_RUN_ID === undefined
+      ? ''
+      : `\nWorkflow run: ${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
   return `slurmbench nightly: ${lines.join('; ')}.\nReport: ${reportPath}${run}`
 }
 
@@ -138,7 +145,15 @@ export const command: Command = {
     let judged = false
     if (base === undefined) {
       process.stderr.write(`nightly ${stamp(started)}: no earlier night for machine class ${machineClass}: recording tonight without a verdict\n`)
-      const code = await runStep(['bench', ...passthrough, '-count', String((args.flags.count as number | undefined) ?? 6), '-json', benchResults, ...args.positionals])
+      const code = await runStep([
+        'bench',
+        ...passthrough,
+        '-count',
+        String((args.flags.count as number | undefined) ?? 6),
+        '-json',
+        benchResults,
+        ...args.positionals,
+      ])
       if (code !== EXIT_OK) problems.push(`the benchmarks failed (bench exit ${code})`)
     } else {
       process.stderr.write(`nightly ${stamp(started)}: judging against ${base.slice(0, 12)} (paired A/B)\n`)
@@ -169,7 +184,8 @@ export const command: Command = {
       process.stderr.write(`nightly ${stamp(started)}: load test ${loadScenario} at duration scale ${loadScale}\n`)
       const code = await runStep(['load', loadScenario, '--duration-scale', String(loadScale), '--out', loadResults])
       loadRan = code === EXIT_OK || code === EXIT_FAILED
-      if (code !== EXIT_OK) problems.push(code === EXIT_FAILED ? `the ${loadScenario} load test failed its SLA` : `the ${loadScenario} load test did not finish (exit ${code})`)
+      if (code !== EXIT_OK)
+        problems.push(code === EXIT_FAILED ? `the ${loadScenario} load test failed its SLA` : `the ${loadScenario} load test did not finish (exit ${code})`)
     }
 
     // 3. Record. 4. Trend and report.
@@ -208,9 +224,17 @@ export const command: Command = {
       if (wantIssue) {
         const [owner, repo] = (repository as string).split('/') as [string, string]
         try {
-          const client = new GitHubClient({ token: token as string, ...(process.env.GITHUB_API_URL === undefined ? {} : { apiUrl: process.env.GITHUB_API_URL }) })
+          const client = new GitHubClient({
+            token: token as string,
+            ...(process.env.GITHUB_API_URL === undefined ? {} : { apiUrl: process.env.GITHUB_API_URL }),
+          })
           const author = await resolveAuthor(client).catch(() => 'github-actions[bot]')
-          const issue = await upsertAlertIssue(client, { owner, repo, author }, 'slurmbench nightly: regression', `${text}\n\nNight of ${new Date().toISOString().slice(0, 10)}, machine class ${machineClass}.`)
+          const issue = await upsertAlertIssue(
+            client,
+            { owner, repo, author },
+            'slurmbench nightly: regression',
+            `${text}\n\nNight of ${new Date().toISOString().slice(0, 10)}, machine class ${machineClass}.`,
+          )
           process.stderr.write(`nightly: alert issue #${issue.number} ${issue.action}\n`)
         } catch (err) {
           process.stderr.write(`nightly: the alert issue could not be written: ${(err as Error).message}\n`)
@@ -218,7 +242,9 @@ export const command: Command = {
       }
     }
     await writeFile(join(out, 'summary.txt'), `${problems.length === 0 ? 'nothing regressed' : problems.join('\n')}\n`)
-    process.stdout.write(`nightly ${stamp(started)}: ${problems.length === 0 ? 'nothing regressed' : `${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.join('; ')}`} (files in ${out})\n`)
+    process.stdout.write(
+      `nightly ${stamp(started)}: ${problems.length === 0 ? 'nothing regressed' : `${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.join('; ')}`} (files in ${out})\n`,
+    )
     return problems.length === 0 ? EXIT_OK : EXIT_FAILED
   },
 }

@@ -37,7 +37,9 @@ async function readVerdicts(path: string): Promise<VerdictLine[]> {
   }
   const reports = (doc as { kind?: unknown; verdicts?: unknown }).verdicts
   if ((doc as { kind?: unknown }).kind !== 'slurmbench.comparison' || !Array.isArray(reports)) {
-    throw new InputError(`${path}: not a comparison with verdicts (expected "kind": "slurmbench.comparison" from compare -verdicts -format json, ab or baseline check)`)
+    throw new InputError(
+      `${path}: not a comparison with verdicts (expected "kind": "slurmbench.comparison" from compare -verdicts -format json, ab or baseline check)`,
+    )
   }
   const out: VerdictLine[] = []
   for (const report of reports as { verdicts?: { name: string; rawUnit?: string; unit: string; verdict: string; change?: { estimate: number | null } }[] }[]) {
@@ -71,7 +73,11 @@ export const command: Command = {
     const text = renderPrometheus(doc, verdicts)
     const job = (args.flags.job as string | undefined) ?? DEFAULT_JOB
     if (dryRun) {
-      process.stdout.write(`# job=${job} ${Object.entries(grouping).map(([k, v]) => `${k}=${v}`).join(' ')}\n${text}`)
+      process.stdout.write(
+        `# job=${job} ${Object.entries(grouping)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}\n${text}`,
+      )
       return EXIT_OK
     }
     try {
@@ -84,7 +90,9 @@ export const command: Command = {
       throw err
     }
     const series = text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length
-    process.stdout.write(`push: ${series} series of ${file} to ${redactUrl(new URL(gateway as string))} (job ${job}, suite ${grouping.suite}, machine class ${grouping.machine_class}, commit ${grouping.commit.slice(0, 12)})\n`)
+    process.stdout.write(
+      `push: ${series} series of ${file} to ${redactUrl(new URL(gateway as string))} (job ${job}, suite ${grouping.suite}, machine class ${grouping.machine_class}, commit ${grouping.commit.slice(0, 12)})\n`,
+    )
     return EXIT_OK
   },
 }

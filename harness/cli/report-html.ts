@@ -17,7 +17,11 @@ const FLAGS: FlagSpecs = {
   comparison: { kind: 'string', valueName: 'file', help: "the latest night's comparison JSON (ab -format json), shown as verdicts" },
   o: { kind: 'string', valueName: 'file', help: 'where to write the page (default report.html)' },
   title: { kind: 'string', valueName: 'text', help: 'the page title (default "slurmbench nightly report")' },
-  'commit-url': { kind: 'string', valueName: 'url', help: 'link commits with this URL, {commit} replaced (default: from GITHUB_SERVER_URL and GITHUB_REPOSITORY when set)' },
+  'commit-url': {
+    kind: 'string',
+    valueName: 'url',
+    help: 'link commits with this URL, {commit} replaced (default: from GITHUB_SERVER_URL and GITHUB_REPOSITORY when set)',
+  },
 }
 
 const DESCRIPTION = `Writes one self-contained HTML file (no CDN; SVG charts): per series a trend chart of the nightly
@@ -31,9 +35,12 @@ async function readVerdicts(path: string): Promise<HtmlVerdict[]> {
   } catch (err) {
     throw new InputError(`${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(err as Error).message})`}`)
   }
-  if (doc.kind !== 'slurmbench.comparison' || !Array.isArray(doc.verdicts)) throw new InputError(`${path}: not a comparison with verdicts (expected "kind": "slurmbench.comparison")`)
+  if (doc.kind !== 'slurmbench.comparison' || !Array.isArray(doc.verdicts))
+    throw new InputError(`${path}: not a comparison with verdicts (expected "kind": "slurmbench.comparison")`)
   const out: HtmlVerdict[] = []
-  for (const report of doc.verdicts) for (const v of report.verdicts ?? []) out.push({ name: String(v.name), unit: String(v.unit), verdict: String(v.verdict), ...(v.change === undefined ? {} : { change: v.change }) })
+  for (const report of doc.verdicts)
+    for (const v of report.verdicts ?? [])
+      out.push({ name: String(v.name), unit: String(v.unit), verdict: String(v.verdict), ...(v.change === undefined ? {} : { change: v.change }) })
   return out
 }
 
@@ -50,16 +57,23 @@ export async function runReportHtml(argv: readonly string[]): Promise<number> {
   for (const w of read.warnings) process.stderr.write(`report html: warning: ${w}\n`)
   const series = seriesOf(read.records)
   const comparison = args.flags.comparison as string | undefined
-  const latest = read.records.reduce<(typeof read.records)[number] | undefined>((a, r) => (a === undefined || Date.parse(r.time) > Date.parse(a.time) ? r : a), undefined)
+  const latest = read.records.reduce<(typeof read.records)[number] | undefined>(
+    (a, r) => (a === undefined || Date.parse(r.time) > Date.parse(a.time) ? r : a),
+    undefined,
+  )
   const repo = process.env.GITHUB_REPOSITORY
-  const commitUrl = (args.flags['commit-url'] as string | undefined) ?? (repo === undefined ? undefined : `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repo}/commit/{commit}`)
+  const commitUrl =
+    (args.flags['commit-url'] as string | undefined) ??
+    (repo === undefined ? undefined : `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repo}/commit/{commit}`)
   const html = renderHtmlReport({
     title: (args.flags.title as string | undefined) ?? 'slurmbench nightly report',
     generatedAt: new Date().toISOString(),
     series,
     shifts: findShifts(series),
     ...(comparison === undefined ? {} : { verdicts: await readVerdicts(comparison) }),
-    ...(latest === undefined ? {} : { environment: { 'machine class': latest.machineClass, cpu: latest.cpuModel, node: latest.node, 'latest night': latest.time, commit: latest.commit } }),
+    ...(latest === undefined
+      ? {}
+      : { environment: { 'machine class': latest.machineClass, cpu: latest.cpuModel, node: latest.node, 'latest night': latest.time, commit: latest.commit } }),
     ...(commitUrl === undefined ? {} : { commitUrl }),
   })
   const out = (args.flags.o as string | undefined) ?? 'report.html'

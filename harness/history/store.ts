@@ -155,7 +155,8 @@ export async function historyFiles(dir: string): Promise<{ machineClass: string;
   try {
     names = await readdir(dir)
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${dir}: no such history folder (record a night first: slurmbench history add RESULTS.json)`)
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new InputError(`${dir}: no such history folder (record a night first: slurmbench history add RESULTS.json)`)
     throw err
   }
   return names

@@ -45,7 +45,11 @@ export function findShifts(all: readonly Series[], options: TrendOptions = {}): 
   const detect = (s: Series): ChangePoint[] =>
     changePoints(
       s.points.map((p) => p.centre),
-      { random: mulberry32(seed), ...(options.alpha === undefined ? {} : { alpha: options.alpha }), ...(options.minSegment === undefined ? {} : { minSegment: options.minSegment }) },
+      {
+        random: mulberry32(seed),
+        ...(options.alpha === undefined ? {} : { alpha: options.alpha }),
+        ...(options.minSegment === undefined ? {} : { minSegment: options.minSegment }),
+      },
     )
   // The canary's shift times, per machine class.
   const canaryTimes = new Map<string, number[]>()
@@ -66,7 +70,14 @@ export function findShifts(all: readonly Series[], options: TrendOptions = {}): 
       const lo = nightTimes[Math.max(0, cp.index - CANARY_WINDOW_NIGHTS)] as number
       const hi = nightTimes[Math.min(nightTimes.length - 1, cp.index + CANARY_WINDOW_NIGHTS)] as number
       const shared = !isCanary(s, canary) && (canaryTimes.get(s.machineClass) ?? []).some((t) => t >= lo && t <= hi)
-      shifts.push({ ...cp, series: s, kind: shared || isCanary(s, canary) ? 'machine change' : worse ? 'regression' : 'improvement', time: point.time, commit: point.commit, previousCommit: previous.commit })
+      shifts.push({
+        ...cp,
+        series: s,
+        kind: shared || isCanary(s, canary) ? 'machine change' : worse ? 'regression' : 'improvement',
+        time: point.time,
+        commit: point.commit,
+        previousCommit: previous.commit,
+      })
     }
   }
   return shifts

@@ -16,7 +16,12 @@ export function gcSecondsOf(text: string): number | undefined {
     if (line.startsWith('#')) continue
     const name = GC_SUM_METRICS.find((m) => line.startsWith(m) && (line[m.length] === ' ' || line[m.length] === '{'))
     if (name === undefined) continue
-    const value = Number(line.slice(line.lastIndexOf(line.includes('}') ? '}' : ' ') + 1).trim().split(' ')[0])
+    const value = Number(
+      line
+        .slice(line.lastIndexOf(line.includes('}') ? '}' : ' ') + 1)
+        .trim()
+        .split(' ')[0],
+    )
     if (Number.isFinite(value)) total = (total ?? 0) + value
   }
   return total
@@ -25,7 +30,12 @@ export function gcSecondsOf(text: string): number | undefined {
 /** readGcSeconds scrapes `url` once and returns its GC seconds, or undefined when it cannot say. */
 export async function readGcSeconds(url: URL, headers: Readonly<Record<string, string>>): Promise<number | undefined> {
   try {
-    const response = await request(url, { method: 'GET', headers: { ...headers, accept: 'text/plain' }, headersTimeout: GC_READ_TIMEOUT_MS, bodyTimeout: GC_READ_TIMEOUT_MS })
+    const response = await request(url, {
+      method: 'GET',
+      headers: { ...headers, accept: 'text/plain' },
+      headersTimeout: GC_READ_TIMEOUT_MS,
+      bodyTimeout: GC_READ_TIMEOUT_MS,
+    })
     const text = await response.body.text()
     return response.statusCode === 200 ? gcSecondsOf(text) : undefined
   } catch {

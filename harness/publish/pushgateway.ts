@@ -47,10 +47,12 @@ export async function pushMetrics(gateway: string, job: string, grouping: Readon
   } catch {
     throw new PushError(`--gateway: "${gateway}" is not a URL (expected e.g. http://pushgateway:9091)`, 'PUSH_BAD_URL')
   }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new PushError(`--gateway: expected an http or https URL, found ${base.protocol}`, 'PUSH_BAD_URL')
+  if (base.protocol !== 'http:' && base.protocol !== 'https:')
+    throw new PushError(`--gateway: expected an http or https URL, found ${base.protocol}`, 'PUSH_BAD_URL')
   const url = new URL(base.pathname.replace(/\/$/, '') + groupingPath(job, grouping), base)
   const headers: Record<string, string> = { 'content-type': 'text/plain; version=0.0.4' }
-  if (base.username !== '') headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`
+  if (base.username !== '')
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`
   url.username = ''
   url.password = ''
   let response: Awaited<ReturnType<typeof request>>

@@ -73,7 +73,11 @@ export function renderWeekly(rows: readonly WeeklyRow[], threshold: number): str
   const sorted = [...rows].sort((a, b) => Number(b.exceeded) - Number(a.exceeded) || a.series.key.localeCompare(b.series.key))
   for (const r of sorted) {
     const cls = classOf(r.series.unit)
-    const mark = r.exceeded ? (r.machineChange ? 'past threshold (the canary moved too: machine change)' : `REGRESSED past ${Math.round(threshold * 100)}%`) : ''
+    const mark = r.exceeded
+      ? r.machineChange
+        ? 'past threshold (the canary moved too: machine change)'
+        : `REGRESSED past ${Math.round(threshold * 100)}%`
+      : ''
     layout
       .row()
       .cell(shortName(r.series.name))
@@ -98,7 +102,19 @@ export function renderHistoryCsv(all: readonly Series[]): string {
   for (const s of all) {
     for (const p of s.points) {
       lines.push(
-        [s.machineClass, s.suite, s.name, s.unit, s.better, p.time, p.commit, String(p.n), String(p.centre), Number.isFinite(p.lo) ? String(p.lo) : '', Number.isFinite(p.hi) ? String(p.hi) : '']
+        [
+          s.machineClass,
+          s.suite,
+          s.name,
+          s.unit,
+          s.better,
+          p.time,
+          p.commit,
+          String(p.n),
+          String(p.centre),
+          Number.isFinite(p.lo) ? String(p.lo) : '',
+          Number.isFinite(p.hi) ? String(p.hi) : '',
+        ]
           .map(csvField)
           .join(','),
       )

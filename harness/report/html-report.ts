@@ -79,7 +79,10 @@ function chart(series: Series, shifts: readonly Shift[]): string {
   })
   const line = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${f(x(i))},${f(y(p.centre))}`).join(' ')
   const dots = points
-    .map((p, i) => `<circle class="night" cx="${f(x(i))}" cy="${f(y(p.centre))}" r="2.5"><title>${escapeHtml(`${p.time.slice(0, 10)} ${p.commit.slice(0, 12)}: ${scaleOne(p.centre, classOf(series.unit))} ${series.unit} (n=${p.n})`)}</title></circle>`)
+    .map(
+      (p, i) =>
+        `<circle class="night" cx="${f(x(i))}" cy="${f(y(p.centre))}" r="2.5"><title>${escapeHtml(`${p.time.slice(0, 10)} ${p.commit.slice(0, 12)}: ${scaleOne(p.centre, classOf(series.unit))} ${series.unit} (n=${p.n})`)}</title></circle>`,
+    )
     .join('')
   const marks = shifts
     .map((s) => {
@@ -120,11 +123,17 @@ svg.trend{width:100%;max-width:640px;height:auto;display:block}
 /** renderHtmlReport renders the whole page. */
 export function renderHtmlReport(input: HtmlReportInput): string {
   const parts: string[] = []
-  parts.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(input.title)}</title><style>${STYLE}</style></head><body>`)
-  parts.push(`<h1>${escapeHtml(input.title)}</h1><p class="meta">Generated ${escapeHtml(input.generatedAt)} · ${input.series.length} series · ${input.shifts.length} level shifts</p>`)
+  parts.push(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(input.title)}</title><style>${STYLE}</style></head><body>`,
+  )
+  parts.push(
+    `<h1>${escapeHtml(input.title)}</h1><p class="meta">Generated ${escapeHtml(input.generatedAt)} · ${input.series.length} series · ${input.shifts.length} level shifts</p>`,
+  )
   if (input.verdicts !== undefined) {
     const flagged = input.verdicts.filter((v) => v.verdict !== 'unchanged')
-    parts.push(`<h2>Latest night's verdicts</h2><p>${input.verdicts.length} metrics judged, ${flagged.length} not unchanged (paired A/B against the previous night's commit).</p>`)
+    parts.push(
+      `<h2>Latest night's verdicts</h2><p>${input.verdicts.length} metrics judged, ${flagged.length} not unchanged (paired A/B against the previous night's commit).</p>`,
+    )
     if (flagged.length > 0) {
       parts.push('<table id="verdicts"><thead><tr><th>benchmark</th><th>unit</th><th>change</th><th>95% interval</th><th>verdict</th></tr></thead><tbody>')
       for (const v of flagged) {
@@ -136,7 +145,9 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     }
   }
   if (input.shifts.length > 0) {
-    parts.push('<h2>Level shifts</h2><table id="shifts"><thead><tr><th>night</th><th>benchmark</th><th>unit</th><th>change</th><th>p</th><th>kind</th><th>commits</th></tr></thead><tbody>')
+    parts.push(
+      '<h2>Level shifts</h2><table id="shifts"><thead><tr><th>night</th><th>benchmark</th><th>unit</th><th>change</th><th>p</th><th>kind</th><th>commits</th></tr></thead><tbody>',
+    )
     for (const s of [...input.shifts].sort((a, b) => Date.parse(b.time) - Date.parse(a.time))) {
       parts.push(
         `<tr><td>${escapeHtml(s.time.slice(0, 10))}</td><td>${escapeHtml(s.series.name)}</td><td>${escapeHtml(s.series.unit)}</td><td class="num">${pct(s.change)}</td><td class="num">${s.p.toFixed(3)}</td><td class="${s.kind === 'regression' ? 'regressed' : s.kind === 'improvement' ? 'improved' : ''}">${escapeHtml(s.kind)}</td><td>${commitLink(s.previousCommit, input.commitUrl)}..${commitLink(s.commit, input.commitUrl)}</td></tr>`,

@@ -73,17 +73,51 @@ function units(bench: BenchmarkResult): string[] {
 
 // The load tester's units (harness/load) and the Prometheus series each becomes.
 const LOAD_SERIES: ReadonlyArray<{ unit: string; name: string; help: string; divisor: number; labels?: Record<string, string> }> = [
-  { unit: 'p50-ns', name: 'slurm_load_test_latency_seconds', help: 'Request latency of the load test (stat: p50, p95, p99, max).', divisor: 1e9, labels: { stat: 'p50' } },
-  { unit: 'p95-ns', name: 'slurm_load_test_latency_seconds', help: 'Request latency of the load test (stat: p50, p95, p99, max).', divisor: 1e9, labels: { stat: 'p95' } },
-  { unit: 'p99-ns', name: 'slurm_load_test_latency_seconds', help: 'Request latency of the load test (stat: p50, p95, p99, max).', divisor: 1e9, labels: { stat: 'p99' } },
-  { unit: 'max-ns', name: 'slurm_load_test_latency_seconds', help: 'Request latency of the load test (stat: p50, p95, p99, max).', divisor: 1e9, labels: { stat: 'max' } },
+  {
+    unit: 'p50-ns',
+    name: 'slurm_load_test_latency_seconds',
+    help: 'Request latency of the load test (stat: p50, p95, p99, max).',
+    divisor: 1e9,
+    labels: { stat: 'p50' },
+  },
+  {
+    unit: 'p95-ns',
+    name: 'slurm_load_test_latency_seconds',
+    help: 'Request latency of the load test (stat: p50, p95, p99, max).',
+    divisor: 1e9,
+    labels: { stat: 'p95' },
+  },
+  {
+    unit: 'p99-ns',
+    name: 'slurm_load_test_latency_seconds',
+    help: 'Request latency of the load test (stat: p50, p95, p99, max).',
+    divisor: 1e9,
+    labels: { stat: 'p99' },
+  },
+  {
+    unit: 'max-ns',
+    name: 'slurm_load_test_latency_seconds',
+    help: 'Request latency of the load test (stat: p50, p95, p99, max).',
+    divisor: 1e9,
+    labels: { stat: 'max' },
+  },
   { unit: 'req/s', name: 'slurm_load_test_requests_per_second', help: 'Completed requests per second of the load test.', divisor: 1 },
   { unit: 'error-ratio', name: 'slurm_load_test_error_ratio', help: 'Share of failed requests of the load test.', divisor: 1 },
   { unit: 'availability-ratio', name: 'slurm_load_test_availability_ratio', help: 'Share of successful requests of the load test.', divisor: 1 },
   { unit: 'dropped', name: 'slurm_load_test_dropped_iterations', help: 'Iterations an open-model load test could not start in time.', divisor: 1 },
   { unit: 'target-peak-B', name: 'slurm_load_test_target_memory_bytes', help: "Peak resident memory of the load test's target.", divisor: 1 },
-  { unit: 'target-cpu-ratio', name: 'slurm_load_test_target_cpu_ratio', help: "CPU time of the load test's target per second of the run (1 = one core).", divisor: 1 },
-  { unit: 'target-gc-ns', name: 'slurm_load_test_target_gc_seconds', help: "Time the load test's target spent in garbage collection during the run.", divisor: 1e9 },
+  {
+    unit: 'target-cpu-ratio',
+    name: 'slurm_load_test_target_cpu_ratio',
+    help: "CPU time of the load test's target per second of the run (1 = one core).",
+    divisor: 1,
+  },
+  {
+    unit: 'target-gc-ns',
+    name: 'slurm_load_test_target_gc_seconds',
+    help: "Time the load test's target spent in garbage collection during the run.",
+    divisor: 1e9,
+  },
   { unit: 'generator-peak-B', name: 'slurm_load_test_generator_memory_bytes', help: 'Peak resident memory of the load generator.', divisor: 1 },
 ]
 
@@ -124,9 +158,21 @@ export function renderPrometheus(doc: ResultsDocument, verdicts: readonly Verdic
     out.add('slurm_benchmark_run_duration_seconds', 'How long the benchmark run took.', 'gauge', {}, doc.durationMs / 1000)
   }
   for (const v of verdicts) {
-    out.add('slurm_benchmark_verdict', "1 for the verdict a benchmark metric got in the latest comparison.", 'gauge', { benchmark: v.name, unit: v.unit, verdict: v.verdict }, 1)
+    out.add(
+      'slurm_benchmark_verdict',
+      '1 for the verdict a benchmark metric got in the latest comparison.',
+      'gauge',
+      { benchmark: v.name, unit: v.unit, verdict: v.verdict },
+      1,
+    )
     if (v.change?.estimate !== null && v.change?.estimate !== undefined) {
-      out.add('slurm_benchmark_change_ratio', 'Estimated head/base ratio minus 1 of the latest comparison.', 'gauge', { benchmark: v.name, unit: v.unit }, v.change.estimate)
+      out.add(
+        'slurm_benchmark_change_ratio',
+        'Estimated head/base ratio minus 1 of the latest comparison.',
+        'gauge',
+        { benchmark: v.name, unit: v.unit },
+        v.change.estimate,
+      )
     }
   }
   return out.text()

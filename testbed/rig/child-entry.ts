@@ -11,7 +11,12 @@ async function main(): Promise<void> {
   let server: { url: string; close(): Promise<void> }
   if (spec.kind === 'exporter') {
     // A benchmark that sees a collector fail can then say why (ChildServer.stderrTail).
-    server = await startExporter({ ...spec.options, onCollectorError: logCollectorFailure, onCollectorRecovered: logCollectorRecovery, onWarning: logSlurmWarning })
+    server = await startExporter({
+      ...spec.options,
+      onCollectorError: logCollectorFailure,
+      onCollectorRecovered: logCollectorRecovery,
+      onWarning: logSlurmWarning,
+    })
   } else {
     const { startMockSlurm } = await import('../mock-slurm/index.ts')
     server = await startMockSlurm(spec.options as Parameters<typeof startMockSlurm>[0])

@@ -19,7 +19,20 @@ function doc(night: number, values: Record<string, number[]>, cpuModel = 'AMD EP
     kind: 'slurmbench.results',
     startedAt: new Date(START + night * DAY_MS).toISOString(),
     durationMs: 1000,
-    environment: { goos: 'linux', goarch: 'amd64', cpuModel, cores: 2, totalMemoryBytes: 1, osRelease: '6', node: 'v20.20.2', v8: '11', execArgv: [], loadAverage: [0, 0, 0], hostname: 'h', commit: `c${night}` },
+    environment: {
+      goos: 'linux',
+      goarch: 'amd64',
+      cpuModel,
+      cores: 2,
+      totalMemoryBytes: 1,
+      osRelease: '6',
+      node: 'v20.20.2',
+      v8: '11',
+      execArgv: [],
+      loadAverage: [0, 0, 0],
+      hostname: 'h',
+      commit: `c${night}`,
+    },
     config: { producer: 'bench' },
     benchmarks: Object.entries(values).map(([name, xs]) => ({
       name,
@@ -34,7 +47,12 @@ function doc(night: number, values: Record<string, number[]>, cpuModel = 'AMD EP
 }
 
 // Nights of a benchmark around `level` (2% noise), and a canary at 100.
-function nightsOf(random: () => number, nights: number, levelOf: (night: number) => number, canaryOf: (night: number) => number = () => 100): ResultsDocument[] {
+function nightsOf(
+  random: () => number,
+  nights: number,
+  levelOf: (night: number) => number,
+  canaryOf: (night: number) => number = () => 100,
+): ResultsDocument[] {
   const noisy = (level: number): number[] => [0, 1, 2, 3, 4].map(() => level * (1 + 0.04 * (random() - 0.5)))
   const out: ResultsDocument[] = []
   for (let n = 0; n < nights; n++) out.push(doc(n, { BenchmarkParse: noisy(levelOf(n)), BenchmarkCanary: noisy(canaryOf(n)) }))
@@ -87,7 +105,13 @@ describe('trend and weekly', () => {
     expect(renderShifts(shifts, 2)).toMatch(/Parse .* \+10\.\d% .* regression c19\.\.c20/)
 
     const machine: HistoryRecord[] = []
-    for (const d of nightsOf(mulberry32(2), 30, (n) => (n < 15 ? 1000 : 1300), (n) => (n < 15 ? 100 : 130))) machine.push(...recordsOfResults(d))
+    for (const d of nightsOf(
+      mulberry32(2),
+      30,
+      (n) => (n < 15 ? 1000 : 1300),
+      (n) => (n < 15 ? 100 : 130),
+    ))
+      machine.push(...recordsOfResults(d))
     expect(findShifts(seriesOf(machine)).map((s) => [s.series.name, s.kind])).toEqual([
       ['BenchmarkCanary', 'machine change'],
       ['BenchmarkParse', 'machine change'],
@@ -107,12 +131,20 @@ describe('trend and weekly', () => {
     for (const d of nightsOf(mulberry32(4), 14, (n) => (n < 7 ? 1000 : 1100))) small.push(...recordsOfResults(d))
     expect(weeklyCheck(seriesOf(small)).some((r) => r.exceeded)).toBe(false)
     const shared: HistoryRecord[] = []
-    for (const d of nightsOf(mulberry32(5), 14, (n) => (n < 7 ? 1000 : 1300), (n) => (n < 7 ? 100 : 130))) shared.push(...recordsOfResults(d))
+    for (const d of nightsOf(
+      mulberry32(5),
+      14,
+      (n) => (n < 7 ? 1000 : 1300),
+      (n) => (n < 7 ? 100 : 130),
+    ))
+      shared.push(...recordsOfResults(d))
     expect(weeklyCheck(seriesOf(shared)).every((r) => !r.exceeded || r.machineChange)).toBe(true)
   })
 
   it('exports every night as CSV', () => {
     const csv = renderHistoryCsv(seriesOf(recordsOfResults(doc(0, { 'BenchmarkA/x="1,2"': [1, 2, 3] }))))
-    expect(csv.split('\n')[1]).toBe('linux-amd64-amd-epyc-7b13-2c-node20,slurmbench/benchmarks/cpu,"BenchmarkA/x=""1,2""",ns/op,lower,2026-09-01T01:00:00.000Z,c0,3,2,,')
+    expect(csv.split('\n')[1]).toBe(
+      'linux-amd64-amd-epyc-7b13-2c-node20,slurmbench/benchmarks/cpu,"BenchmarkA/x=""1,2""",ns/op,lower,2026-09-01T01:00:00.000Z,c0,3,2,,',
+    )
   })
 })

@@ -85,9 +85,13 @@ describe.skipIf(!tools)('push to a real Pushgateway, scraped by a real Prometheu
       `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: pushgateway\n    honor_labels: true\n    static_configs:\n      - targets: ['127.0.0.1:${gatewayPort}']\n`,
     )
     children.push(
-      spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], {
-        stdio: 'ignore',
-      }),
+      spawn(
+        'prometheus',
+        [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`],
+        {
+          stdio: 'ignore',
+        },
+      ),
     )
     await waitFor('the Pushgateway did not answer', 30_000, async () => ((await fetch(`${gatewayUrl}/-/ready`)).ok ? true : undefined))
     await waitFor('Prometheus did not answer', 60_000, async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined))
@@ -106,13 +110,23 @@ describe.skipIf(!tools)('push to a real Pushgateway, scraped by a real Prometheu
 
   it('pushes benchmark and load results with verdicts, and every dashboard query returns data', async () => {
     const cli = join(ROOT, 'bin', 'slurmbench.js')
-    const bench = await run(process.execPath, [cli, 'push', '--gateway', gatewayUrl, '--comparison', join(TESTDATA, 'comparison.json'), join(TESTDATA, 'bench-results.json')])
+    const bench = await run(process.execPath, [
+      cli,
+      'push',
+      '--gateway',
+      gatewayUrl,
+      '--comparison',
+      join(TESTDATA, 'comparison.json'),
+      join(TESTDATA, 'bench-results.json'),
+    ])
     expect(bench.stdout).toMatch(/^push: \d+ series of .*bench-results\.json to http:\/\/127\.0\.0\.1:\d+\/ \(job slurmbench, suite bench, machine class /)
     await run(process.execPath, [cli, 'push', '--gateway', gatewayUrl, join(TESTDATA, 'load-results.json')])
 
     // The gateway holds both groups.
     const gateway = await (await fetch(`${gatewayUrl}/metrics`)).text()
-    expect(gateway).toMatch(/slurm_benchmark_median\{benchmark="BenchmarkObject4",commit="[0-9a-f]+",instance="",job="slurmbench",machine_class="[^"]+",suite="bench",unit="B\/op"\}/)
+    expect(gateway).toMatch(
+      /slurm_benchmark_median\{benchmark="BenchmarkObject4",commit="[0-9a-f]+",instance="",job="slurmbench",machine_class="[^"]+",suite="bench",unit="B\/op"\}/,
+    )
     expect(gateway).toMatch(/slurm_load_test_requests_per_second\{.*suite="load-baseline".*\}/)
 
     await waitFor('Prometheus did not scrape the pushed series', 60_000, async () => {
@@ -137,7 +151,13 @@ describe.skipIf(!tools)('push to a real Pushgateway, scraped by a real Prometheu
 
   it('a gateway that is down is one line and exit 1; a bad URL is exit 2', async () => {
     const cli = join(ROOT, 'bin', 'slurmbench.js')
-    const down = await run(process.execPath, [cli, 'push', '--gateway', `http://user:secret@127.0.0.1:${await freePort()}`, join(TESTDATA, 'bench-results.json')]).catch((e) => e)
+    const down = await run(process.execPath, [
+      cli,
+      'push',
+      '--gateway',
+      `http://user:secret@127.0.0.1:${await freePort()}`,
+      join(TESTDATA, 'bench-results.json'),
+    ]).catch((e) => e)
     expect(down.code).toBe(1)
     expect(down.stderr).toMatch(/^slurmbench push: push to http:\/\/\*\*\*@127\.0\.0\.1:\d+\/ failed: /)
     expect(down.stderr).not.toContain('secret')

@@ -65,7 +65,16 @@ describe.skipIf(!hasChromium)('report html in headless Chromium', () => {
     const { chromium } = await import('playwright-core')
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     })
     try {
       const page = await browser.newPage({ viewport: { width: 1000, height: 900 } })
@@ -75,7 +84,14 @@ describe.skipIf(!hasChromium)('report html in headless Chromium', () => {
       })
       page.on('pageerror', (e) => errors.push(e.message))
       await page.goto(pathToFileURL(out).href)
-      const charts = await page.$$eval('svg.trend', (svgs) => svgs.map((s) => ({ points: Number(s.getAttribute('data-points')), dots: s.querySelectorAll('circle.night').length, shifts: s.querySelectorAll('line.shift').length, box: s.getBoundingClientRect().height })))
+      const charts = await page.$$eval('svg.trend', (svgs) =>
+        svgs.map((s) => ({
+          points: Number(s.getAttribute('data-points')),
+          dots: s.querySelectorAll('circle.night').length,
+          shifts: s.querySelectorAll('line.shift').length,
+          box: s.getBoundingClientRect().height,
+        })),
+      )
       expect(charts).toEqual([
         { points: 24, dots: 24, shifts: 1, box: expect.any(Number) },
         { points: 24, dots: 24, shifts: 0, box: expect.any(Number) },
