@@ -2,6 +2,7 @@
 // use of the mock slurmrestd, the reference exporter and the rig that runs them as processes.
 export { DEFAULT_JWT_KEY, mintToken, PRESETS, type PresetName, SUPPORTED_VERSIONS } from './mock-slurm/index.ts'
 export { type ChildServer, spawnChildServer } from './rig/child-process.ts'
+export { type ScrapeResult, scrapeOnce } from './rig/workloads.ts'
 import type { EmbeddedSlurm } from './exporter/cli.ts'
 
 /** runMockSlurmCli runs `slurmbench mock-slurm`: the mock's command line (mock-slurm/cli.ts), loaded only when called. */

@@ -38,7 +38,8 @@ let sharedExporter: Promise<RunningExporter> | undefined
 
 async function startSharedExporter(b: B): Promise<RunningExporter> {
   const mock = await sharedMockChild({ nodes: 100, jobs: 1_000 })
-  const exporter = await startExporter({ slurmUrl: mock.url, auth: rootAuth(), scrapeTimeoutMs: 120_000 })
+  // No cache: each op's concurrent scrapes must share one fresh collection, not a cached one.
+  const exporter = await startExporter({ slurmUrl: mock.url, auth: rootAuth(), scrapeTimeoutMs: 120_000, cacheTtlMs: 0 })
   b.cleanup(async () => {
     sharedExporter = undefined
     await exporter.close()

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { Pool } from 'undici'
 import { findListeningPid, readCpuSeconds, readProcessMemory, resetPeakRss } from '../../common/procfs.ts'
-import { type ChildServer, DEFAULT_JWT_KEY, mintToken, spawnChildServer } from '../../testbed/index.ts'
+import { type ChildServer, DEFAULT_JWT_KEY, mintToken, scrapeOnce, spawnChildServer } from '../../testbed/index.ts'
 
 /** RIG_TIMEOUT_MS lets the largest clusters finish a scrape: the sweep measures how long, not whether. */
 const RIG_TIMEOUT_MS = 300_000
@@ -58,34 +58,6 @@ async function readWrittenBytes(pid: number): Promise<number | undefined> {
   }
 }
 
-const NEWLINE = 0x0a
-const HASH = 0x23
-const FAILED_COLLECTOR = /slurm_exporter_collector_up\{collector="(\w+)"\} 0\n/
-
-async function scrapeOnce(client: Pool): Promise<ScrapeReading> {
-  const startMs = performance.now()
-  const response = await client.request({ path: '/metrics', method: 'GET' })
-  let bytes = 0
-  let lines = 0
-  let comments = 0
-  let lineStart = true
-  let tail = ''
-  for await (const chunk of response.body) {
-    const buffer = chunk as Buffer
-    bytes += buffer.length
-    if (lineStart && buffer[0] === HASH) comments++
-    for (let i = buffer.indexOf(NEWLINE); i >= 0; i = buffer.indexOf(NEWLINE, i + 1)) {
-      lines++
-      if (buffer[i + 1] === HASH) comments++
-    }
-    lineStart = buffer[buffer.length - 1] === NEWLINE
-    tail = (tail + buffer.toString('latin1')).slice(-16_384)
-  }
-  const durationMs = performance.now() - startMs
-  if (response.statusCode !== 200) throw new Error(`scrape answered HTTP ${response.statusCode}`)
-  return { durationMs, bytes, series: lines - comments, failedCollector: FAILED_COLLECTOR.exec(tail)?.[1] }
-}
-
 /**
  * measureSize starts a mock of `shape` and the target exporter, scrapes until every collector
  * answers (warm-up: JIT, connections), then times `scrapes` scrapes and reads the exporter's CPU,
@@ -108,6 +80,9 @@ export async function measureSize(shape: ClusterShape, scrapes: number, target: 
           slurmUrl: mock.url,
           auth: { kind: 'user-token', user: 'root', token: mintToken(DEFAULT_JWT_KEY, 'root', 24 * 3600) },
           collectionMode: 'on-demand',
+          // Every scrape collects: the cache (5 s by default) would make most scrapes free, and a
+          // sweep measures what one collection costs at each size.
+          cacheTtlMs: 0,
           scrapeTimeoutMs: RIG_TIMEOUT_MS,
           requestTimeoutMs: RIG_TIMEOUT_MS,
         },

@@ -18,6 +18,7 @@ import { SeriesPolicy, type LabelRule } from './series-policy.ts'
 import { createExporterServer } from './server.ts'
 import { SlurmClient, type ApiVersionChoice, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
 import { listen } from '../../common/listen.ts'
+import { observeGc } from './gc-metrics.ts'
 
 export { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
 export { SLURM_API_VERSIONS, type ApiVersionChoice, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
@@ -146,11 +147,13 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   const server = createExporterServer(loop)
   const { url } = await listen(server, options.port, options.host)
   loop.start()
+  const stopGcObserver = observeGc()
   return {
     url,
     collections: () => loop.collections,
     mode: () => loop.mode,
     async close() {
+      stopGcObserver()
       loop.stop()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -4,6 +4,7 @@
 
 import type { CollectorName } from './collector.ts'
 import type { HistogramFamily, MetricFamily, SampleFamily } from './metric-family.ts'
+import { gcFamily } from './gc-metrics.ts'
 
 /** SCRAPE_DURATION_BUCKETS_S spans a 10 ms answer from a small cluster to a minute-long timeout. */
 export const SCRAPE_DURATION_BUCKETS_S: readonly number[] = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
@@ -182,12 +183,13 @@ const PROCESS_START_TIME_S = Math.round((Date.now() - performance.now()) / 1000)
 
 // The standard process_* metrics of Prometheus client libraries, which load-test dashboards
 // watch (research note §2: process_resident_memory_bytes).
-function processFamilies(): SampleFamily[] {
+function processFamilies(): MetricFamily[] {
   const usage = process.cpuUsage()
   return [
     scalar('process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', 'counter', (usage.user + usage.system) / 1e6),
     scalar('process_resident_memory_bytes', 'Resident memory size in bytes.', 'gauge', process.memoryUsage.rss()),
     scalar('process_start_time_seconds', 'Start time of the process since unix epoch in seconds.', 'gauge', PROCESS_START_TIME_S),
     scalar('nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.', 'gauge', process.memoryUsage().heapUsed),
+    gcFamily(),
   ]
 }

@@ -210,14 +210,16 @@ const RIG_SCRAPE_TIMEOUT_MS = 300_000
 
 /**
  * startScrapeRig starts a mock of `shape` and an exporter reading it; `exporterOptions` adds to
- * the defaults. Without a collection mode the exporter collects on demand with the rig's long
- * timeouts, to measure how long a collection takes; with `auto` or `background` it keeps the
- * exporter's own defaults (10 s scrape timeout), since those decide what auto mode does.
+ * the defaults. Without a collection mode the exporter collects on demand, on every scrape (no
+ * cache) and with the rig's long timeouts, to measure how long a collection takes; with `auto`
+ * or `background` it keeps the exporter's own defaults (10 s scrape timeout, 5 s cache), since
+ * those decide what a deployment sees.
  */
 export async function startScrapeRig(shape: ClusterShape, exporterOptions: Partial<ExporterOptions> = {}, maxConcurrency = 1): Promise<ScrapeRig> {
   const mock = await startMockChild(shape)
   const mode = exporterOptions.collectionMode ?? 'on-demand'
-  const rigDefaults = mode === 'on-demand' ? { collectionMode: mode, scrapeTimeoutMs: RIG_SCRAPE_TIMEOUT_MS, requestTimeoutMs: RIG_SCRAPE_TIMEOUT_MS } : {}
+  const rigDefaults =
+    mode === 'on-demand' ? { collectionMode: mode, cacheTtlMs: 0, scrapeTimeoutMs: RIG_SCRAPE_TIMEOUT_MS, requestTimeoutMs: RIG_SCRAPE_TIMEOUT_MS } : {}
   const startedAtMs = performance.now()
   const exporter = await spawnChildServer({
     kind: 'exporter',
@@ -251,7 +253,8 @@ const COLLECTION_AGE = /^slurm_exporter_collection_age_seconds (\S+)$/m
 const COLLECTION_DURATION = /^slurm_exporter_collection_duration_seconds (\S+)$/m
 const BACKGROUND_MODE = /^slurm_exporter_collection_mode\{mode="background"\} 1$/m
 
-async function scrapeOnce(client: Pool): Promise<ScrapeResult> {
+/** scrapeOnce GETs /metrics once through `client`, counting bytes and series as they stream and reading the self-metrics at the end. */
+export async function scrapeOnce(client: Pool): Promise<ScrapeResult> {
   const startMs = performance.now()
   const response = await client.request({ path: '/metrics', method: 'GET' })
   let bytes = 0

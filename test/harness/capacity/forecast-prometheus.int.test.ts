@@ -5,36 +5,18 @@
 // true growth. Also: a selector without series, and Prometheus down, exit 2 with a message.
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort, requireTools, waitFor } from '../../support/tools.ts'
 import { syntheticOpenMetrics, type TRENDS, trueValue } from './synthetic-history.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 const run = promisify(execFile)
-const STRICT = process.env.SLURMBENCH_STRICT === '1'
 const DAYS = 90
 
-async function which(tool: string): Promise<boolean> {
-  try {
-    await run('sh', ['-c', `command -v ${tool}`])
-    return true
-  } catch {
-    return false
-  }
-}
-const tools = (await which('prometheus')) && (await which('promtool'))
-if (!tools && STRICT) throw new Error('prometheus and promtool are required (Debian: apt-get install prometheus)')
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
+const tools = await requireTools(['prometheus', 'promtool'], 'Debian: apt-get install prometheus')
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -71,16 +53,7 @@ describe.skipIf(!tools)('capacity forecast against a real Prometheus', () => {
       ],
       { stdio: 'ignore' },
     )
-    const deadline = Date.now() + 180_000
-    for (;;) {
-      const ready = await fetch(`${url}/-/ready`).then(
-        (r) => r.ok,
-        () => false,
-      )
-      if (ready) break
-      if (Date.now() > deadline) throw new Error('prometheus did not become ready within 180 s')
-      await new Promise((resolve) => setTimeout(resolve, 500))
-    }
+    await waitFor('prometheus did not become ready', 180_000, async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 500)
   }, 900_000)
 
   afterAll(async () => {

@@ -18,5 +18,6 @@ describe('gcSecondsOf', () => {
   it("reads Go's summary sum, and says nothing when there is no GC metric", () => {
     expect(gcSecondsOf('go_gc_duration_seconds{quantile="0.5"} 0.0001\ngo_gc_duration_seconds_sum 0.125\ngo_gc_duration_seconds_count 40\n')).toBe(0.125)
     expect(gcSecondsOf('slurm_nodes 4\nprocess_cpu_seconds_total 3\n')).toBeUndefined()
+    expect(gcSecondsOf('# TYPE nodejs_gc_duration_seconds histogram\nslurm_nodes 4\n')).toBe(0)
   })
 })

@@ -4,49 +4,17 @@
 // Prometheus's HTTP API: each must parse and return data.
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort, requireTools, waitFor } from '../../support/tools.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 const TESTDATA = join(import.meta.dirname, 'testdata')
 const run = promisify(execFile)
-const STRICT = process.env.SLURMBENCH_STRICT === '1'
 
-async function which(tool: string): Promise<boolean> {
-  try {
-    await run('sh', ['-c', `command -v ${tool}`])
-    return true
-  } catch {
-    return false
-  }
-}
-const tools = (await which('prometheus')) && (await which('prometheus-pushgateway'))
-if (!tools && STRICT) throw new Error('prometheus and prometheus-pushgateway are required (Debian: apt-get install prometheus prometheus-pushgateway)')
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      const value = await probe()
-      if (value !== undefined) return value
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 250))
-  }
-}
+const tools = await requireTools(['prometheus', 'prometheus-pushgateway'], 'Debian: apt-get install prometheus prometheus-pushgateway')
 
 interface PromAnswer {
   status: string
