@@ -1,0 +1,100 @@
+import { Profile } from 'pprof-format'
+import { describe, expect, it } from 'vitest'
+import { cpuProfileToPprof, heapProfileToPprof, type V8CallFrame, type V8CpuProfile, type V8SamplingHeapProfile } from '../../common/v8-pprof.ts'
+
+function frame(functionName: string, lineNumber = 0): V8CallFrame {
+  return { functionName, scriptId: '1', url: functionName.startsWith('(') ? '' : 'file:///src/app.js', lineNumber, columnNumber: 0 }
+}
+
+// root → main → hot (leaf, ticks on lines 7 and 8), main → cold (leaf)
+const CPU: V8CpuProfile = {
+  nodes: [
+    { id: 1, callFrame: frame('(root)'), children: [2] },
+    { id: 2, callFrame: frame('main', 0), children: [3, 4] },
+    {
+      id: 3,
+      callFrame: frame('hot', 5),
+      positionTicks: [
+        { line: 7, ticks: 3 },
+        { line: 8, ticks: 1 },
+      ],
+    },
+    { id: 4, callFrame: frame('cold', 20) },
+  ],
+  startTime: 0,
+  endTime: 600,
+  samples: [3, 3, 3, 4, 3, 2],
+  timeDeltas: [0, 100, 100, 100, 100, 100],
+}
+
+/** stacksOf decodes a profile into `leaf;…;root value…` lines with names and lines, sorted. */
+function stacksOf(profile: Profile): string[] {
+  const back = Profile.decode(profile.encode())
+  const text = back.stringTable.strings
+  const fn = new Map(back.function.map((f) => [Number(f.id), f]))
+  const loc = new Map(back.location.map((l) => [Number(l.id), l]))
+  return back.sample
+    .map((s) => {
+      const names = s.locationId.map((id) => {
+        const line = loc.get(Number(id))?.line[0]
+        const f = fn.get(Number(line?.functionId))
+        return `${text[Number(f?.name)]}:${Number(line?.line)}`
+      })
+      return `${names.join(';')} ${s.value.map(Number).join(' ')}`
+    })
+    .sort()
+}
+
+describe('cpuProfileToPprof', () => {
+  it('writes Go CPU sample types and one stack per hit node, root dropped', () => {
+    const profile = cpuProfileToPprof(CPU)
+    const text = profile.stringTable.strings
+    expect(profile.sampleType.map((t) => `${text[Number(t.type)]}/${text[Number(t.unit)]}`)).toEqual(['samples/count', 'cpu/nanoseconds'])
+    expect(Number(profile.period)).toBe(100_000)
+    expect(Number(profile.durationNanos)).toBe(600_000)
+    expect(stacksOf(profile)).toEqual(['cold:21;main:1 1 100000', 'hot:7;main:1 3 300000', 'hot:8;main:1 1 100000', 'main:1 1 100000'])
+  })
+
+  it('conserves the sample count and time whatever the tick split', () => {
+    const profile = cpuProfileToPprof(CPU)
+    const counts = profile.sample.reduce((sum, s) => sum + Number(s.value[0]), 0)
+    const ns = profile.sample.reduce((sum, s) => sum + Number(s.value[1]), 0)
+    expect(counts).toBe(6)
+    expect(ns).toBe(600_000)
+  })
+
+  it('uses the mapper for every position', () => {
+    const profile = cpuProfileToPprof(CPU, { mapFrame: (f, line0) => ({ functionName: `m_${f.functionName}`, file: 'src.ts', line: line0 + 100 }) })
+    expect(stacksOf(profile)[1]).toBe('m_hot:106;m_main:100 3 300000')
+  })
+})
+
+describe('heapProfileToPprof', () => {
+  const HEAP: V8SamplingHeapProfile = {
+    head: {
+      callFrame: frame('(root)'),
+      selfSize: 0,
+      id: 1,
+      children: [{ callFrame: frame('main'), selfSize: 100, id: 2, children: [{ callFrame: frame('alloc', 9), selfSize: 8000, id: 3, children: [] }] }],
+    },
+    samples: [
+      { size: 50, nodeId: 2, ordinal: 1 },
+      { size: 2000, nodeId: 3, ordinal: 2 },
+      { size: 2000, nodeId: 3, ordinal: 3 },
+    ],
+  }
+
+  it('writes alloc sample types with scaled objects and V8 bytes', () => {
+    const profile = heapProfileToPprof(HEAP, { kind: 'alloc', samplingIntervalBytes: 4096 })
+    const text = profile.stringTable.strings
+    expect(profile.sampleType.map((t) => text[Number(t.type)])).toEqual(['alloc_objects', 'alloc_space'])
+    expect(Number(profile.period)).toBe(4096)
+    // alloc: 2 sampled objects stand for 8000 of the 4000 sampled bytes, so 4 objects
+    expect(stacksOf(profile)).toEqual(['alloc:10;main:1 4 8000', 'main:1 2 100'])
+  })
+
+  it('names in-use profiles as Go does', () => {
+    const profile = heapProfileToPprof(HEAP, { kind: 'inuse' })
+    expect(profile.sampleType.map((t) => profile.stringTable.strings[Number(t.type)])).toEqual(['inuse_objects', 'inuse_space'])
+  })
+})
