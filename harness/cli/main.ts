@@ -16,6 +16,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   push: () => import('./push.ts'),
   report: () => import('./report.ts'),
   comment: () => import('./comment.ts'),
+  profile: () => import('./profile.ts'),
 }
 
 function listCommands(summaries: ReadonlyArray<readonly [string, string]>): string {
