@@ -1,0 +1,61 @@
+// The profiles we write, read by the real `go tool pprof` (Debian's golang-go): a CPU and a heap
+// profile of a fixture with one hot function must show that function first, at its .ts file and
+// line, through the bundle's source map.
+import { execFile, execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+import { cpuPprofBytes, heapPprofBytes } from '../../../harness/profile/profile-files.ts'
+
+const TESTDATA = join(import.meta.dirname, 'testdata')
+const SOURCE = join(TESTDATA, 'hot.ts')
+const STRICT = process.env.SLURMBENCH_STRICT === '1'
+const run = promisify(execFile)
+
+function hasGo(): boolean {
+  try {
+    execFileSync('go', ['version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+const go = hasGo()
+if (!go && STRICT) throw new Error('go is required for go tool pprof (Debian: apt-get install golang-go)')
+if (!go) console.warn('go-pprof.int.test.ts: skipped, go is missing (Debian: apt-get install golang-go)')
+
+/** topRows returns `go tool pprof -top -lines`'s rows as [flat, function, location]. */
+async function topRows(file: string, extra: readonly string[] = []): Promise<Array<[number, string, string]>> {
+  const { stdout } = await run('go', ['tool', 'pprof', '-top', '-lines', ...extra, file], { env: { ...process.env, HOME: tmpdir() } })
+  const rows: Array<[number, string, string]> = []
+  for (const line of stdout.split('\n')) {
+    const match = /^\s*([\d.]+)\S*\s+[\d.]+%\s+[\d.]+%\s+\S+\s+[\d.]+%\s+(\S+)\s+(\S+)$/.exec(line)
+    if (match !== null) rows.push([Number(match[1]), match[2] as string, match[3] as string])
+  }
+  return rows
+}
+
+describe.skipIf(!go)('go tool pprof reads our profiles', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'slurmbench-pprof-'))
+  execFileSync(process.execPath, [join(TESTDATA, 'profile-driver.mjs'), dir], { timeout: 60_000 })
+
+  it('tops the CPU profile with hotLoop at hot.ts:5', async () => {
+    const file = join(dir, 'cpu.pb.gz')
+    writeFileSync(file, cpuPprofBytes(JSON.parse(readFileSync(join(dir, 'cpu.json'), 'utf8'))))
+    const [first] = await topRows(file)
+    expect(first?.[1]).toBe('hotLoop')
+    expect(first?.[2]).toBe(`${SOURCE}:5`)
+  }, 60_000)
+
+  it('tops the heap profile with allocating at hot.ts:10, by bytes and by objects', async () => {
+    const file = join(dir, 'mem.pb.gz')
+    writeFileSync(file, heapPprofBytes(JSON.parse(readFileSync(join(dir, 'heap.json'), 'utf8')), 4096))
+    for (const index of ['alloc_space', 'alloc_objects']) {
+      const [first] = await topRows(file, [`-sample_index=${index}`])
+      expect(first?.[1]).toBe('allocating')
+      expect(first?.[2]).toBe(`${SOURCE}:10`)
+    }
+  }, 60_000)
+})
