@@ -288,3 +288,94 @@ export function heapProfileToPprof(profile: V8SamplingHeapProfile, options: Heap
     defaultSampleType: 0,
   })
 }
+
+/** TimeWindow is a span of the monotonic clock in µs (process.hrtime and V8's profile timestamps share it). */
+export interface TimeWindow {
+  startUs: number
+  endUs: number
+}
+
+/**
+ * cpuProfileInWindows keeps the samples of `profile` that fell inside `windows` (the benchmark's
+ * timer was on) and drops the rest: setup before resetTimer, work between StopTimer and
+ * StartTimer. A kept sample keeps its own delta, so the time each stands for stays one sampling
+ * interval; the profile's span becomes the windows' total.
+ */
+export function cpuProfileInWindows(profile: V8CpuProfile, windows: readonly TimeWindow[]): V8CpuProfile {
+  const samples: number[] = []
+  const timeDeltas: number[] = []
+  const sorted = [...windows].sort((a, b) => a.startUs - b.startUs)
+  let at = profile.startTime
+  let w = 0
+  const allSamples = profile.samples ?? []
+  const allDeltas = profile.timeDeltas ?? []
+  for (let i = 0; i < allSamples.length; i++) {
+    const delta = allDeltas[i] ?? 0
+    at += delta
+    while (w < sorted.length && (sorted[w] as TimeWindow).endUs < at) w++
+    const window = sorted[w]
+    if (window !== undefined && window.startUs <= at) {
+      samples.push(allSamples[i] as number)
+      timeDeltas.push(delta)
+    }
+  }
+  let spanUs = 0
+  for (const window of sorted) spanUs += Math.max(0, window.endUs - window.startUs)
+  // hitCount must agree with the kept samples for readers that use it (DevTools).
+  const hits = new Map<number, number>()
+  for (const id of samples) hits.set(id, (hits.get(id) ?? 0) + 1)
+  const nodes = profile.nodes.map((node) => {
+    const { positionTicks: _ticks, ...rest } = node
+    // positionTicks cannot be filtered by time: they are scaled to the kept hits below.
+    const kept = hits.get(node.id) ?? 0
+    const total = node.hitCount ?? 0
+    const scaled = total > 0 && _ticks !== undefined ? scaleTicks(_ticks, kept / total) : undefined
+    return scaled === undefined ? { ...rest, hitCount: kept } : { ...rest, hitCount: kept, positionTicks: scaled }
+  })
+  return { nodes, startTime: profile.startTime, endTime: profile.startTime + spanUs, samples, timeDeltas }
+}
+
+function scaleTicks(ticks: ReadonlyArray<{ line: number; ticks: number }>, ratio: number): Array<{ line: number; ticks: number }> | undefined {
+  const scaled = ticks.map((tick) => ({ line: tick.line, ticks: Math.round(tick.ticks * ratio) })).filter((tick) => tick.ticks > 0)
+  return scaled.length === 0 ? undefined : scaled
+}
+
+function frameKey(frame: V8CallFrame): string {
+  return `${frame.functionName}\u0000${frame.url}\u0000${frame.lineNumber}\u0000${frame.columnNumber}`
+}
+
+/**
+ * mergeHeapProfiles adds `from` into `into` (mutated and returned): trees merged by call path,
+ * sizes summed, samples kept with their node ids renumbered. A benchmark whose timer stops and
+ * starts gives one sampling profile per timed window; this makes them one.
+ */
+export function mergeHeapProfiles(into: V8SamplingHeapProfile | undefined, from: V8SamplingHeapProfile): V8SamplingHeapProfile {
+  if (into === undefined) return { head: structuredClone(from.head), samples: [...(from.samples ?? [])] }
+  let nextId = 1
+  const walkIds: V8HeapProfileNode[] = [into.head]
+  while (walkIds.length > 0) {
+    const node = walkIds.pop() as V8HeapProfileNode
+    nextId = Math.max(nextId, node.id + 1)
+    for (const child of node.children) walkIds.push(child)
+  }
+  const idMap = new Map<number, number>()
+  const pending: Array<{ target: V8HeapProfileNode; source: V8HeapProfileNode }> = [{ target: into.head, source: from.head }]
+  while (pending.length > 0) {
+    const { target, source } = pending.pop() as { target: V8HeapProfileNode; source: V8HeapProfileNode }
+    idMap.set(source.id, target.id)
+    target.selfSize += source.selfSize
+    for (const child of source.children) {
+      const key = frameKey(child.callFrame)
+      let match = target.children.find((c) => frameKey(c.callFrame) === key)
+      if (match === undefined) {
+        match = { callFrame: child.callFrame, selfSize: 0, id: nextId++, children: [] }
+        target.children.push(match)
+      }
+      pending.push({ target: match, source: child })
+    }
+  }
+  const samples = into.samples ?? []
+  for (const sample of from.samples ?? []) samples.push({ ...sample, nodeId: idMap.get(sample.nodeId) ?? sample.nodeId })
+  into.samples = samples
+  return into
+}

@@ -1,6 +1,14 @@
 import { Profile } from 'pprof-format'
 import { describe, expect, it } from 'vitest'
-import { cpuProfileToPprof, heapProfileToPprof, type V8CallFrame, type V8CpuProfile, type V8SamplingHeapProfile } from '../../common/v8-pprof.ts'
+import {
+  cpuProfileInWindows,
+  cpuProfileToPprof,
+  heapProfileToPprof,
+  mergeHeapProfiles,
+  type V8CallFrame,
+  type V8CpuProfile,
+  type V8SamplingHeapProfile,
+} from '../../common/v8-pprof.ts'
 
 function frame(functionName: string, lineNumber = 0): V8CallFrame {
   return { functionName, scriptId: '1', url: functionName.startsWith('(') ? '' : 'file:///src/app.js', lineNumber, columnNumber: 0 }
@@ -96,5 +104,47 @@ describe('heapProfileToPprof', () => {
   it('names in-use profiles as Go does', () => {
     const profile = heapProfileToPprof(HEAP, { kind: 'inuse' })
     expect(profile.sampleType.map((t) => profile.stringTable.strings[Number(t.type)])).toEqual(['inuse_objects', 'inuse_space'])
+  })
+})
+
+describe('cpuProfileInWindows', () => {
+  // sample timestamps: 0, 100, 200, 300, 400, 500 µs
+  it('keeps the samples inside the windows, each with its own interval', () => {
+    const kept = cpuProfileInWindows(CPU, [
+      { startUs: 50, endUs: 250 },
+      { startUs: 450, endUs: 520 },
+    ])
+    expect(kept.samples).toEqual([3, 3, 2])
+    expect(kept.timeDeltas).toEqual([100, 100, 100])
+    expect(kept.endTime - kept.startTime).toBe(270)
+    expect(kept.nodes.find((n) => n.id === 3)?.hitCount).toBe(2)
+    expect(kept.nodes.find((n) => n.id === 4)?.hitCount).toBe(0)
+    const profile = cpuProfileToPprof(kept)
+    expect(profile.sample.reduce((sum, s) => sum + Number(s.value[0]), 0)).toBe(3)
+  })
+
+  it('keeps nothing without windows', () => {
+    expect(cpuProfileInWindows(CPU, []).samples).toEqual([])
+  })
+})
+
+describe('mergeHeapProfiles', () => {
+  const root = frame('(root)')
+  const one = (size: number, name: string): V8SamplingHeapProfile => ({
+    head: { callFrame: root, selfSize: 0, id: 1, children: [{ callFrame: frame(name), selfSize: size, id: 2, children: [] }] },
+    samples: [{ size, nodeId: 2, ordinal: 1 }],
+  })
+
+  it('merges trees by call path, sums sizes and renumbers samples', () => {
+    let merged = mergeHeapProfiles(undefined, one(100, 'a'))
+    merged = mergeHeapProfiles(merged, one(50, 'a'))
+    merged = mergeHeapProfiles(merged, one(30, 'b'))
+    expect(merged.head.children.map((c) => [c.callFrame.functionName, c.selfSize])).toEqual([
+      ['a', 150],
+      ['b', 30],
+    ])
+    const b = merged.head.children[1]
+    expect(merged.samples?.map((s) => s.nodeId)).toEqual([2, 2, b?.id])
+    expect(b?.id).not.toBe(2)
   })
 })
