@@ -66,8 +66,10 @@ export const identityFrame: FrameMapper = (frame, line0) => ({
   line: line0 + 1,
 })
 
-// V8's pseudo-frames that are not code: the root is dropped from every stack.
+// V8's pseudo-frames that are not code: the root is dropped from every stack, and samples of
+// the idle thread from CPU profiles (Go's CPU profiles count CPU time only).
 const ROOT_NAME = '(root)'
+const IDLE_NAME = '(idle)'
 
 function displayName(name: string): string {
   return name === '' ? '(anonymous)' : name
@@ -189,7 +191,7 @@ export function cpuProfileToPprof(profile: V8CpuProfile, options: CpuPprofOption
 
   for (const [id, count] of hits) {
     const node = byId.get(id)
-    if (node === undefined || node.callFrame.functionName === ROOT_NAME) continue
+    if (node === undefined || node.callFrame.functionName === ROOT_NAME || node.callFrame.functionName === IDLE_NAME) continue
     const totalNs = hitNs.get(id) ?? count * periodNs
     const callers = parentOf.has(id) ? callerStack(parentOf.get(id) as number) : []
     const start = functionStart(node)

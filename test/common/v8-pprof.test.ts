@@ -17,7 +17,7 @@ function frame(functionName: string, lineNumber = 0): V8CallFrame {
 // root → main → hot (leaf, ticks on lines 7 and 8), main → cold (leaf)
 const CPU: V8CpuProfile = {
   nodes: [
-    { id: 1, callFrame: frame('(root)'), children: [2] },
+    { id: 1, callFrame: frame('(root)'), children: [2, 5] },
     { id: 2, callFrame: frame('main', 0), children: [3, 4] },
     {
       id: 3,
@@ -28,6 +28,7 @@ const CPU: V8CpuProfile = {
       ],
     },
     { id: 4, callFrame: frame('cold', 20) },
+    { id: 5, callFrame: frame('(idle)') },
   ],
   startTime: 0,
   endTime: 600,
@@ -61,6 +62,11 @@ describe('cpuProfileToPprof', () => {
     expect(Number(profile.period)).toBe(100_000)
     expect(Number(profile.durationNanos)).toBe(600_000)
     expect(stacksOf(profile)).toEqual(['cold:21;main:1 1 100000', 'hot:7;main:1 3 300000', 'hot:8;main:1 1 100000', 'main:1 1 100000'])
+  })
+
+  it('drops the idle thread, as Go counts CPU time only', () => {
+    const idle = cpuProfileToPprof({ ...CPU, samples: [5, 5, 4], timeDeltas: [0, 100, 100] })
+    expect(stacksOf(idle)).toEqual(['cold:21;main:1 1 200000'])
   })
 
   it('conserves the sample count and time whatever the tick split', () => {
