@@ -131,7 +131,10 @@ export async function startDebugServer(port: number, host: string): Promise<Debu
   }
 
   function heapSnapshot(res: ServerResponse): void {
-    if (snapshotBusy) return sendText(res, 409, 'a heap snapshot is already being taken')
+    if (snapshotBusy) {
+      sendText(res, 409, 'a heap snapshot is already being taken')
+      return
+    }
     snapshotBusy = true
     res.writeHead(200, {
       'content-type': 'application/octet-stream',
