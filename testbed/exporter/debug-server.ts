@@ -85,6 +85,7 @@ const INDEX = `<!DOCTYPE html><html><head><title>/debug/pprof/</title></head><bo
 export async function startDebugServer(port: number, host: string): Promise<DebugServer> {
   const session = new Session()
   session.connect()
+  await session.post('Profiler.enable')
   await session.post('HeapProfiler.enable')
   // Live objects only (no include-collected flags): /heap answers Go's inuse_space.
   await session.post('HeapProfiler.startSampling', { samplingInterval: HEAP_SAMPLING_INTERVAL_BYTES })
@@ -97,7 +98,6 @@ export async function startDebugServer(port: number, host: string): Promise<Debu
     cpuBusy = true
     const startedMs = Date.now()
     try {
-      await session.post('Profiler.enable')
       await session.post('Profiler.setSamplingInterval', { interval: CPU_SAMPLING_INTERVAL_US })
       await session.post('Profiler.start')
       // A client that goes away ends the profile early; nothing is sent.
@@ -109,7 +109,6 @@ export async function startDebugServer(port: number, host: string): Promise<Debu
         })
       })
       const { profile } = await session.post('Profiler.stop')
-      await session.post('Profiler.disable')
       if (res.destroyed) return
       const pprof = cpuProfileToPprof(profile as unknown as V8CpuProfile, { mapFrame, timeNanos: startedMs * 1e6 })
       sendProfile(res, gzipSync(pprof.encode()), 'profile')

@@ -3,6 +3,7 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { promisify } from 'node:util'
+import { setFlagsFromString } from 'node:v8'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DebugServer, startDebugServer } from '../../../testbed/exporter/debug-server.ts'
 
@@ -23,8 +24,10 @@ if (!go) console.warn('debug-server.int.test.ts: the go tool pprof cases are ski
 
 // Work for the profiles: a busy function on a timer (the event loop stays free to serve) and
 // objects kept alive by a function with a known name.
-// async: TurboFan does not inline async functions, so the samples cannot land in an inlining caller.
-async function spinForProfile(ms: number): Promise<number> {
+// Without inlining: TurboFan inlined the busy function into listOnTimeout in 6 of 16 profiles, and
+// V8 charged its samples there; this test is about the endpoint, not about V8's inlining.
+setFlagsFromString('--no-turbo-inlining')
+function spinForProfile(ms: number): number {
   let acc = 0
   for (const end = Date.now() + ms; Date.now() < end; ) acc += Math.sqrt(acc + 1)
   return acc
@@ -54,14 +57,15 @@ function firstFunction(top: string): string | undefined {
 }
 
 describe('debug server', () => {
-  // First: after a full GC (the heap cases, the snapshot) V8 was seen to charge the busy
-  // function's samples to its caller (listOnTimeout) in 6 of 12 runs; in none of 8 where it ran first.
   it.skipIf(!go)(
     'go tool pprof reads /debug/pprof/profile?seconds=2: the busy function first',
     async () => {
       const timer = setInterval(spinForProfile, 25, 20)
       try {
-        const top = await pprofTop(`${server.url}/debug/pprof/profile?seconds=2`)
+        // V8 now and then charges the busy samples to the timer's caller (listOnTimeout): 2 of 22
+        // profiles here, without TurboFan inlining. One more profile is taken in that case.
+        let top = await pprofTop(`${server.url}/debug/pprof/profile?seconds=2`)
+        if (firstFunction(top) !== 'spinForProfile') top = await pprofTop(`${server.url}/debug/pprof/profile?seconds=2`)
         expect(top).toContain('Type: cpu')
         expect(top).not.toContain('(idle)')
         expect(firstFunction(top)).toBe('spinForProfile')
