@@ -1,16 +1,19 @@
 #!/usr/bin/env node
-// Entry point. The CLI is TypeScript; loading it through tsx costs ~0.4 s per command, which every
-// `bench` invocation (and every round `ab`, `doctor` and `self` spawn) would pay. So the CLI is
-// bundled once with esbuild into node_modules/.cache and reused while none of its source files
-// changed (checked by size and mtime, ~2 ms). If bundling fails, tsx loads the sources instead.
+// Entry point. An installed package (npm pack, the container image) ships the CLI compiled to
+// dist/ and no sources, and runs that. In a checkout the CLI is TypeScript; loading it through tsx
+// costs ~0.4 s per command, which every `bench` invocation (and every round `ab`, `doctor` and
+// `self` spawn) would pay. So the CLI is bundled once with esbuild into node_modules/.cache and
+// reused while none of its source files changed (checked by size and mtime, ~2 ms). If bundling
+// fails, tsx loads the sources instead.
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { cachedBuild } from '../common/build-cache.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ENTRY = join(ROOT, 'harness', 'cli', 'main.ts')
+const COMPILED_ENTRY = join(ROOT, 'dist', 'harness', 'cli', 'main.js')
 const CACHE = join(ROOT, 'node_modules', '.cache', 'slurmbench', 'cli')
 // Keyed by checkout: `ab` links a base worktree's node_modules to this one, and the two must not
 // take turns replacing each other's build.
@@ -54,6 +57,8 @@ const keepModuleUrls = {
 }
 
 async function loadMain() {
+  // Sources win when present: a checkout's dist/ may be older than its sources.
+  if (!existsSync(ENTRY)) return (await import(pathToFileURL(COMPILED_ENTRY).href)).main
   let dir
   try {
     dir = await cachedBuild({ root: ROOT, cacheDir: CACHE, recordName: RECORD, prefix: 'build', build })

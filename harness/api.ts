@@ -39,6 +39,11 @@ export interface B {
   /**
    * RunParallel runs `body` in `parallelism × -cpu` concurrent async bodies that share the b.N
    * iterations through `pb.next()`. ns/op is the wall time of the whole, divided by N.
+   *
+   * The bodies are concurrent on ONE JavaScript thread, not parallel on CPUs as Go's goroutines
+   * are: they overlap only while they await (I/O, timers), so runParallel measures code under
+   * concurrent I/O load, never multi-core CPU scaling. A synchronous body runs all its
+   * iterations before the next body starts; with -cpu above 1 the run warns about it once.
    */
   runParallel(body: (pb: PB) => void | Promise<void>): Promise<void>
   /** SetParallelism sets how many bodies runParallel starts per `-cpu` unit (default 1). */
@@ -49,14 +54,27 @@ export interface B {
    * loop runs once; the timer starts at the first call and stops when loop returns false.
    */
   loop(): boolean
-  /** Skip marks the benchmark skipped with a reason and ends it (it throws a private signal). */
+  /**
+   * Skip marks the benchmark skipped with a reason and ends it by throwing a private signal.
+   * A try/catch of your own around the call catches that signal: the benchmark is marked
+   * skipped before the throw, so it still ends skipped (the outcome says the signal was caught),
+   * but your code runs on until the function returns. Rethrow what you did not throw.
+   */
   skip(reason: string): never
-  /** Fatal marks the benchmark failed with a message and ends it. */
+  /** Fatal marks the benchmark failed with a message and ends it; a try/catch of your own catches its signal as skip's. */
   fatal(message: string): never
   /** Log records a line that is printed under `--- BENCH:` with the result. */
   log(...args: unknown[]): void
-  /** Elapsed returns the timed duration so far, in nanoseconds. */
-  elapsed(): number
+  /** ElapsedNs returns the timed duration so far, in nanoseconds (Go's B.Elapsed). */
+  elapsedNs(): number
+  /**
+   * Cleanup registers `fn` to run after this benchmark's last run in the worker process (the
+   * timed runs and the memory passes), last registered first, each awaited; a throw fails the
+   * benchmark. The function is called once per run, so start a shared resource (a server) on
+   * the first call and register its cleanup then (see benchmarks/network/mock-ping.bench.ts);
+   * for what one run opens and closes, use try/finally. Go's B.Cleanup runs after every run.
+   */
+  cleanup(fn: () => void | Promise<void>): void
 }
 
 /** PB is the iterator handed to each body of runParallel, as Go's *testing.PB. */
@@ -69,6 +87,7 @@ export interface PB {
 // computation stays. A ring of 64 slots was tried and kept large results alive long enough to be
 // promoted, which put their old-generation GC cost into the benchmark (fast-json-stringify of 100
 // nodes: 0.96 ms/op with 1 slot, 7.75 ms/op with 64).
+// biome-ignore lint/correctness/noUnusedVariables: written, never read, on purpose: the store is what V8 must keep
 let sinkSlot: unknown
 
 /**

@@ -4,14 +4,14 @@
 // the mock slurmrestd runs in its own, so its work is not counted.
 import { type B, full } from 'slurmbench'
 import { Pool } from 'undici'
-import { startExporter } from '../../testbed/exporter/index.ts'
+import { type RunningExporter, startExporter } from '../../testbed/exporter/index.ts'
 import { rootAuth, sharedMockChild } from '../../testbed/rig/workloads.ts'
 
 export async function BenchmarkConcurrentCollection(b: B) {
   for (const scrapes of full() ? [1, 4, 16, 64] : [1, 16]) {
     await b.run(`scrapes=${scrapes}`, async (b) => {
-      const mock = await sharedMockChild({ nodes: 100, jobs: 1_000 })
-      const exporter = await startExporter({ slurmUrl: mock.url, auth: rootAuth(), scrapeTimeoutMs: 120_000 })
+      sharedExporter ??= startSharedExporter(b)
+      const exporter = await sharedExporter
       const client = new Pool(exporter.url, { connections: scrapes })
       const scrape = async (): Promise<void> => {
         const response = await client.request({ path: '/metrics', method: 'GET' })
@@ -28,7 +28,20 @@ export async function BenchmarkConcurrentCollection(b: B) {
       b.reportMetric((cpu.user + cpu.system) / 1_000 / (b.N * scrapes), 'cpu-ms/scrape')
       b.reportMetric((exporter.collections() - collectionsBefore) / b.N, 'collections/op')
       await client.close()
-      await exporter.close()
     })
   }
+}
+
+// The exporter starts on a sub-benchmark's first run in the process and serves its later runs
+// (the ladder's, the memory passes); b.cleanup stops it after the last one.
+let sharedExporter: Promise<RunningExporter> | undefined
+
+async function startSharedExporter(b: B): Promise<RunningExporter> {
+  const mock = await sharedMockChild({ nodes: 100, jobs: 1_000 })
+  const exporter = await startExporter({ slurmUrl: mock.url, auth: rootAuth(), scrapeTimeoutMs: 120_000 })
+  b.cleanup(async () => {
+    sharedExporter = undefined
+    await exporter.close()
+  })
+  return exporter
 }

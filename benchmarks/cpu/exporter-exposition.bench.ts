@@ -20,7 +20,7 @@ export async function BenchmarkExposition(b: B) {
         b.setBytes(serializeFamilies(families, format).reduce((sum, chunk) => sum + chunk.length, 0))
         b.resetTimer()
         for (let i = 0; i < b.N; i++) sink(serializeFamilies(families, format))
-        b.reportMetric((series * b.N) / (b.elapsed() / 1e9), 'metrics/s')
+        b.reportMetric((series * b.N) / (b.elapsedNs() / 1e9), 'metrics/s')
       })
     }
   }

@@ -37,7 +37,7 @@ export async function BenchmarkProcessJobs(b: B) {
           )
           series += seriesOf(seriesSink)
         }
-        b.reportMetric(series / (b.elapsed() / 1e9), 'metrics/s')
+        b.reportMetric(series / (b.elapsedNs() / 1e9), 'metrics/s')
         b.reportMetric(series / b.N, 'series/op')
       })
     }
@@ -65,7 +65,7 @@ export async function BenchmarkProcessNodes(b: B) {
         )
         series += seriesOf(seriesSink)
       }
-      b.reportMetric(series / (b.elapsed() / 1e9), 'metrics/s')
+      b.reportMetric(series / (b.elapsedNs() / 1e9), 'metrics/s')
       b.reportMetric(series / b.N, 'series/op')
     })
   }

@@ -27,7 +27,7 @@ export async function BenchmarkLabelRules(b: B) {
         aggregator.finish()
         sink(seriesSink)
       }
-      b.reportMetric((parsed.length * b.N) / (b.elapsed() / 1e9), 'jobs/s')
+      b.reportMetric((parsed.length * b.N) / (b.elapsedNs() / 1e9), 'jobs/s')
     })
   }
 }

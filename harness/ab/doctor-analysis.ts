@@ -179,7 +179,7 @@ export function analyseDoctorRun(run: DoctorRun, options: AnalysisOptions): Doct
     for (const s of set.series) {
       const key = `${s.name}\u0000${s.unit}`
       const entry = pools.get(key) ?? { name: s.name, unit: s.unit, values: [], halfWidths: [] }
-      entry.values.push(...s.values)
+      for (const v of s.values) entry.values.push(v)
       const sorted = [...s.values].sort((x, y) => x - y)
       const ci = medianInterval(sorted, options.policy.confidence)
       if (Number.isFinite(ci.lo) && Number.isFinite(ci.hi) && ci.median !== 0) entry.halfWidths.push(Math.max(ci.hi / ci.median - 1, 1 - ci.lo / ci.median))

@@ -40,14 +40,130 @@ export function nextRoundTarget(rounds: number, inconclusive: number, maxCount: 
 /** ArmResults holds one results document per completed round of an arm. */
 export type ArmResults = ResultsDocument[]
 
-/** runRounds runs rounds [from, to) of every arm, appending to `results` (one list per arm). */
-export async function runRounds(arms: readonly Arm[], from: number, to: number, results: ArmResults[], progress?: (text: string) => void): Promise<void> {
+/**
+ * runRounds runs rounds [from, to) of every arm, appending to `results` (one list per arm);
+ * `progress` hears which arm starts (a terminal's status line), `onRound` each completed round.
+ */
+export async function runRounds(
+  arms: readonly Arm[],
+  from: number,
+  to: number,
+  results: ArmResults[],
+  progress?: (text: string) => void,
+  onRound?: (completedRounds: number) => void,
+): Promise<void> {
   for (let round = from; round < to; round++) {
     for (const index of armOrder(arms.length, round)) {
       const arm = arms[index] as Arm
       progress?.(`round ${round + 1}/${to}: ${arm.label}`)
       ;(results[index] ??= []).push(await arm.runOnce())
     }
+    onRound?.(round + 1)
+  }
+}
+
+/**
+ * wantsPlainProgress says whether long commands print a plain line per round: in CI (CI set
+ * and not "false") or when stderr is not a terminal, where a `\r` status line shows nothing.
+ */
+export function wantsPlainProgress(env: Readonly<Record<string, string | undefined>>, stderrIsTTY: boolean): boolean {
+  const ci = env.CI
+  return (ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0') || !stderrIsTTY
+}
+
+/** formatMinutes prints a duration for people: `100ms`, `45s`, `3m20s`, `1h05m`. */
+export function formatMinutes(ms: number): string {
+  if (!Number.isFinite(ms)) return '∞'
+  if (ms > 0 && ms < 1000) return `${Math.round(ms)}ms`
+  const s = Math.max(0, Math.round(ms / 1000))
+  if (s < 60) return `${s}s`
+  const m = Math.floor(s / 60)
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`
+}
+
+/** RunEstimate is an a-priori duration from the benchmark set and the settings. */
+export interface RunEstimate {
+  readonly ms: number
+  /** True when sub-benchmarks are not counted (known only once a run lists them): the run takes at least this long. */
+  readonly lowerBound: boolean
+  /** How the figure was made, for the user. */
+  readonly how: string
+}
+
+/**
+ * SAMPLE_STARTUP_MS is a sample's cost besides -benchtime: a fresh Node worker, the benchmark's
+ * set-up and the calibration runs. 1 s is low for the suite's server benchmarks (≈ 10 s a leaf
+ * at -benchtime=1x on a loaded 2-core VM), so estimates made with it are lower bounds.
+ */
+export const SAMPLE_STARTUP_MS = 1000
+
+/** estimateRunMs estimates `benchmarks × samplesEach × sides` samples at `benchTimeMs` each. */
+export function estimateRunMs(options: {
+  readonly benchmarks: number
+  readonly samplesEach: number
+  readonly benchTimeMs: number
+  readonly sides?: number
+  readonly lowerBound: boolean
+}): RunEstimate {
+  const sides = options.sides ?? 1
+  const samples = options.benchmarks * options.samplesEach * sides
+  const ms = samples * (options.benchTimeMs + SAMPLE_STARTUP_MS)
+  const what = `${options.benchmarks}${options.lowerBound ? '+' : ''} benchmarks × ${options.samplesEach} samples${sides > 1 ? ` × ${sides} sides` : ''} × (${formatMinutes(options.benchTimeMs)} + ~${formatMinutes(SAMPLE_STARTUP_MS)} start-up)`
+  return { ms, lowerBound: options.lowerBound, how: what }
+}
+
+/** formatEstimate prints an estimate: `≥ 4m10s (25+ benchmarks × 10 samples × (1s + ~1s start-up))`. */
+export function formatEstimate(e: RunEstimate): string {
+  return `${e.lowerBound ? '≥ ' : '~'}${formatMinutes(e.ms)} (${e.how})`
+}
+
+/**
+ * RoundProgress prints one plain line per completed round, with the time spent and the time left
+ * at the average round so far: `baseline: round 3/10 done · 2m05s elapsed · ~4m52s left`.
+ * ab, doctor and baseline update share it (CI logs otherwise show nothing for minutes).
+ */
+export class RoundProgress {
+  private readonly startedMs: number
+  private readonly now: () => number
+
+  constructor(
+    private readonly options: {
+      /** Command name that starts each line. */
+      readonly prefix: string
+      /** Rounds planned in all (ab may raise it as it adds rounds). */
+      totalRounds: number
+      readonly write: (line: string) => void
+      /** Clock in ms (tests pass a fake). */
+      readonly now?: () => number
+    },
+  ) {
+    this.now = options.now ?? (() => performance.now())
+    this.startedMs = this.now()
+  }
+
+  /** elapsedMs is the time since the progress started. */
+  elapsedMs(): number {
+    return this.now() - this.startedMs
+  }
+
+  /** leftMs estimates the time left after `completed` rounds, from the average round so far. */
+  leftMs(completed: number): number | undefined {
+    if (completed <= 0) return undefined
+    return (this.elapsedMs() / completed) * Math.max(0, this.options.totalRounds - completed)
+  }
+
+  /** setTotal changes the planned rounds (ab adding rounds while verdicts are inconclusive). */
+  setTotal(totalRounds: number): void {
+    this.options.totalRounds = totalRounds
+  }
+
+  /** roundDone prints the line for `completed` rounds. */
+  roundDone(completed: number): void {
+    const left = this.leftMs(completed)
+    this.options.write(
+      `${this.options.prefix}: round ${completed}/${this.options.totalRounds} done · ${formatMinutes(this.elapsedMs())} elapsed${left === undefined ? '' : ` · ~${formatMinutes(left)} left`}\n`,
+    )
   }
 }
 

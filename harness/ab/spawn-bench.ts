@@ -3,6 +3,7 @@
 // an experiment set environment variables for one side only. spawnPairedBench runs bench's pair
 // mode: both sides in the same workers, with this checkout's harness.
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -26,6 +27,15 @@ export interface SpawnBenchOptions {
 
 /** STDERR_TAIL_CHARS bounds how much of a failed child's stderr is quoted in the error. */
 const STDERR_TAIL_CHARS = 2000
+
+/**
+ * cliOf returns the CLI a checkout runs: in a project that installed slurmbench (an exporter's
+ * repository), node_modules/slurmbench's; in a slurmbench checkout, its own bin/slurmbench.js.
+ */
+export function cliOf(root: string): string {
+  const installed = join(root, 'node_modules', 'slurmbench', 'bin', 'slurmbench.js')
+  return existsSync(installed) ? installed : join(root, 'bin', 'slurmbench.js')
+}
 
 /** spawnBench runs `node bin/slurmbench.js bench … -json <tmp>` and returns the results document. */
 export async function spawnBench(options: SpawnBenchOptions): Promise<ResultsDocument> {
@@ -62,14 +72,7 @@ async function runBenchChild(options: SpawnBenchOptions, extraArgs: readonly str
   const jsonPath = join(dir, 'results.json')
   const pairJsonPath = join(dir, 'base.json')
   try {
-    const args = [
-      join(options.cwd, 'bin', 'slurmbench.js'),
-      'bench',
-      ...options.args,
-      ...extraArgs,
-      `-json=${jsonPath}`,
-      ...(paired ? [`-pair-json=${pairJsonPath}`] : []),
-    ]
+    const args = [cliOf(options.cwd), 'bench', ...options.args, ...extraArgs, `-json=${jsonPath}`, ...(paired ? [`-pair-json=${pairJsonPath}`] : [])]
     const child = spawn(process.execPath, args, {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },

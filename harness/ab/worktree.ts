@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { InputError } from '../../common/input-error.ts'
+import { cliOf } from './spawn-bench.ts'
 
 const execFileAsync = promisify(execFile)
 
@@ -73,8 +74,8 @@ export async function createWorktree(repo: string, commit: string, log: (line: s
       }
       install = 'npm ci: package-lock.json differs between base and head'
     }
-    if (!existsSync(join(path, 'bin', 'slurmbench.js'))) {
-      throw new InputError(`base ${commit.slice(0, 12)} has no bin/slurmbench.js; choose a base that has the bench command`)
+    if (!existsSync(cliOf(path))) {
+      throw new InputError(`base ${commit.slice(0, 12)} has neither bin/slurmbench.js nor slurmbench in node_modules; choose a base that has the bench command`)
     }
     return { path, commit, install, remove }
   } catch (err) {

@@ -5,7 +5,6 @@
 // compare pair by pair, so what the machine did at that moment cancels. -unpaired runs each side
 // in its own workers with its own harness (base, head, head, base, …) and compares unpaired.
 import { execFile } from 'node:child_process'
-import { writeFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from './bench-args.ts'
 import { buildTables } from '../compare/benchstat-table.ts'
@@ -21,6 +20,8 @@ import { renderBenchstatCsv } from '../report/benchstat-csv.ts'
 import { renderBenchstatMarkdown } from '../report/benchstat-markdown.ts'
 import { renderBenchstatText } from '../report/benchstat-text.ts'
 import { renderComparisonJson } from '../report/comparison-json.ts'
+import { writeFileAtomic } from '../results/atomic-file.ts'
+import { writeResults } from '../results/json.ts'
 import { type Command, EXIT_OK } from './command.ts'
 import { DEFAULT_IGNORE, loadPolicy, parseFailOn, parseFormat, renderVerdicts } from './compare.ts'
 import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
@@ -34,13 +35,19 @@ export const DEFAULT_AB_STEP = 2
 
 const FLAGS: FlagSpecs = {
   base: { kind: 'string', valueName: 'ref', help: 'git ref of the base (required): branch, tag or commit, e.g. origin/main' },
-  count: { kind: 'integer', valueName: 'n', help: `rounds per side before the first judgement (default ${DEFAULT_AB_COUNT})` },
+  count: {
+    kind: 'integer',
+    valueName: 'n',
+    help: `rounds a side before the first verdict (default ${DEFAULT_AB_COUNT}); a round is one sample per benchmark and side, so n rounds give n samples a side (not bench's fixed -count of samples)`,
+  },
   'max-count': { kind: 'integer', valueName: 'n', help: `most rounds per side while verdicts are inconclusive (default ${DEFAULT_AB_MAX_COUNT})` },
   step: { kind: 'integer', valueName: 'n', help: `rounds added per side each time (default ${DEFAULT_AB_STEP})` },
   policy: { kind: 'string', valueName: 'file', help: 'tolerance policy (default baselines/policy.json)' },
   'fail-on': { kind: 'string', valueName: 'regressed|inconclusive', help: 'also fail (exit 1) on inconclusive verdicts' },
   format: { kind: 'string', valueName: 'text|csv|markdown|json', help: 'output format (default text)' },
   json: { kind: 'string', valueName: 'file', help: 'also write the comparison (tables and verdicts) as JSON to file' },
+  'head-json': { kind: 'string', valueName: 'file', help: "also write the head side's samples as a results document (what history add and push read)" },
+  'base-json': { kind: 'string', valueName: 'file', help: "also write the base side's samples as a results document" },
   unpaired: {
     kind: 'boolean',
     help: "run base and head in separate workers, each with its own commit's harness, and compare unpaired (default: paired, both in each worker)",
@@ -189,7 +196,9 @@ export const command: Command = {
           failOn,
           benchArgs,
         }
-        if (typeof args.flags.json === 'string') await writeFile(args.flags.json, renderComparisonJson(tables, [report], method))
+        if (typeof args.flags.json === 'string') await writeFileAtomic(args.flags.json, renderComparisonJson(tables, [report], method))
+        if (typeof args.flags['head-json'] === 'string') await writeResults(args.flags['head-json'], mergeRounds(results[1] as ArmResults))
+        if (typeof args.flags['base-json'] === 'string') await writeResults(args.flags['base-json'], mergeRounds(results[0] as ArmResults))
         switch (format) {
           case 'json':
             process.stdout.write(renderComparisonJson(tables, [report], method))

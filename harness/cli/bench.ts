@@ -5,21 +5,28 @@ import { NativeModuleError } from '../../common/re2.ts'
 import { DEFAULT_BENCHTIME, parseBenchTime } from '../run/calibrate.ts'
 import { DEFAULT_PAIR_RUNS, DEFAULT_TIMEOUT_MS, type PairOptions, runBenchmarkSession, type RunOptions } from '../run/index.ts'
 import { BenchMatcher } from '../run/match.ts'
-import { DEFAULT_WORKER_HEAP_MB } from '../run/worker-flags.ts'
+import { DEFAULT_WORKER_HEAP_MB, workerExecArgv } from '../run/worker-flags.ts'
+import { collectEnvironment } from '../run/environment.ts'
+import { InputError } from '../../common/input-error.ts'
+import { existsSync } from 'node:fs'
 import { EXIT_FAILED, EXIT_OK, type Command } from './command.ts'
 import { formatUsage, parseArgs, UsageError, type FlagSpecs, type ParsedArgs } from './flags.ts'
 
 /** BENCH_FLAGS are the flags of `slurmbench bench`, Go's `go test -bench` flags plus the JSON and heap ones. */
 export const BENCH_FLAGS: FlagSpecs = {
   bench: { kind: 'string', valueName: 'regexp', help: "run benchmarks matching regexp, per /-separated level as Go (default '.', all)" },
-  count: { kind: 'integer', valueName: 'n', help: 'samples per benchmark, each in a fresh Node process; rounds interleave (default 1)' },
+  count: {
+    kind: 'integer',
+    valueName: 'n',
+    help: "samples per benchmark (Go's -count), each in a fresh Node process, in n rounds that interleave the benchmarks (default 1); ab's and doctor's -count is rounds a side before their first verdict, not this",
+  },
   benchtime: {
     kind: 'string',
     valueName: 'd',
     help: `time per sample (Go duration; default ${DEFAULT_BENCHTIME}, quick: 100ms) or Nx for exactly N iterations`,
   },
   benchmem: { kind: 'boolean', help: 'report B/op, allocs/op, ext-B/op (off-heap), gcs/op and gc-pause-ns/op' },
-  cpu: { kind: 'list', valueName: 'list', help: 'comma-separated runParallel concurrency values; names get -P when P > 1 (default 1)' },
+  cpu: { kind: 'list', valueName: 'list', help: 'comma-separated runParallel concurrency values (async bodies concurrent on one thread, not parallel on CPUs); names get -P when P > 1 (default 1)' },
   timeout: { kind: 'string', valueName: 'd', help: 'kill a benchmark and stop the run after d (Go duration; default 10m; 0 disables)' },
   json: { kind: 'string', valueName: 'file', help: 'also write the JSON results document (every sample, environment) to file' },
   o: { kind: 'string', valueName: 'file', help: "also write the Go benchmark format to file (benchstat's input)" },
@@ -28,7 +35,7 @@ export const BENCH_FLAGS: FlagSpecs = {
   v: { kind: 'boolean', help: 'verbose: pass on what benchmarks print themselves (console output) to stderr' },
   baseline: {
     kind: 'boolean',
-    help: "then judge the run against the committed baseline, as 'slurmbench baseline check' (verdicts on stderr; exit 1 on a regression)",
+    help: "then judge the run against the committed baseline, as 'slurmbench baseline check' (verdicts on stderr; exit 1 on a regression; exit 2 before running when there is no baseline for this machine class)",
   },
   pair: {
     kind: 'string',
@@ -53,6 +60,10 @@ const SYNOPSIS = 'slurmbench bench [flags] [files or folders…]'
 const DESCRIPTION = `Runs the Benchmark* functions exported by *.bench.ts files (default: benchmarks/) as Go's
 go test -bench does, each sample in a fresh Node process, and prints Go's benchmark format on stdout
 (stock benchstat reads it). Progress goes to stderr when it is a terminal.
+
+Exit status: 0 when every benchmark passed or was skipped, and when -bench matches none (a warning,
+as go test's "no tests to run"); 1 when one failed, a file did not build, the run timed out or
+-baseline found a regression; 2 for bad flags, or when the files export no Benchmark functions at all.
 
 Examples:
   slurmbench bench                                   every benchmark, 1s per sample
@@ -83,9 +94,7 @@ function pairFromFlags(flags: ParsedArgs['flags']): { readonly pair?: PairOption
 }
 
 /** optionsFromArgs turns parsed flags into runner options; it throws UsageError naming a bad flag. */
-export function optionsFromArgs(
-  args: ParsedArgs,
-): RunOptions & {
+export function optionsFromArgs(args: ParsedArgs): RunOptions & {
   readonly jsonPath?: string
   readonly textPath?: string
   readonly pairJsonPath?: string
@@ -138,6 +147,25 @@ export function optionsFromArgs(
   }
 }
 
+/**
+ * requireBaseline throws an InputError naming the baseline file -baseline would judge against
+ * when it does not exist, so that `bench -baseline` fails before running instead of after.
+ * The file is the one 'baseline check' reads: this machine's class, the default name.
+ */
+export async function requireBaseline(options: Pick<RunOptions, 'maxOldSpaceMb' | 'cwd'>): Promise<void> {
+  // Loaded only with -baseline, as checkResults: the baseline modules load TypeBox (~0.2 s of CPU).
+  const { baselinePath } = await import('../baseline/baseline-file.ts')
+  const { fingerprintOf, machineClassOf } = await import('../baseline/fingerprint.ts')
+  const { DEFAULT_BASELINE_DIR, DEFAULT_BASELINE_NAME } = await import('./baseline.ts')
+  const environment = await collectEnvironment(workerExecArgv(options.maxOldSpaceMb ?? DEFAULT_WORKER_HEAP_MB), options.cwd ?? process.cwd())
+  const machineClass = machineClassOf(fingerprintOf(environment))
+  const path = baselinePath(DEFAULT_BASELINE_DIR, machineClass, DEFAULT_BASELINE_NAME)
+  if (!existsSync(path))
+    throw new InputError(
+      `${path}: no baseline "${DEFAULT_BASELINE_NAME}" for machine class ${machineClass}, so -baseline has nothing to judge against; nothing was run. Record one with 'slurmbench baseline update', or drop -baseline`,
+    )
+}
+
 /** command is `slurmbench bench`. */
 export const command: Command = {
   summary: 'run Go-style benchmarks (*.bench.ts) and print Go benchmark format',
@@ -148,6 +176,8 @@ export const command: Command = {
       return EXIT_OK
     }
     const options = optionsFromArgs(args)
+    // A missing baseline is known before the run, which may take minutes: say so at once.
+    if (options.baseline) await requireBaseline(options)
     const tty = process.stderr.isTTY === true
     let progressShown = false
     const clearProgress = (): void => {

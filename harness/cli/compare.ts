@@ -2,7 +2,7 @@
 // JSON, and with -verdicts the policy's verdicts and a gate exit code.
 import { existsSync } from 'node:fs'
 import { buildTables } from '../compare/benchstat-table.ts'
-import { loadSampleSet, parseInputSpec } from '../results/load-input.ts'
+import { checkInputs, loadSampleSet, parseInputSpec } from './compare-inputs.ts'
 import { builtinPolicy, type Policy, readPolicy } from '../compare/policy.ts'
 import { type FailOn, gateExitCode, judge, type VerdictReport } from '../compare/verdict.ts'
 import { renderBenchstatCsv } from '../report/benchstat-csv.ts'
@@ -101,12 +101,11 @@ export const command: Command = {
     const confidence = checkLevel('confidence', args.flags.confidence)
     const withVerdicts = args.flags.verdicts === true
     if (withVerdicts && args.positionals.length < 2) throw new UsageError('-verdicts needs at least two inputs (base first)')
-    const sets = await Promise.all(args.positionals.map((arg) => loadSampleSet(parseInputSpec(arg))))
-    const labels = new Set<string>()
-    for (const s of sets) {
-      if (labels.has(s.label)) throw new UsageError(`two inputs are labelled "${s.label}"; name them with label=path`)
-      labels.add(s.label)
-    }
+    // Cheap checks first: labels, readable files and the policy, before any input is parsed.
+    const specs = args.positionals.map(parseInputSpec)
+    await checkInputs(specs)
+    const loaded = withVerdicts ? await loadPolicy(args.flags.policy) : undefined
+    const sets = await Promise.all(specs.map((spec) => loadSampleSet(spec)))
     const tables = buildTables(sets, {
       alpha: alpha ?? DEFAULT_ALPHA,
       confidence: confidence ?? DEFAULT_CONFIDENCE,
@@ -115,8 +114,7 @@ export const command: Command = {
     })
     let reports: VerdictReport[] = []
     if (withVerdicts) {
-      const loaded = await loadPolicy(args.flags.policy)
-      const policy = { ...loaded, ...(alpha !== undefined ? { alpha } : {}), ...(confidence !== undefined ? { confidence } : {}) }
+      const policy = { ...(loaded as Policy), ...(alpha !== undefined ? { alpha } : {}), ...(confidence !== undefined ? { confidence } : {}) }
       const base = sets[0] as (typeof sets)[number]
       reports = sets.slice(1).map((head) =>
         judge(base, head, policy, {

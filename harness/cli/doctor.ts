@@ -7,9 +7,8 @@
 // `bench -pair` run (the A side with SLURMBENCH_SLOWDOWN=1, the other with its factor).
 import { readFile } from 'node:fs/promises'
 import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from './bench-args.ts'
-import { analyseDoctorRun, type DoctorReport, type DoctorRun, judgedCount, windowOf } from '../ab/doctor-analysis.ts'
-import type { Beyond } from '../compare/policy.ts'
-import { type Arm, type ArmResults, mergeRounds, runRounds } from '../ab/rounds.ts'
+import { analyseDoctorRun, type DoctorReport, type DoctorRun, windowOf } from '../ab/doctor-analysis.ts'
+import { type Arm, type ArmResults, estimateRunMs, formatEstimate, mergeRounds, RoundProgress, runRounds, wantsPlainProgress } from '../ab/rounds.ts'
 import { spawnBench, spawnPairedBench } from '../ab/spawn-bench.ts'
 import { withCleanupOnSignal } from '../ab/worktree.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
@@ -20,7 +19,9 @@ import { renderDoctorText } from '../report/doctor-report.ts'
 import { mulberry32 } from '../../common/prng.ts'
 import { DEFAULT_AB_COUNT, DEFAULT_AB_MAX_COUNT, DEFAULT_AB_STEP } from './ab.ts'
 import { type Command, EXIT_OK } from './command.ts'
+import { countTopLevelBenchmarks } from './baseline.ts'
 import { loadPolicy } from './compare.ts'
+import { DEFAULT_BENCHTIME, parseBenchTime } from '../run/calibrate.ts'
 import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
 
 /** INJECT_ENV is the environment variable an injected arm sets to its slowdown factor. */
@@ -31,7 +32,11 @@ export const DEFAULT_DOCTOR_COMPARISONS = 3
 export const DEFAULT_POWER_TRIALS = 200
 
 const FLAGS: FlagSpecs = {
-  count: { kind: 'integer', valueName: 'n', help: `rounds a side before a comparison's first judgement, as ab (default ${DEFAULT_AB_COUNT})` },
+  count: {
+    kind: 'integer',
+    valueName: 'n',
+    help: `rounds a side before a comparison's first judgement, as ab (default ${DEFAULT_AB_COUNT}); a round is one sample of every benchmark on each side (bench's -count is samples per benchmark within one bench run)`,
+  },
   'max-count': {
     kind: 'integer',
     valueName: 'n',
@@ -159,17 +164,33 @@ export const command: Command = {
     } else {
       const benchArgs = ['-count=1', ...benchArgsFrom(args)]
       const specs = [{ label: 'A', factor: 1 }, { label: 'A′', factor: 1 }, ...factors.map((f) => ({ label: `×${f}`, factor: f }))]
-      const tty = process.stderr.isTTY === true
+      const plain = wantsPlainProgress(process.env, process.stderr.isTTY === true)
+      const tty = !plain
       const rounds = maxCount * comparisons
       const paired = args.flags.unpaired !== true
-      const progress = tty ? (text: string) => process.stderr.write(`\r\x1b[Kdoctor: ${text}`) : undefined
+      const write = (line: string): void => void process.stderr.write(tty ? `\r\x1b[K${line}` : line)
+      // Before the first run: what it will cost (CI logs would otherwise show nothing for minutes).
+      const benchtime = (args.flags.benchtime as string | undefined) ?? DEFAULT_BENCHTIME
+      const parsedTime = parseBenchTime(benchtime)
+      const tops = await countTopLevelBenchmarks(args.positionals, (args.flags.bench as string | undefined) ?? '.', process.cwd())
+      const runsPerRound = paired ? factors.length + 1 : factors.length + 2
+      const estimate = estimateRunMs({
+        benchmarks: tops,
+        samplesEach: rounds * runsPerRound,
+        benchTimeMs: parsedTime?.kind === 'duration' ? parsedTime.durationNs / 1e6 : 0,
+        sides: paired ? 2 : 1,
+        lowerBound: true,
+      })
+      process.stderr.write(`doctor: estimated ${formatEstimate(estimate)}; lower -comparisons, -max-count or -benchtime to shorten it\n`)
+      const status = tty ? (text: string) => process.stderr.write(`\r\x1b[Kdoctor: ${text}`) : undefined
+      const roundProgress = new RoundProgress({ prefix: 'doctor', totalRounds: rounds, write })
       // Runs the arms' rounds; Ctrl-C stops the child at once and clears the progress line.
       const runAll = (arms: (signal: AbortSignal) => Arm[], results: ArmResults[]): Promise<void> =>
         withCleanupOnSignal(
           async () => {
             if (tty) process.stderr.write('\r\x1b[K')
           },
-          (signal) => runRounds(arms(signal), 0, rounds, results, progress),
+          (signal) => runRounds(arms(signal), 0, rounds, results, status, (done) => roundProgress.roundDone(done)),
         )
       if (paired) {
         // One paired run per kind of comparison and round: A/A′, then A against each factor.

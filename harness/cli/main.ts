@@ -14,8 +14,11 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   load: () => import('./load.ts'),
   history: () => import('./history.ts'),
   push: () => import('./push.ts'),
+  nightly: () => import('./nightly.ts'),
   report: () => import('./report.ts'),
   comment: () => import('./comment.ts'),
+  'mock-slurm': () => import('./mock-slurm.ts'),
+  exporter: () => import('./exporter.ts'),
   profile: () => import('./profile.ts'),
 }
 

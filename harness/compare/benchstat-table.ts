@@ -172,7 +172,7 @@ export function buildTables(sets: readonly SampleSet[], options: TableOptions): 
       table.cols.add(col)
       const key = cellKey(row, col)
       const list = table.values.get(key) ?? []
-      list.push(...series.values)
+      for (const v of series.values) list.push(v)
       table.values.set(key, list)
     }
   }

@@ -4,7 +4,7 @@
 // go after general ones.
 import { readFile } from 'node:fs/promises'
 import { type Static, Type } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
+import { Value, type ValueError } from '@sinclair/typebox/value'
 import { InputError } from '../../common/input-error.ts'
 import { Better } from '../results/schema.ts'
 import { compilePattern, type NamePattern } from './name-pattern.ts'
@@ -103,6 +103,69 @@ export interface ResolvedSettings {
   readonly why?: string
 }
 
+/** fieldName turns a JSON pointer (`/defaults/ns~1op/better`) into the field as a person writes it (`defaults["ns/op"].better`). */
+export function fieldName(pointer: string): string {
+  if (pointer === '') return '(document)'
+  let out = ''
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~')
+    if (/^\d+$/.test(key)) out += `[${key}]`
+    else if (/^[A-Za-z_$][\w$]*$/.test(key)) out += out === '' ? key : `.${key}`
+    else out += `[${JSON.stringify(key)}]`
+  }
+  return out
+}
+
+function found(value: unknown): string {
+  if (typeof value === 'number') return String(value)
+  return (JSON.stringify(value) ?? String(value)).slice(0, 60)
+}
+
+/**
+ * describeSchemaError says what is wrong with one field in plain words: its name without JSON
+ * pointer escapes, what was found, and the allowed values when the schema lists them.
+ */
+export function describeSchemaError(error: ValueError): string {
+  const schema = error.schema as {
+    anyOf?: Array<{ const?: unknown }>
+    const?: unknown
+    properties?: Record<string, unknown>
+    minimum?: number
+    maximum?: number
+    exclusiveMinimum?: number
+    exclusiveMaximum?: number
+    type?: string
+  }
+  if (error.message === 'Unexpected property') {
+    const cut = error.path.lastIndexOf('/')
+    const parent = error.path.slice(0, cut)
+    const key = error.path
+      .slice(cut + 1)
+      .replaceAll('~1', '/')
+      .replaceAll('~0', '~')
+    const allowed = Object.keys(schema.properties ?? {})
+    return `${parent === '' ? 'the document' : `field ${fieldName(parent)}`} has an unknown field ${JSON.stringify(key)}; expected one of ${allowed.join(', ')}`
+  }
+  const field = `field ${fieldName(error.path)}`
+  if (error.message === 'Expected required property') return `${field} is missing; it is required`
+  const choices = schema.anyOf?.every((s) => s.const !== undefined) === true ? schema.anyOf.map((s) => JSON.stringify(s.const)) : undefined
+  if (choices !== undefined) return `${field}: found ${found(error.value)}; expected one of ${choices.join(', ')}`
+  if (schema.const !== undefined) return `${field}: found ${found(error.value)}; expected ${JSON.stringify(schema.const)}`
+  if (schema.minimum !== undefined || schema.maximum !== undefined || schema.type === 'number' || schema.type === 'integer') {
+    const kind = schema.type === 'integer' ? 'a whole number' : 'a number'
+    const range =
+      schema.minimum !== undefined && schema.maximum !== undefined
+        ? ` from ${schema.minimum} to ${schema.maximum}`
+        : schema.minimum !== undefined
+          ? ` ≥ ${schema.minimum}`
+          : schema.exclusiveMinimum !== undefined
+            ? ` between ${schema.exclusiveMinimum} and ${schema.exclusiveMaximum ?? '∞'} (exclusive)`
+            : ''
+    return `${field}: found ${found(error.value)}; expected ${kind}${range}`
+  }
+  return `${field}: ${error.message.replace(/^Expected/, 'expected')} (found ${found(error.value)})`
+}
+
 /** parsePolicy validates the policy text; errors name the JSON path. */
 export function parsePolicy(text: string, source: string): Policy {
   if (text.trim() === '') throw new InputError(`${source}: empty file; expected a slurmbench policy JSON document (see baselines/policy.json)`)
@@ -116,16 +179,20 @@ export function parsePolicy(text: string, source: string): Policy {
     const version = (value as { schemaVersion?: unknown }).schemaVersion
     if (typeof version === 'number' && version > POLICY_SCHEMA_VERSION) {
       throw new InputError(
-        `${source}: at /schemaVersion: policy version ${version} is newer than this slurmbench reads (${POLICY_SCHEMA_VERSION}); upgrade slurmbench`,
+        `${source}: field schemaVersion: policy version ${version} is newer than this slurmbench reads (${POLICY_SCHEMA_VERSION}); upgrade slurmbench`,
       )
     }
   }
   const first = Value.Errors(PolicyDocument, value).First()
-  if (first !== undefined) {
-    const path = first.path === '' ? '(document)' : first.path
-    throw new InputError(`${source}: at ${path}: ${first.message} (found ${JSON.stringify(first.value)?.slice(0, 60)})`)
-  }
+  if (first !== undefined) throw new InputError(`${source}: ${describeSchemaError(first)}`)
   const doc = value as PolicyDocument
+  for (const [index, rule] of doc.rules.entries()) {
+    if (rule.name === undefined && rule.unit === undefined) {
+      throw new InputError(
+        `${source}: field rules[${index}]: a rule needs "name" or "unit" (or both) to say which metrics it applies to; to change every metric, use defaults["*"]`,
+      )
+    }
+  }
   const rules = doc.rules.map((rule, index) => {
     const compile = (field: 'name' | 'unit'): NamePattern | undefined => {
       const pattern = rule[field]
@@ -135,7 +202,7 @@ export function parsePolicy(text: string, source: string): Policy {
       } catch (err) {
         if (err instanceof NativeModuleError) throw err // the addon, not the pattern
         throw new InputError(
-          `${source}: at /rules/${index}/${field}: invalid pattern ${JSON.stringify(pattern)} (${(err as Error).message}); expected a glob or /RE2 regexp/`,
+          `${source}: field rules[${index}].${field}: invalid pattern ${JSON.stringify(pattern)} (${(err as Error).message}); expected a glob or /RE2 regexp/`,
         )
       }
     }

@@ -1,9 +1,9 @@
 // One model for everything compare reads: every sample of every (benchmark, unit), tidied to
 // base units (sec/op, B/s), with the unit's direction and assumption. Built from the Go
 // benchmark format or from a results document, so both compare the same way.
-import type { GoBenchFile } from '../results/gofmt-read.ts'
+import type { GoBenchFile, GoBenchResult, GoUnitMetadata } from '../results/gofmt-read.ts'
 import { InputError } from '../../common/input-error.ts'
-import type { Assume, Better, Environment, ResultsDocument } from '../results/schema.ts'
+import type { Assume, BenchmarkResult, Better, Environment, ResultsDocument } from '../results/schema.ts'
 import { defaultUnitInfo, tidyUnit } from './units.ts'
 
 /** MetricSeries is every sample of one metric of one benchmark under one configuration. */
@@ -39,29 +39,39 @@ interface Accumulator {
   unit: string
   rawUnit: string
   values: number[]
-  better: Better
-  assume: Assume
   config: Record<string, string>
-  /** Where the series first appeared and how many samples its benchmark had then. */
-  firstWhere: string
 }
 
 function configKey(config: Readonly<Record<string, string>>): string {
   return JSON.stringify(Object.entries(config))
 }
 
-/** sampleSetFromGoBench groups a parsed Go benchmark file into series. */
-export function sampleSetFromGoBench(file: GoBenchFile, label: string): SampleSet {
-  const byKey = new Map<string, Accumulator>()
-  const unitsByBench = new Map<string, { units: string; line: number }>()
-  for (const result of file.results) {
-    const benchKey = `${configKey(result.config)}\u0000${result.name}`
+/**
+ * GoBenchSeriesBuilder groups Go benchmark results into series one result at a time, so a file
+ * is never held whole; `Unit` metadata is applied at the end, as it covers the whole file.
+ */
+export class GoBenchSeriesBuilder {
+  private readonly byKey = new Map<string, Accumulator>()
+  private readonly unitsByBench = new Map<string, { units: string; line: number }>()
+  // The last result's configuration object and its key: consecutive results share one object.
+  private lastConfig: Readonly<Record<string, string>> | undefined
+  private lastConfigKey = ''
+
+  constructor(readonly source: string) {}
+
+  /** add takes the next result line. */
+  add(result: GoBenchResult): void {
+    if (result.config !== this.lastConfig) {
+      this.lastConfig = result.config
+      this.lastConfigKey = configKey(result.config)
+    }
+    const benchKey = `${this.lastConfigKey}\u0000${result.name}`
     const unitList = result.values.map((v) => v.unit).join(' ')
-    const prior = unitsByBench.get(benchKey)
-    if (prior === undefined) unitsByBench.set(benchKey, { units: unitList, line: result.line })
+    const prior = this.unitsByBench.get(benchKey)
+    if (prior === undefined) this.unitsByBench.set(benchKey, { units: unitList, line: result.line })
     else if (prior.units !== unitList) {
       throw new InputError(
-        `${file.source}:${result.line}: mismatched units for ${result.name}: found "${unitList}", expected "${prior.units}" as on line ${prior.line}`,
+        `${this.source}:${result.line}: mismatched units for ${result.name}: found "${unitList}", expected "${prior.units}" as on line ${prior.line}`,
       )
     }
     for (const { value, unit } of result.values) {
@@ -71,30 +81,40 @@ export function sampleSetFromGoBench(file: GoBenchFile, label: string): SampleSe
       const scaled = tidyUnit(unit)
       const tidy = value * scaled.factor === value ? { unit, factor: 1 } : scaled
       const key = `${benchKey}\u0000${tidy.unit}`
-      let acc = byKey.get(key)
+      let acc = this.byKey.get(key)
       if (acc === undefined) {
-        const meta = file.units[unit] ?? file.units[tidy.unit] ?? {}
-        const defaults = defaultUnitInfo(tidy.unit)
-        acc = {
-          name: result.name,
-          unit: tidy.unit,
-          rawUnit: unit,
-          values: [],
-          better: meta.better ?? defaults.better,
-          assume: meta.assume ?? defaults.assume,
-          config: { ...result.config },
-          firstWhere: `${file.source}:${result.line}`,
-        }
-        byKey.set(key, acc)
+        acc = { name: result.name, unit: tidy.unit, rawUnit: unit, values: [], config: { ...result.config } }
+        this.byKey.set(key, acc)
       }
       acc.values.push(value * tidy.factor)
     }
   }
-  return { label, source: file.source, series: [...byKey.values()].map(freeze), warnings: [] }
+
+  /** finish returns the series, with the file's `Unit` metadata or the unit's defaults. */
+  finish(units: Readonly<Record<string, GoUnitMetadata>>, label: string): SampleSet {
+    const series: MetricSeries[] = []
+    for (const acc of this.byKey.values()) {
+      const meta = units[acc.rawUnit] ?? units[acc.unit] ?? {}
+      const defaults = defaultUnitInfo(acc.unit)
+      series.push({
+        name: acc.name,
+        unit: acc.unit,
+        rawUnit: acc.rawUnit,
+        values: acc.values,
+        better: meta.better ?? defaults.better,
+        assume: meta.assume ?? defaults.assume,
+        config: acc.config,
+      })
+    }
+    return { label, source: this.source, series, warnings: [] }
+  }
 }
 
-function freeze(acc: Accumulator): MetricSeries {
-  return { name: acc.name, unit: acc.unit, rawUnit: acc.rawUnit, values: acc.values, better: acc.better, assume: acc.assume, config: acc.config }
+/** sampleSetFromGoBench groups a parsed Go benchmark file into series. */
+export function sampleSetFromGoBench(file: GoBenchFile, label: string): SampleSet {
+  const builder = new GoBenchSeriesBuilder(file.source)
+  for (const result of file.results) builder.add(result)
+  return builder.finish(file.units, label)
 }
 
 /**
@@ -130,24 +150,51 @@ export function metricSeriesOf(
   }
 }
 
-/** sampleSetFromResults groups a results document into series; failed benchmarks are skipped with a warning. */
-export function sampleSetFromResults(doc: ResultsDocument, source: string, label: string): SampleSet {
-  const series: MetricSeries[] = []
-  const warnings: string[] = []
-  const seen = new Map<string, number>()
-  for (const [i, bench] of doc.benchmarks.entries()) {
+/** BenchmarkEntry is a benchmark of a results document without its samples, which arrive as values per unit. */
+export type BenchmarkEntry = Omit<BenchmarkResult, 'samples'>
+
+/**
+ * ResultsSeriesBuilder groups a results document into series one benchmark at a time, so a
+ * streamed document is never held whole; failed benchmarks are skipped with a warning.
+ */
+export class ResultsSeriesBuilder {
+  private readonly entries: Array<{ bench: BenchmarkEntry; unit: string; values: readonly number[] }> = []
+  private readonly warnings: string[] = []
+  private readonly seen = new Map<string, number>()
+
+  constructor(readonly source: string) {}
+
+  /** add takes benchmark `index` with its sample values by unit (units as written, in first-sample order). */
+  add(bench: BenchmarkEntry, index: number, valuesByUnit: ReadonlyMap<string, readonly number[]>): void {
     const id = `${bench.pkg}\u0000${bench.name}`
-    const prior = seen.get(id)
+    const prior = this.seen.get(id)
     if (prior !== undefined)
       throw new InputError(
-        `${source}: at /benchmarks/${i}/name: duplicate benchmark ${bench.name} in ${bench.pkg} (also at /benchmarks/${prior}); expected each name once`,
+        `${this.source}: at /benchmarks/${index}/name: duplicate benchmark ${bench.name} in ${bench.pkg} (also at /benchmarks/${prior}); expected each name once`,
       )
-    seen.set(id, i)
+    this.seen.set(id, index)
     if (bench.status !== 'ok') {
-      warnings.push(`${bench.name}: ${bench.status}${bench.failure ? ` (${bench.failure.message})` : ''}; not compared`)
+      this.warnings.push(`${bench.name}: ${bench.status}${bench.failure ? ` (${bench.failure.message})` : ''}; not compared`)
+      return
+    }
+    for (const [unit, values] of valuesByUnit) if (values.length > 0) this.entries.push({ bench, unit, values })
+  }
+
+  /** finish returns the sample set; the environment gives each series its Go-format configuration. */
+  finish(environment: Environment, documentWarnings: readonly string[], label: string): SampleSet {
+    const series = this.entries.map((e) => metricSeriesOf(e.bench, e.unit, e.values, environment))
+    return { label, source: this.source, series, environment, warnings: documentWarnings.concat(this.warnings) }
+  }
+}
+
+/** sampleSetFromResults groups a results document into series; failed benchmarks are skipped with a warning. */
+export function sampleSetFromResults(doc: ResultsDocument, source: string, label: string): SampleSet {
+  const builder = new ResultsSeriesBuilder(source)
+  for (const [i, bench] of doc.benchmarks.entries()) {
+    if (bench.status !== 'ok') {
+      builder.add(bench, i, new Map())
       continue
     }
-    if (bench.samples.length === 0) continue
     const firstUnits = Object.keys(bench.samples[0]?.metrics ?? {})
       .sort()
       .join(' ')
@@ -165,7 +212,7 @@ export function sampleSetFromResults(doc: ResultsDocument, source: string, label
         byUnit.set(unit, list)
       }
     }
-    for (const [unit, values] of byUnit) series.push(metricSeriesOf(bench, unit, values, doc.environment))
+    builder.add(bench, i, byUnit)
   }
-  return { label, source, series, environment: doc.environment, warnings: [...doc.warnings, ...warnings] }
+  return builder.finish(doc.environment, doc.warnings, label)
 }

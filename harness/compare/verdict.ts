@@ -13,7 +13,7 @@ import { medianInterval } from '../stats/quantile-ci.ts'
 import { ratioInterval } from '../stats/ratio-ci.ts'
 import { pairedRatio } from '../stats/signed-rank.ts'
 import { compareSamples, summarize } from '../stats/summary.ts'
-import { type Beyond, type Policy, resolveSettings } from './policy.ts'
+import { type Beyond, type Policy, type ResolvedSettings, resolveSettings } from './policy.ts'
 import type { MetricSeries, SampleSet } from './sample-set.ts'
 
 /** VerdictKind is the judgement of one metric. */
@@ -98,7 +98,7 @@ function collect(set: SampleSet): Map<string, MetricSeries> {
     const key = metricKey(s)
     const prior = map.get(key)
     // The same metric under two configurations of one input (rare) pools its samples.
-    map.set(key, prior === undefined ? s : { ...prior, values: [...prior.values, ...s.values] })
+    map.set(key, prior === undefined ? s : { ...prior, values: prior.values.concat(s.values) })
   }
   return map
 }
@@ -118,125 +118,185 @@ function worse(change: number, better: Better): number {
   return better === 'lower' ? change : -change
 }
 
-interface Pending {
-  readonly verdict: Omit<MetricVerdict, 'verdict' | 'q'> & { verdict?: VerdictKind }
-  readonly testable: boolean
+/** MetricInput is one metric to judge: its identity, resolved settings and each side's samples (absent: not measured there). */
+export interface MetricInput {
+  readonly name: string
+  readonly pkg: string
+  readonly unit: string
+  readonly rawUnit: string
+  readonly settings: ResolvedSettings
+  readonly base?: readonly number[]
+  readonly head?: readonly number[]
+}
+
+/** JudgeRules are the comparison-wide settings a metric is judged under. */
+export interface JudgeRules {
+  readonly alpha: number
+  readonly confidence: number
+  readonly minSamples: number
+  readonly beyond: Beyond
+  /** Sample k of both sides came from one worker: compare pair by pair. */
+  readonly paired: boolean
+}
+
+/**
+ * MetricAssessment is a metric after its own test, before the correction across metrics:
+ * either final (new, missing, ignored, exact, too few samples) or tested, waiting for its q.
+ */
+export type MetricAssessment =
+  | { readonly kind: 'final'; readonly verdict: MetricVerdict }
+  | { readonly kind: 'tested'; readonly verdict: Omit<MetricVerdict, 'verdict' | 'q'> & { readonly p: number; readonly change: ChangeEstimate } }
+
+/**
+ * assessMetric judges one metric on its own: new/missing, ignored, exact metrics beyond
+ * tolerance, too few samples; otherwise the test's p-value and the change's interval.
+ */
+export function assessMetric(input: MetricInput, rules: JudgeRules): MetricAssessment {
+  const { settings } = input
+  const common = {
+    name: input.name,
+    pkg: input.pkg,
+    unit: input.unit,
+    rawUnit: input.rawUnit,
+    better: settings.better,
+    exact: settings.exact,
+    tolerancePct: settings.tolerancePct,
+    origin: settings.origin,
+    ...(settings.why !== undefined ? { why: settings.why } : {}),
+  }
+  const b = input.base
+  const h = input.head
+  if (b === undefined || h === undefined) {
+    const only = (b ?? h) as readonly number[]
+    const summary = side(only, settings.exact, rules.confidence)
+    return {
+      kind: 'final',
+      verdict: { ...common, verdict: b === undefined ? 'new' : 'missing', ...(b === undefined ? { head: summary } : { base: summary }), warnings: [] },
+    }
+  }
+  const baseSide = side(b, settings.exact, rules.confidence)
+  const headSide = side(h, settings.exact, rules.confidence)
+  const tolerance = settings.tolerancePct / 100
+  const warnings: string[] = []
+  if (settings.ignore) return { kind: 'final', verdict: { ...common, verdict: 'ignored', base: baseSide, head: headSide, warnings } }
+  const ratioOfCentres = baseSide.center === headSide.center ? 1 : baseSide.center === 0 ? Infinity : headSide.center / baseSide.center
+  if (settings.exact) {
+    for (const [label, s] of [
+      ['base', baseSide],
+      ['head', headSide],
+    ] as const) {
+      if (s.lo !== s.hi) warnings.push(`${label}: exact metric varies from ${s.lo} to ${s.hi}; comparing the most common value`)
+    }
+    const change = ratioOfCentres - 1
+    const w = worse(change, settings.better)
+    const verdict: VerdictKind = w > tolerance ? 'regressed' : -w > tolerance ? 'improved' : 'unchanged'
+    return { kind: 'final', verdict: { ...common, verdict, base: baseSide, head: headSide, change: { estimate: change, lo: change, hi: change }, warnings } }
+  }
+  const pairs = rules.paired ? pairedRatio(b, h, rules.confidence) : undefined
+  if (rules.paired && pairs === undefined) {
+    warnings.push(b.length === h.length ? 'values ≤ 0: compared unpaired' : `${b.length} base and ${h.length} head samples: compared unpaired`)
+  }
+  const p =
+    pairs?.p ??
+    compareSamples(
+      [...b].sort((x, y) => x - y),
+      [...h].sort((x, y) => x - y),
+      'nothing',
+      rules.alpha,
+    ).p
+  const ci = pairs ?? ratioInterval(b, h, rules.confidence)
+  const change: ChangeEstimate = {
+    estimate: (pairs?.estimate ?? ratioOfCentres) - 1,
+    lo: ci === undefined ? -Infinity : ci.lo - 1,
+    hi: ci === undefined ? Infinity : ci.hi - 1,
+  }
+  if (ci === undefined) warnings.push('values ≤ 0: no interval of the ratio')
+  const paired = pairs !== undefined ? { paired: true } : {}
+  if (b.length < rules.minSamples || h.length < rules.minSamples) {
+    warnings.push(`need ≥ ${rules.minSamples} samples a side to judge, have ${b.length}+${h.length}; add -count`)
+    return { kind: 'final', verdict: { ...common, verdict: 'inconclusive', base: baseSide, head: headSide, change, p, ...paired, warnings } }
+  }
+  return { kind: 'tested', verdict: { ...common, base: baseSide, head: headSide, change, p, ...paired, warnings } }
+}
+
+/** TestedRule is what decides a tested metric's verdict once its q-value is known. */
+export interface TestedRule {
+  readonly change: ChangeEstimate
+  readonly better: Better
+  readonly tolerancePct: number
+  /** Benjamini–Hochberg adjusted p-value. */
+  readonly q: number
+  readonly alpha: number
+  readonly beyond: Beyond
+}
+
+/**
+ * decideTested is the rule for a tested metric: regressed (improved) when q ≤ α and the change is
+ * worse (better) beyond tolerance, by the estimate or by the interval's near bound; unchanged when
+ * the whole interval lies inside ±tolerance; inconclusive otherwise.
+ */
+export function decideTested(rule: TestedRule): VerdictKind {
+  const { change, better } = rule
+  const tolerance = rule.tolerancePct / 100
+  const significant = rule.q <= rule.alpha
+  // The change's interval as "worse" amounts: [best case, worst case].
+  const worseEstimate = worse(change.estimate, better)
+  const worseBest = better === 'lower' ? change.lo : -change.hi
+  const worseWorst = better === 'lower' ? change.hi : -change.lo
+  const beyondWorse = rule.beyond === 'estimate' ? worseEstimate > tolerance : worseBest > tolerance
+  const beyondBetter = rule.beyond === 'estimate' ? -worseEstimate > tolerance : -worseWorst > tolerance
+  if (significant && beyondWorse) return 'regressed'
+  if (significant && beyondBetter) return 'improved'
+  if (change.lo >= -tolerance && change.hi <= tolerance) return 'unchanged'
+  return 'inconclusive'
+}
+
+/** settleVerdicts applies Benjamini–Hochberg across the tested metrics and decides each of them. */
+export function settleVerdicts(assessments: readonly MetricAssessment[], rules: Pick<JudgeRules, 'alpha' | 'beyond'>): MetricVerdict[] {
+  const ps: number[] = []
+  for (const a of assessments) if (a.kind === 'tested') ps.push(a.verdict.p)
+  const qs = benjaminiHochberg(ps)
+  let next = 0
+  return assessments.map((a) => {
+    if (a.kind === 'final') return a.verdict
+    const q = qs[next++] as number
+    const v = a.verdict
+    const verdict = decideTested({ change: v.change, better: v.better, tolerancePct: v.tolerancePct, q, alpha: rules.alpha, beyond: rules.beyond })
+    return { ...v, verdict, q }
+  })
 }
 
 /** judge compares head with base metric by metric. */
 export function judge(base: SampleSet, head: SampleSet, policy: Policy, options: JudgeOptions = {}): VerdictReport {
   const beyond = options.beyond ?? policy.beyond
+  const rules: JudgeRules = { alpha: policy.alpha, confidence: policy.confidence, minSamples: policy.minSamples, beyond, paired: options.paired === true }
   const baseMap = collect(base)
   const headMap = collect(head)
-  const keys = [...new Set([...baseMap.keys(), ...headMap.keys()])]
-  const pending: Pending[] = []
+  const keys = new Set(baseMap.keys())
+  for (const key of headMap.keys()) keys.add(key)
+  const assessments: MetricAssessment[] = []
   for (const key of keys) {
     const b = baseMap.get(key)
     const h = headMap.get(key)
     const any = (b ?? h) as MetricSeries
-    const settings = resolveSettings(policy, { name: any.name, unit: any.unit, rawUnit: any.rawUnit, better: any.better, exact: any.assume === 'exact' })
-    const tolerancePct = options.tolerancePct ?? settings.tolerancePct
-    const common = {
-      name: any.name,
-      pkg: any.config.pkg ?? '',
-      unit: any.unit,
-      rawUnit: any.rawUnit,
-      better: settings.better,
-      exact: settings.exact,
-      tolerancePct,
-      origin: settings.origin,
-      ...(settings.why !== undefined ? { why: settings.why } : {}),
-    }
-    if (b === undefined || h === undefined) {
-      const only = (b ?? h) as MetricSeries
-      const summary = side(only.values, settings.exact, policy.confidence)
-      pending.push({
-        verdict: { ...common, verdict: b === undefined ? 'new' : 'missing', ...(b === undefined ? { head: summary } : { base: summary }), warnings: [] },
-        testable: false,
-      })
-      continue
-    }
-    const baseSide = side(b.values, settings.exact, policy.confidence)
-    const headSide = side(h.values, settings.exact, policy.confidence)
-    const tolerance = tolerancePct / 100
-    const warnings: string[] = []
-    if (settings.ignore) {
-      pending.push({ verdict: { ...common, verdict: 'ignored', base: baseSide, head: headSide, warnings }, testable: false })
-      continue
-    }
-    const ratioOfCentres = baseSide.center === headSide.center ? 1 : baseSide.center === 0 ? Infinity : headSide.center / baseSide.center
-    if (settings.exact) {
-      for (const [label, s] of [
-        ['base', baseSide],
-        ['head', headSide],
-      ] as const) {
-        if (s.lo !== s.hi) warnings.push(`${label}: exact metric varies from ${s.lo} to ${s.hi}; comparing the most common value`)
-      }
-      const change = ratioOfCentres - 1
-      const w = worse(change, settings.better)
-      const verdict: VerdictKind = w > tolerance ? 'regressed' : -w > tolerance ? 'improved' : 'unchanged'
-      pending.push({
-        verdict: { ...common, verdict, base: baseSide, head: headSide, change: { estimate: change, lo: change, hi: change }, warnings },
-        testable: false,
-      })
-      continue
-    }
-    const pairs = options.paired === true ? pairedRatio(b.values, h.values, policy.confidence) : undefined
-    if (options.paired === true && pairs === undefined) {
-      warnings.push(
-        b.values.length === h.values.length
-          ? 'values ≤ 0: compared unpaired'
-          : `${b.values.length} base and ${h.values.length} head samples: compared unpaired`,
-      )
-    }
-    const p =
-      pairs?.p ??
-      compareSamples(
-        [...b.values].sort((x, y) => x - y),
-        [...h.values].sort((x, y) => x - y),
-        'nothing',
-        policy.alpha,
-      ).p
-    const ci = pairs ?? ratioInterval(b.values, h.values, policy.confidence)
-    const change: ChangeEstimate = {
-      estimate: (pairs?.estimate ?? ratioOfCentres) - 1,
-      lo: ci === undefined ? -Infinity : ci.lo - 1,
-      hi: ci === undefined ? Infinity : ci.hi - 1,
-    }
-    if (ci === undefined) warnings.push('values ≤ 0: no interval of the ratio')
-    const paired = pairs !== undefined ? { paired: true } : {}
-    if (b.values.length < policy.minSamples || h.values.length < policy.minSamples) {
-      warnings.push(`need ≥ ${policy.minSamples} samples a side to judge, have ${b.values.length}+${h.values.length}; add -count`)
-      pending.push({ verdict: { ...common, verdict: 'inconclusive', base: baseSide, head: headSide, change, p, ...paired, warnings }, testable: false })
-      continue
-    }
-    pending.push({ verdict: { ...common, base: baseSide, head: headSide, change, p, ...paired, warnings }, testable: true })
+    const resolved = resolveSettings(policy, { name: any.name, unit: any.unit, rawUnit: any.rawUnit, better: any.better, exact: any.assume === 'exact' })
+    const settings = options.tolerancePct === undefined ? resolved : { ...resolved, tolerancePct: options.tolerancePct }
+    assessments.push(
+      assessMetric(
+        {
+          name: any.name,
+          pkg: any.config.pkg ?? '',
+          unit: any.unit,
+          rawUnit: any.rawUnit,
+          settings,
+          ...(b !== undefined ? { base: b.values } : {}),
+          ...(h !== undefined ? { head: h.values } : {}),
+        },
+        rules,
+      ),
+    )
   }
-  // Benjamini–Hochberg over every metric that was tested.
-  const tested = pending.filter((x) => x.testable)
-  const qs = benjaminiHochberg(tested.map((x) => x.verdict.p as number))
-  const qByPending = new Map<Pending, number>()
-  tested.forEach((x, i) => qByPending.set(x, qs[i] as number))
-  const verdicts: MetricVerdict[] = pending.map((x) => {
-    if (!x.testable) return x.verdict as MetricVerdict
-    const v = x.verdict
-    const q = qByPending.get(x) as number
-    const change = v.change as ChangeEstimate
-    const tolerance = v.tolerancePct / 100
-    const significant = q <= policy.alpha
-    // The change's interval as "worse" amounts: [best case, worst case].
-    const worseEstimate = worse(change.estimate, v.better)
-    const worseBest = v.better === 'lower' ? change.lo : -change.hi
-    const worseWorst = v.better === 'lower' ? change.hi : -change.lo
-    const beyondWorse = beyond === 'estimate' ? worseEstimate > tolerance : worseBest > tolerance
-    const beyondBetter = beyond === 'estimate' ? -worseEstimate > tolerance : -worseWorst > tolerance
-    let verdict: VerdictKind
-    if (significant && beyondWorse) verdict = 'regressed'
-    else if (significant && beyondBetter) verdict = 'improved'
-    else if (change.lo >= -tolerance && change.hi <= tolerance) verdict = 'unchanged'
-    else verdict = 'inconclusive'
-    return { ...(v as MetricVerdict), verdict, q }
-  })
+  const verdicts = settleVerdicts(assessments, rules)
   const counts = Object.fromEntries(VERDICT_KINDS.map((k) => [k, 0])) as Record<VerdictKind, number>
   for (const v of verdicts) counts[v.verdict]++
   return {

@@ -3,7 +3,7 @@
 // configured API origin (pagination links to another origin are refused) and never into a message.
 import { fetch as undiciFetch } from 'undici'
 import {
-  GitHubError,
+  type GitHubError,
   GitHubForbiddenError,
   GitHubNetworkError,
   GitHubNotFoundError,

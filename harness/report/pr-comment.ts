@@ -123,6 +123,8 @@ function sortRows(reports: readonly VerdictReport[]): MetricVerdict[] {
 }
 
 interface Shown {
+  /** The folded table lists only the rows not already in the attention table. */
+  restOnly: boolean
   attention: number
   all: number
   warnings: number
@@ -138,6 +140,7 @@ export function renderPrComment(reports: readonly VerdictReport[], method: Compa
   // The package only tells rows apart when there is more than one.
   const showPkg = new Set(rows.map((v) => v.pkg)).size > 1
   const attention = rows.filter((v) => v.verdict !== 'unchanged' && v.verdict !== 'ignored')
+  const rest = rows.filter((v) => v.verdict === 'unchanged' || v.verdict === 'ignored')
   const warnings = [
     ...reports.flatMap((r) => r.warnings.map((w) => escapeMarkdownText(w))),
     ...rows.flatMap((v) => v.warnings.map((w) => `${codeSpan(shortName(v.name))} ${codeSpan(v.unit)}: ${escapeMarkdownText(w)}`)),
@@ -177,8 +180,10 @@ export function renderPrComment(reports: readonly VerdictReport[], method: Compa
     } else if (rows.length > 0) {
       out += 'Every metric is unchanged within its tolerance.\n\n'
     }
-    out += `<details><summary>All ${rows.length} rows</summary>\n\n${table(rows, shown.all, showPkg)}`
-    if (shown.all < rows.length) out += cutNote(shown.all, rows.length, maxChars)
+    const folded = shown.restOnly ? rest : rows
+    const summary = shown.restOnly ? `The other ${rest.length} rows (the ${attention.length} above are not repeated, to fit)` : `All ${rows.length} rows`
+    out += `<details><summary>${summary}</summary>\n\n${table(folded, shown.all, showPkg)}`
+    if (shown.all < folded.length) out += cutNote(shown.all, folded.length, maxChars)
     out += '\n</details>\n'
     if (warnings.length > 0) {
       out += `\n<details><summary>${warnings.length} ${warnings.length === 1 ? 'warning' : 'warnings'}</summary>\n\n${warnings
@@ -190,9 +195,14 @@ export function renderPrComment(reports: readonly VerdictReport[], method: Compa
     }
     return out + foot
   }
-  const shown: Shown = { attention: attention.length, all: rows.length, warnings: warnings.length }
-  // Cut the full table first, then the warnings, then the attention rows: each the fewest rows
-  // that make the body fit (the length grows with each count, so a binary search finds it).
+  const shown: Shown = { restOnly: false, attention: attention.length, all: rows.length, warnings: warnings.length }
+  // Too long: first drop the attention rows' repeats from the folded table, then cut it, then
+  // the warnings, then the attention rows: each the fewest rows that make the body fit (the
+  // length grows with each count, so a binary search finds it).
+  if (render(shown).length > maxChars && attention.length > 0) {
+    shown.restOnly = true
+    shown.all = rest.length
+  }
   for (const key of ['all', 'warnings', 'attention'] as const) {
     if (render(shown).length <= maxChars) break
     let lo = 0

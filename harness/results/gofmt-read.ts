@@ -68,30 +68,41 @@ function parseValue(source: string, line: number, text: string, unit: string): n
   return value
 }
 
-/** parseGoBench parses `text` in the Go benchmark format; `source` names it in errors. */
-export function parseGoBench(text: string, source: string): GoBenchFile {
-  const results: GoBenchResult[] = []
-  const units: Record<string, { better?: Better; assume?: Assume }> = {}
-  const unitLines: Record<string, Record<string, number>> = {}
-  let config: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const lineNo = i + 1
-    const line = (lines[i] as string).replace(/\r$/, '')
+/**
+ * GoBenchReader reads the Go benchmark format one line at a time, so a file of any size is read
+ * as a stream; each result line goes to `onResult` as it is read, and `units` collects the
+ * `Unit` lines (which apply to the whole file, wherever they appear).
+ */
+export class GoBenchReader {
+  readonly units: Record<string, { better?: Better; assume?: Assume }> = {}
+  private readonly unitLines: Record<string, Record<string, number>> = {}
+  private config: Record<string, string> = {}
+  private lineNo = 0
+
+  constructor(
+    readonly source: string,
+    private readonly onResult: (result: GoBenchResult) => void,
+  ) {}
+
+  /** push reads the next line (without its newline). */
+  push(rawLine: string): void {
+    const source = this.source
+    const lineNo = ++this.lineNo
+    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine
     const configMatch = CONFIG_LINE.exec(line)
     if (configMatch !== null) {
       const key = configMatch[1] as string
       const value = (configMatch[2] ?? '').trimEnd()
       // A key/value applies to every following result until overwritten; copy on write so
       // earlier results keep the configuration they were read under.
-      config = { ...config, [key]: value }
-      continue
+      this.config = { ...this.config, [key]: value }
+      return
     }
     const fields = line
       .trim()
       .split(/\s+/)
       .filter((f) => f !== '')
-    if (fields.length === 0) continue
+    if (fields.length === 0) return
     const first = fields[0] as string
     if (first === 'Unit') {
       if (fields.length < 3) fail(source, lineNo, `expected "Unit <unit> <key>=<value>…", found "${line.trim()}"`)
@@ -101,8 +112,8 @@ export function parseGoBench(text: string, source: string): GoBenchFile {
         if (eq <= 0) fail(source, lineNo, `expected <key>=<value> in Unit line, found "${pair}"`)
         const key = pair.slice(0, eq)
         const value = pair.slice(eq + 1)
-        const meta = (units[unit] ??= {})
-        const seen = (unitLines[unit] ??= {})
+        const meta = (this.units[unit] ??= {})
+        const seen = (this.unitLines[unit] ??= {})
         if (key === 'better') {
           if (value !== 'higher' && value !== 'lower') fail(source, lineNo, `Unit ${unit}: better=${value}; expected better=higher or better=lower`)
           if (meta.better !== undefined && meta.better !== value)
@@ -117,11 +128,11 @@ export function parseGoBench(text: string, source: string): GoBenchFile {
         // Other keys are reserved for tools we do not know; the format says to keep going.
         seen[key] ??= lineNo
       }
-      continue
+      return
     }
-    if (!isBenchmarkName(first)) continue
+    if (!isBenchmarkName(first)) return
     // `go test -v` prints the bare name before running a benchmark; it carries no result.
-    if (fields.length === 1) continue
+    if (fields.length === 1) return
     if (fields.length < 4 || fields.length % 2 !== 0) {
       fail(
         source,
@@ -139,7 +150,14 @@ export function parseGoBench(text: string, source: string): GoBenchFile {
       seenUnits.add(unit)
       values.push({ value: parseValue(source, lineNo, fields[f] as string, unit), unit })
     }
-    results.push({ name: first, iterations: Number(iterText), values, config, line: lineNo })
+    this.onResult({ name: first, iterations: Number(iterText), values, config: this.config, line: lineNo })
   }
-  return { source, results, units }
+}
+
+/** parseGoBench parses `text` in the Go benchmark format; `source` names it in errors. */
+export function parseGoBench(text: string, source: string): GoBenchFile {
+  const results: GoBenchResult[] = []
+  const reader = new GoBenchReader(source, (r) => results.push(r))
+  for (const line of text.split('\n')) reader.push(line)
+  return { source, results, units: reader.units }
 }

@@ -102,6 +102,42 @@ export class NameWidth {
 const BUILT_IN = new Set(['ns/op', 'MB/s', 'B/op', 'allocs/op'])
 
 /**
+ * printedValue is `value` at the precision its Go-format result line prints it: B/op and
+ * allocs/op rounded to whole numbers (Go prints them with %d), MB/s at two decimals, ns/op and
+ * every other metric as prettyPrint does (at least four significant figures).
+ *
+ * It is the one rule for the precision of a result: the runner stores each sample's metrics
+ * through it, so the JSON document holds exactly what the .txt line says, and `compare` of the
+ * .txt and of the .json of the same run gives the same table. The precision dropped is below
+ * what a sample can resolve: allocs/op is a sampling profiler's count over about 10³ ops with a
+ * calibrated offset (0.003–0.005 for a body that allocates nothing), B/op an average with stray
+ * allocations of the runtime in it; Go's own counts are integers.
+ */
+export function printedValue(unit: string, value: number): number {
+  if (unit === 'B/op' || unit === 'allocs/op') return integerPerOp(value)
+  if (unit === 'MB/s') return Number(formatFixed(value, 2))
+  return Number(prettyPrint(value, unit).trimStart().split(' ')[0])
+}
+
+/**
+ * printedMetrics applies printedValue to every metric of a sample, in the order the result line
+ * prints them (readers such as compare order their tables by first appearance).
+ */
+export function printedMetrics(metrics: Readonly<Record<string, number>>): Record<string, number> {
+  const printed: Record<string, number> = {}
+  for (const unit of lineOrder(metrics)) printed[unit] = printedValue(unit, metrics[unit] as number)
+  return printed
+}
+
+// lineOrder lists the units of a result line in Go's order: ns/op, MB/s, the others by name, B/op, allocs/op.
+function lineOrder(metrics: Readonly<Record<string, number>>): string[] {
+  const units = Object.keys(metrics)
+  const first = ['ns/op', 'MB/s'].filter((unit) => unit in metrics)
+  const last = ['B/op', 'allocs/op'].filter((unit) => unit in metrics)
+  return [...first, ...units.filter((unit) => !BUILT_IN.has(unit)).sort(compareBytes), ...last]
+}
+
+/**
  * formatResultLine renders one result line: `%-*s\t` name, `%8d` iterations, ns/op,
  * `\t%7.2f MB/s`, other metrics sorted by unit, then `\t%8d B/op\t%8d allocs/op`.
  */
@@ -124,7 +160,8 @@ export function formatResultLine(name: string, nameWidth: number, iterations: nu
 }
 
 // Go prints B/op and allocs/op as integers. Its counts are exact and it truncates; ours carry a
-// calibrated offset of a fraction of an allocation, so rounding to nearest is the honest integer.
+// calibrated offset of a fraction of an allocation, so rounding to nearest is the honest integer
+// (printedValue stores the same integer in the JSON).
 function integerPerOp(value: number): number {
   return Math.round(value)
 }

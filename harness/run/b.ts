@@ -3,7 +3,7 @@
 // worker (worker.ts) drives calibration and the memory passes around it.
 import { format } from 'node:util'
 import { sink, type B, type BenchmarkFunction, type PB } from '../api.ts'
-import { predictN } from './calibrate.ts'
+import { nextN } from './calibrate.ts'
 import type { WindowMeter } from './measure/window-meter.ts'
 import { rewriteName } from './names.ts'
 import { sourceMapFrame } from './source-map.ts'
@@ -34,6 +34,8 @@ export interface RunSettings {
   /** Gives each sub-benchmark its unique Go-style name. */
   readonly uniqueName: (parent: string, subName: string) => string
   readonly onSub: SubBenchmarkHandler
+  /** Receives warnings about how the benchmark uses the API (a synchronous runParallel body with -cpu above 1). */
+  readonly warn?: (message: string) => void
 }
 
 /** MAX_LOG_LINES is how many lines of b.log output are kept, as Go's trimOutput. */
@@ -51,6 +53,7 @@ const NO_METER: WindowMeter = { begin() {}, end() {}, reset() {} }
 
 declare const gc: (() => void) | undefined
 // A module-level slot keeps the settling allocation below from being optimised away.
+// biome-ignore lint/correctness/noUnusedVariables: written, never read, on purpose: the store keeps the allocation
 let settledBuffer: ArrayBuffer | undefined
 
 /** BenchB implements B for one benchmark or sub-benchmark. */
@@ -81,6 +84,10 @@ export class BenchB implements B {
   previousDurationNs = 0
   /** How many times runN has called the function. */
   runs = 0
+  /** The skip or fatal signal thrown in this run that has not reached runN yet. */
+  private unseenSignal: SkipSignal | FatalSignal | undefined = undefined
+  private readonly cleanups: Array<() => void | Promise<void>> = []
+  private warnedSyncParallel = false
 
   private timerOn = false
   private startNs = 0n
@@ -139,10 +146,15 @@ export class BenchB implements B {
       const returned = fn(this.view)
       if (returned !== undefined && typeof (returned as Promise<void>).then === 'function') await returned
     } catch (err) {
+      if (err === this.unseenSignal) this.unseenSignal = undefined
       this.recordThrow(err)
     }
     this.stopTimer()
     await this.children
+    if (this.unseenSignal !== undefined) {
+      this.noteSwallowed(this.unseenSignal)
+      this.unseenSignal = undefined
+    }
     if (this.usedLoop && !this.loopDone && !this.finished) {
       this.failure = { message: 'benchmark function returned without B.loop() == false (break or return in loop?)' }
     }
@@ -150,14 +162,59 @@ export class BenchB implements B {
     this.previousDurationNs = this.durationNs
   }
 
+  /**
+   * raise ends the benchmark with a skip or failure signal. The outcome is recorded before the
+   * throw, so a benchmark whose own try/catch swallows the signal still ends skipped or failed;
+   * runN notes the swallowing (swallowedNote).
+   */
+  private raise(signal: SkipSignal | FatalSignal): never {
+    this.recordThrow(signal)
+    this.unseenSignal = signal
+    throw signal
+  }
+
+  /** cleanup registers fn to run after this benchmark's last run in the process (runCleanups). */
+  cleanup(fn: () => void | Promise<void>): void {
+    this.cleanups.push(fn)
+  }
+
+  /**
+   * runCleanups runs the functions b.cleanup registered, last registered first, each awaited,
+   * all of them even when one throws; the first throw fails the benchmark unless it had already
+   * ended. It returns that throw's failure, or undefined.
+   */
+  async runCleanups(): Promise<BenchFailure | undefined> {
+    let failure: BenchFailure | undefined
+    for (let fn = this.cleanups.pop(); fn !== undefined; fn = this.cleanups.pop()) {
+      try {
+        await fn()
+      } catch (err) {
+        if (failure !== undefined) continue
+        const thrown = failureOf(err)
+        failure = { ...thrown, message: `cleanup: ${thrown.message}` }
+      }
+    }
+    if (failure !== undefined && !this.finished) this.failure = failure
+    return failure
+  }
+
   /** recordThrow turns what the benchmark threw into a skip or a failure. */
   recordThrow(err: unknown): void {
     if (this.finished) return
     if (err instanceof SkipSignal) this.skipReason = err.reason
-    else if (err instanceof FatalSignal) this.failure = { message: err.message }
-    else if (err instanceof Error)
-      this.failure = { message: `${err.name}: ${err.message}`, ...(err.stack === undefined ? {} : { stack: userFrames(err.stack) }) }
-    else this.failure = { message: `thrown: ${format(err)}` }
+    else this.failure = failureOf(err)
+  }
+
+  // noteSwallowed says, in the outcome, that the benchmark's own try/catch caught b.skip's or
+  // b.fatal's signal: the function went on running, but the benchmark ends as the signal said.
+  private noteSwallowed(signal: SkipSignal | FatalSignal): void {
+    const what = signal instanceof SkipSignal ? 'b.skip' : 'b.fatal'
+    const note = `(the benchmark's own try/catch caught ${what}'s signal and carried on; it ends ${signal instanceof SkipSignal ? 'skipped' : 'failed'} all the same: rethrow what you did not throw)`
+    if (this.failure !== undefined && signal instanceof FatalSignal && this.failure.message === signal.message) {
+      this.failure = { ...this.failure, message: `${this.failure.message}\n${note}` }
+    } else if (this.skipReason !== undefined && signal instanceof SkipSignal) {
+      this.skipReason = this.skipReason === '' ? note : `${this.skipReason}\n${note}`
+    }
   }
 
   startTimer(): void {
@@ -189,7 +246,7 @@ export class BenchB implements B {
     this.extra.clear()
   }
 
-  elapsed(): number {
+  elapsedNs(): number {
     return this.timerOn ? this.durationNs + Number(process.hrtime.bigint() - this.startNs) : this.durationNs
   }
 
@@ -198,9 +255,9 @@ export class BenchB implements B {
   }
 
   reportMetric(value: number, unit: string): void {
-    if (unit === '') throw new FatalSignal('reportMetric: metric unit must not be empty')
-    if (/\s/u.test(unit)) throw new FatalSignal(`reportMetric: metric unit "${unit}" must not contain whitespace`)
-    if (!Number.isFinite(value)) throw new FatalSignal(`reportMetric: value ${value} for "${unit}" is not a finite number`)
+    if (unit === '') this.raise(new FatalSignal('reportMetric: metric unit must not be empty'))
+    if (/\s/u.test(unit)) this.raise(new FatalSignal(`reportMetric: metric unit "${unit}" must not contain whitespace`))
+    if (!Number.isFinite(value)) this.raise(new FatalSignal(`reportMetric: value ${value} for "${unit}" is not a finite number`))
     this.extra.set(unit, value)
   }
 
@@ -235,19 +292,35 @@ export class BenchB implements B {
     const counter = { claimed: 0 }
     const bodies: Promise<void>[] = []
     const count = this.parallelism * this.settings.procs
-    for (let i = 0; i < count; i++) bodies.push(Promise.resolve().then(() => body(new ParallelIterator(counter, grain, this.N))))
+    let synchronous = false
+    for (let i = 0; i < count; i++)
+      bodies.push(
+        Promise.resolve().then(() => {
+          const returned = body(new ParallelIterator(counter, grain, this.N))
+          if (returned === undefined || typeof (returned as Promise<void>).then !== 'function') synchronous = true
+          return returned
+        }),
+      )
     await Promise.all(bodies)
-    if (counter.claimed <= this.N) throw new FatalSignal('runParallel: body exited without pb.next() == false')
+    if (synchronous && this.settings.procs > 1 && !this.warnedSyncParallel) {
+      // One JavaScript thread: a body that never awaits runs all its iterations before the next
+      // body starts, so -cpu adds nothing but names (docs/measurement.md, runParallel).
+      this.warnedSyncParallel = true
+      this.settings.warn?.(
+        `${baseName(this.name, this.settings.procs)}: runParallel's body is synchronous, so with -cpu above 1 its bodies ran one after another on one thread, not in parallel on CPUs; runParallel is concurrent on one thread (for I/O): make the body await its I/O, or drop -cpu`,
+      )
+    }
+    if (counter.claimed <= this.N) this.raise(new FatalSignal('runParallel: body exited without pb.next() == false'))
   }
 
   loop(): boolean {
-    if (this.view === undefined) throw new FatalSignal('B.loop called outside a run of the benchmark')
+    if (this.view === undefined) this.raise(new FatalSignal('B.loop called outside a run of the benchmark'))
     return this.view.loop()
   }
 
   /** loopStep is B.loop's slow path: the first call, and each time the view's fixed count runs out. */
   loopStep(view: RunB): boolean {
-    if (!this.timerOn) throw new FatalSignal('B.loop called with timer stopped')
+    if (!this.timerOn) this.raise(new FatalSignal('B.loop called with timer stopped'))
     if (view.loopN === 0) {
       // First call: setup before the loop is not timed; b.N is 0 inside the loop, as Go.
       this.usedLoop = true
@@ -260,11 +333,11 @@ export class BenchB implements B {
     }
     let more = false
     if (this.loopFixedIterations === 0) {
-      const elapsedNs = this.elapsed()
-      if (elapsedNs < this.loopGoalNs) {
-        const previous = view.loopN
-        view.loopN = predictN(this.loopGoalNs, previous, elapsedNs, previous)
-        more = previous < view.loopN // predictN may have hit its cap
+      // The ladder inside one call: N and the elapsed time are cumulative, as Go's b.Loop.
+      const next = nextN(this.loopGoalNs, view.loopN, this.elapsedNs())
+      if (next !== undefined) {
+        view.loopN = next
+        more = true
       }
     }
     if (!more) {
@@ -279,11 +352,11 @@ export class BenchB implements B {
   }
 
   skip(reason: string): never {
-    throw new SkipSignal(reason)
+    return this.raise(new SkipSignal(reason))
   }
 
   fatal(message: string): never {
-    throw new FatalSignal(message)
+    return this.raise(new FatalSignal(message))
   }
 
   log(...args: unknown[]): void {
@@ -304,6 +377,19 @@ export class BenchB implements B {
     }
     return lines
   }
+}
+
+// failureOf turns a throw other than a skip into a failure: a fatal's message, an Error's name,
+// message and source-mapped stack, or anything else formatted.
+function failureOf(err: unknown): BenchFailure {
+  if (err instanceof FatalSignal) return { message: err.message }
+  if (err instanceof Error) return { message: `${err.name}: ${err.message}`, ...(err.stack === undefined ? {} : { stack: userFrames(err.stack) }) }
+  return { message: `thrown: ${format(err)}` }
+}
+
+// baseName is a benchmark's name without the -P suffix of -cpu=P, so one warning serves every P.
+function baseName(name: string, procs: number): string {
+  return procs > 1 && name.endsWith(`-${procs}`) ? name.slice(0, -`-${procs}`.length) : name
 }
 
 // userFrames drops the harness's own frames (everything from the first one in harness/run): the
@@ -407,8 +493,12 @@ class RunB implements B {
     this.core.logFrom(new Error(), args)
   }
 
-  elapsed(): number {
-    return this.core.elapsed()
+  elapsedNs(): number {
+    return this.core.elapsedNs()
+  }
+
+  cleanup(fn: () => void | Promise<void>): void {
+    this.core.cleanup(fn)
   }
 }
 

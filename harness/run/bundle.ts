@@ -11,15 +11,17 @@ import { fileURLToPath } from 'node:url'
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { readValidManifest, writeManifest } from './bundle-manifest.ts'
 
-/** REPO_ROOT is the slurmbench checkout this harness runs from. */
+/** REPO_ROOT is the slurmbench checkout this harness runs from (in the compiled package, its dist/). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/[\\/]$/, '')
 
 /** BUNDLE_CACHE_DIR holds the bundles, keyed by the hash of their content. */
 export const BUNDLE_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'slurmbench')
 
-const API_PATH = join(REPO_ROOT, 'harness', 'api.ts')
-const WORKER_PATH = join(REPO_ROOT, 'harness', 'run', 'worker.ts')
-const WORKER_CRASH_PATH = join(REPO_ROOT, 'harness', 'run', 'worker-crash.ts')
+// `.ts` in a checkout, `.js` in the compiled package (dist/, mirroring the source folders).
+const MODULE_EXTENSION = import.meta.url.endsWith('.js') ? '.js' : '.ts'
+const API_PATH = join(REPO_ROOT, 'harness', `api${MODULE_EXTENSION}`)
+const WORKER_PATH = join(REPO_ROOT, 'harness', 'run', `worker${MODULE_EXTENSION}`)
+const WORKER_CRASH_PATH = join(REPO_ROOT, 'harness', 'run', `worker-crash${MODULE_EXTENSION}`)
 
 /** BenchBundle is a benchmark file ready to run in workers. */
 export interface BenchBundle {
@@ -60,7 +62,7 @@ export async function bundleBenchmarkFile(file: string, cacheDir: string = BUNDL
     'await workerMain(benchmarkModule)',
   ].join('\n')
   const { build } = await import('esbuild')
-  let result
+  let result: import('esbuild').BuildResult<{ write: false; metafile: true }>
   try {
     result = await build({
       stdin: { contents: entry, resolveDir: dirname(file), sourcefile: basename(entryPath), loader: 'ts' },

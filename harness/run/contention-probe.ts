@@ -55,13 +55,13 @@ export function probeLoadNs(durationMs: number = DEFAULT_PROBE_MS): number {
   chase(next, SLICE_LOADS) // warm the lines and the compiled loop
   const slices: number[] = []
   const endNs = process.hrtime.bigint() + BigInt(Math.round(durationMs * 1e6))
+  let end = 0n
   do {
     const start = process.hrtime.bigint()
     chase(next, SLICE_LOADS)
-    const end = process.hrtime.bigint()
+    end = process.hrtime.bigint()
     slices.push(Number(end - start) / SLICE_LOADS)
-    if (end >= endNs) break
-  } while (true)
+  } while (end < endNs)
   slices.sort((a, b) => a - b)
   return slices[Math.floor((slices.length - 1) / 2)] as number
 }

@@ -9,6 +9,9 @@ import { isBenchmarkName } from './names.ts'
 /** BENCH_FILE_SUFFIX marks benchmark files. */
 export const BENCH_FILE_SUFFIX = '.bench.ts'
 
+/** BENCH_FILE_SUFFIXES are every suffix that marks one: a project without TypeScript writes `.bench.js`. */
+export const BENCH_FILE_SUFFIXES = [BENCH_FILE_SUFFIX, '.bench.mts', '.bench.js', '.bench.mjs']
+
 /** DEFAULT_BENCH_DIR is searched when no files or folders are given. */
 export const DEFAULT_BENCH_DIR = 'benchmarks'
 
@@ -21,20 +24,21 @@ export async function findBenchmarkFiles(paths: readonly string[], cwd: string):
   const found = new Set<string>()
   for (const path of roots) {
     const absolute = resolve(cwd, path)
-    let info
+    let info: Awaited<ReturnType<typeof stat>>
     try {
       info = await stat(absolute)
     } catch {
-      throw new InputError(`${path}: no such file or folder; expected *${BENCH_FILE_SUFFIX} files or a folder holding them`)
+      throw new InputError(`${path}: no such file or folder; expected *${BENCH_FILE_SUFFIX} (or *.bench.js) files or a folder holding them`)
     }
     if (info.isFile()) {
-      if (!absolute.endsWith('.ts')) throw new InputError(`${path}: not a TypeScript file; benchmark files are named *${BENCH_FILE_SUFFIX}`)
+      if (!/\.[mc]?[tj]s$/.test(absolute))
+        throw new InputError(`${path}: not a TypeScript or JavaScript file; benchmark files are named *${BENCH_FILE_SUFFIX} or *.bench.js`)
       found.add(absolute)
       continue
     }
     const entries = await readdir(absolute, { recursive: true, withFileTypes: true })
     for (const entry of entries) {
-      if (!entry.isFile() || !entry.name.endsWith(BENCH_FILE_SUFFIX)) continue
+      if (!entry.isFile() || !BENCH_FILE_SUFFIXES.some((suffix) => entry.name.endsWith(suffix))) continue
       const dir = (entry as { parentPath?: string; path?: string }).parentPath ?? (entry as { path: string }).path
       if (dir.split(/[\\/]/).includes('node_modules')) continue
       found.add(join(dir, entry.name))

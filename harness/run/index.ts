@@ -1,7 +1,7 @@
 // The benchmark runner as a library: find, bundle, schedule, measure; print Go's benchmark format
 // as results arrive and return the JSON results document. `slurmbench bench` is a thin CLI on this.
 import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join, relative, resolve, sep } from 'node:path'
+import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import { formatDurationNs } from '../results/duration.ts'
 import {
   formatBenchBlock,
@@ -13,13 +13,14 @@ import {
   formatUnitLine,
   NameWidth,
   needsUnitLine,
+  printedMetrics,
   unitInfoFor,
   type ConfigLine,
 } from '../results/gofmt-write.ts'
 import { InputError } from '../../common/input-error.ts'
 // Types only: TypeBox is loaded by whoever validates (json.ts), not by every benchmark run.
 import type { BenchmarkResult, Environment, ResultsDocument, RESULTS_SCHEMA_VERSION, UnitInfo } from '../results/schema.ts'
-import { BundleError, bundleBenchmarkFile, REPO_ROOT } from './bundle.ts'
+import { BundleError, bundleBenchmarkFile } from './bundle.ts'
 import { DEFAULT_BENCHTIME, parseBenchTime } from './calibrate.ts'
 import { benchmarkExports, findBenchmarkFiles } from './discover.ts'
 import { collectEnvironment } from './environment.ts'
@@ -95,13 +96,30 @@ export async function runBenchmarks(options: RunOptions = {}): Promise<ResultsDo
   return (await runBenchmarkSession(options)).document
 }
 
-const PACKAGE_NAME = (JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as { name: string }).name
+const projects = new Map<string, { readonly root: string; readonly name: string }>()
 
-/** packageOf names a benchmark file's package as Go's pkg line: `slurmbench/benchmarks/cpu`. */
+/**
+ * projectOf returns the project a benchmark folder belongs to: the nearest folder above it with a
+ * package.json, and that package's name (the folder's name when it has none). This checkout for
+ * its own benchmarks; an exporter's repository for benchmarks run by its installed slurmbench.
+ */
+function projectOf(dir: string): { readonly root: string; readonly name: string } {
+  const known = projects.get(dir)
+  if (known !== undefined) return known
+  const manifest = join(dir, 'package.json')
+  const parent = dirname(dir)
+  let project: { readonly root: string; readonly name: string }
+  if (existsSync(manifest)) project = { root: dir, name: (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name ?? basename(dir) }
+  else project = parent === dir ? { root: dir, name: '' } : projectOf(parent)
+  projects.set(dir, project)
+  return project
+}
+
+/** packageOf names a benchmark file's package as Go's pkg line: its project's name and folder, `slurmbench/benchmarks/cpu`. */
 export function packageOf(file: string): string {
-  const dir = relative(REPO_ROOT, dirname(file))
-  if (dir.startsWith('..')) return dirname(file).split(sep).join('/')
-  return dir === '' ? PACKAGE_NAME : `${PACKAGE_NAME}/${dir.split(sep).join('/')}`
+  const { root, name } = projectOf(dirname(file))
+  const dir = relative(root, dirname(file)).split(sep).join('/')
+  return dir === '' ? name : name === '' ? dir : `${name}/${dir}`
 }
 
 /** runBenchmarkSession runs the benchmarks, printing as it goes, and says whether all passed. */
@@ -164,7 +182,9 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   }
 
   const warnings: string[] = []
+  // Each worker repeats what the sample before it warned about; a repeat says nothing new.
   const warning = (message: string): void => {
+    if (warnings.includes(message)) return
     warnings.push(message)
     warn(message)
   }
@@ -182,14 +202,26 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
       }
     }),
   )
+  const withoutBenchmarks: string[] = []
+  let benchmarkCount = 0
   for (const bundle of bundles) {
     if (bundle === undefined) continue
-    for (const name of benchmarkExports(bundle.exports)) {
+    const names = benchmarkExports(bundle.exports)
+    if (names.length === 0) withoutBenchmarks.push(relative(cwd, bundle.file) || bundle.file)
+    benchmarkCount += names.length
+    for (const name of names) {
       const match = matcher.match(name)
       if (match.ok) tops.push({ file: bundle.file, bundlePath: bundle.bundlePath, pkg: packageOf(bundle.file), name, partial: match.partial })
     }
   }
-  if (tops.length === 0 && buildFailures.length === 0) warning(`no benchmarks match -bench=${pattern} in ${files.length} file(s)`)
+  const noBenchmarks = (list: readonly string[]): string =>
+    `${list.join(', ')}: ${list.length === 1 ? 'exports' : 'export'} no Benchmark functions; expected \`export function BenchmarkName(b: B)\``
+  // Nothing could run whatever -bench says: an input error, as a file that does not exist.
+  if (benchmarkCount === 0 && buildFailures.length === 0) throw new InputError(noBenchmarks(withoutBenchmarks))
+  if (withoutBenchmarks.length > 0) warning(noBenchmarks(withoutBenchmarks))
+  // As go test's "no tests to run": a filter that matches nothing is a warning, and the run passes.
+  if (tops.length === 0 && buildFailures.length === 0)
+    warning(`no benchmarks to run: -bench=${pattern} matches none of the ${benchmarkCount} Benchmark functions in ${files.length} file(s)`)
 
   const printer = new GoTextPrinter(
     () => environment as Environment,
@@ -233,12 +265,14 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
         const left = averageMs === undefined ? '' : ` · ~${formatDurationNs(Math.round(((total - done) * averageMs) / 1000) * 1e9)} left`
         options.progress(`[${done + 1}/${total}] ${name} · round ${round + 1}/${count}${left}`)
       },
-      outcome: (leaf, round, outcome) => {
+      outcome: (leaf, round, measured) => {
+        // One precision for both outputs: the JSON holds what the Go-format line prints (printedValue).
+        const outcome = atPrintedPrecision(measured)
         printer.outcome(leaf, outcome)
         recordOutcome(results, leaf, round, outcome)
         if (outcome.status === 'failed') failedPkgs.add(leaf.top.pkg)
       },
-      baseOutcome: (leaf, round, outcome) => recordOutcome(baseResults, leaf, round, outcome),
+      baseOutcome: (leaf, round, outcome) => recordOutcome(baseResults, leaf, round, atPrintedPrecision(outcome)),
       spent: (top, wallMs) => {
         sampleWallMs.push(wallMs)
         secondsByPkg.set(top.pkg, (secondsByPkg.get(top.pkg) ?? 0) + wallMs / 1000)
@@ -249,7 +283,7 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   )
   if (tops.length > 0 && results.size === 0 && !summary.timedOut) {
     // Top-level names matched, but only partially (-bench=X/y where X has no sub-benchmark y).
-    warning(`no benchmarks match -bench=${pattern}: only parents matched, none of their sub-benchmarks`)
+    warning(`no benchmarks to run: -bench=${pattern} matched only parents, none of their sub-benchmarks`)
   }
   if (summary.timedOut) {
     warning(`the run exceeded -timeout=${formatDurationNs(timeoutMs * 1e6)}; the remaining benchmarks were not run`)
@@ -292,13 +326,20 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
   return { document, passed, baseDocument: { ...document, environment: await baseEnvironment, benchmarks: [...baseResults.values()] } }
 }
 
+// atPrintedPrecision rounds a sample's metrics to what its Go-format line prints.
+function atPrintedPrecision(outcome: SampleOutcome): SampleOutcome {
+  return outcome.status === 'ok' ? { ...outcome, metrics: printedMetrics(outcome.metrics) } : outcome
+}
+
 function recordOutcome(results: Map<string, BenchmarkResult>, leaf: Leaf, round: number, outcome: SampleOutcome): void {
   const key = `${leaf.top.file}\0${leaf.name}`
   const existing = results.get(key)
   const result: BenchmarkResult = existing ?? {
     name: leaf.name,
     pkg: leaf.top.pkg,
-    file: relative(REPO_ROOT, leaf.top.file).split(sep).join('/'),
+    file: relative(projectOf(dirname(leaf.top.file)).root, leaf.top.file)
+      .split(sep)
+      .join('/'),
     procs: leaf.procs,
     status: 'ok',
     samples: [],

@@ -12,7 +12,7 @@ const SEMI_SPACE_MB = 1
  * workerExecArgv returns the worker's node flags:
  * --expose-gc: gc() before every run, as Go's runtime.GC() (and never mitata's 1 GiB fallback);
  * --no-allocation-site-pretenuring: without it V8 randomly pretenures allocation sites, a bimodal
- *   7× slowdown of allocating benchmarks (js-bench-libs.md §B; measured again in the report);
+ *   7× slowdown of allocating benchmarks (docs/measurement.md);
  * --sampling-heap-profiler-suppress-randomness: every allocation is a sample in the allocs/op pass;
  * --max-old-space-size: a bounded heap, so out-of-memory is detected per benchmark;
  * --min-/--max-semi-space-size: the young generation pinned at V8's starting size, 1 MB. V8 grows

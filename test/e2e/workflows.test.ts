@@ -13,7 +13,16 @@ const BENCH = '.github/workflows/pr-benchmark.yml'
 const COMMENT = '.github/workflows/pr-comment.yml'
 
 type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string }
-type Workflow = { name: string; on: Record<string, any>; permissions: Record<string, string>; jobs: Record<string, { steps: Step[]; permissions?: unknown }> }
+// GitHub expressions and shell variables, written as the workflow files hold them.
+const BASE_ARG = '--base "origin/$' + '{BASE_REF}"'
+const expr = (text: string) => '$' + `{{ ${text} }}`
+
+type Workflow = {
+  name: string
+  on: { workflow_run?: { workflows?: string[] } } & Record<string, unknown>
+  permissions: Record<string, string>
+  jobs: Record<string, { steps: Step[]; permissions?: unknown }>
+}
 
 describe('GitHub schema', () => {
   for (const path of [BENCH, COMMENT]) {
@@ -41,14 +50,14 @@ describe('fork-safe wiring', () => {
     expect(bench.permissions).toEqual({ contents: 'read' })
     for (const job of Object.values(bench.jobs)) expect(job.permissions).toBeUndefined()
     const ab = benchSteps.find((s) => s.run?.includes('slurmbench.js ab'))
-    expect(ab?.run).toContain('--base "origin/${BASE_REF}"')
-    expect(ab?.env?.BASE_REF).toBe('${{ github.base_ref }}')
+    expect(ab?.run).toContain(BASE_ARG)
+    expect(ab?.env?.BASE_REF).toBe(expr('github.base_ref'))
     const upload = benchSteps.find((s) => s.uses?.startsWith('actions/upload-artifact'))
     expect(upload?.with?.name).toBe('slurmbench-comparison')
   })
 
   it('the comment run follows it on workflow_run, with pull-requests: write, and never checks out the pull request', () => {
-    expect(comment.on.workflow_run.workflows).toEqual([bench.name])
+    expect(comment.on.workflow_run?.workflows).toEqual([bench.name])
     expect(comment.permissions['pull-requests']).toBe('write')
     const checkout = commentSteps.filter((s) => s.uses?.startsWith('actions/checkout'))
     expect(checkout).toHaveLength(1)
@@ -56,7 +65,7 @@ describe('fork-safe wiring', () => {
     expect(read(COMMENT)).not.toMatch(/head_branch|pull_request_target/)
     const download = commentSteps.find((s) => s.uses?.startsWith('actions/download-artifact'))
     expect(download?.with?.name).toBe('slurmbench-comparison')
-    expect(download?.with?.['run-id']).toBe('${{ github.event.workflow_run.id }}')
+    expect(download?.with?.['run-id']).toBe(expr('github.event.workflow_run.id'))
   })
 
   it('validates the artifact before it posts, and finds the pull request by head commit', () => {

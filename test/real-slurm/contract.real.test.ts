@@ -57,7 +57,12 @@ describe.skipIf(info === undefined)('mock vs real slurmrestd 24.11: the contract
 
   beforeAll(async () => {
     if (info === undefined) return
+    // The mock posing as the real daemon's release: 24.11's versions and wording, and no slurmdbd or
+    // licenses beyond what the real cluster has.
     mock = await startMockSlurm({
+      slurm: '24.11',
+      accounting: false,
+      licenses: false,
       preset: 'tiny',
       logLevel: 'error',
       log: () => {},

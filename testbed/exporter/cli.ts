@@ -1,5 +1,8 @@
-// `npm run exporter -- [flags]`: the reference Slurm exporter as a program. See USAGE.
+// `slurmbench exporter [flags]` (or run directly: `npm run exporter -- …`): the reference Slurm
+// exporter as a program. See USAGE.
 
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { CliOptionsError, parseCliOptions, USAGE } from './cli-options.ts'
 import { logCollectorFailure } from './collector-log.ts'
 import { startExporter } from './index.ts'
@@ -7,10 +10,11 @@ import { startExporter } from './index.ts'
 /** MOCK_TOKEN_LIFESPAN_S outlives any session with the embedded mock (a real token lasts 1800 s). */
 const MOCK_TOKEN_LIFESPAN_S = 30 * 24 * 3600
 
-async function main(): Promise<number> {
+/** run serves the exporter as argv says until SIGINT or SIGTERM, then resolves to the exit code (2: bad flags). */
+export async function run(argv: readonly string[]): Promise<number> {
   let plan
   try {
-    plan = parseCliOptions(process.argv.slice(2), process.env)
+    plan = parseCliOptions(argv, process.env)
   } catch (error) {
     if (error instanceof CliOptionsError) {
       process.stderr.write(`exporter: ${error.message}\n`)
@@ -69,12 +73,16 @@ function shortDuration(ms: number): string {
   return ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1_000).toFixed(1)} s`
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    // Startup failures a user can cause (port in use, bad mock preset) get one line, not a stack.
+/** runOrExplain is run, with the startup failures a user can cause (port in use, bad mock preset) as one line, not a stack. */
+export function runOrExplain(argv: readonly string[]): Promise<number> {
+  return run(argv).catch((error: unknown) => {
     const e = error as NodeJS.ErrnoException
     process.stderr.write(`exporter: ${e.code === 'EADDRINUSE' ? `port already in use (${e.message})` : e.message}\n`)
-    process.exit(e.code === 'EADDRINUSE' ? 2 : 1)
-  },
-)
+    return e.code === 'EADDRINUSE' ? 2 : 1
+  })
+}
+
+// Run directly (npm run exporter) rather than imported by the CLI.
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  void runOrExplain(process.argv.slice(2)).then((code) => process.exit(code))
+}

@@ -12,6 +12,9 @@
 //   reset-rate=0.05            share whose connection is reset before any byte is sent
 //   truncate-rate=0.05         share whose connection is reset in the middle of the body
 //   slow-body=100KB/s          body bandwidth limit (B/s, KB/s, MB/s; decimal units)
+//   slurmctld-down=on | =2s    slurmctld is unreachable: every request waits (on: 9 s, as a real
+//                              slurmrestd's connect retries take), then 502 with error 1800;
+//                              /ping answers 200 with the controller DOWN. off ends the outage.
 
 /** FAULT_HEADER is the per-request control header. */
 export const FAULT_HEADER = 'x-mock-fault'
@@ -36,7 +39,12 @@ export interface FaultSpec {
   truncateRate: number
   /** slowBodyBytesPerSec is 0 for unlimited. */
   slowBodyBytesPerSec: number
+  /** slurmctldDownMs is how long a request waits before its 502 while slurmctld is down; -1: up. */
+  slurmctldDownMs: number
 }
+
+/** SLURMCTLD_DOWN_WAIT_MS is what a real 24.11 slurmrestd waits before its 502 with slurmctld down. */
+export const SLURMCTLD_DOWN_WAIT_MS = 9_000
 
 /** NO_FAULTS is the neutral FaultSpec. */
 export const NO_FAULTS: FaultSpec = Object.freeze({
@@ -49,6 +57,7 @@ export const NO_FAULTS: FaultSpec = Object.freeze({
   resetRate: 0,
   truncateRate: 0,
   slowBodyBytesPerSec: 0,
+  slurmctldDownMs: -1,
 })
 
 /** FaultSpecError is a malformed fault specification; its message names the key and value. */
@@ -56,7 +65,8 @@ export class FaultSpecError extends Error {}
 
 function parseDurationMs(text: string, key: string): number {
   const m = /^(\d+(?:\.\d+)?)(us|µs|ms|s)$/.exec(text.trim())
-  if (m === null) throw new FaultSpecError(`${key}: "${text}" is not a duration (expected e.g. 200ms, 1.5s, 500us)`)
+  if (m === null)
+    throw new FaultSpecError(`${key}: "${text}" is not a duration (expected e.g. 200ms, 1.5s, 500us${key === 'slurmctld-down' ? ', or on/off' : ''})`)
   const v = Number(m[1])
   return m[2] === 's' ? v * 1_000 : m[2] === 'ms' ? v : v / 1_000
 }
@@ -133,9 +143,12 @@ export function parseFaultSpec(text: string, base: FaultSpec = NO_FAULTS): Fault
       case 'slow-body':
         spec.slowBodyBytesPerSec = parseBandwidth(value, key)
         break
+      case 'slurmctld-down':
+        spec.slurmctldDownMs = value === 'off' ? -1 : value === 'on' ? SLURMCTLD_DOWN_WAIT_MS : parseDurationMs(value, key)
+        break
       default:
         throw new FaultSpecError(
-          `unknown fault key "${key}" (known: latency, error-rate, error-status, slurm-error-rate, slurm-error-status, hang-rate, reset-rate, truncate-rate, slow-body)`,
+          `unknown fault key "${key}" (known: latency, error-rate, error-status, slurm-error-rate, slurm-error-status, hang-rate, reset-rate, truncate-rate, slow-body, slurmctld-down)`,
         )
     }
   }

@@ -15,19 +15,24 @@ import {
 } from './records/accounting.ts'
 import { buildDiag, buildLicenses, buildPings, buildReservations, buildShares } from './records/controller.ts'
 import { buildJobState, JOB_CONSTANTS, jobVariables } from './records/job.ts'
+import { AUTH_FAILURE, type FailureCause, failureErrors, failureShape } from './failures.ts'
 import type { SlurmError } from './records/meta.ts'
 import { buildNode, NODE_CONSTANTS, nodeVariables } from './records/node.ts'
 import { buildPartition } from './records/partition.ts'
 import { num, ZERO } from './records/values.ts'
-import { type Reply, sendNotModified, sendPayload, sendUnshapedJson, streamList } from './reply.ts'
+import { type Reply, sendErrorsOnly, sendNotModified, sendPayload, streamList } from './reply.ts'
 import type { Endpoint } from './routes.ts'
 import type { Serialize } from './serialize.ts'
-import type { ResponseKind } from './versions.ts'
+import { type ResponseKind, versionNumber } from './versions.ts'
 
 /** HandlerContext is the request-independent state a handler reads. */
 export interface HandlerContext {
   cluster: Cluster
   release: string
+  /** accounting is false when no slurmdbd is configured (/shares is then empty, with a warning). */
+  accounting: boolean
+  /** unallocatedV41 is a pending job's job_resources at v0.0.41: {} in 24.05, null from 24.11 on. */
+  unallocatedV41: null | object
   /** pingLatencyUs is reported as the controller's ping latency. */
   pingLatencyUs: number
 }
@@ -47,6 +52,7 @@ export const ENDPOINT_INFO: Record<Endpoint['name'], { kind: ResponseKind; listK
   partitions: { kind: 'partitions', listKey: 'partitions', what: 'partitions', source: 'slurm_load_partitions()' },
   partition: { kind: 'partitions', listKey: 'partitions', what: 'partitions', source: 'slurm_load_partitions()' },
   reservations: { kind: 'reservations', listKey: 'reservations', what: 'reservations', source: 'slurm_load_reservations()' },
+  reservation: { kind: 'reservations', listKey: 'reservations', what: 'reservations', source: 'slurm_load_reservations()' },
   licenses: { kind: 'licenses', listKey: 'licenses', what: 'licenses', source: 'slurm_load_licenses()' },
   shares: { kind: 'shares', listKey: '', what: 'shares', source: 'slurm_associations_get_shares()' },
   dbPing: { kind: 'dbPing', listKey: 'pings', what: 'ping', source: 'slurmdb_ping()' },
@@ -76,6 +82,32 @@ export function emptyPayload(name: Endpoint['name']): Record<string, unknown> {
   return payload
 }
 
+/**
+ * sendFailure answers a request to `name` that slurmctld refused or never saw (`cause`), in the
+ * endpoint's own failing shape (failures.ts). /ping still answers 200, the controller DOWN.
+ */
+export function sendFailure(reply: Reply, name: Endpoint['name'], cause: FailureCause): void {
+  const info = ENDPOINT_INFO[name]
+  const shape = failureShape(name, info.what, info.source)
+  if (shape.body === 'pings-down') {
+    // The ping's latency is the time the failed attempt took (15 ms for a refused token in 24.11).
+    sendPayload(reply, 200, 'ping', { pings: buildPings(cause === AUTH_FAILURE ? 15_000 : 9_000_000, false) })
+    return
+  }
+  const status = shape.status ?? cause.status
+  const errors = failureErrors(shape, cause)
+  if (shape.body === 'errors-only') sendErrorsOnly(reply, status, errors)
+  else sendPayload(reply, status, info.kind, emptyPayload(name), errors)
+}
+
+const EMPTY_JOB_RESOURCES = Object.freeze({})
+
+// unallocated is what a job without an allocation prints as job_resources in this answer.
+function unallocated(ctx: HandlerContext, reply: Reply): null | object {
+  const v = versionNumber(reply.serializers.version)
+  return v <= 40 ? EMPTY_JOB_RESOURCES : v === 41 ? ctx.unallocatedV41 : null
+}
+
 const QUERY_FLAGS = new Set(['ALL', 'DETAIL', 'MIXED', 'LOCAL', 'SIBLING', 'FEDERATION', 'FUTURE'])
 const MAX_JOB_ID = 0xffff_fff0
 
@@ -99,6 +131,32 @@ function updateTime(query: URLSearchParams): number | undefined {
 function unchangedSince(query: URLSearchParams, lastChangeSec: number): boolean {
   const since = updateTime(query)
   return since !== undefined && since > lastChangeSec
+}
+
+// Up to v0.0.41 slurmrestd's timestamp parser rejects an update_time in the future (24.11.5:
+// /jobs 422, /nodes and /partitions 500, each with errors 9202 and 9000); v0.0.42 accepts it.
+function futureUpdateTime(ctx: HandlerContext, query: URLSearchParams, reply: Reply, status: number, source: string, description: string): boolean {
+  if (versionNumber(reply.serializers.version) >= 42) return false
+  const since = updateTime(query)
+  if (since === undefined || since <= ctx.cluster.nowSec) return false
+  sendErrorsOnly(reply, status, [
+    { description: `Parsing of ${since} for timestamp failed`, error_number: 9202, error: 'Unable to convert Data type', source: '#/update_time/' },
+    { description, error_number: 9000, error: 'Query empty or not RFC7320 compliant', source },
+  ])
+  return true
+}
+
+// From v0.0.42 /jobs answers "no change" with 200, an empty list and a warning, not 304 (24.11.5).
+function sendNoJobChanges(reply: Reply, since: number): void {
+  const when = new Date(since * 1000).toISOString().slice(0, 19)
+  sendPayload(reply, 200, 'jobs', emptyPayload('jobs'), [], [{ description: `No job changes since update_time[${since}]=${when}`, source: 'op_handler_jobs' }])
+}
+
+// notFound answers an unknown partition or reservation as 24.11.5 does: 422, error 9000.
+function sendNotFound(reply: Reply, what: string, name: string): void {
+  sendErrorsOnly(reply, 422, [
+    { description: `Unable to find ${what} ${name}`, error_number: 9000, error: 'Query empty or not RFC7320 compliant', source: `op_handler_${what}` },
+  ])
 }
 
 function csv(query: URLSearchParams, name: string): Set<string> | undefined {
@@ -159,16 +217,20 @@ export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URL
     case 'ping':
       return sendPayload(reply, 200, 'ping', { pings: buildPings(ctx.pingLatencyUs) })
     case 'diag':
-      return sendPayload(reply, 200, 'diag', { statistics: buildDiag(c) })
+      return sendPayload(reply, 200, 'diag', { statistics: buildDiag(c, versionNumber(reply.serializers.version) >= 41) })
     case 'jobs': {
       checkFlags(query)
-      if (unchangedSince(query, c.jobsLastUpdateSec)) return sendNotModified(reply.res)
+      if (futureUpdateTime(ctx, query, reply, 422, 'op_handler_jobs', 'Rejecting request. Failure parsing query.')) return
+      if (unchangedSince(query, c.jobsLastUpdateSec)) {
+        if (versionNumber(reply.serializers.version) >= 42) return sendNoJobChanges(reply, updateTime(query)!)
+        return sendNotModified(reply.res)
+      }
       return streamList(
         reply,
         200,
         'jobs',
         'jobs',
-        { count: c.jobs.count, at: (i) => jobVariables(c, i), constants: JOB_CONSTANTS },
+        { count: c.jobs.count, at: (i) => jobVariables(c, i, reply.serializers.version, unallocated(ctx, reply)), constants: JOB_CONSTANTS },
         { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) },
       )
     }
@@ -190,7 +252,7 @@ export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URL
         200,
         'jobs',
         'jobs',
-        { count: slots.length, at: (i) => jobVariables(c, slots[i]!), constants: JOB_CONSTANTS },
+        { count: slots.length, at: (i) => jobVariables(c, slots[i]!, reply.serializers.version, unallocated(ctx, reply)), constants: JOB_CONSTANTS },
         { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) },
       )
     }
@@ -208,6 +270,7 @@ export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URL
     }
     case 'nodes': {
       checkFlags(query)
+      if (futureUpdateTime(ctx, query, reply, 500, '_dump_nodes', 'Rejecting request. Failure parsing query.')) return
       if (unchangedSince(query, c.nodesLastUpdateSec)) return sendNotModified(reply.res)
       return streamList(
         reply,
@@ -222,12 +285,10 @@ export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URL
       checkFlags(query)
       const n = findNode(c, endpoint.nodeName)
       if (n < 0) {
-        // slurmrestd 25.11 answers 200 with only errors, warnings and meta (slurm-node-unfound.json).
-        return sendUnshapedJson(reply, 200, {
-          errors: [{ description: `Failure to query node ${endpoint.nodeName}`, error_number: 0, error: 'No error', source: '_dump_nodes' }],
-          warnings: [],
-          meta: reply.meta,
-        })
+        // slurmrestd (24.11, 25.11) answers 200 with only errors, warnings and meta.
+        return sendErrorsOnly(reply, 200, [
+          { description: `Failure to query node ${endpoint.nodeName}`, error_number: 0, error: 'No error', source: '_dump_nodes' },
+        ])
       }
       if (unchangedSince(query, c.nodesLastUpdateSec)) return sendNotModified(reply.res)
       return sendPayload(reply, 200, 'nodes', { nodes: [buildNode(c, n, ctx.release)], last_update: num(c.nodesLastUpdateSec) })
@@ -235,26 +296,39 @@ export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URL
     case 'partitions':
     case 'partition': {
       checkFlags(query)
+      if (futureUpdateTime(ctx, query, reply, 500, 'op_handler_partitions', 'Rejecting request. Failure parsing query')) return
       const parts = endpoint.name === 'partition' ? c.partitions.filter((p) => p.name === endpoint.partitionName) : c.partitions
-      if (parts.length === 0 && endpoint.name === 'partition') {
-        return sendUnshapedJson(reply, 200, {
-          errors: [{ description: `Unable to find partition ${endpoint.partitionName}`, error_number: 0, error: 'No error', source: '_dump_part' }],
-          warnings: [],
-          meta: reply.meta,
-        })
-      }
+      if (parts.length === 0 && endpoint.name === 'partition') return sendNotFound(reply, 'partition', endpoint.partitionName)
       if (unchangedSince(query, c.partitionsLastUpdateSec)) return sendNotModified(reply.res)
       return sendPayload(reply, 200, 'partitions', { partitions: parts.map((p) => buildPartition(c, p)), last_update: num(c.partitionsLastUpdateSec) })
     }
     case 'reservations':
+    case 'reservation': {
+      const all = buildReservations(c) as Array<{ name: string }>
+      const reservations = endpoint.name === 'reservation' ? all.filter((r) => r.name === endpoint.reservationName) : all
+      if (reservations.length === 0 && endpoint.name === 'reservation') return sendNotFound(reply, 'reservation', endpoint.reservationName)
       if (unchangedSince(query, c.epochSec - 86_400)) return sendNotModified(reply.res)
-      return sendPayload(reply, 200, 'reservations', { reservations: buildReservations(c), last_update: num(c.epochSec - 86_400) })
-    case 'licenses':
-      return sendPayload(reply, 200, 'licenses', { licenses: buildLicenses(c), last_update: num(c.epochSec) })
+      return sendPayload(reply, 200, 'reservations', { reservations, last_update: num(c.epochSec - 86_400) })
+    }
+    case 'licenses': {
+      const licenses = buildLicenses(c)
+      const warnings = licenses.length === 0 ? [{ description: 'Zero licenses to dump', source: '' }] : []
+      return sendPayload(reply, 200, 'licenses', { licenses, last_update: num(c.epochSec) }, [], warnings)
+    }
     case 'shares': {
+      if (!ctx.accounting) {
+        return sendPayload(
+          reply,
+          200,
+          'shares',
+          emptyPayload('shares'),
+          [],
+          [{ description: 'Shares list is empty because slurm accounting storage is disabled.', source: '' }],
+        )
+      }
       const users = csv(query, 'users')
       const accounts = csv(query, 'accounts')
-      const all = buildShares(c, reply.serializers.version !== 'v0.0.41') as {
+      const all = buildShares(c, versionNumber(reply.serializers.version) >= 42) as {
         shares: Array<{ name: string; parent: string; type: string[] }>
         total_shares: number
       }
@@ -271,7 +345,7 @@ export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URL
     case 'dbPing':
       return sendPayload(reply, 200, 'dbPing', { pings: buildDbPings(ctx.pingLatencyUs * 2) })
     case 'dbDiag':
-      return sendPayload(reply, 200, 'dbDiag', { statistics: buildDbDiag(c) })
+      return sendPayload(reply, 200, 'dbDiag', { statistics: buildDbDiag(c, versionNumber(reply.serializers.version) < 41) })
     case 'dbJobs': {
       const users = csv(query, 'users')
       const accounts = csv(query, 'account')
@@ -299,7 +373,7 @@ export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URL
     case 'users':
       return sendPayload(reply, 200, 'users', { users: buildUsers(c) })
     case 'associations':
-      return sendPayload(reply, 200, 'associations', { associations: buildAssociations(c) })
+      return sendPayload(reply, 200, 'associations', { associations: buildAssociations(c, versionNumber(reply.serializers.version) < 41) })
     case 'tres':
       return sendPayload(reply, 200, 'tres', { TRES: buildTres(c) })
     case 'clusters':

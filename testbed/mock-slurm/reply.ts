@@ -76,6 +76,15 @@ export function sendUnshapedJson(reply: Reply, status: number, value: object): v
   finishJson(reply, status, JSON.stringify(value))
 }
 
+/**
+ * sendErrorsOnly answers with only `errors`, `warnings` and `meta`, in that order: slurmrestd's
+ * answer when a handler fails before it has a payload (an unknown node or partition, a refused
+ * token on /nodes).
+ */
+export function sendErrorsOnly(reply: Reply, status: number, errors: SlurmError[], warnings: SlurmWarning[] = []): void {
+  finishJson(reply, status, JSON.stringify({ errors, warnings, meta: reply.meta }))
+}
+
 /** ListSource yields the records of a streamed list; `undefined` skips slot i (a filter). */
 export interface ListSource {
   count: number

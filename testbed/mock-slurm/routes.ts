@@ -1,6 +1,6 @@
 // URL routing: /slurm/<version>/<endpoint> and /slurmdb/<version>/<endpoint>, with or without the
 // trailing slash, as slurmrestd matches them. Anything else is "unknown URL".
-import { type DataParserVersion, isSupportedVersion } from './versions.ts'
+import { type DataParserVersion, isSupportedVersion, versionNumber } from './versions.ts'
 
 /** Endpoint names one served operation, with its path parameter when it has one. */
 export type Endpoint =
@@ -8,6 +8,7 @@ export type Endpoint =
   | { name: 'job'; jobId: string }
   | { name: 'node'; nodeName: string }
   | { name: 'partition'; partitionName: string }
+  | { name: 'reservation'; reservationName: string }
   | { name: 'dbPing' | 'dbDiag' | 'dbJobs' | 'qos' | 'accounts' | 'users' | 'associations' | 'tres' | 'clusters' }
   | { name: 'dbJob'; jobId: string }
 
@@ -71,8 +72,8 @@ function parseRoute(pathname: string): Route | null {
   const key = rest.join('/')
   const fixed = plugin === 'slurmctld' ? CONTROLLER_FIXED[key] : DBD_FIXED[key]
   if (fixed !== undefined) {
-    // slurmdbd's ping exists since v0.0.42 (research note §1.1).
-    if (fixed === 'dbPing' && version === 'v0.0.41') return null
+    // slurmdbd's ping exists since v0.0.42 (its spec has no /slurmdb/v0.0.41/ping).
+    if (fixed === 'dbPing' && versionNumber(version) < 42) return null
     return { plugin, version, endpoint: { name: fixed } as Endpoint }
   }
   if (rest.length !== 2) return null
@@ -87,6 +88,7 @@ function parseRoute(pathname: string): Route | null {
     if (rest[0] === 'job') return { plugin, version, endpoint: { name: 'job', jobId: param } }
     if (rest[0] === 'node') return { plugin, version, endpoint: { name: 'node', nodeName: param } }
     if (rest[0] === 'partition') return { plugin, version, endpoint: { name: 'partition', partitionName: param } }
+    if (rest[0] === 'reservation') return { plugin, version, endpoint: { name: 'reservation', reservationName: param } }
   } else if (rest[0] === 'job') {
     return { plugin, version, endpoint: { name: 'dbJob', jobId: param } }
   }

@@ -3,11 +3,11 @@
 // a version does not have, so one superset record serves every version.
 import fastJson from 'fast-json-stringify'
 import { SERIALIZER_SPECS } from './openapi/specs.ts'
-import { flat, RecordTemplate } from './record-template.ts'
+import { flat, type Serialize } from './json-text.ts'
+import { RecordTemplate } from './record-template.ts'
 import { type DataParserVersion, RESPONSE_COMPONENTS, type ResponseKind } from './versions.ts'
 
-/** Serialize turns a value into compact JSON text. */
-export type Serialize = (value: unknown) => string
+export type { Serialize } from './json-text.ts'
 
 // Slurm's integer number objects (the *_no_val_struct components whose number is an integer) are
 // most of the values a streamed record cannot cache (timestamps); fast-json-stringify prints a set

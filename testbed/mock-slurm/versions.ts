@@ -1,7 +1,11 @@
 // The data parser versions the mock serves and the response components of each endpoint.
 
-/** SUPPORTED_VERSIONS lists the data parser versions served, oldest first (as a 25.11 daemon loads them). */
-export const SUPPORTED_VERSIONS = ['v0.0.41', 'v0.0.42', 'v0.0.43', 'v0.0.44'] as const
+/**
+ * SUPPORTED_VERSIONS lists the data parser versions the mock can serve, oldest first. Slurm 23.11
+ * serves v0.0.40; 24.05 up to v0.0.41; 24.11 v0.0.40–v0.0.42; 25.05 up to v0.0.43; 25.11
+ * v0.0.41–v0.0.44 (releaseVersions picks the set of a release).
+ */
+export const SUPPORTED_VERSIONS = ['v0.0.40', 'v0.0.41', 'v0.0.42', 'v0.0.43', 'v0.0.44'] as const
 
 /** DataParserVersion is one of SUPPORTED_VERSIONS. */
 export type DataParserVersion = (typeof SUPPORTED_VERSIONS)[number]

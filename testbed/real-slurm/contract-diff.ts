@@ -48,7 +48,11 @@ export interface Shape {
   values: Map<string, Set<string>>
 }
 
-/** shapeOf walks a parsed JSON value; the elements of an array share one path (`list[]`), their keys merged. */
+/**
+ * shapeOf walks a parsed JSON value; the elements of an array share one path (`list[]`), their keys
+ * merged. Objects keyed by numbers (v0.0.40's `sockets.0.cores.7`, socket and core indexes) are maps,
+ * not records: their keys share one path segment `{n}`, so which cores a job got is data, not contract.
+ */
 export function shapeOf(value: unknown, valuePaths: readonly string[] = VALUE_PATHS): Shape {
   const shape: Shape = {
     types: new Map(),
@@ -77,7 +81,10 @@ export function shapeOf(value: unknown, valuePaths: readonly string[] = VALUE_PA
       if (list.length > 0) shape.nonEmptyArrays.add(path)
       for (const item of list) walk(item, `${path}[]`)
     } else if (type === 'object') {
-      for (const [key, item] of Object.entries(v as Record<string, unknown>)) walk(item, path === '' ? key : `${path}.${key}`)
+      for (const [key, item] of Object.entries(v as Record<string, unknown>)) {
+        const segment = /^\d+$/.test(key) ? '{n}' : key
+        walk(item, path === '' ? segment : `${path}.${segment}`)
+      }
     }
   }
   walk(value, '')

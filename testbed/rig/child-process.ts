@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { ExporterOptions } from '../exporter/index.ts'
 import { repoRoot } from './mock-process.ts'
 import { readProcessMemorySync, resetPeakRssSync } from '../../common/procfs.ts'
@@ -88,6 +88,8 @@ export async function spawnChildServer(spec: ChildSpec): Promise<ChildServer> {
  * changed (common/build-cache.mjs, which bin/slurmbench.js uses for the CLI too); tsx stays the fallback.
  */
 export async function childEntryArgs(): Promise<string[]> {
+  // A compiled package (dist/, .js) runs its compiled entry: no sources to bundle.
+  if (import.meta.url.endsWith('.js')) return [fileURLToPath(new URL('./child-entry.js', import.meta.url))]
   const root = repoRoot()
   const entry = join(root, 'testbed', 'rig', 'child-entry.ts')
   try {

@@ -1,6 +1,6 @@
 // Allocation events counted by V8's sampling heap profiler at a 1-byte interval with randomness
 // suppressed (worker flag --sampling-heap-profiler-suppress-randomness): every allocation becomes
-// a sample, so the count is exact (1.00, 2, 100, 245 in js-bench-libs.md §C.2). TurboFan's
+// a sample, so the count is exact (1.00, 2, 100, 245 in docs/measurement.md). TurboFan's
 // allocation folding merges adjacent allocations, which makes the figure close to Go's
 // mallocs/op. It slows code 2–70×, so it runs in its own untimed pass.
 import type { Session } from 'node:inspector'

@@ -1,6 +1,6 @@
 // Off-heap (ArrayBuffer backing store) bytes per op. The GC profiler's external figures are
-// unusable (backing stores are freed by concurrent sweeping, so sums go negative; js-bench-libs.md
-// §C.2), and V8's own external_memory counter is not either: once the allocating code is
+// unusable (backing stores are freed by concurrent sweeping, so sums go negative;
+// docs/measurement.md), and V8's own external_memory counter is not either: once the allocating code is
 // optimised, its delta over a window reads ~0 in about a third of the windows (Node 20, 100 ×
 // Float64Array(1000): 8,000 or −0.08 B/op). Node's ArrayBuffer allocator counts every backing
 // store it hands out (process.memoryUsage().arrayBuffers), and its delta over a window with no GC

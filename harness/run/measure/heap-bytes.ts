@@ -1,6 +1,6 @@
 // On-heap bytes allocated in the timed windows, from V8's GC profiler: the used-heap delta over a
 // window plus, for every GC inside it, what that GC freed (before − after). Measured accurate to
-// ~0.3% (0.01 B for a 56-byte object) in js-bench-libs.md §C; it needs no flags and costs per GC,
+// ~0.3% (0.01 B for a 56-byte object) in docs/measurement.md; it needs no flags and costs per GC,
 // not per op, so it can wrap the timed run itself.
 import { v8Module } from './v8-module.ts'
 import { windowCost, type WindowMeter } from './window-meter.ts'

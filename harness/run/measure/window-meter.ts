@@ -17,6 +17,7 @@ export interface WindowMeter {
 export const WINDOW_CALIBRATION_ROUNDS = 16
 
 // A module-level slot keeps the calibration's clock reads from being optimised away.
+// biome-ignore lint/correctness/noUnusedVariables: written, never read, on purpose: the store keeps the clock reads
 let lastDurationNs = 0
 
 /**

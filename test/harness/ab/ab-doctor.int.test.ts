@@ -93,7 +93,7 @@ describe('ab', () => {
       const follows = new Map<string, number>()
       const positions = new Map<string, number>()
       for (const row of rows) {
-        row.forEach((arm, i) => positions.set(`${arm}@${i}`, (positions.get(`${arm}@${i}`) ?? 0) + 1))
+        for (const [i, arm] of row.entries()) positions.set(`${arm}@${i}`, (positions.get(`${arm}@${i}`) ?? 0) + 1)
         for (let i = 1; i < row.length; i++) follows.set(`${row[i - 1]}>${row[i]}`, (follows.get(`${row[i - 1]}>${row[i]}`) ?? 0) + 1)
       }
       expect(follows.size).toBe(n * (n - 1))

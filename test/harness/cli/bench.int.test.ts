@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readResults } from '../../../harness/results/json.ts'
 
-const REPO = join(import.meta.dirname, '..', '..')
+const REPO = join(import.meta.dirname, '..', '..', '..')
 const FIXTURES = 'test/fixtures/bench'
 
 interface CliRun {
@@ -75,6 +75,8 @@ describe('slurmbench bench', () => {
       'BenchmarkLoop-2',
       'BenchmarkParallel',
       'BenchmarkParallel-2',
+      'BenchmarkSyncParallel',
+      'BenchmarkSyncParallel-2',
       'BenchmarkLogs',
       'BenchmarkLogs-2',
       'BenchmarkAsync',
@@ -86,6 +88,17 @@ describe('slurmbench bench', () => {
     expect(run.stdout).toMatch(/--- BENCH: BenchmarkLogs\n {4}basic\.bench\.ts:\d+: N=1\n/)
   })
 
+  it.concurrent('warns once that a synchronous runParallel body runs on one thread when -cpu is above 1', async () => {
+    const run = await bench('-bench=SyncParallel', '-benchtime=100x', '-cpu=1,2,4', '-count=2', `${FIXTURES}/basic.bench.ts`)
+    expect(run.code).toBe(0)
+    const names = ['BenchmarkSyncParallel', 'BenchmarkSyncParallel-2', 'BenchmarkSyncParallel-4']
+    expect(resultNames(run.stdout)).toEqual([...names, ...names]) // rounds interleave
+    const warnings = run.stderr.split('\n').filter((line) => line.includes("runParallel's body is synchronous"))
+    expect(warnings).toEqual([
+      "slurmbench bench: warning: BenchmarkSyncParallel: runParallel's body is synchronous, so with -cpu above 1 its bodies ran one after another on one thread, not in parallel on CPUs; runParallel is concurrent on one thread (for I/O): make the body await its I/O, or drop -cpu",
+    ])
+  })
+
   it.concurrent('reports throws, fatal and API misuse as Go FAIL blocks, runs the rest and exits 1', async () => {
     const run = await bench('-benchtime=10ms', `${FIXTURES}/failing.bench.ts`)
     expect(run.code).toBe(1)
@@ -95,6 +108,10 @@ describe('slurmbench bench', () => {
     expect(run.stdout).toContain('--- FAIL: BenchmarkLoopEarlyExit\n    benchmark function returned without B.loop() == false')
     expect(run.stdout).toContain('--- FAIL: BenchmarkBadUnit\n    reportMetric: metric unit "two words" must not contain whitespace')
     expect(run.stdout).toContain('--- FAIL: BenchmarkParallelNoDrain\n    runParallel: body exited without pb.next() == false')
+    expect(run.stdout).toContain(
+      "--- FAIL: BenchmarkSwallowedFatal\n    caught by its own try/catch\n    (the benchmark's own try/catch caught b.fatal's signal and carried on; it ends failed all the same",
+    )
+    expect(run.stdout).toContain('--- FAIL: BenchmarkCleanupThrows\n    cleanup: Error: the server would not stop\n')
     expect(run.stdout).toMatch(/\nFAIL\nFAIL\tslurmbench\/test\/fixtures\/bench\t[\d.]+s\n$/)
   })
 
@@ -136,11 +153,24 @@ describe('slurmbench bench', () => {
     expect(run.stdout).toMatch(/BenchmarkFull\s+\t\s+1\t.*\t\s+1\.000 full\n/)
   })
 
-  it.concurrent('warns when -bench matches nothing and exits 0', async () => {
+  it.concurrent('warns when -bench matches nothing and exits 0, as go test\'s "no tests to run"', async () => {
     const run = await bench('-bench=NoSuchBenchmark', `${FIXTURES}/basic.bench.ts`)
     expect(run.code).toBe(0)
     expect(run.stdout).toBe('')
-    expect(run.stderr).toContain('no benchmarks match -bench=NoSuchBenchmark')
+    expect(run.stderr).toMatch(/no benchmarks to run: -bench=NoSuchBenchmark matches none of the \d+ Benchmark functions in 1 file\(s\)/)
+  })
+
+  it.concurrent('names a file that exports no Benchmark functions; exits 2 when no file has any', async () => {
+    const empty = join(dir, 'helpers.bench.ts')
+    await writeFile(empty, 'export function helper() {\n  return 1\n}\n')
+    const alone = await bench(empty)
+    expect(alone.code).toBe(2)
+    expect(alone.stdout).toBe('')
+    expect(alone.stderr).toContain('helpers.bench.ts: exports no Benchmark functions; expected `export function BenchmarkName(b: B)`')
+    const beside = await bench('-bench=^BenchmarkPass$', '-benchtime=1x', empty, `${FIXTURES}/basic.bench.ts`)
+    expect(beside.code).toBe(0)
+    expect(beside.stderr).toMatch(/warning: .*helpers\.bench\.ts: exports no Benchmark functions/)
+    expect(resultNames(beside.stdout)).toEqual(['BenchmarkPass'])
   })
 
   it.concurrent('rejects a bad flag value with a usage error naming it, exit 2', async () => {

@@ -34,8 +34,14 @@ const COMMENTS = '/repos/acme/exporter/issues/3/comments'
 async function capture(run: () => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = ''
   let stderr = ''
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true))
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true))
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk)
+    return true
+  })
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk)
+    return true
+  })
   try {
     return { code: await run(), stdout, stderr }
   } finally {
@@ -79,6 +85,12 @@ describe('report', () => {
     expect(text.startsWith('earlier step\n### ❌ slurmbench: the gate fails')).toBe(true)
   })
 
+  it('routes `report html` to the nightly page', async () => {
+    const r = await capture(() => report.run(['html', '--help']))
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^usage: slurmbench report html \[flags\]/)
+  })
+
   it('refuses an unknown format and a file that is not a comparison', async () => {
     await expect(report.run(['--format', 'html', FILE])).rejects.toThrow(UsageError)
     const bad = join(dir, 'bad.json')
@@ -94,7 +106,10 @@ describe('comment', () => {
       .get(COMMENTS)
       .query(true)
       .reply(200, [])
-      .post(COMMENTS, (b: { body: string }) => ((body = b.body), true))
+      .post(COMMENTS, (b: { body: string }) => {
+        body = b.body
+        return true
+      })
       .reply(201, { id: 11, html_url: 'https://ghe.example.test/acme/exporter/pull/3#issuecomment-11' })
     const r = await capture(() => comment.run(['--pr', '3', '--run-url', 'https://ghe.example.test/acme/exporter/actions/runs/9', FILE]))
     expect(r.code).toBe(0)

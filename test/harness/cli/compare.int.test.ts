@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadSampleSet } from '../../../harness/results/load-input.ts'
+import { loadSampleSet } from '../../../harness/cli/compare-inputs.ts'
 import { checkResults } from '../../../harness/cli/baseline.ts'
 import { InputError } from '../../../common/input-error.ts'
 import { ROOT, resultsDoc, runCli } from '../compare/helpers.ts'
@@ -80,7 +80,7 @@ describe('slurmbench compare', () => {
     const policy = write('policy.json', '{"schemaVersion":1,"kind":"slurmbench.policy","defaults":{},"rules":[{"name":"/(/"}]}')
     const r = runCli(['compare', '-verdicts', '-policy', policy, join(FIXTURES, 'old.txt'), join(FIXTURES, 'new.txt')])
     expect(r.code).toBe(2)
-    expect(r.stderr).toContain('at /rules/0/name: invalid pattern')
+    expect(r.stderr).toContain('field rules[0].name: invalid pattern')
   })
 })
 

@@ -62,9 +62,14 @@ function simulate(sigma: number, factor: number, seed: number): number {
 
 describe(`the gate at ab's defaults, tolerance 2%, rule "${DEFAULT_BEYOND}"`, () => {
   // σ = 3% is the harder case: at 2% both goals hold with more margin (see the README's table).
-  it.each([0.03])('noise σ = %s: A/A false alarms at most 1 in 100, at least 80 in 100 of 5 percent and 95 in 100 of 10 percent slowdowns flagged', (sigma) => {
-    expect(simulate(sigma, 1, 1)).toBeLessThanOrEqual(0.01)
-    expect(simulate(sigma, 1.05, 2)).toBeGreaterThanOrEqual(0.8)
-    expect(simulate(sigma, 1.1, 3)).toBeGreaterThanOrEqual(0.95)
-  })
+  it.each([0.03])(
+    'noise σ = %s: A/A false alarms at most 1 in 100, at least 80 in 100 of 5 percent and 95 in 100 of 10 percent slowdowns flagged',
+    (sigma) => {
+      expect(simulate(sigma, 1, 1)).toBeLessThanOrEqual(0.01)
+      expect(simulate(sigma, 1.05, 2)).toBeGreaterThanOrEqual(0.8)
+      expect(simulate(sigma, 1.1, 3)).toBeGreaterThanOrEqual(0.95)
+      // Thousands of judgements: ~8 s on a quiet 2-core VM, several times that when it is shared.
+    },
+    120_000,
+  )
 })

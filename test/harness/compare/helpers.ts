@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { ResultsDocument } from '../../../harness/results/schema.ts'
 
 /** ROOT is the repository root. */
-export const ROOT = join(import.meta.dirname, '..', '..')
+export const ROOT = join(import.meta.dirname, '..', '..', '..')
 
 /** resultsDoc builds a valid results document with ns/op samples per benchmark. */
 export function resultsDoc(benchmarks: Record<string, readonly number[]>, env: Partial<ResultsDocument['environment']> = {}): ResultsDocument {

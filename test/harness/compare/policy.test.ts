@@ -47,11 +47,25 @@ describe('parsePolicy errors', () => {
   it.each([
     ['', 'p.json: empty file'],
     ['{"schemaVersion":1', 'p.json: not valid JSON'],
-    [JSON.stringify({ ...valid, schemaVersion: 9 }), 'p.json: at /schemaVersion: policy version 9 is newer'],
-    [JSON.stringify({ ...valid, rules: [{ name: 'X', tolerancePct: -1 }] }), 'p.json: at /rules/0/tolerancePct'],
-    [JSON.stringify({ ...valid, rules: [{ name: '/(/' }] }), 'p.json: at /rules/0/name: invalid pattern'],
-    [JSON.stringify({ ...valid, defaults: { 'ns/op': { better: 'up' } } }), 'p.json: at /defaults/ns~1op/better'],
-    [JSON.stringify({ ...valid, extra: 1 }), 'p.json: at /extra'],
+    [JSON.stringify({ ...valid, schemaVersion: 9 }), 'p.json: field schemaVersion: policy version 9 is newer'],
+    [JSON.stringify({ ...valid, rules: [{ name: 'X', tolerancePct: -1 }] }), 'p.json: field rules[0].tolerancePct: found -1; expected a number from 0 to 1000'],
+    [JSON.stringify({ ...valid, rules: [{ name: '/(/' }] }), 'p.json: field rules[0].name: invalid pattern'],
+    // A JSON pointer would write ns~1op; people write the unit as it is, and want the allowed values.
+    [
+      JSON.stringify({ ...valid, defaults: { 'ns/op': { better: 'sideways' } } }),
+      'p.json: field defaults["ns/op"].better: found "sideways"; expected one of "lower", "higher"',
+    ],
+    [JSON.stringify({ ...valid, beyond: 'far' }), 'p.json: field beyond: found "far"; expected one of "estimate", "bound"'],
+    [JSON.stringify({ ...valid, kind: 'x' }), 'p.json: field kind: found "x"; expected "slurmbench.policy"'],
+    [JSON.stringify({ ...valid, alpha: 2 }), 'p.json: field alpha: found 2; expected a number between 0 and 1 (exclusive)'],
+    [JSON.stringify({ schemaVersion: 1, kind: 'slurmbench.policy', rules: [] }), 'p.json: field defaults is missing; it is required'],
+    [JSON.stringify({ ...valid, extra: 1 }), 'p.json: the document has an unknown field "extra"; expected one of $schema, schemaVersion, kind'],
+    [
+      JSON.stringify({ ...valid, rules: [{ name: 'X', colour: 'red' }] }),
+      'p.json: field rules[0] has an unknown field "colour"; expected one of name, unit, why',
+    ],
+    // A rule without name or unit would apply to every metric, silently.
+    [JSON.stringify({ ...valid, rules: [{ name: 'X' }, { tolerancePct: 50 }] }), 'p.json: field rules[1]: a rule needs "name" or "unit" (or both)'],
   ])('rejects %j', (text, message) => {
     expect(() => parsePolicy(text, 'p.json')).toThrow(InputError)
     expect(() => parsePolicy(text, 'p.json')).toThrow(message)

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildTables } from '../../../harness/compare/benchstat-table.ts'
-import { sampleSetFromText } from '../../../harness/results/load-input.ts'
+import { sampleSetFromText } from '../../../harness/cli/compare-inputs.ts'
 import { renderBenchstatCsv } from '../../../harness/report/benchstat-csv.ts'
 import { renderBenchstatText } from '../../../harness/report/benchstat-text.ts'
 

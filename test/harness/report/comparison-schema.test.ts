@@ -17,7 +17,14 @@ describe('comparison schema', () => {
   })
 
   const valid = JSON.parse(roundTrip([report([metric('BenchmarkA', 'sec/op', 'regressed', 1e-3, 0.3)])]).json)
-  const cases: Array<[string, (doc: any) => unknown, RegExp]> = [
+  // The document as plain JSON, to be damaged field by field.
+  type Doc = {
+    schemaVersion: number
+    kind: string
+    method: { base: { commit: string } }
+    verdicts: [{ counts: Record<string, unknown>; verdicts: [Record<string, unknown>] }]
+  }
+  const cases: Array<[string, (doc: Doc) => unknown, RegExp]> = [
     ['an unknown verdict', (d) => (d.verdicts[0].verdicts[0].verdict = 'pwned'), /at \/verdicts\/0\/verdicts\/0\/verdict/],
     [
       'a name of 5000 characters',

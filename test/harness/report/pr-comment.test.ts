@@ -65,7 +65,7 @@ describe('PR comment goldens', () => {
     const body = renderPrComment(reports, method, { marker: commentMarker(), links: LINKS })
     expect(body.length).toBeLessThanOrEqual(GITHUB_COMMENT_MAX_CHARS)
     expect(body.length).toBeGreaterThan(GITHUB_COMMENT_MAX_CHARS - 200)
-    expect(body).toMatch(/_\d+ of 1501 rows cut to stay under GitHub's 65,536-character comment limit/)
+    expect(body).toMatch(/_\d+ of 1500 rows cut to stay under GitHub's 65,536-character comment limit/)
     // The regression stays visible: the attention table is cut last.
     expect(body).toContain('<code>Hot/path</code> | <code>sec/op</code>')
     expect(body.trimEnd().endsWith('[Artifacts (comparison JSON)](https://github.com/acme/exporter/actions/runs/42#artifacts)')).toBe(true)

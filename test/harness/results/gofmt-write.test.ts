@@ -1,4 +1,4 @@
-// Golden tests: Go's own printed examples (go-benchstat.md §2.1) must come out byte for byte.
+// Golden tests: Go's own printed examples (golang/perf testdata and golang/go issues, cited per case) must come out byte for byte.
 import { describe, expect, it } from 'vitest'
 import {
   formatFailBlock,
@@ -9,6 +9,8 @@ import {
   formatUnitLine,
   NameWidth,
   prettyPrint,
+  printedMetrics,
+  printedValue,
 } from '../../../harness/results/gofmt-write.ts'
 
 describe('Go result lines', () => {
@@ -113,5 +115,27 @@ describe('Go blocks and trailer lines', () => {
     expect(formatUnitLine('MB/s')).toBe('')
     expect(formatUnitLine('ns/op')).toBe('')
     expect(formatUnitLine('gcs/op')).toBe('')
+  })
+})
+
+describe('printedValue: the JSON holds what the line prints', () => {
+  it('rounds B/op and allocs/op to whole numbers, MB/s to two decimals, the rest as prettyPrint', () => {
+    expect(printedValue('allocs/op', 0.004)).toBe(0)
+    expect(printedValue('allocs/op', 1.03)).toBe(1)
+    expect(printedValue('B/op', 56.4)).toBe(56)
+    expect(printedValue('MB/s', 123.456)).toBe(123.46)
+    expect(printedValue('ns/op', 1234.567)).toBe(1235)
+    expect(printedValue('ns/op', 12.34567)).toBe(12.35)
+    expect(printedValue('gcs/op', 0.000123456)).toBe(0.0001235)
+    expect(printedValue('ns/op', 0)).toBe(0)
+  })
+
+  it('leaves every result line as it was, and is idempotent', () => {
+    const raw = { 'ns/op': 1726.4, 'MB/s': 57.916, 'gcs/op': 0.00012345, 'ext-B/op': 8000.3, 'B/op': 56.03, 'allocs/op': 0.0042 }
+    const printed = printedMetrics(raw)
+    expect(formatResultLine('BenchmarkX', 12, 690848, printed)).toBe(formatResultLine('BenchmarkX', 12, 690848, raw))
+    expect(printedMetrics(printed)).toEqual(printed)
+    for (const value of [999.96, 99.996, 9.99951, 0.99995, 2.5, 0.5])
+      expect(printedValue('x/op', printedValue('x/op', value))).toBe(printedValue('x/op', value))
   })
 })

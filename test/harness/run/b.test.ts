@@ -4,9 +4,9 @@ import type { B, PB } from '../../../harness/api.ts'
 import { BenchB, type RunSettings } from '../../../harness/run/b.ts'
 import { NameRegistry } from '../../../harness/run/names.ts'
 
-function settings(procs = 1, onSub: RunSettings['onSub'] = async () => true): RunSettings {
+function settings(procs = 1, onSub: RunSettings['onSub'] = async () => true, warn?: (message: string) => void): RunSettings {
   const names = new NameRegistry()
-  return { procs, uniqueName: (parent, sub) => names.unique(parent, sub), onSub }
+  return { procs, uniqueName: (parent, sub) => names.unique(parent, sub), onSub, ...(warn === undefined ? {} : { warn }) }
 }
 
 describe('BenchB', () => {
@@ -198,5 +198,135 @@ describe('BenchB', () => {
     await thrown.runN(1)
     expect(thrown.failure?.message).toBe('TypeError: bad')
     expect(thrown.failure?.stack).toMatch(/b\.test\.ts/)
+  })
+
+  it("a skip or fatal caught by the benchmark's own try/catch still ends it, and the outcome says so", async () => {
+    let after = 0
+    const skipped = new BenchB(
+      'BenchmarkCaughtSkip',
+      (b) => {
+        try {
+          b.skip('no cluster')
+        } catch {
+          // swallowed: the benchmark carries on
+        }
+        after++
+      },
+      settings(),
+    )
+    await skipped.runN(1)
+    expect(after).toBe(1)
+    expect(skipped.finished).toBe(true)
+    expect(skipped.skipReason).toMatch(/^no cluster\n\(the benchmark's own try\/catch caught b\.skip's signal/)
+    const failed = new BenchB(
+      'BenchmarkCaughtFatal',
+      async (b) => {
+        try {
+          b.fatal('broken')
+        } catch (err) {
+          if (err instanceof TypeError) throw err
+        }
+      },
+      settings(),
+    )
+    await failed.runN(1)
+    expect(failed.failure?.message).toMatch(/^broken\n\(the benchmark's own try\/catch caught b\.fatal's signal.*ends failed/)
+    // A signal that reaches the harness is not noted.
+    const plain = new BenchB('BenchmarkFatal', (b) => b.fatal('broken'), settings())
+    await plain.runN(1)
+    expect(plain.failure?.message).toBe('broken')
+  })
+
+  it('cleanup runs the registered functions once, last first, after the last run; a throw fails the benchmark', async () => {
+    const order: string[] = []
+    let started = 0
+    const b = new BenchB(
+      'BenchmarkCleanup',
+      (b) => {
+        if (started++ === 0) {
+          b.cleanup(() => void order.push('first registered'))
+          b.cleanup(async () => {
+            await new Promise((resolve) => setImmediate(resolve))
+            order.push('second registered')
+          })
+        }
+      },
+      settings(),
+    )
+    await b.runN(1)
+    await b.runN(100)
+    expect(order).toEqual([]) // not after each run, as Go's B.Cleanup: after the last one
+    expect(await b.runCleanups()).toBeUndefined()
+    expect(order).toEqual(['second registered', 'first registered'])
+    expect(await b.runCleanups()).toBeUndefined() // each runs once
+    expect(order).toHaveLength(2)
+
+    let ranAfterThrow = false
+    const bad = new BenchB(
+      'BenchmarkBadCleanup',
+      (b) => {
+        b.cleanup(() => {
+          ranAfterThrow = true
+        })
+        b.cleanup(() => {
+          throw new Error('server would not stop')
+        })
+      },
+      settings(),
+    )
+    await bad.runN(1)
+    expect((await bad.runCleanups())?.message).toBe('cleanup: Error: server would not stop')
+    expect(ranAfterThrow).toBe(true)
+    expect(bad.failure?.message).toBe('cleanup: Error: server would not stop')
+  })
+
+  it("warns once when runParallel's body is synchronous with -cpu above 1, not at -cpu=1 or for an async body", async () => {
+    const syncBody = (b: B) =>
+      b.runParallel((pb) => {
+        while (pb.next()) sinkValue++
+      })
+    let sinkValue = 0
+    const warned: string[] = []
+    const b = new BenchB(
+      'BenchmarkSync-2',
+      syncBody,
+      settings(2, undefined, (m) => warned.push(m)),
+    )
+    await b.runN(10)
+    await b.runN(100)
+    expect(warned).toHaveLength(1)
+    expect(warned[0]).toMatch(/^BenchmarkSync: runParallel's body is synchronous.*not in parallel on CPUs/)
+    const one = new BenchB(
+      'BenchmarkSync',
+      syncBody,
+      settings(1, undefined, (m) => warned.push(m)),
+    )
+    await one.runN(10)
+    const asyncBody = new BenchB(
+      'BenchmarkAsync-2',
+      (b) =>
+        b.runParallel(async (pb) => {
+          while (pb.next()) await null
+        }),
+      settings(2, undefined, (m) => warned.push(m)),
+    )
+    await asyncBody.runN(10)
+    expect(warned).toHaveLength(1)
+    expect(sinkValue).toBe(120)
+  })
+
+  it('elapsedNs reads the timed duration in nanoseconds', async () => {
+    let readNs = 0
+    const b = new BenchB(
+      'BenchmarkE',
+      async (b) => {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        readNs = b.elapsedNs()
+      },
+      settings(),
+    )
+    await b.runN(1)
+    expect(readNs).toBeGreaterThanOrEqual(15e6) // 20 ms of timer, never less than ~15 ms in ns
+    expect(readNs).toBeLessThan(20e9)
   })
 })

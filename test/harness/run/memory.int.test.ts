@@ -1,11 +1,11 @@
-// Memory self-tests: allocations of known size (js-bench-libs.md §C.1) measured by real workers
+// Memory self-tests: allocations of known size (docs/measurement.md) measured by real workers
 // through the programmatic runner. Each figure must land within the stated error.
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runBenchmarks } from '../../../harness/run/index.ts'
 import type { ResultsDocument } from '../../../harness/results/schema.ts'
 
-const REPO = join(import.meta.dirname, '..', '..')
+const REPO = join(import.meta.dirname, '..', '..', '..')
 let doc: ResultsDocument
 
 function metrics(name: string): Readonly<Record<string, number>> {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readResults } from '../../../harness/results/json.ts'
 import type { ResultsDocument } from '../../../harness/results/schema.ts'
 
-const REPO = join(import.meta.dirname, '..', '..')
+const REPO = join(import.meta.dirname, '..', '..', '..')
 const FIXTURE = 'test/fixtures/pair/work.bench.ts'
 
 function bench(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {

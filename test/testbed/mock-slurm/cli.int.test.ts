@@ -19,6 +19,9 @@ describe('mock-slurm CLI', () => {
     [['--port', 'abc'], /--port: "abc" is not an integer/],
     [['--faults', 'latency=soon'], /--faults: latency: "soon" is not a duration/],
     [['--bogus'], /Unknown option '--bogus'/],
+    [['--nodes', '-5'], /^mock-slurm: --nodes: "-5" is not a positive integer from 3 to 1000000$/m],
+    [['--seed', '--frozen'], /^mock-slurm: --seed: expected a value after it, found an option/m],
+    [['--slurm', '22.05'], /--slurm: "22.05" is not a release line \(expected one of 23.11, 24.05, 24.11, 25.05, 25.11\)/],
   ])('%j is a one-line usage error, exit 2', (args, message) => {
     const r = spawnSync(process.execPath, [...NODE_ARGS, ...args], { encoding: 'utf8' })
     expect(r.status).toBe(2)

@@ -15,6 +15,9 @@ describe('parseFaultSpec', () => {
     ['error-rate=0.1;error-status=503', { errorRate: 0.1, errorStatus: 503 }],
     ['slurm-error-rate=1, hang-rate=0', { slurmErrorRate: 1, hangRate: 0 }],
     ['reset-rate=0.05;truncate-rate=0.5;slow-body=100KB/s', { resetRate: 0.05, truncateRate: 0.5, slowBodyBytesPerSec: 100_000 }],
+    ['slurmctld-down=on', { slurmctldDownMs: 9_000 }],
+    ['slurmctld-down=250ms', { slurmctldDownMs: 250 }],
+    ['slurmctld-down=on;slurmctld-down=off', { slurmctldDownMs: -1 }],
   ])('%s', (text, expected) => {
     expect(parseFaultSpec(text)).toEqual({ ...NO_FAULTS, ...expected })
   })
@@ -27,6 +30,7 @@ describe('parseFaultSpec', () => {
     ['latency=300ms..100ms', /maximum below its minimum/],
     ['explode=1', /unknown fault key "explode"/],
     ['latency', /"latency" is not key=value/],
+    ['slurmctld-down=yes', /slurmctld-down: "yes" is not a duration \(expected e\.g\. 200ms, 1\.5s, 500us, or on\/off\)/],
   ])('rejects %s', (text, message) => {
     expect(() => parseFaultSpec(text)).toThrow(message)
   })
@@ -79,9 +83,9 @@ describe('faults on the wire', () => {
   it('slurm-error-rate answers a Slurm error inside the envelope', async () => {
     const r = await get('/slurm/v0.0.44/jobs', 'slurm-error-rate=1')
     expect(r.status).toBe(500)
-    const body = (await r.json()) as any
+    const body = (await r.json()) as { jobs: unknown[]; errors: unknown[]; meta: { plugin: { data_parser: string } } }
     expect(body.jobs).toEqual([])
-    expect(body.errors[0]).toMatchObject({ error_number: 1001, source: 'slurm_load_jobs()' })
+    expect(body.errors[0]).toMatchObject({ error_number: 1800, source: 'slurm_load_jobs()' })
     expect(body.meta.plugin.data_parser).toBe('data_parser/v0.0.44')
   })
 

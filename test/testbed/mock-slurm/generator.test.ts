@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest'
 import { Evolver } from '../../../testbed/mock-slurm/cluster/evolve.ts'
 import { generateCluster, type GenerateOptions } from '../../../testbed/mock-slurm/cluster/generate.ts'
 import { hostlistRange, hostlistRanges } from '../../../testbed/mock-slurm/cluster/hostlist.ts'
-import { type Cluster, JobState, nodeCpus } from '../../../testbed/mock-slurm/cluster/model.ts'
+import { type Cluster, JOB_REASONS, JobState, nodeCpus } from '../../../testbed/mock-slurm/cluster/model.ts'
 import { PRESETS } from '../../../testbed/mock-slurm/cluster/presets.ts'
+import { jobStateArray } from '../../../testbed/mock-slurm/records/job.ts'
 import { nodeStateArray } from '../../../testbed/mock-slurm/records/node.ts'
 
 const BASE: GenerateOptions = { ...PRESETS.small, seed: 11, clusterName: 'c', epochSec: 1_764_000_000 }
@@ -71,6 +72,36 @@ describe('generateCluster', () => {
     expect(running / j.count).toBeGreaterThan(0.05)
     expect(arrays).toBeGreaterThan(0)
     checkAllocations(c)
+  })
+
+  it('has what real clusters have: cloud nodes powered down and powering up, held, requeued, configuring and failed jobs', () => {
+    for (const options of [BASE, { ...PRESETS.tiny, seed: 2, clusterName: 'c', epochSec: 1_764_000_000 }]) {
+      const c = generateCluster(options)
+      const nodeStates = new Set<string>()
+      for (let n = 0; n < c.nodes.count; n++) nodeStates.add(nodeStateArray(c, n, nodeCpus(c, n)).join('+'))
+      const want = ['IDLE+CLOUD+POWERED_DOWN', 'DOWN+NOT_RESPONDING']
+      if (options === BASE) want.push('IDLE+CLOUD+DRAIN+POWERED_DOWN', 'MIXED+DRAIN')
+      for (const s of want) expect(nodeStates, `${options.nodes} nodes: ${s}`).toContain(s)
+      expect(
+        [...nodeStates].some((s) => /^(MIXED|ALLOCATED)\+CLOUD\+NOT_RESPONDING\+POWERING_UP$/.test(s)),
+        [...nodeStates].join(' '),
+      ).toBe(true)
+      const jobStates = new Set<string>()
+      const reasons = new Set<string>()
+      const failedExitCodes = new Set<number>()
+      for (let s = 0; s < c.jobs.count; s++) {
+        jobStates.add(jobStateArray(c, s).join('+'))
+        if (c.jobs.state[s] === JobState.PENDING) reasons.add(JOB_REASONS[c.jobs.reason[s]!]!)
+        if (c.jobs.state[s] === JobState.FAILED) failedExitCodes.add(c.jobs.exitCode[s]!)
+      }
+      expect(jobStates).toContain('RUNNING+CONFIGURING+POWER_UP_NODE')
+      if (options !== BASE) continue
+      for (const s of ['PENDING+REQUEUED', 'FAILED', 'COMPLETED', 'CANCELLED', 'TIMEOUT']) expect(jobStates, s).toContain(s)
+      for (const r of ['JobHeldUser', 'Dependency', 'Resources', 'Priority', 'BeginTime']) expect(reasons, r).toContain(r)
+      expect(failedExitCodes.has(0)).toBe(false)
+      expect(failedExitCodes.size).toBeGreaterThan(1)
+      checkAllocations(c)
+    }
   })
 
   it('changes deterministically over time and stays consistent', () => {

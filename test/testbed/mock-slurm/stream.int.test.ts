@@ -74,13 +74,13 @@ describe('streaming', () => {
     expect(tcpHandles()).toBeLessThanOrEqual(handlesBefore)
     const r = await fetch(`${mock.url}/slurm/v0.0.44/ping`)
     expect(r.status).toBe(200)
-    expect(((await r.json()) as any).pings[0].pinged).toBe('UP')
+    expect(((await r.json()) as { pings: Array<{ pinged: string }> }).pings[0]!.pinged).toBe('UP')
   })
 
   it('a full streamed list arrives complete and parses', async () => {
-    const states = (await (await fetch(`${mock.url}/slurm/v0.0.44/jobs/state`)).json()) as any
+    const states = (await (await fetch(`${mock.url}/slurm/v0.0.44/jobs/state`)).json()) as { jobs: unknown[] }
     expect(states.jobs).toHaveLength(JOBS)
-    const nodes = (await (await fetch(`${mock.url}/slurm/v0.0.44/nodes`)).json()) as any
+    const nodes = (await (await fetch(`${mock.url}/slurm/v0.0.44/nodes`)).json()) as { nodes: unknown[]; last_update: { set: boolean } }
     expect(nodes.nodes).toHaveLength(mock.cluster.nodes.count)
     expect(nodes.last_update.set).toBe(true)
   })

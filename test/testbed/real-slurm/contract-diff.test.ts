@@ -124,6 +124,13 @@ describe('shapeOf and mediaType', () => {
     expect([...(shape.types.get('[].b[]') ?? [])].sort()).toEqual(['number', 'string'])
   })
 
+  test('objects keyed by numbers are maps: their keys share one segment', () => {
+    const real = shapeOf({ sockets: { 0: { cores: { 0: 'allocated' } } } })
+    const mock = shapeOf({ sockets: { 0: { cores: { 7: 'allocated', 12: 'unallocated' } }, 1: { cores: { 3: 'allocated' } } } })
+    expect([...real.types.keys()]).toEqual([...mock.types.keys()])
+    expect([...mock.types.keys()]).toContain('sockets.{n}.cores.{n}')
+  })
+
   test('mediaType drops parameters and case', () => {
     expect(mediaType('Application/JSON; charset=UTF-8')).toBe('application/json')
     expect(mediaType('')).toBe('')

@@ -84,3 +84,29 @@ export function releaseJob(cluster: Cluster, slot: number, nowSec: number): void
   }
   jobs.allocNode[slot] = -1
 }
+
+/**
+ * allocateOn places single-node job `slot` on node `n` whatever its state (slurmctld powering a
+ * cloud node up for it) and returns whether the node has room.
+ */
+export function allocateOn(cluster: Cluster, slot: number, n: number): boolean {
+  const jobs = cluster.jobs
+  const nodes = cluster.nodes
+  const cls = cluster.classes[nodes.classOf[n]!]!
+  const cpus = jobs.cpus[slot]!
+  const mem = cpus * jobs.memPerCpuMb[slot]!
+  const gpus = jobs.gpusPerNode[slot]!
+  if (
+    jobs.nodeCount[slot] !== 1 ||
+    nodes.allocCpus[n]! + cpus > nodeCpus(cluster, n) ||
+    nodes.allocMemMb[n]! + mem > cls.realMemoryMb ||
+    nodes.allocGpus[n]! + gpus > cls.gpus
+  )
+    return false
+  jobs.allocNode[slot] = n
+  jobs.coreOffset[slot] = nodes.allocCpus[n]!
+  nodes.allocCpus[n] = nodes.allocCpus[n]! + cpus
+  nodes.allocMemMb[n] = nodes.allocMemMb[n]! + mem
+  nodes.allocGpus[n] = nodes.allocGpus[n]! + gpus
+  return true
+}

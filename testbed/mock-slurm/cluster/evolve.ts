@@ -50,8 +50,10 @@ export class Evolver {
     switch (this.rng.weighted(EVENT_WEIGHTS)) {
       case 0: {
         const slot = this.findJob(JobState.PENDING)
-        if (slot < 0 || !allocateJob(c, slot)) return
+        // A held job waits for its release, not for resources.
+        if (slot < 0 || j.reason[slot] === JobReason.JobHeldUser || j.reason[slot] === JobReason.JobHeldAdmin || !allocateJob(c, slot)) return
         j.state[slot] = JobState.RUNNING
+        j.flags[slot] = 0
         j.reason[slot] = JobReason.None
         j.startSec[slot] = now
         j.endSec[slot] = now + j.timeLimitMin[slot]! * 60
@@ -63,6 +65,7 @@ export class Evolver {
         releaseJob(c, slot, now)
         const state = FINISH_STATES[this.rng.weighted(FINISH_WEIGHTS)]!
         j.state[slot] = state
+        j.flags[slot] = 0
         j.endSec[slot] = now
         j.reason[slot] =
           state === JobState.TIMEOUT
@@ -87,6 +90,7 @@ export class Evolver {
         j.id[slot] = id
         c.jobSlot.set(id, slot)
         j.state[slot] = JobState.PENDING
+        j.flags[slot] = 0
         j.reason[slot] = JobReason.Priority
         j.submitSec[slot] = now
         j.startSec[slot] = 0

@@ -1,7 +1,7 @@
 // The deterministic cluster generator: the same seed and size give the same cluster, byte for
 // byte, on any machine. Each concern draws from its own PRNG stream so that, say, adding users
 // does not reshuffle node states.
-import { allocateJob } from './allocate.ts'
+import { allocateJob, allocateOn } from './allocate.ts'
 import {
   type Account,
   type Cluster,
@@ -14,6 +14,7 @@ import {
   type Reservation,
   type User,
   JOB_NAMES,
+  JobFlag,
   JobReason,
   JobState,
   NodeFlag,
@@ -151,7 +152,7 @@ function makeNodes(classes: NodeClass[], epochSec: number, rng: Prng): NodeTable
     count,
     classOf: new Uint8Array(count),
     number: new Uint32Array(count),
-    flags: new Uint8Array(count),
+    flags: new Uint16Array(count),
     allocCpus: new Uint16Array(count),
     allocMemMb: new Uint32Array(count),
     allocGpus: new Uint8Array(count),
@@ -234,8 +235,16 @@ const PENDING_REASONS = [
   JobReason.BeginTime,
   JobReason.QOSMaxCpuPerUserLimit,
   JobReason.AssocGrpCpuLimit,
+  JobReason.JobHeldUser,
+  JobReason.JobHeldAdmin,
 ]
-const PENDING_REASON_WEIGHTS = [60, 25, 6, 3, 3, 3]
+const PENDING_REASON_WEIGHTS = [58, 25, 6, 3, 3, 3, 1.5, 0.5]
+// A pending job was requeued this often (after a node failure or scontrol requeue): it shows
+// ["PENDING","REQUEUED"] and waits out its begin time.
+const REQUEUED_SHARE = 0.01
+// Cloud nodes (State=CLOUD with power saving): this share of the CPU class, at least two (one
+// powering up for a job, one powered down).
+const CLOUD_NODE_SHARE = 0.02
 const TIME_LIMITS_MIN = [10, 30, 60, 120, 240, 480, 720, 1_440, 2_880, 4_320, 10_080]
 const SINGLE_NODE_CPUS = [1, 1, 2, 4, 4, 8, 16, 32, 64]
 
@@ -264,6 +273,7 @@ function makeJobTable(capacity: number): JobTable {
     arrayTaskId: new Int32Array(capacity).fill(-1),
     priority: new Uint32Array(capacity),
     exitCode: new Uint8Array(capacity),
+    flags: new Uint8Array(capacity),
   }
 }
 
@@ -361,8 +371,15 @@ function setInitialState(c: Cluster, slot: number, state: number, rng: Prng): vo
   const j = c.jobs
   const limitSec = j.timeLimitMin[slot]! * 60
   j.state[slot] = state
+  j.flags[slot] = 0
   if (state === JobState.PENDING) {
     j.reason[slot] = j.arrayTaskId[slot]! > 0 && rng.chance(0.5) ? JobReason.JobArrayTaskLimit : PENDING_REASONS[rng.weighted(PENDING_REASON_WEIGHTS)]!
+    // A held job has priority 0 until it is released.
+    if (j.reason[slot] === JobReason.JobHeldUser || j.reason[slot] === JobReason.JobHeldAdmin) j.priority[slot] = 0
+    else if (rng.chance(REQUEUED_SHARE)) {
+      j.flags[slot] = JobFlag.REQUEUED
+      j.reason[slot] = JobReason.BeginTime
+    }
     j.startSec[slot] = 0
     j.endSec[slot] = 0
     return
@@ -414,6 +431,7 @@ export function generateCluster(options: GenerateOptions): Cluster {
     lastBackfillSec: epochSec - 17,
     events: 0,
   }
+  const cloud = makeCloudNodes(cluster, new Prng(deriveSeed(options.seed, 5)))
   const rng = new Prng(deriveSeed(options.seed, 3))
   const j = cluster.jobs
   let slot = 0
@@ -442,6 +460,7 @@ export function generateCluster(options: GenerateOptions): Cluster {
     if (used[ci]! + j.cpus[s]! <= capacity[ci]! && allocateJob(cluster, s)) used[ci] = used[ci]! + j.cpus[s]!
     else setInitialState(cluster, s, JobState.PENDING, rng)
   }
+  if (cloud >= 0) powerUpForJob(cluster, cloud)
   // A few nodes start draining while still busy (MIXED+DRAIN, as in the captures).
   const nrng = new Prng(deriveSeed(options.seed, 4))
   for (let n = 0; n < cluster.nodes.count; n++) {
@@ -456,6 +475,60 @@ export function generateCluster(options: GenerateOptions): Cluster {
   return cluster
 }
 
+// makeCloudNodes turns the CPU nodes just below the maintenance reservation into power-saving
+// cloud nodes: powered down and idle, one of them also drained; it returns the one that will be
+// powered up for a job (-1 when the class is too small to spare one).
+function makeCloudNodes(c: Cluster, rng: Prng): number {
+  const cpu = c.classes[0] as NodeClass
+  const count = Math.max(2, Math.round(cpu.count * CLOUD_NODE_SHARE))
+  const end = cpu.count - maintenanceNodes(cpu)
+  const start = end - count
+  if (start < 2) return -1
+  const t = c.nodes
+  // Every cluster has an unreachable node (1% of nodes draw one; a small cluster may draw none).
+  if (!t.flags.some((f) => (f & NodeFlag.NOT_RESPONDING) !== 0)) {
+    t.flags[start - 1] = NodeFlag.DOWN | NodeFlag.NOT_RESPONDING
+    t.reason[start - 1] = 1
+    t.reasonTimeSec[start - 1] = c.epochSec - rng.int(60, 86_400)
+  }
+  for (let n = start; n < end; n++) {
+    t.flags[n] = NodeFlag.CLOUD | NodeFlag.POWERED_DOWN
+    t.reason[n] = 0
+    t.reasonTimeSec[n] = 0
+    t.bootTimeSec[n] = c.epochSec - rng.int(3_600, 7 * 86_400)
+  }
+  if (count >= 3) {
+    t.flags[start + 1] = t.flags[start + 1]! | NodeFlag.DRAIN
+    t.reason[start + 1] = 4
+    t.reasonTimeSec[start + 1] = c.epochSec - rng.int(60, 86_400)
+  }
+  return start
+}
+
+// powerUpForJob starts the first pending single-node job of the CPU partition that fits on cloud
+// node `n`: the node is POWERING_UP (and NOT_RESPONDING while it boots), the job RUNNING with
+// CONFIGURING and POWER_UP_NODE, as slurmctld shows a job waiting for its node to boot.
+function powerUpForJob(c: Cluster, n: number): void {
+  const j = c.jobs
+  for (let s = 0; s < j.count; s++) {
+    if (j.state[s] !== JobState.PENDING || j.partition[s] !== 0 || j.nodeCount[s] !== 1 || j.flags[s] !== 0) continue
+    if (j.reason[s] === JobReason.JobHeldUser || j.reason[s] === JobReason.JobHeldAdmin || j.reason[s] === JobReason.Dependency) continue
+    c.nodes.flags[n] = NodeFlag.CLOUD | NodeFlag.NOT_RESPONDING | NodeFlag.POWERING_UP
+    if (!allocateOn(c, s, n)) continue
+    j.state[s] = JobState.RUNNING
+    j.flags[s] = JobFlag.CONFIGURING | JobFlag.POWER_UP_NODE
+    j.reason[s] = JobReason.None
+    j.startSec[s] = c.epochSec - 30
+    j.endSec[s] = j.startSec[s]! + j.timeLimitMin[s]! * 60
+    return
+  }
+  c.nodes.flags[n] = NodeFlag.CLOUD | NodeFlag.POWERED_DOWN
+}
+
+function maintenanceNodes(cpu: NodeClass): number {
+  return Math.max(1, Math.floor(cpu.count * 0.02))
+}
+
 function makeLicenses(nodes: number, rng: Prng): License[] {
   const scale = Math.max(1, Math.round(nodes / 500))
   return [
@@ -468,7 +541,7 @@ function makeLicenses(nodes: number, rng: Prng): License[] {
 
 function makeReservations(c: Cluster): Reservation[] {
   const cpu = c.classes[0] as NodeClass
-  const maintCount = Math.max(1, Math.floor(cpu.count * 0.02))
+  const maintCount = maintenanceNodes(cpu)
   const gpuStart = cpu.count
   return [
     {

@@ -42,6 +42,8 @@ export const JOB_REASONS = [
   'ReqNodeNotAvail',
   'TimeLimit',
   'NonZeroExitCode',
+  'JobHeldUser',
+  'JobHeldAdmin',
 ] as const
 /** Reason indices into JOB_REASONS. */
 export const JobReason = {
@@ -56,7 +58,15 @@ export const JobReason = {
   ReqNodeNotAvail: 8,
   TimeLimit: 9,
   NonZeroExitCode: 10,
+  JobHeldUser: 11,
+  JobHeldAdmin: 12,
 } as const
+
+/**
+ * JobFlag bits in JobTable.flags: state flags printed after the base state, in Slurm's order
+ * (24.11 prints a job starting on a powering-up cloud node as ["RUNNING","CONFIGURING","POWER_UP_NODE"]).
+ */
+export const JobFlag = { CONFIGURING: 1, POWER_UP_NODE: 2, REQUEUED: 4 } as const
 
 /** JOB_NAMES are job names, indexed by JobTable.name. */
 export const JOB_NAMES = [
@@ -78,8 +88,22 @@ export const JOB_NAMES = [
   'array_task',
 ] as const
 
-/** Node flag bits in NodeTable.flags; the base state (IDLE/MIXED/ALLOCATED) follows from alloc_cpus. */
-export const NodeFlag = { DOWN: 1, DRAIN: 2, COMPLETING: 4, PLANNED: 8, NOT_RESPONDING: 16, RESERVED: 32 } as const
+/**
+ * Node flag bits in NodeTable.flags; the base state (IDLE/MIXED/ALLOCATED) follows from
+ * alloc_cpus. CLOUD nodes with power saving are POWERED_DOWN until a job needs them, then
+ * POWERING_UP (and NOT_RESPONDING while they boot), as on a real 24.11 cluster.
+ */
+export const NodeFlag = {
+  DOWN: 1,
+  DRAIN: 2,
+  COMPLETING: 4,
+  PLANNED: 8,
+  NOT_RESPONDING: 16,
+  RESERVED: 32,
+  CLOUD: 64,
+  POWERED_DOWN: 128,
+  POWERING_UP: 256,
+} as const
 
 /** NODE_REASONS are drain/down reasons, indexed by NodeTable.reason (0 = none). */
 export const NODE_REASONS = [
@@ -117,7 +141,7 @@ export interface NodeTable {
   classOf: Uint8Array
   /** number is the node's suffix number within its class. */
   number: Uint32Array
-  flags: Uint8Array
+  flags: Uint16Array
   allocCpus: Uint16Array
   allocMemMb: Uint32Array
   allocGpus: Uint8Array
@@ -172,6 +196,8 @@ export interface JobTable {
   arrayTaskId: Int32Array
   priority: Uint32Array
   exitCode: Uint8Array
+  /** flags are JobFlag bits. */
+  flags: Uint8Array
 }
 
 /** User is a cluster user with its accounts (the first is the default). */
@@ -248,7 +274,7 @@ export function nodeCpus(cluster: Cluster, node: number): number {
   return c.sockets * c.coresPerSocket * c.threadsPerCore
 }
 
-/** isNodeUsable reports whether new work may start on a node (not down, not draining). */
+/** isNodeUsable reports whether new work may start on a node (not down, draining or powered down). */
 export function isNodeUsable(cluster: Cluster, node: number): boolean {
-  return (cluster.nodes.flags[node]! & (NodeFlag.DOWN | NodeFlag.DRAIN)) === 0
+  return (cluster.nodes.flags[node]! & (NodeFlag.DOWN | NodeFlag.DRAIN | NodeFlag.POWERED_DOWN)) === 0
 }

@@ -1,8 +1,8 @@
 // Extract writes the serializer schemas the mock compiles with fast-json-stringify: for each data
 // parser version, the response components the mock serves and every component they reference,
-// taken from the real spec in ../shared/slurm-openapi/<version>.json, reduced to the keywords a
+// taken from the real spec in openapi/spec/<version>.json (see spec/SOURCE.md), reduced to the keywords a
 // serializer needs. Run it again when a spec changes:
-//   npx tsx testbed/mock-slurm/openapi/extract.ts [path/to/slurm-openapi]
+//   npx tsx testbed/mock-slurm/openapi/extract.ts [path/to/spec-folder]
 // Why not hand-written schemas: the real output's key order is the spec's property order (checked
 // against every Slurm-web capture), and the version deltas are then exact by construction.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
@@ -71,32 +71,41 @@ export function extractComponents(spec: { components: { schemas: Record<string, 
 /**
  * applyRuntimeQuirks makes the serializer schemas say what the daemon really prints where that
  * differs from its spec. Every Slurm-web capture from v0.0.42 on prints `"job_resources": null`
- * for pending jobs (v0.0.41 prints `{}`), though the spec types it as an object.
+ * for pending jobs, and so does 24.11 at v0.0.41 (24.05 prints `{}` there), though the spec types
+ * it as an object.
  */
 export function applyRuntimeQuirks(version: string, schemas: Record<string, unknown>): void {
   const jobRes = schemas[`${version}_job_res`] as Record<string, unknown> | undefined
-  if (jobRes !== undefined && Number(version.slice(version.lastIndexOf('.') + 1)) >= 42) jobRes.nullable = true
+  if (jobRes !== undefined && Number(version.slice(version.lastIndexOf('.') + 1)) >= 41) jobRes.nullable = true
+}
+
+/** specDocument returns the serializer schema document extract.ts writes for `version` from its full `spec`. */
+export function specDocument(
+  version: string,
+  spec: { info?: { version?: string }; components: { schemas: Record<string, unknown> } },
+): Record<string, unknown> {
+  const roots = Object.values(RESPONSE_COMPONENTS)
+    .map((suffix) => `${version}_${suffix}`)
+    .filter((name) => name in spec.components.schemas)
+  const schemas = structuredClone(spec.components.schemas)
+  applyRuntimeQuirks(version, schemas)
+  return {
+    $id: version,
+    info: { source: `slurm-openapi/${version}.json`, version: spec.info?.version },
+    components: { schemas: extractComponents({ components: { schemas } }, roots) },
+  }
 }
 
 function main(): void {
   const here = dirname(fileURLToPath(import.meta.url))
-  const specDir = resolve(process.argv[2] ?? join(here, '../../../../shared/slurm-openapi'))
+  const specDir = resolve(process.argv[2] ?? join(here, 'spec'))
   for (const version of SUPPORTED_VERSIONS) {
-    const spec = JSON.parse(readFileSync(join(specDir, `${version}.json`), 'utf8'))
-    const roots = Object.values(RESPONSE_COMPONENTS)
-      .map((suffix) => `${version}_${suffix}`)
-      .filter((name) => name in spec.components.schemas)
-    applyRuntimeQuirks(version, spec.components.schemas)
-    const doc = {
-      $id: version,
-      info: { source: `slurm-openapi/${version}.json`, version: spec.info?.version },
-      components: { schemas: extractComponents(spec, roots) },
-    }
+    const doc = specDocument(version, JSON.parse(readFileSync(join(specDir, `${version}.json`), 'utf8')))
     // Temp file + rename: a reader never sees half a schema file.
     const path = join(here, `${version}.json`)
     writeFileSync(`${path}.tmp`, JSON.stringify(doc) + '\n')
     renameSync(`${path}.tmp`, path)
-    process.stderr.write(`wrote ${version}.json (${Object.keys(doc.components.schemas).length} components)\n`)
+    process.stderr.write(`wrote ${version}.json (${Object.keys((doc.components as { schemas: object }).schemas).length} components)\n`)
   }
 }
 

@@ -233,7 +233,7 @@ export function buildUsers(c: Cluster): object[] {
   return users
 }
 
-function association(c: Cluster, id: number, account: string, parent: string, user: string, isDefault: boolean, lineage: string): object {
+function association(c: Cluster, id: number, account: string, parent: string, user: string, isDefault: boolean, lineage: string): Record<string, unknown> {
   return {
     accounting: EMPTY,
     account,
@@ -259,9 +259,12 @@ function association(c: Cluster, id: number, account: string, parent: string, us
   }
 }
 
-/** buildAssociations returns `associations`: one per account, one per (user, account). */
-export function buildAssociations(c: Cluster): object[] {
-  const out: object[] = []
+/**
+ * buildAssociations returns `associations`: one per account, one per (user, account). With
+ * `idAsShort` (v0.0.40) an association's `id` is an assoc_short object, not an integer.
+ */
+export function buildAssociations(c: Cluster, idAsShort = false): object[] {
+  const out: Array<Record<string, unknown>> = []
   c.accounts.forEach((a, i) => {
     const lineage = a.parent === '' ? '/' : a.parent === 'root' ? `/${a.name}/` : `/${a.parent}/${a.name}/`
     out.push(association(c, 1 + i, a.name, a.parent, '', false, lineage))
@@ -272,6 +275,7 @@ export function buildAssociations(c: Cluster): object[] {
       out.push(association(c, 100 + i * 4 + (a % 4), acct.name, '', u.name, k === 0, `/${acct.parent}/${acct.name}/0-${u.name}/`))
     })
   })
+  if (idAsShort) for (const a of out) a.id = { account: a.account, cluster: c.name, partition: '', user: a.user, id: a.id }
   return out
 }
 
@@ -313,16 +317,26 @@ export function buildDbPings(latencyUs: number): object[] {
   return [{ hostname: 'slurmdbd', responding: true, latency: latencyUs, primary: true }]
 }
 
-/** buildDbDiag returns slurmdbd's `statistics`. */
-export function buildDbDiag(c: Cluster): object {
+/** buildDbDiag returns slurmdbd's `statistics`; v0.0.40 lists rollups as an array of its own shape. */
+export function buildDbDiag(c: Cluster, rollupList = false): object {
   const rpc = (name: string, count: number) => ({ rpc: name, count, time: { average: 350, total: count * 350 } })
+  const rollup = (type: string, lastRunSec: number, cycles: number, maxSec: number, totalSec: number) => ({
+    type,
+    'last run': lastRunSec,
+    max_cycle: maxSec,
+    total_time: totalSec,
+    total_cycles: cycles,
+    mean_cycles: cycles === 0 ? 0 : Math.round(totalSec / cycles),
+  })
   return {
     time_start: c.epochSec - 86_400,
-    rollups: {
-      hourly: { count: 24, last_run: c.epochSec - 600, duration: { last: 20_000, max: 90_000, time: 480_000 } },
-      daily: { count: 1, last_run: c.epochSec - 3_600, duration: { last: 50_000, max: 50_000, time: 50_000 } },
-      monthly: { count: 0, last_run: c.epochSec - 86_400 * 20, duration: { last: 0, max: 0, time: 0 } },
-    },
+    rollups: rollupList
+      ? [rollup('internal', c.epochSec - 600, 24, 1, 1), rollup('user', 0, 0, 0, 0)]
+      : {
+          hourly: { count: 24, last_run: c.epochSec - 600, duration: { last: 20_000, max: 90_000, time: 480_000 } },
+          daily: { count: 1, last_run: c.epochSec - 3_600, duration: { last: 50_000, max: 50_000, time: 50_000 } },
+          monthly: { count: 0, last_run: c.epochSec - 86_400 * 20, duration: { last: 0, max: 0, time: 0 } },
+        },
     RPCs: [
       rpc('DBD_STEP_START', c.jobs.count),
       rpc('DBD_JOB_START', c.jobs.count),

@@ -3,9 +3,11 @@ import { type Cluster, JobState } from '../cluster/model.ts'
 import { hostlistRange } from '../cluster/hostlist.ts'
 import { num, UNSET, ZERO } from './values.ts'
 
-/** buildPings returns `pings` for the primary controller; `latencyUs` is the measured ping. */
-export function buildPings(latencyUs: number): object[] {
-  return [{ hostname: 'slurmctld', pinged: 'UP', responding: true, latency: latencyUs, mode: 'primary', primary: true }]
+const NO_WATTS = Object.freeze({})
+
+/** buildPings returns `pings` for the primary controller; `latencyUs` is the measured ping, `responding` false lists it DOWN. */
+export function buildPings(latencyUs: number, responding = true): object[] {
+  return [{ hostname: 'slurmctld', pinged: responding ? 'UP' : 'DOWN', responding, latency: latencyUs, mode: 'primary', primary: true }]
 }
 
 // RPC types a busy slurmctld reports in sdiag, with a typical share of the traffic.
@@ -30,8 +32,12 @@ const RPC_TYPES: Array<[number, string, number]> = [
   [6012, 'REQUEST_KILL_JOB', 1],
 ]
 
-/** buildDiag returns the `statistics` object of /diag, with counters derived from the model. */
-export function buildDiag(c: Cluster): object {
+/**
+ * buildDiag returns the `statistics` object of /diag, with counters derived from the model.
+ * `averageAsNumberObject` is false for v0.0.40, whose RPC average_time is a plain integer.
+ */
+export function buildDiag(c: Cluster, averageAsNumberObject = true): object {
+  const average = (us: number) => (averageAsNumberObject ? num(us) : us)
   const j = c.jobs
   let pending = 0,
     running = 0,
@@ -52,13 +58,15 @@ export function buildDiag(c: Cluster): object {
   const rpcsByType = RPC_TYPES.map(([type_id, message_type, w], i) => {
     const count = Math.round((totalRpcs * w) / weightSum)
     const avg = 50 + i * 97
-    return { type_id, message_type, count, queued: 0, dropped: 0, cycle_last: 0, cycle_max: 0, total_time: count * avg, average_time: num(avg) }
+    return { type_id, message_type, count, queued: 0, dropped: 0, cycle_last: 0, cycle_max: 0, total_time: count * avg, average_time: average(avg) }
   })
   // rpcs_by_user holds every user who talked to slurmctld: the per-user cardinality driver.
-  const rpcsByUser = [{ user_id: 0, user: 'root', count: Math.round(totalRpcs * 0.4), total_time: Math.round(totalRpcs * 0.4) * 120, average_time: num(120) }]
+  const rpcsByUser = [
+    { user_id: 0, user: 'root', count: Math.round(totalRpcs * 0.4), total_time: Math.round(totalRpcs * 0.4) * 120, average_time: average(120) },
+  ]
   c.users.forEach((u, i) => {
     const count = 1 + Math.round((totalRpcs * 0.6) / c.users.length / (1 + (i % 17)))
-    rpcsByUser.push({ user_id: u.uid, user: u.name, count, total_time: count * 300, average_time: num(300) })
+    rpcsByUser.push({ user_id: u.uid, user: u.name, count, total_time: count * 300, average_time: average(300) })
   })
   const cycles = Math.max(1, Math.floor(uptimeSec / 60))
   return {
@@ -157,7 +165,8 @@ export function buildReservations(c: Cluster): object[] {
       partition: '',
       purge_completed: { time: UNSET },
       start_time: num(r.startSec),
-      watts: UNSET,
+      // 24.11 prints an unset power limit as {}, not as an unset number object.
+      watts: NO_WATTS,
       tres: `cpu=${nodeCount * cls.sockets * cls.coresPerSocket}`,
       users: r.users,
     }
@@ -166,7 +175,7 @@ export function buildReservations(c: Cluster): object[] {
 
 /**
  * buildShares returns the `shares` payload: the association tree root → accounts → users.
- * `numberObjects` is false for v0.0.41, whose spec has plain doubles for the float fields.
+ * `numberObjects` is false for v0.0.40 and v0.0.41, whose specs has plain doubles for the float fields.
  */
 export function buildShares(c: Cluster, numberObjects: boolean): object {
   const f = (x: number) => (numberObjects ? { set: true, infinite: false, number: x } : x)

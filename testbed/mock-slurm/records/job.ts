@@ -1,7 +1,8 @@
 // Builds one slurmctld job (`job_info`) from the model, with the keys of every served version:
 // the per-version serializer keeps only the keys that version's spec lists, in its order.
 import { hostlistRange } from '../cluster/hostlist.ts'
-import { type Cluster, type NodeClass, JOB_NAMES, JOB_REASONS, JOB_STATES, JobState } from '../cluster/model.ts'
+import { type Cluster, type NodeClass, JOB_NAMES, JOB_REASONS, JOB_STATES, JobFlag, JobState } from '../cluster/model.ts'
+import type { DataParserVersion } from '../versions.ts'
 import { INFINITE, memoryTres, num, type NumberObject, UNSET, ZERO } from './values.ts'
 
 const ALLOCATED = ['ALLOCATED']
@@ -20,8 +21,25 @@ const BASE_FLAGS = Object.freeze(['USING_DEFAULT_QOS', 'USING_DEFAULT_WCKEY'])
 const RAN_FLAGS = Object.freeze(['JOB_WAS_RUNNING', 'USING_DEFAULT_QOS', 'USING_DEFAULT_WCKEY'])
 const NOT_SET = ['NOT_SET']
 const POWER = { flags: EMPTY }
-// job_state of each state, indexed like JOB_STATES.
-const STATE_ARRAYS = JOB_STATES.map((s) => Object.freeze([s]))
+// job_state arrays by state and JobFlag bits, built once and frozen (record templates cache them).
+const stateArrays = new Map<number, readonly string[]>()
+
+/** jobStateArray returns job `slot`'s `job_state`: its state, then its flags in Slurm's order. */
+export function jobStateArray(c: Cluster, slot: number): readonly string[] {
+  const state = c.jobs.state[slot]!
+  const flags = c.jobs.flags[slot]!
+  const key = (state << 3) | flags
+  let list = stateArrays.get(key)
+  if (list === undefined) {
+    const l: string[] = [JOB_STATES[state]!]
+    if (flags & JobFlag.CONFIGURING) l.push('CONFIGURING')
+    if (flags & JobFlag.POWER_UP_NODE) l.push('POWER_UP_NODE')
+    if (flags & JobFlag.REQUEUED) l.push('REQUEUED')
+    list = Object.freeze(l)
+    stateArrays.set(key, list)
+  }
+  return list
+}
 
 function exitCode(state: number, code: number): object {
   if (state === JobState.PENDING || state === JobState.RUNNING) return state === JobState.PENDING ? PENDING_EXIT : OK_EXIT
@@ -76,12 +94,48 @@ function jobResources(c: Cluster, slot: number, nodeList: string): object {
   }
 }
 
+// v0.0.40's job_res: a hostlist, counts, and per node a map socket → core → status (24.11 prints
+// `{"nodes":"n1","allocated_cores":1,…,"allocated_nodes":[{"sockets":{"0":{"cores":{"0":"allocated"}}},…}]}`).
+function jobResourcesV40(c: Cluster, slot: number, nodeList: string): object {
+  const j = c.jobs
+  const first = j.allocNode[slot]!
+  const nodeCount = j.nodeCount[slot]!
+  const cls = c.classes[c.nodes.classOf[first]!] as NodeClass
+  const coresPerNode = cls.sockets * cls.coresPerSocket
+  const cpusOnNode = nodeCount === 1 ? j.cpus[slot]! : coresPerNode * cls.threadsPerCore
+  const offset = nodeCount === 1 ? j.coreOffset[slot]! % coresPerNode : 0
+  const allocated = new Array(nodeCount)
+  for (let k = 0; k < nodeCount; k++) {
+    const sockets: Record<string, { cores: Record<string, string> }> = {}
+    for (let core = 0; core < cpusOnNode && core < coresPerNode; core++) {
+      const flat = (core + offset) % coresPerNode
+      const socket = String(Math.floor(flat / cls.coresPerSocket))
+      sockets[socket] ??= { cores: {} }
+      sockets[socket].cores[String(flat % cls.coresPerSocket)] = 'allocated'
+    }
+    allocated[k] = {
+      sockets,
+      nodename: cls.prefix + String(c.nodes.number[first + k]).padStart(cls.digits, '0'),
+      cpus_used: 0,
+      memory_used: 0,
+      memory_allocated: cpusOnNode * j.memPerCpuMb[slot]!,
+    }
+  }
+  return {
+    nodes: nodeList,
+    allocated_cores: Math.min(j.cpus[slot]!, coresPerNode * nodeCount),
+    allocated_cpus: 0,
+    allocated_hosts: nodeCount,
+    allocated_nodes: allocated,
+  }
+}
+
 function timeObject(sec: number): NumberObject {
   return sec === 0 ? ZERO : num(sec)
 }
 
 /**
- * JOB_CONSTANTS are the `job_info` properties every job prints the same (superset of the v0.0.41–
+ * JOB_CONSTANTS are the `job_info` properties every job prints the same (superset of the v0.0.40–
  * v0.0.44 keys); the streamed /jobs serializes them once per response (record-template.ts).
  */
 export const JOB_CONSTANTS: Readonly<Record<string, unknown>> = Object.freeze({
@@ -183,8 +237,11 @@ export const JOB_CONSTANTS: Readonly<Record<string, unknown>> = Object.freeze({
   wckey: '',
 })
 
-/** jobVariables returns the `job_info` properties of job `slot` that are not in JOB_CONSTANTS. */
-export function jobVariables(c: Cluster, slot: number): Record<string, unknown> {
+/**
+ * jobVariables returns the `job_info` properties of job `slot` that are not in JOB_CONSTANTS, for
+ * data parser `version` (job_resources changed shape after v0.0.40).
+ */
+export function jobVariables(c: Cluster, slot: number, version: DataParserVersion = 'v0.0.44', unallocated: null | object = null): Record<string, unknown> {
   const j = c.jobs
   const state = j.state[slot]!
   const user = c.users[j.user[slot]!]!
@@ -220,10 +277,10 @@ export function jobVariables(c: Cluster, slot: number): Record<string, unknown> 
     exit_code: exit,
     gres_detail: gpus > 0 && j.allocNode[slot]! >= 0 ? [`gpu:${cls.gpuType}:${gpus}(IDX:0-${gpus - 1})`] : EMPTY,
     job_id: id,
-    // A job without an allocation prints null from v0.0.42 on and {} in v0.0.41 (the serializer
-    // of each version decides; see openapi/extract.ts applyRuntimeQuirks).
-    job_resources: j.allocNode[slot]! >= 0 ? jobResources(c, slot, nodes) : null,
-    job_state: STATE_ARRAYS[state]!,
+    // A job without an allocation prints null (v0.0.41 from 24.11 on, v0.0.42+) or {} (v0.0.40,
+    // and v0.0.41 in 24.05): the caller says which; openapi/extract.ts applyRuntimeQuirks.
+    job_resources: j.allocNode[slot]! < 0 ? unallocated : version === 'v0.0.40' ? jobResourcesV40(c, slot, nodes) : jobResources(c, slot, nodes),
+    job_state: jobStateArray(c, slot),
     last_sched_evaluation: num(started ? j.startSec[slot]! : c.lastBackfillSec),
     mail_user: user.name,
     name,
@@ -252,9 +309,9 @@ export function jobVariables(c: Cluster, slot: number): Record<string, unknown> 
   }
 }
 
-/** buildJob returns job `slot` as a `job_info` object (superset of v0.0.41–v0.0.44 keys). */
-export function buildJob(c: Cluster, slot: number): Record<string, unknown> {
-  return { ...JOB_CONSTANTS, ...jobVariables(c, slot) }
+/** buildJob returns job `slot` as a `job_info` object (superset of the keys of `version` and later ones). */
+export function buildJob(c: Cluster, slot: number, version: DataParserVersion = 'v0.0.44'): Record<string, unknown> {
+  return { ...JOB_CONSTANTS, ...jobVariables(c, slot, version) }
 }
 
 /** buildJobState returns job `slot` in the `jobs/state` shape: `{job_id: "123" | "123_4", state}`. */
@@ -263,6 +320,6 @@ export function buildJobState(c: Cluster, slot: number): { job_id: string; state
   const task = j.arrayTaskId[slot]!
   return {
     job_id: task >= 0 ? `${j.arrayJobId[slot]!}_${task}` : String(j.id[slot]!),
-    state: [JOB_STATES[j.state[slot]!]!],
+    state: [...jobStateArray(c, slot)],
   }
 }

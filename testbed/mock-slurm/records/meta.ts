@@ -38,6 +38,8 @@ export interface MetaInput {
   version: string
   release: SlurmRelease
   cluster: string
+  /** accounting is false without slurmdbd: accounting_storage is then '' (24.11). */
+  accounting?: boolean
   clientSource: string
   user: string
 }
@@ -49,7 +51,7 @@ export function buildMeta(m: MetaInput): Meta {
       type: `openapi/${m.plugin}`,
       name: `Slurm OpenAPI ${m.plugin}`,
       data_parser: `data_parser/${m.version}`,
-      accounting_storage: 'accounting_storage/slurmdbd',
+      accounting_storage: m.accounting === false ? '' : 'accounting_storage/slurmdbd',
     },
     client: { source: m.clientSource, user: m.user, group: m.user === 'root' ? 'root' : m.user === 'nobody' ? '' : 'users' },
     command: [],

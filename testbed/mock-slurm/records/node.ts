@@ -12,7 +12,7 @@ const EMPTY_OBJECT = {}
 // The state and partition lists of nodes are few distinct values; each is built once and frozen,
 // so a record template serializes it once (record-template.ts).
 const BASE_STATES = ['DOWN', 'IDLE', 'ALLOCATED', 'MIXED'] as const
-const STATE_FLAG_BITS = 6
+const STATE_FLAG_BITS = 9
 const stateArrays = new Map<number, readonly string[]>()
 // Partition lists by the bit set of partition indices, per cluster (partitions never change).
 const partitionLists = new WeakMap<Cluster, Map<number, readonly string[]>>()
@@ -54,10 +54,14 @@ export function nodeStateArray(c: Cluster, n: number, cpus: number): readonly st
   let state = stateArrays.get(key)
   if (state === undefined) {
     const list: string[] = [BASE_STATES[base]!]
+    // Slurm's flag order (24.11: ["IDLE","CLOUD","DRAIN","POWERED_DOWN"], ["MIXED","CLOUD","NOT_RESPONDING","POWERING_UP"]).
     if (flags & NodeFlag.RESERVED) list.push('RESERVED')
+    if (flags & NodeFlag.CLOUD) list.push('CLOUD')
     if (flags & NodeFlag.DRAIN) list.push('DRAIN')
     if (flags & NodeFlag.COMPLETING) list.push('COMPLETING')
     if (flags & NodeFlag.NOT_RESPONDING) list.push('NOT_RESPONDING')
+    if (flags & NodeFlag.POWERED_DOWN) list.push('POWERED_DOWN')
+    if (flags & NodeFlag.POWERING_UP) list.push('POWERING_UP')
     if (flags & NodeFlag.PLANNED) list.push('PLANNED')
     state = Object.freeze(list)
     stateArrays.set(key, state)
