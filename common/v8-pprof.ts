@@ -124,6 +124,11 @@ class PprofBuilder {
 /** CpuPprofOptions tunes cpuProfileToPprof. */
 export interface CpuPprofOptions {
   mapFrame?: FrameMapper
+  /**
+   * functionsIn lists the named functions a source file declares (name and first line), for
+   * ticks of inlined callees that never ran uninlined while profiled.
+   */
+  functionsIn?: (file: string) => readonly SourcePosition[]
   /** timeNanos is the wall-clock start of the profile (ns since the epoch); 0 when unknown. */
   timeNanos?: number
 }
@@ -173,6 +178,23 @@ export function cpuProfileToPprof(profile: V8CpuProfile, options: CpuPprofOption
     }
     return start
   }
+  // V8 charges an inlined callee's ticks to the caller's node, at the callee's lines. A tick above
+  // its function's first line cannot be that function's own code: it is charged to the function
+  // of the profile, in the same file, that starts nearest above the tick (known when the callee
+  // also ran uninlined). An inlined callee defined below its caller stays charged to the caller.
+  let starts: SourcePosition[] | undefined
+  const inlinedFunctionAt = (at: SourcePosition): SourcePosition | undefined => {
+    if (starts === undefined) {
+      starts = []
+      for (const node of profile.nodes) if (node.callFrame.url !== '' && node.callFrame.functionName !== '') starts.push(functionStart(node))
+    }
+    const declared = options.functionsIn?.(at.file) ?? []
+    let best: SourcePosition | undefined
+    for (const candidate of [...starts, ...declared]) {
+      if (candidate.file === at.file && candidate.line <= at.line && (best === undefined || candidate.line > best.line)) best = candidate
+    }
+    return best
+  }
   // The caller stack of a node, leaf first, without the root; memoised per node.
   const stackOf = new Map<number, number[]>()
   const callerStack = (id: number): number[] => {
@@ -213,6 +235,12 @@ export function cpuProfileToPprof(profile: V8CpuProfile, options: CpuPprofOption
       nsLeft -= lineNs
       if (lineCount === 0 && lineNs === 0) return
       const at = mapFrame(node.callFrame, tick.line - 1, undefined)
+      const inlined = at.line < start.line ? inlinedFunctionAt(at) : undefined
+      if (inlined !== undefined && inlined.line !== start.line) {
+        const leaf = builder.locationOf({ functionName: inlined.functionName, file: inlined.file, line: at.line }, inlined)
+        builder.samples.push(new Sample({ locationId: [leaf, builder.locationOf(start, start), ...callers], value: [lineCount, lineNs] }))
+        return
+      }
       const leaf = builder.locationOf({ functionName: start.functionName, file: start.file, line: at.line }, start)
       builder.samples.push(new Sample({ locationId: [leaf, ...callers], value: [lineCount, lineNs] }))
     })

@@ -6,7 +6,7 @@ import { gunzipSync, gzipSync } from 'node:zlib'
 import { Profile } from 'pprof-format'
 import { cpuProfileToPprof, type FrameMapper, heapProfileToPprof, type V8CpuProfile, type V8SamplingHeapProfile } from '../../common/v8-pprof.ts'
 import { InputError } from '../../common/input-error.ts'
-import { sourceFrameMapper } from './source-frames.ts'
+import { sourceFrameMapper, sourceFunctions } from './source-frames.ts'
 
 /** gzipPprof encodes a pprof profile and gzips it, as pprof files are stored. */
 export function gzipPprof(profile: Profile): Buffer {
@@ -15,7 +15,7 @@ export function gzipPprof(profile: Profile): Buffer {
 
 /** cpuPprofBytes converts a V8 CPU profile into gzipped pprof with source-mapped frames. */
 export function cpuPprofBytes(profile: V8CpuProfile, mapFrame: FrameMapper = sourceFrameMapper(), timeNanos = 0): Buffer {
-  return gzipPprof(cpuProfileToPprof(profile, { mapFrame, timeNanos }))
+  return gzipPprof(cpuProfileToPprof(profile, { mapFrame, functionsIn: sourceFunctions(), timeNanos }))
 }
 
 /** heapPprofBytes converts a V8 sampling heap profile of allocations into gzipped pprof with source-mapped frames. */

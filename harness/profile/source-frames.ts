@@ -36,13 +36,54 @@ function loadScript(url: string): ScriptMap | undefined {
     const payload = JSON.parse(Buffer.from(text.slice(data + BASE64_MARKER.length).trim(), 'base64').toString('utf8')) as {
       sources?: string[]
       sourceRoot?: string
+      sourcesContent?: Array<string | null>
     }
     // Sources are relative to the generated file, as Node resolves them with --enable-source-maps.
     const base = new URL(payload.sourceRoot ?? '', url.startsWith('file://') ? url : pathToFileURL(url))
     payload.sources = (payload.sources ?? []).map((source) => new URL(source, base).href)
+    // The sources as bundled: their declarations, whatever the files on disk say now.
+    payload.sources.forEach((source, index) => {
+      const content = payload.sourcesContent?.[index]
+      if (typeof content === 'string') bundledSources.set(pathOfUrl(source), declarationsOf(pathOfUrl(source), content))
+    })
     return { lines, map: new SourceMap(payload as ConstructorParameters<typeof SourceMap>[0]) }
   } catch {
     return { lines, map: undefined } // a malformed map: frames stay as V8 wrote them
+  }
+}
+
+// `function name(` or `function name<`: declarations, the functions a benchmark calls by name.
+const FUNCTION_DECLARATION = /\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)\s*[(<]/g
+
+// Declarations of the sources embedded in the source maps loaded so far (sourcesContent).
+const bundledSources = new Map<string, SourcePosition[]>()
+
+function declarationsOf(file: string, text: string): SourcePosition[] {
+  const found: SourcePosition[] = []
+  text.split('\n').forEach((line, index) => {
+    for (const match of line.matchAll(FUNCTION_DECLARATION)) found.push({ functionName: match[1] as string, file, line: index + 1 })
+  })
+  return found
+}
+
+/**
+ * sourceFunctions returns a lookup of the named function declarations of a source file, for
+ * CpuPprofOptions.functionsIn: from the source map's embedded sources when a mapped frame
+ * loaded one, else from the file (read once). A regular expression, not a parser.
+ */
+export function sourceFunctions(): (file: string) => readonly SourcePosition[] {
+  const byFile = new Map<string, SourcePosition[]>()
+  return (file) => {
+    const known = bundledSources.get(file) ?? byFile.get(file)
+    if (known !== undefined) return known
+    let found: SourcePosition[] = []
+    try {
+      found = declarationsOf(file, readFileSync(file, 'utf8'))
+    } catch {
+      // not a readable file (node:internal, a URL): no declarations known
+    }
+    byFile.set(file, found)
+    return found
   }
 }
 

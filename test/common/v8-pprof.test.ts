@@ -77,6 +77,21 @@ describe('cpuProfileToPprof', () => {
     expect(ns).toBe(600_000)
   })
 
+  it("charges ticks above their function's first line to the inlined callee that starts nearest above", () => {
+    const inlined: V8CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2, 3] },
+        { id: 2, callFrame: frame('caller', 19), positionTicks: [{ line: 7, ticks: 2 }] },
+        { id: 3, callFrame: frame('callee', 4) },
+      ],
+      startTime: 0,
+      endTime: 300,
+      samples: [2, 2, 3],
+      timeDeltas: [0, 100, 100],
+    }
+    expect(stacksOf(cpuProfileToPprof(inlined))).toEqual(['callee:5 1 100000', 'callee:7;caller:20 2 200000'])
+  })
+
   it('uses the mapper for every position', () => {
     const profile = cpuProfileToPprof(CPU, { mapFrame: (f, line0) => ({ functionName: `m_${f.functionName}`, file: 'src.ts', line: line0 + 100 }) })
     expect(stacksOf(profile)[1]).toBe('m_hot:106;m_main:100 3 300000')
