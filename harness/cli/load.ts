@@ -60,7 +60,7 @@ const TARGET_FLAGS: FlagSpecs = {
   'exporter-cache-ttl': {
     kind: 'string',
     valueName: 'dur',
-    help: 'embedded exporter serves a collection again for this long (default 0: every scrape collects)',
+    help: "embedded exporter serves a collection again for this long (default: the exporter's, 5s; 0s: every scrape collects)",
   },
 }
 

@@ -20,7 +20,7 @@ export interface EmbeddedOptions {
   readonly nodes: number | undefined
   /** The mock's fault defaults (`key=value;…`, see testbed/mock-slurm/faults.ts); `none` for none. */
   readonly mockFaults: string
-  /** Exporter's cache TTL for collections (0: every scrape collects). */
+  /** Exporter's cache TTL for collections (undefined: the exporter's default, 5 s; 0: every scrape collects). */
   readonly exporterCacheTtlMs: number | undefined
 }
 
@@ -81,7 +81,8 @@ export async function startEmbeddedTargets(options: EmbeddedOptions): Promise<Em
     return {
       url: exporter.url,
       defaultPath: EXPORTER_PATH,
-      headers: {},
+      // As Prometheus scrapes: it always asks for gzip (scrape.go's acceptEncodingHeader).
+      headers: { 'accept-encoding': 'gzip' },
       pid: exporter.pid,
       nodes,
       description: `reference exporter ← ${mockText}`,

@@ -5,9 +5,9 @@
 // an unchanged file skip esbuild entirely; a stale bundle is never run.
 import { createHash } from 'node:crypto'
 import { access, readdir, readFile, rm, stat } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve, sep } from 'node:path'
 import { createRequire } from 'node:module'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { readValidManifest, writeManifest } from './bundle-manifest.ts'
 
@@ -42,7 +42,27 @@ export class BundleError extends Error {
 // (Node lexes its 100 KB CommonJS entry for named exports), paid only when a bundle is built.
 const esbuildVersion = (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version
 // Bump when the entry or the build options change, so that cached bundles are rebuilt.
-const BUNDLE_FORMAT = `3/esbuild-${esbuildVersion}`
+const BUNDLE_FORMAT = `4/esbuild-${esbuildVersion}`
+
+// A bundle lies in node_modules/.cache, and in a pair run's base worktree node_modules is a link
+// to the head's: a module finding its checkout from import.meta.url (the rig finds the testbed
+// servers it starts so) would find the head's and start the head's exporter for the base side.
+// So every source file keeps its own URL, as the CLI's bundle does (bin/slurmbench.js).
+const keepModuleUrls: import('esbuild').Plugin = {
+  name: 'keep-module-urls',
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
+      if (args.path.includes(`${sep}node_modules${sep}`)) return undefined
+      const source = await readFile(args.path, 'utf8')
+      if (!source.includes('import.meta.url')) return undefined
+      return {
+        contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+        loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js',
+        resolveDir: dirname(args.path),
+      }
+    })
+  },
+}
 
 /**
  * bundleBenchmarkFile bundles `file` with the worker entry (or reuses an up-to-date bundle) and
@@ -72,6 +92,7 @@ export async function bundleBenchmarkFile(file: string, cacheDir: string = BUNDL
       target: 'node20',
       packages: 'external',
       alias: { slurmbench: API_PATH },
+      plugins: [keepModuleUrls],
       sourcemap: 'inline',
       write: false,
       metafile: true,

@@ -4,15 +4,29 @@
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CliOptionsError, parseCliOptions, USAGE } from './cli-options.ts'
-import { logCollectorFailure } from './collector-log.ts'
+import { logCollectorFailure, logCollectorRecovery, logSlurmWarning } from './collector-log.ts'
 import { startExporter } from './index.ts'
+import { AuthSetupError, createCredentials } from './slurm-auth.ts'
 
 /** MOCK_TOKEN_LIFESPAN_S outlives any session with the embedded mock (a real token lasts 1800 s). */
 const MOCK_TOKEN_LIFESPAN_S = 30 * 24 * 3600
 
+/** EmbeddedSlurm is a slurmrestd started for the exporter when no --slurm-url is given. */
+export interface EmbeddedSlurm {
+  readonly url: string
+  token(user: string, lifespanSec: number): string
+  close(): Promise<void>
+}
+
+/**
+ * StartEmbeddedSlurm starts one for a preset name, or throws CliOptionsError for an unknown preset.
+ * It is passed in by the testbed's entry point: the system under test never imports the mock.
+ */
+export type StartEmbeddedSlurm = (preset: string) => Promise<EmbeddedSlurm>
+
 /** run serves the exporter as argv says until SIGINT or SIGTERM, then resolves to the exit code (2: bad flags). */
-export async function run(argv: readonly string[]): Promise<number> {
-  let plan
+export async function run(argv: readonly string[], embedded?: StartEmbeddedSlurm): Promise<number> {
+  let plan: ReturnType<typeof parseCliOptions>
   try {
     plan = parseCliOptions(argv, process.env)
   } catch (error) {
@@ -29,15 +43,34 @@ export async function run(argv: readonly string[]): Promise<number> {
 
   let options = plan.options
   let slurmUrl = plan.slurmUrl
+  // A token file or key that cannot be read is a setup error: say so before starting anything.
+  if (options.auth !== undefined && (options.auth.kind === 'token-file' || options.auth.kind === 'jwt-key')) {
+    try {
+      await createCredentials(options.auth).headers()
+    } catch (error) {
+      if (error instanceof AuthSetupError) {
+        process.stderr.write(`exporter: ${error.message}\n`)
+        return 2
+      }
+      throw error
+    }
+  }
   let closeMock: (() => Promise<void>) | undefined
   if (slurmUrl === undefined) {
-    // Imported only when needed: a real deployment never loads the mock's generator.
-    const { startMockSlurm, PRESETS } = await import('../mock-slurm/index.ts')
-    if (!Object.hasOwn(PRESETS, plan.mockPreset)) {
-      process.stderr.write(`exporter: --mock-preset: found ${JSON.stringify(plan.mockPreset)}, expected one of ${Object.keys(PRESETS).join(', ')}\n`)
+    if (embedded === undefined) {
+      process.stderr.write('exporter: no --slurm-url given (and no embedded mock slurmrestd in this entry point; `slurmbench exporter` has one)\n')
       return 2
     }
-    const mock = await startMockSlurm({ preset: plan.mockPreset as keyof typeof PRESETS, logLevel: 'error' })
+    let mock: EmbeddedSlurm
+    try {
+      mock = await embedded(plan.mockPreset)
+    } catch (error) {
+      if (error instanceof CliOptionsError) {
+        process.stderr.write(`exporter: ${error.message}\n`)
+        return 2
+      }
+      throw error
+    }
     slurmUrl = mock.url
     closeMock = () => mock.close()
     // The embedded mock checks JWTs like slurmrestd; sign in as root unless the flags gave a token.
@@ -49,6 +82,10 @@ export async function run(argv: readonly string[]): Promise<number> {
     ...options,
     slurmUrl,
     onCollectorError: logCollectorFailure,
+    onCollectorRecovered: logCollectorRecovery,
+    onWarning: logSlurmWarning,
+    onApiVersion: (version) =>
+      process.stderr.write(`exporter: slurmrestd answers data_parser ${version}, the newest it serves of those the exporter reads; reading it\n`),
     onModeSwitch: ({ collectionMs, thresholdMs, refreshIntervalMs }) =>
       process.stderr.write(
         `exporter: a collection took ${shortDuration(collectionMs)}, more than ${shortDuration(thresholdMs)} (half the scrape timeout); ` +
@@ -57,7 +94,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       ),
   })
   process.stderr.write(
-    `exporter: serving ${exporter.url}/metrics and ${exporter.url}/health (slurmrestd ${slurmUrl}, ${options.apiVersion}, collection ${options.collectionMode})\n`,
+    `exporter: serving ${exporter.url}/metrics, ${exporter.url}/health and ${exporter.url}/ready (slurmrestd ${slurmUrl}, api version ${options.apiVersion}, collection ${options.collectionMode}, cache ${shortDuration(options.cacheTtlMs ?? 0)})\n`,
   )
 
   await new Promise<void>((resolve) => {
@@ -74,8 +111,8 @@ function shortDuration(ms: number): string {
 }
 
 /** runOrExplain is run, with the startup failures a user can cause (port in use, bad mock preset) as one line, not a stack. */
-export function runOrExplain(argv: readonly string[]): Promise<number> {
-  return run(argv).catch((error: unknown) => {
+export function runOrExplain(argv: readonly string[], embedded?: StartEmbeddedSlurm): Promise<number> {
+  return run(argv, embedded).catch((error: unknown) => {
     const e = error as NodeJS.ErrnoException
     process.stderr.write(`exporter: ${e.code === 'EADDRINUSE' ? `port already in use (${e.message})` : e.message}\n`)
     return e.code === 'EADDRINUSE' ? 2 : 1

@@ -4,11 +4,13 @@
 // scrape while collections are fast, in the background from the first slow one on.
 
 import type { CollectContext, Collector, CollectorName, CollectorSettings } from './collector.ts'
+import { CollectorHealth, type CollectorRecovery, type NotReadyCollector } from './collector-health.ts'
 import { serializeFamilies, type ExpositionFormat } from './exposition.ts'
+import { deflatePrefix, gzipBody, type DeflatedPrefix } from './gzip-body.ts'
 import type { MetricFamily } from './metric-family.ts'
 import { answerFamilies, SelfMetrics, type EffectiveMode } from './self-metrics.ts'
 import { SeriesSink, type SeriesPolicy } from './series-policy.ts'
-import type { SlurmClient } from './slurm-client.ts'
+import type { RequestProgress, SlurmClient } from './slurm-client.ts'
 
 export type { EffectiveMode } from './self-metrics.ts'
 
@@ -35,9 +37,9 @@ export const COLLECTION_MODES: readonly CollectionMode[] = ['auto', 'on-demand',
 export const AUTO_BACKGROUND_SHARE = 0.5
 
 /**
- * DEFAULT_REFRESH_INTERVAL_MS is the pause between background collections: they run back to back
- * so the data served is as fresh as a collection allows, with a second's pause so that
- * slurmrestd's other clients get a turn between two long answers.
+ * DEFAULT_REFRESH_INTERVAL_MS is the shortest default pause between background collections (the
+ * default pause is the cache TTL): a second, so that slurmrestd's other clients get a turn between
+ * two long answers.
  */
 export const DEFAULT_REFRESH_INTERVAL_MS = 1_000
 
@@ -48,6 +50,21 @@ export const DEFAULT_REFRESH_INTERVAL_MS = 1_000
  * client's idle limits (--request-timeout) end an answer that stops arriving much sooner.
  */
 export const DEFAULT_BACKGROUND_TIMEOUT_MS = 300_000
+
+/**
+ * DEFAULT_CACHE_TTL_MS is how long an on-demand collection answers further scrapes. Production
+ * exporters do the same (SchedMD's slurm-exporter caches between syncs; node_exporter-style
+ * exporters behind several Prometheus servers are scraped in bursts): an HA pair of Prometheus
+ * servers, a federation, a dashboard or a load test asking at once or back to back must not each
+ * cost a full read of slurmrestd. Five seconds is a third of the shortest usual scrape interval
+ * (15 s), so a Prometheus server scraping on its own schedule still gets a new collection at every
+ * scrape; only scrapes closer together than 5 s share one. Once the TTL has passed, the next
+ * scrape collects and waits for it, while scrapes arriving during that collection get the previous
+ * one at once. The data served is then at most TTL + one collection old
+ * (slurm_exporter_collection_age_seconds shows it); `--cache-ttl 0` collects on every scrape that
+ * finds no collection in flight.
+ */
+export const DEFAULT_CACHE_TTL_MS = 5_000
 
 /** ModeSwitch is auto mode's move to background collection, as reported to onModeSwitch. */
 export interface ModeSwitch {
@@ -74,8 +91,13 @@ export interface CollectionOptions {
   readonly refreshIntervalMs: number
   /** Deadline of a background collection (and of each of its requests). */
   readonly backgroundTimeoutMs: number
-  /** Called once per failed collector run (the CLI logs it). */
+  /**
+   * Called when a collector starts failing or fails for another reason than its last run (the
+   * CLI logs it): one line per change of state, not one per run.
+   */
   readonly onCollectorError?: (collector: CollectorName, error: Error) => void
+  /** Called when a failing collector succeeds again. */
+  readonly onCollectorRecovered?: (recovery: CollectorRecovery) => void
   /** Called once, when auto mode moves to background collection (the CLI logs it). */
   readonly onModeSwitch?: (event: ModeSwitch) => void
 }
@@ -83,6 +105,7 @@ export interface CollectionOptions {
 /** Snapshot is the outcome of one collection, serialized lazily once per format. */
 export class Snapshot {
   private readonly serialized = new Map<ExpositionFormat, Buffer[]>()
+  private readonly deflatedByFormat = new Map<ExpositionFormat, Promise<DeflatedPrefix>>()
   /** Served says whether a scrape has been answered from this snapshot. */
   served = false
 
@@ -104,6 +127,16 @@ export class Snapshot {
     }
     return chunks
   }
+
+  /** deflated returns the families in `format` deflated for gzip answers (gzip-body.ts), compressed on first use. */
+  deflated(format: ExpositionFormat): Promise<DeflatedPrefix> {
+    let deflated = this.deflatedByFormat.get(format)
+    if (deflated === undefined) {
+      deflated = deflatePrefix(Buffer.concat(this.chunks(format)))
+      this.deflatedByFormat.set(format, deflated)
+    }
+    return deflated
+  }
 }
 
 class DeadlineError extends Error {
@@ -113,6 +146,7 @@ class DeadlineError extends Error {
 /** CollectionLoop hands out snapshots: the latest background one, the cached one, the one in flight, or a new one. */
 export class CollectionLoop {
   private readonly selfMetrics: SelfMetrics
+  private readonly health: CollectorHealth
   /** The client of background collections: their requests may stream for as long as the collection may last. */
   private readonly backgroundClient: SlurmClient
   /** Auto mode's switch point, AUTO_BACKGROUND_SHARE of the scrape deadline. */
@@ -126,7 +160,11 @@ export class CollectionLoop {
   collections = 0
 
   constructor(private readonly options: CollectionOptions) {
-    this.selfMetrics = new SelfMetrics(options.collectors.map((c) => c.name))
+    this.selfMetrics = new SelfMetrics(
+      options.collectors.map((c) => c.name),
+      options.client.warningsByEndpoint,
+    )
+    this.health = new CollectorHealth(options.collectors.map((c) => c.name))
     this.backgroundClient = options.client.withAttemptLimit(options.backgroundTimeoutMs)
     this.thresholdMs = options.deadlineMs * AUTO_BACKGROUND_SHARE
     this.effective = options.mode === 'background' ? 'background' : 'on-demand'
@@ -153,9 +191,23 @@ export class CollectionLoop {
     this.stopping.abort(new Error('exporter stopping'))
   }
 
-  /** exposition answers one scrape: the snapshot's families, then the per-answer ones (data age, mode, process). */
-  async exposition(format: ExpositionFormat): Promise<Buffer[]> {
+  /**
+   * notReady lists the enabled collectors whose last run failed or that have not succeeded yet.
+   * Before any collector has run, it collects first (as a scrape would), so that a readiness
+   * probe never waits for a scrape that a not-ready exporter would not get.
+   */
+  async notReady(): Promise<NotReadyCollector[]> {
+    if (!this.health.ran()) await (this.effective === 'background' && this.inFlight === undefined ? this.shared('background') : this.snapshot())
+    return this.health.notReady()
+  }
+
+  /**
+   * exposition answers one scrape: the snapshot's families, then the per-answer ones (data age,
+   * mode, process); with `gzip`, as one gzip body whose families part is compressed once per snapshot.
+   */
+  async exposition(format: ExpositionFormat, gzip = false): Promise<Buffer[]> {
     const snapshot = await this.snapshot()
+    const deflated = gzip ? await snapshot.deflated(format) : undefined
     const nowMs = performance.now()
     const tail = serializeFamilies(
       answerFamilies({
@@ -165,6 +217,7 @@ export class CollectionLoop {
       }),
       format,
     )
+    if (deflated !== undefined) return gzipBody(deflated, Buffer.concat(tail))
     return [...snapshot.chunks(format), ...tail]
   }
 
@@ -179,7 +232,14 @@ export class CollectionLoop {
     const { last } = this
     if (last !== undefined) {
       const ageMs = performance.now() - last.takenAtMs
-      if (this.options.cacheTtlMs > 0 && ageMs < this.options.cacheTtlMs) return Promise.resolve(last)
+      if (this.options.cacheTtlMs > 0) {
+        if (ageMs < this.options.cacheTtlMs) return Promise.resolve(last)
+        // The TTL has passed and the scrape that noticed it is collecting: the scrapes that arrive
+        // meanwhile get the previous collection at once rather than queue behind the new one (its
+        // age stays under the TTL plus one collection). The scrape that started it waits, so a
+        // Prometheus server scraping less often than the TTL always gets a new collection.
+        if (this.inFlight !== undefined && ageMs < this.options.cacheTtlMs + this.options.deadlineMs) return Promise.resolve(last)
+      }
       // Auto mode's start-up collection serves the first scrape while it is no staler than an
       // on-demand answer may be (a collection under the threshold).
       if (!last.served && ageMs < this.thresholdMs) return Promise.resolve(last)
@@ -233,11 +293,21 @@ export class CollectionLoop {
     const startedAtMs = performance.now()
     const nowS = Date.now() / 1000
     try {
-      const sinks = await Promise.all(this.options.collectors.map((collector) => this.runCollector(collector, client, signal, deadline, nowS)))
+      // With --api-version auto the first collection finds the version; until it is found, every
+      // collector fails with the probe's error (and the next collection probes again).
+      const versionFound = this.options.client.resolveApiVersion(signal).then(() => undefined)
+      versionFound.catch(() => {})
+      const runs = await Promise.all(this.options.collectors.map((collector) => this.runCollector(collector, client, signal, deadline, nowS, versionFound)))
       const families: MetricFamily[] = []
       const seriesByFamily = new Map<string, number>()
       const droppedByFamily = new Map<string, number>()
-      for (const sink of sinks) {
+      // Auto mode judges a collection by its collectors that worked: a collector that failed (a
+      // 502 after slurmctld's 9 s, a hung request) says nothing of how long data takes to read,
+      // so one outage no longer moves the exporter to background collection for good. A collector
+      // cut off at the deadline while its answer was still streaming did work, slowly: it counts.
+      let slowestWorkingMs = 0
+      for (const run of runs) if (run.workingMs > slowestWorkingMs) slowestWorkingMs = run.workingMs
+      for (const { sink } of runs) {
         if (sink === undefined) continue
         for (const writer of sink.familyWriters) {
           families.push(writer.family)
@@ -248,9 +318,8 @@ export class CollectionLoop {
       this.selfMetrics.recordSeries(seriesByFamily, droppedByFamily)
       const snapshot = new Snapshot([...families, ...this.selfMetrics.families()], startedAtMs, performance.now())
       this.last = snapshot
-      const collectionMs = snapshot.takenAtMs - startedAtMs
-      if (this.options.mode === 'auto' && this.effective === 'on-demand' && collectionMs > this.thresholdMs && !this.stopping.signal.aborted) {
-        this.switchToBackground(collectionMs)
+      if (this.options.mode === 'auto' && this.effective === 'on-demand' && slowestWorkingMs > this.thresholdMs && !this.stopping.signal.aborted) {
+        this.switchToBackground(slowestWorkingMs)
       }
       return snapshot
     } finally {
@@ -258,26 +327,39 @@ export class CollectionLoop {
     }
   }
 
+  // One collector's run: skipped while it backs off after failures, else read and recorded.
+  // `workingMs` is how long it worked when it succeeded or was cut off mid-answer, else 0.
   private async runCollector(
     collector: Collector,
     client: SlurmClient,
     signal: AbortSignal,
     deadline: Promise<never>,
     nowS: number,
-  ): Promise<SeriesSink | undefined> {
+    versionFound: Promise<void>,
+  ): Promise<{ sink: SeriesSink | undefined; workingMs: number }> {
+    if (!this.health.due(collector.name)) return { sink: undefined, workingMs: 0 }
     const sink = new SeriesSink(this.options.policy)
-    const context: CollectContext = { client, signal, sink, settings: this.options.settings, nowS }
+    const progress: RequestProgress = { answering: false }
+    const context: CollectContext = { client: client.withProgress(progress), signal, sink, settings: this.options.settings, nowS }
     const startMs = performance.now()
     try {
-      await Promise.race([collector.collect(context), deadline])
-      this.selfMetrics.record({ collector: collector.name, durationS: (performance.now() - startMs) / 1000, ok: true })
-      return sink
+      await Promise.race([versionFound.then(() => collector.collect(context)), deadline])
+      const durationMs = performance.now() - startMs
+      this.selfMetrics.record({ collector: collector.name, durationS: durationMs / 1000, ok: true })
+      const recovery = this.health.succeeded(collector.name)
+      if (recovery !== undefined) this.options.onCollectorRecovered?.(recovery)
+      return { sink, workingMs: durationMs }
     } catch (error) {
       // A collection abandoned because the exporter is closing is not a failure of slurmrestd.
-      if (this.stopping.signal.aborted) return undefined
-      this.selfMetrics.record({ collector: collector.name, durationS: (performance.now() - startMs) / 1000, ok: false })
-      this.options.onCollectorError?.(collector.name, error instanceof Error ? error : new Error(String(error)))
-      return undefined
+      if (this.stopping.signal.aborted) return { sink: undefined, workingMs: 0 }
+      const durationMs = performance.now() - startMs
+      this.selfMetrics.record({ collector: collector.name, durationS: durationMs / 1000, ok: false })
+      const failure = error instanceof Error ? error : new Error(String(error))
+      // Cut off while its answer streamed: slurmrestd works, the cluster is large; no backoff.
+      const answering = error instanceof DeadlineError && progress.answering
+      const change = this.health.failed(collector.name, failure, !answering)
+      if (change !== undefined) this.options.onCollectorError?.(collector.name, failure)
+      return { sink: undefined, workingMs: answering ? durationMs : 0 }
     }
   }
 }

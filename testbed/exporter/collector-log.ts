@@ -1,6 +1,9 @@
 // The stderr line the exporter's CLI and the benchmarks' child exporters write for a failed
 // collector, and its reader: a benchmark that sees a collector fail quotes why. Kept apart from
-// index.ts so a benchmark process can read the log without loading the exporter.
+// index.ts so a benchmark process can read the log without loading the exporter. A collector's
+// failure is logged when it starts or changes, not at every run (see CollectorHealth).
+
+import type { CollectorRecovery } from './collector-health.ts'
 
 function failurePrefix(collector: string): string {
   return `exporter: collector ${collector} failed: `
@@ -19,4 +22,16 @@ export function lastCollectorFailure(log: string, collector: string): string | u
     .filter((line) => line.startsWith(prefix))
     .at(-1)
     ?.slice(prefix.length)
+}
+
+/** logCollectorRecovery writes one line when a failing collector succeeds again. */
+export function logCollectorRecovery(recovery: CollectorRecovery): void {
+  process.stderr.write(
+    `exporter: collector ${recovery.collector} recovered after ${recovery.failures} failed run${recovery.failures === 1 ? '' : 's'} (${(recovery.failingMs / 1000).toFixed(1)} s)\n`,
+  )
+}
+
+/** logSlurmWarning writes one line per distinct warning slurmrestd sent (the counter slurm_exporter_slurmrestd_warnings_total counts every one). */
+export function logSlurmWarning(path: string, warning: string): void {
+  process.stderr.write(`exporter: slurmrestd warning on GET ${path}: ${warning} (logged once)\n`)
 }

@@ -24,7 +24,7 @@ export function contentTypeOf(format: ExpositionFormat): string {
 
 /** negotiateFormat picks OpenMetrics when the Accept header lists it (as Prometheus sends), else text 0.0.4. */
 export function negotiateFormat(accept: string | undefined): ExpositionFormat {
-  return accept !== undefined && accept.includes('application/openmetrics-text') ? 'openmetrics' : 'text'
+  return accept?.includes('application/openmetrics-text') ? 'openmetrics' : 'text'
 }
 
 /**

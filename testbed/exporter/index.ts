@@ -1,43 +1,47 @@
 // The reference Slurm exporter: `startExporter({ slurmUrl }) → { url, close }`.
 
-import type { AddressInfo } from 'node:net'
 import type { Dispatcher } from 'undici'
 import { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
 import {
   CollectionLoop,
   DEFAULT_BACKGROUND_TIMEOUT_MS,
+  DEFAULT_CACHE_TTL_MS,
   DEFAULT_REFRESH_INTERVAL_MS,
   type CollectionMode,
   type EffectiveMode,
   type ModeSwitch,
 } from './collection.ts'
 import { COLLECTORS } from './collectors/index.ts'
+import type { CollectorRecovery } from './collector-health.ts'
 import type { RegexEngine } from './regex-engine.ts'
 import { SeriesPolicy, type LabelRule } from './series-policy.ts'
 import { createExporterServer } from './server.ts'
-import { SlurmClient, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
+import { SlurmClient, type ApiVersionChoice, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
 import { listen } from '../../common/listen.ts'
 
 export { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
-export { SLURM_API_VERSIONS, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
+export { SLURM_API_VERSIONS, type ApiVersionChoice, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
+export { DEFAULT_JWT_LIFESPAN_S } from './slurm-auth.ts'
 export type { LabelRule } from './series-policy.ts'
 export {
   AUTO_BACKGROUND_SHARE,
   COLLECTION_MODES,
   DEFAULT_BACKGROUND_TIMEOUT_MS,
+  DEFAULT_CACHE_TTL_MS,
   DEFAULT_REFRESH_INTERVAL_MS,
   type CollectionMode,
   type EffectiveMode,
   type ModeSwitch,
 } from './collection.ts'
 export type { RegexEngine } from './regex-engine.ts'
+export type { CollectorRecovery, NotReadyCollector } from './collector-health.ts'
 
 /** ExporterOptions configures startExporter; only slurmUrl is required. */
 export interface ExporterOptions {
   /** Base URL of slurmrestd, e.g. http://127.0.0.1:6820. */
   readonly slurmUrl: string
-  /** data_parser version to request (default v0.0.44). */
-  readonly apiVersion?: SlurmApiVersion
+  /** data_parser version to read, or `auto` (the default): the newest the server answers. */
+  readonly apiVersion?: ApiVersionChoice
   readonly auth?: SlurmAuth
   /** Address to listen on (default 127.0.0.1). */
   readonly host?: string
@@ -51,7 +55,7 @@ export interface ExporterOptions {
   readonly perJobSeries?: boolean
   /** A scrape answers within this time; collectors still running are counted as failed (default 10 s). */
   readonly scrapeTimeoutMs?: number
-  /** Serve an on-demand collection again for this long (default 0: every scrape collects, concurrent ones share). */
+  /** Serve an on-demand collection again for this long (default DEFAULT_CACHE_TTL_MS, 5 s; 0: every scrape collects, concurrent ones share). */
   readonly cacheTtlMs?: number
   /**
    * When collections run (default `auto`, or `background` when refreshIntervalMs is above 0):
@@ -59,7 +63,7 @@ export interface ExporterOptions {
    * `auto` on demand until a collection takes more than half the scrape timeout, then background.
    */
   readonly collectionMode?: CollectionMode
-  /** Pause between background collections (default 1 s); above 0 without collectionMode, it selects background mode. */
+  /** Pause between background collections (default the cache TTL, at least 1 s); above 0 without collectionMode, it selects background mode. */
   readonly refreshIntervalMs?: number
   /** Deadline of one background collection and of each of its requests (default 5 min). */
   readonly backgroundTimeoutMs?: number
@@ -73,16 +77,22 @@ export interface ExporterOptions {
   readonly regexEngine?: RegexEngine
   /** Sockets to slurmrestd (default 8). */
   readonly connections?: number
-  /** Limit per request attempt (default 8 s). */
+  /** Limit per request attempt (default 9.5 s). */
   readonly requestTimeoutMs?: number
-  /** Retries per GET after a network error, timeout or 5xx (default 2). */
+  /** Retries per GET after a connection error, timeout or 502/503/504 (default 2). */
   readonly retries?: number
   /** First retry delay, doubled per retry with jitter (default 100 ms). */
   readonly retryBaseDelayMs?: number
   /** A dispatcher to use instead of the exporter's own Pool (tests pass undici's MockAgent). */
   readonly dispatcher?: Dispatcher
-  /** Called once per failed collector run. */
+  /** Called when a collector starts failing, or fails for another reason than its last run (once per change, not per run). */
   readonly onCollectorError?: (collector: CollectorName, error: Error) => void
+  /** Called when a failing collector succeeds again. */
+  readonly onCollectorRecovered?: (recovery: CollectorRecovery) => void
+  /** Called once per distinct warning slurmrestd sends in an answer's warnings[]. */
+  readonly onWarning?: (path: string, warning: string) => void
+  /** Called once when `auto` has found the version to read. */
+  readonly onApiVersion?: (version: SlurmApiVersion) => void
   /** Called once, when auto mode moves to background collection. */
   readonly onModeSwitch?: (event: ModeSwitch) => void
 }
@@ -113,6 +123,8 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     retries: options.retries,
     retryBaseDelayMs: options.retryBaseDelayMs,
     dispatcher: options.dispatcher,
+    onWarning: options.onWarning,
+    onApiVersion: options.onApiVersion,
   })
   const loop = new CollectionLoop({
     client,
@@ -120,15 +132,19 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     policy: new SeriesPolicy(options),
     settings: { perNodeSeries: options.perNodeSeries ?? true, perJobSeries: options.perJobSeries ?? false },
     deadlineMs: options.scrapeTimeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS,
-    cacheTtlMs: options.cacheTtlMs ?? 0,
+    cacheTtlMs: options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS,
     mode: options.collectionMode ?? ((options.refreshIntervalMs ?? 0) > 0 ? 'background' : 'auto'),
-    refreshIntervalMs: options.refreshIntervalMs || DEFAULT_REFRESH_INTERVAL_MS,
+    // Unset, background collections pause for the cache TTL: data is then at most TTL + one
+    // collection old in either mode, and a slow collection (auto mode's reason to go to the
+    // background) does not keep the process busy back to back.
+    refreshIntervalMs: options.refreshIntervalMs || Math.max(DEFAULT_REFRESH_INTERVAL_MS, options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS),
     backgroundTimeoutMs: options.backgroundTimeoutMs ?? DEFAULT_BACKGROUND_TIMEOUT_MS,
     onCollectorError: options.onCollectorError,
+    onCollectorRecovered: options.onCollectorRecovered,
     onModeSwitch: options.onModeSwitch,
   })
   const server = createExporterServer(loop)
-  const { host, port, url } = await listen(server, options.port, options.host)
+  const { url } = await listen(server, options.port, options.host)
   loop.start()
   return {
     url,

@@ -31,13 +31,18 @@ function loadRe2(): Re2Constructor {
   }
 }
 
-/** compilePattern compiles `source` anchored at both ends with the chosen engine. */
+/**
+ * compilePattern compiles `source` anchored at both ends with the chosen engine. The pattern is
+ * first compiled as written, so an error quotes what the user wrote (not the anchored form) and
+ * an unbalanced `a)|(b` cannot escape the anchoring group.
+ */
 export function compilePattern(source: string, engine: RegexEngine): Pattern {
-  const anchored = `^(?:${source})$`
   const RE2 = engine === 're2' ? loadRe2() : undefined // outside the try: a missing addon is not a bad pattern
+  const compile = (text: string): RegExp => (RE2 !== undefined ? (new RE2(text) as unknown as RegExp) : new RegExp(text))
   let regex: RegExp
   try {
-    regex = RE2 !== undefined ? (new RE2(anchored) as unknown as RegExp) : new RegExp(anchored)
+    compile(source)
+    regex = compile(`^(?:${source})$`)
   } catch (error) {
     throw new PatternError(`invalid pattern ${JSON.stringify(source)} for ${engine}: ${(error as Error).message}`)
   }

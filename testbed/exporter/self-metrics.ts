@@ -30,7 +30,11 @@ export class SelfMetrics {
   private readonly droppedByFamily = new Map<string, number>()
   private cardinality = new Map<string, number>()
 
-  constructor(collectors: readonly CollectorName[]) {
+  constructor(
+    collectors: readonly CollectorName[],
+    /** Entries of slurmrestd's warnings[] per endpoint, counted by the client. */
+    private readonly warningsByEndpoint: ReadonlyMap<string, number> = new Map(),
+  ) {
     for (const name of collectors) {
       this.stats.set(name, {
         bucketCounts: new Array<number>(SCRAPE_DURATION_BUCKETS_S.length + 1).fill(0),
@@ -115,6 +119,15 @@ export class SelfMetrics {
         this.cardinality,
       ),
       perFamily('slurm_exporter_dropped_series_total', 'Series dropped because the family reached its cardinality limit.', 'counter', this.droppedByFamily),
+      {
+        kind: 'samples',
+        name: 'slurm_exporter_slurmrestd_warnings_total',
+        help: "Entries of slurmrestd's warnings[] in its answers, by endpoint (each distinct text is logged once).",
+        type: 'counter',
+        labelNames: ['endpoint'],
+        labelValues: [...this.warningsByEndpoint.keys()],
+        values: [...this.warningsByEndpoint.values()],
+      },
     ]
   }
 }

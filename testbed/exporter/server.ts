@@ -1,11 +1,13 @@
-// The exporter's HTTP face: /metrics (text 0.0.4 or OpenMetrics by Accept), /health, and an index.
+// The exporter's HTTP face: /metrics (text 0.0.4 or OpenMetrics by Accept), /health (liveness),
+// /ready (every enabled collector's last run succeeded), and an index.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { CollectionLoop } from './collection.ts'
 import { contentTypeOf, negotiateFormat } from './exposition.ts'
+import { acceptsGzip } from './gzip-body.ts'
 
 const INDEX_HTML =
-  '<html><head><title>Slurm exporter</title></head><body><h1>Slurm exporter</h1><p><a href="/metrics">Metrics</a> · <a href="/health">Health</a></p></body></html>\n'
+  '<html><head><title>Slurm exporter</title></head><body><h1>Slurm exporter</h1><p><a href="/metrics">Metrics</a> · <a href="/health">Health</a> · <a href="/ready">Ready</a></p></body></html>\n'
 
 /** createExporterServer returns an HTTP server (not yet listening) that answers from `loop`. */
 export function createExporterServer(loop: CollectionLoop): Server {
@@ -31,8 +33,14 @@ async function handle(loop: CollectionLoop, request: IncomingMessage, response: 
   switch (path) {
     case '/metrics': {
       const format = negotiateFormat(request.headers.accept)
-      const chunks = await loop.exposition(format)
-      response.writeHead(200, { 'content-type': contentTypeOf(format) })
+      // Prometheus asks for gzip; the families are compressed once per collection, not per scrape.
+      const gzip = acceptsGzip(request.headers['accept-encoding'])
+      const chunks = await loop.exposition(format, gzip)
+      response.writeHead(200, {
+        'content-type': contentTypeOf(format),
+        vary: 'accept-encoding',
+        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+      })
       if (request.method === 'HEAD') {
         response.end()
         return
@@ -45,6 +53,17 @@ async function handle(loop: CollectionLoop, request: IncomingMessage, response: 
       response.end()
       return
     }
+    case '/ready': {
+      // Readiness: 503 while any enabled collector's last run failed or none has succeeded yet,
+      // naming them and why; /health stays liveness only (the process answers).
+      const failing = await loop.notReady()
+      const ready = failing.length === 0
+      response.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
+      response.end(
+        `${JSON.stringify(ready ? { status: 'ready' } : { status: 'not ready', failing: Object.fromEntries(failing.map((f) => [f.collector, f.reason])) })}\n`,
+      )
+      return
+    }
     case '/health':
       response.writeHead(200, { 'content-type': 'application/json' })
       response.end('{"status":"ok"}\n')
@@ -55,6 +74,6 @@ async function handle(loop: CollectionLoop, request: IncomingMessage, response: 
       return
     default:
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
-      response.end('not found; try /metrics or /health\n')
+      response.end('not found; try /metrics, /health or /ready\n')
   }
 }

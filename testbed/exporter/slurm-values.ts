@@ -83,8 +83,14 @@ export function parseGpus(gres: unknown): GpuCount[] {
 
 /** MIB_BYTES converts Slurm's megabytes (MiB) to bytes. */
 export const MIB_BYTES = 1024 * 1024
-/** MICROSECOND_S converts Slurm's microsecond statistics to seconds. */
-export const MICROSECOND_S = 1e-6
+/**
+ * microsecondsToSeconds converts Slurm's microsecond statistics to seconds. It divides by 1e6
+ * rather than multiplying by 1e-6: 1e-6 is not exact in binary, so 228 * 1e-6 is
+ * 0.00022799999999999999, while 228 / 1e6 is the double nearest 0.000228 and prints as such.
+ */
+export function microsecondsToSeconds(us: number): number {
+  return us / 1e6
+}
 
 /** listOf returns `answer[key]` when it is an array, and otherwise throws naming the path. */
 export function listOf<T>(answer: Record<string, unknown>, key: string, path: string): T[] {

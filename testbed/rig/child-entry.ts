@@ -2,7 +2,7 @@
 // ChildSpec. Prints one JSON line {"url"} when listening; exits when stdin closes (the parent
 // died or closed it) or on SIGTERM.
 
-import { logCollectorFailure } from '../exporter/collector-log.ts'
+import { logCollectorFailure, logCollectorRecovery, logSlurmWarning } from '../exporter/collector-log.ts'
 import { startExporter } from '../exporter/index.ts'
 import type { ChildSpec } from './child-process.ts'
 
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   let server: { url: string; close(): Promise<void> }
   if (spec.kind === 'exporter') {
     // A benchmark that sees a collector fail can then say why (ChildServer.stderrTail).
-    server = await startExporter({ ...spec.options, onCollectorError: logCollectorFailure })
+    server = await startExporter({ ...spec.options, onCollectorError: logCollectorFailure, onCollectorRecovered: logCollectorRecovery, onWarning: logSlurmWarning })
   } else {
     const { startMockSlurm } = await import('../mock-slurm/index.ts')
     server = await startMockSlurm(spec.options as Parameters<typeof startMockSlurm>[0])

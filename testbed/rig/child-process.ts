@@ -12,7 +12,7 @@ import { type BuildOutput, cachedBuild } from '../../common/build-cache.mjs'
 
 /** ChildSpec says which server a child runs, with JSON-serialisable options. */
 export type ChildSpec =
-  | { readonly kind: 'exporter'; readonly options: Omit<ExporterOptions, 'dispatcher' | 'onCollectorError' | 'onModeSwitch'> }
+  | { readonly kind: 'exporter'; readonly options: Omit<ExporterOptions, 'dispatcher' | 'onCollectorError' | 'onCollectorRecovered' | 'onWarning' | 'onApiVersion' | 'onModeSwitch'> }
   | { readonly kind: 'mock'; readonly options: Record<string, unknown> }
 
 /** ChildServer is a running server in a child process. */

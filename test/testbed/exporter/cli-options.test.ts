@@ -23,6 +23,29 @@ describe('exporter CLI options', () => {
     expect(run(['--bearer', '--token', 'b']).options.auth).toEqual({ kind: 'bearer', token: 'b' })
   })
 
+  it('reads --api-version auto by default and any version from v0.0.40 to v0.0.44', () => {
+    expect(run([]).options.apiVersion).toBe('auto')
+    for (const v of ['v0.0.40', 'v0.0.41', 'v0.0.42', 'v0.0.43', 'v0.0.44']) expect(run(['--api-version', v]).options.apiVersion).toBe(v)
+  })
+
+  it('reads tokens from a file, or mints them from the JWT key for --jwt-user (root) for --jwt-lifespan (30m)', () => {
+    expect(run(['--token-file', '/run/slurm/token']).options.auth).toEqual({ kind: 'token-file', file: '/run/slurm/token', bearer: false })
+    expect(run(['--token-file', 't', '--user', 'alice', '--bearer']).options.auth).toEqual({ kind: 'token-file', file: 't', user: 'alice', bearer: true })
+    expect(run(['--jwt-key-file', '/etc/slurm/jwt_hs256.key']).options.auth).toEqual({
+      kind: 'jwt-key',
+      keyFile: '/etc/slurm/jwt_hs256.key',
+      user: 'root',
+      lifespanS: 1_800,
+      bearer: false,
+    })
+    expect(run(['--jwt-key-file', 'k', '--jwt-user', 'slurm', '--jwt-lifespan', '15s']).options.auth).toMatchObject({ user: 'slurm', lifespanS: 15 })
+    // A file or key given on the command line wins over SLURM_JWT in the environment.
+    expect(run(['--token-file', 't'], { SLURM_JWT: 'e' }).options.auth).toMatchObject({ kind: 'token-file' })
+    // The user of a JWT without --user is the token's own.
+    const jwt = `e30.${Buffer.from(JSON.stringify({ sun: 'slurm' })).toString('base64url')}.sig`
+    expect(run(['--token', jwt]).options.auth).toEqual({ kind: 'user-token', user: 'slurm', token: jwt })
+  })
+
   it('parses lists, rules and durations', () => {
     const plan = run([
       '--collectors',
@@ -71,6 +94,16 @@ describe('exporter CLI options', () => {
     [['--token', 't'], /needs a user name/],
     [['--regex-engine', 'pcre'], /--regex-engine: found "pcre"/],
     [['--frobnicate'], /Unknown option '--frobnicate'/],
+    [['--token', 'a', '--token-file', 'f'], /^--token and --token-file: give one source of tokens, not 2$/],
+    [['--token-file', 'f', '--jwt-key-file', 'k'], /^--token-file and --jwt-key-file: give one source of tokens/],
+    [['--jwt-user', 'slurm'], /^--jwt-user: applies to minted tokens; give --jwt-key-file too$/],
+    [['--jwt-key-file', 'k', '--jwt-lifespan', '1s'], /^--jwt-lifespan: found "1s", expected at least 2s$/],
+    [['--bearer'], /^--bearer: no token; set --token-file, --token or SLURM_JWT$/],
+    [['--api-version', 'v0.0.45'], /^--api-version: found "v0.0.45", expected auto or one of v0.0.40, v0.0.41, v0.0.42, v0.0.43, v0.0.44$/],
+    [['--allow', '('], /^--allow: invalid pattern "\(" for re2: /],
+    [['--deny', 'a)|(b'], /^--deny: invalid pattern "a\)\|\(b" for re2: /],
+    [['--regex-engine', 'regexp', '--allow', '['], /^--allow: invalid pattern "\[" for regexp: /],
+    [['--label-rule', 'drop:user:(x'], /^--label-rule: invalid pattern "\(x" for re2: /],
   ]
   for (const [argv, message] of bad) {
     it(`rejects ${argv.join(' ')} with one line naming the flag`, () => {
@@ -78,4 +111,11 @@ describe('exporter CLI options', () => {
       expect(() => parseCliOptions(argv, {})).toThrow(message)
     })
   }
+
+  it('quotes a bad pattern as the user wrote it, never in its anchored form', () => {
+    for (const engine of ['re2', 'regexp']) {
+      expect(() => parseCliOptions(['--regex-engine', engine, '--allow', '('], {})).toThrow(CliOptionsError)
+      expect(() => parseCliOptions(['--regex-engine', engine, '--allow', '('], {})).not.toThrow(/\^\(\?:/)
+    }
+  })
 })

@@ -1,6 +1,7 @@
 // The exporter end to end over HTTP, with slurmrestd intercepted by undici's MockAgent:
-// real captured answers for v0.0.42–v0.0.44, and each fault slurmrestd can throw at it.
+// real captured answers for v0.0.41–v0.0.44, and each fault slurmrestd can throw at it.
 
+import { gunzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import { startExporter, type ExporterOptions, type RunningExporter } from '../../../testbed/exporter/index.ts'
@@ -12,12 +13,20 @@ afterEach(async () => {
 })
 
 async function start(
-  version: 'v0.0.42' | 'v0.0.43' | 'v0.0.44',
+  version: 'v0.0.41' | 'v0.0.42' | 'v0.0.43' | 'v0.0.44',
   answers: Record<string, Answer | ((attempt: number) => Answer)>,
   options: Partial<ExporterOptions> = {},
 ) {
   const interception = interceptSlurm(version, answers)
-  const exporter = await startExporter({ slurmUrl: SLURM_ORIGIN, apiVersion: version, dispatcher: interception.agent, retryBaseDelayMs: 1, ...options })
+  // These tests look at what each scrape collects, so the cache is off unless a test turns it on.
+  const exporter = await startExporter({
+    slurmUrl: SLURM_ORIGIN,
+    apiVersion: version,
+    dispatcher: interception.agent,
+    retryBaseDelayMs: 1,
+    cacheTtlMs: 0,
+    ...options,
+  })
   running.push(exporter)
   return { exporter, ...interception }
 }
@@ -36,7 +45,7 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe('exporter on captured slurmrestd answers', () => {
-  for (const version of ['v0.0.42', 'v0.0.43', 'v0.0.44'] as const) {
+  for (const version of ['v0.0.41', 'v0.0.42', 'v0.0.43', 'v0.0.44'] as const) {
     it(`reads every collector from ${version}`, async () => {
       const { exporter, requests } = await start(version, healthyAnswers(version))
       const { status, contentType, text } = await scrape(exporter)
@@ -98,6 +107,19 @@ describe('exporter on captured slurmrestd answers', () => {
     expect(text).toContain('slurm_exporter_collections_total{collector="nodes"} 1\n')
   })
 
+  it('answers gzip when asked, as Prometheus does, with the same text as plain answers', async () => {
+    const { exporter } = await start('v0.0.44', healthyAnswers('v0.0.44'), { cacheTtlMs: 60_000 })
+    const plain = await scrape(exporter)
+    const response = await request(`${exporter.url}/metrics`, { headers: { 'accept-encoding': 'gzip' } })
+    expect(response.headers['content-encoding']).toBe('gzip')
+    expect(response.headers['vary']).toBe('accept-encoding')
+    const text = gunzipSync(Buffer.from(await response.body.arrayBuffer())).toString()
+    // Served from the same collection: only the per-answer families may differ.
+    const collected = (t: string): string => t.slice(0, t.indexOf('# HELP slurm_exporter_collection_age_seconds'))
+    expect(collected(text)).toBe(collected(plain.text))
+    expect(text).toContain('# TYPE nodejs_heap_size_used_bytes gauge\n')
+  })
+
   it('shares one collection among concurrent scrapes and reuses it within the cache TTL', async () => {
     // A slow answer keeps the first collection in flight while the other scrapes arrive.
     const slow = { ...healthyAnswers('v0.0.44') }
@@ -109,7 +131,8 @@ describe('exporter on captured slurmrestd answers', () => {
     await scrape(exporter)
     expect(exporter.collections()).toBe(2)
 
-    const cached = await start('v0.0.44', healthyAnswers('v0.0.44'), { cacheTtlMs: 60_000 })
+    // The default TTL (5 s) serves scrapes that follow one another closely from one collection.
+    const cached = await start('v0.0.44', healthyAnswers('v0.0.44'), { cacheTtlMs: undefined })
     const first = await scrape(cached.exporter)
     const second = await scrape(cached.exporter)
     expect(cached.exporter.collections()).toBe(1)
@@ -119,6 +142,24 @@ describe('exporter on captured slurmrestd answers', () => {
     expect(sample(second.text, 'slurm_exporter_collection_age_seconds')).toBeGreaterThanOrEqual(sample(first.text, 'slurm_exporter_collection_age_seconds')!)
   })
 
+  it('after the TTL, the scrape that collects waits while those arriving meanwhile get the previous collection', async () => {
+    const slow = { ...healthyAnswers('v0.0.44') }
+    slow['partitions'] = { ...slow['partitions']!, delayMs: 300 }
+    const { exporter } = await start('v0.0.44', slow, { cacheTtlMs: 200 })
+    await scrape(exporter)
+    await new Promise((resolve) => setTimeout(resolve, 250))
+    const collecting = scrape(exporter)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const meanwhile = await scrape(exporter)
+    const fresh = await collecting
+    expect(exporter.collections()).toBe(2)
+    expect(meanwhile.ms).toBeLessThan(fresh.ms)
+    expect(fresh.ms).toBeGreaterThanOrEqual(250)
+    // The previous collection is older than the one the collecting scrape waited for.
+    const age = (text: string) => sample(text, 'slurm_exporter_collection_age_seconds')!
+    expect(age(meanwhile.text)).toBeGreaterThan(age(fresh.text))
+  })
+
   it('collects in the background and answers scrapes from the latest collection', async () => {
     const slow = { ...healthyAnswers('v0.0.44') }
     slow['partitions'] = { ...slow['partitions']!, delayMs: 300 }
@@ -126,8 +167,13 @@ describe('exporter on captured slurmrestd answers', () => {
     // The first scrape waits for the first collection; later ones do not wait for slurmrestd.
     const first = await scrape(exporter)
     expect(sample(first.text, 'slurm_cluster_nodes')).toBe(8)
+    // A collection is in flight (refreshing every 20 ms, each waiting 300 ms on partitions), yet
+    // the scrape is answered from the latest one: it carries that collection's start, not a new one.
     const later = await scrape(exporter)
-    expect(later.ms).toBeLessThan(250)
+    expect(sample(later.text, 'slurm_exporter_collection_mode{mode="background"}')).toBe(1)
+    expect(sample(later.text, 'slurm_exporter_collection_age_seconds')).toBeGreaterThanOrEqual(
+      sample(later.text, 'slurm_exporter_collection_duration_seconds')!,
+    )
     await new Promise((resolve) => setTimeout(resolve, 800))
     expect(exporter.collections()).toBeGreaterThanOrEqual(2)
   })
@@ -173,7 +219,7 @@ describe('exporter when slurmrestd fails', () => {
       const answers: Record<string, Answer> = { ...healthyAnswers('v0.0.44'), jobs: answer }
       // On demand: each scrape collects under the scrape deadline (auto mode would move a
       // collection that reaches the deadline to the background; collection-mode.test.ts).
-      const { exporter } = await start('v0.0.44', answers, {
+      const { exporter, requests } = await start('v0.0.44', answers, {
         collectionMode: 'on-demand',
         scrapeTimeoutMs: 1_000,
         requestTimeoutMs: 400,
@@ -191,12 +237,21 @@ describe('exporter when slurmrestd fails', () => {
       expect(first.text).toContain('slurm_partition_up{')
       expect(errors).toHaveLength(1)
       expect(errors[0]).toMatch(/^jobs: /)
+      // The next scrape finds jobs backing off (0.5–1 s after a first failure): no request, no new line.
+      const jobsRequests = requests.filter((r) => r.path.endsWith('/jobs')).length
       const second = await scrape(exporter)
-      expect(sample(second.text, 'slurm_exporter_collection_errors_total{collector="jobs"}')).toBe(2)
+      expect(sample(second.text, 'slurm_exporter_collection_errors_total{collector="jobs"}')).toBe(1)
+      expect(sample(second.text, 'slurm_exporter_collector_up{collector="jobs"}')).toBe(0)
+      expect(requests.filter((r) => r.path.endsWith('/jobs'))).toHaveLength(jobsRequests)
+      // After the backoff it asks again; the same failure is not logged twice.
+      await new Promise((resolve) => setTimeout(resolve, 1_050))
+      const third = await scrape(exporter)
+      expect(sample(third.text, 'slurm_exporter_collection_errors_total{collector="jobs"}')).toBe(2)
+      expect(errors).toHaveLength(1)
     })
   }
 
-  it('retries a 5xx GET and succeeds on the next attempt', async () => {
+  it('retries a 502 GET and succeeds on the next attempt', async () => {
     const good = healthyAnswers('v0.0.44')
     const { exporter, requests } = await start('v0.0.44', {
       ...good,
@@ -208,10 +263,51 @@ describe('exporter when slurmrestd fails', () => {
     expect(requests.filter((r) => r.path.endsWith('/nodes'))).toHaveLength(2)
   })
 
-  it('does not retry an authentication failure', async () => {
-    const { exporter, requests } = await start('v0.0.44', { ...healthyAnswers('v0.0.44'), nodes: { status: 511, body: invalidToken } })
+  it('retries neither an authentication failure nor a 500, and quotes the status and Slurm error', async () => {
+    const errors: string[] = []
+    const { exporter, requests } = await start(
+      'v0.0.44',
+      {
+        ...healthyAnswers('v0.0.44'),
+        nodes: { status: 511, body: invalidToken },
+        diag: { status: 500, body: 'Authentication does not apply to request', contentType: 'text/plain' },
+        shares: { status: 500, body: JSON.stringify({ errors: [{ error_number: -1, error: 'Unspecified error', description: 'x' }] }) },
+      },
+      { auth: { kind: 'user-token', user: 'root', token: 't' }, onCollectorError: (collector, error) => errors.push(`${collector}: ${error.message}`) },
+    )
     const { text } = await scrape(exporter)
     expect(sample(text, 'slurm_exporter_collection_errors_total{collector="nodes"}')).toBe(1)
-    expect(requests.filter((r) => r.path.endsWith('/nodes'))).toHaveLength(1)
+    for (const endpoint of ['nodes', 'diag', 'shares']) expect(requests.filter((r) => r.path.endsWith(`/${endpoint}`))).toHaveLength(1)
+    expect(errors.sort()).toEqual([
+      'diag: GET /slurm/v0.0.44/diag: HTTP 500, Authentication does not apply to request',
+      'nodes: GET /slurm/v0.0.44/nodes: HTTP 511, Slurm error 1007 Protocol authentication error: Unable to query jobs',
+      'shares: GET /slurm/v0.0.44/shares: HTTP 500, Slurm error -1 Unspecified error: x',
+    ])
+  })
+
+  it('says how to give a token when slurmrestd wants one and none is configured', async () => {
+    const errors: string[] = []
+    const { exporter } = await start(
+      'v0.0.44',
+      { ...healthyAnswers('v0.0.44'), partitions: { status: 401, body: 'Authentication failure', contentType: 'text/plain' } },
+      { collectors: ['partitions'], onCollectorError: (_collector, error) => errors.push(error.message) },
+    )
+    await scrape(exporter)
+    expect(errors).toEqual(['GET /slurm/v0.0.44/partitions: HTTP 401, Authentication failure (no token configured: set --token-file, --token or SLURM_JWT)'])
+  })
+
+  it('counts slurmrestd warnings and reports each text once', async () => {
+    const warned: string[] = []
+    const shares = JSON.parse(healthyAnswers('v0.0.44')['shares']!.body) as Record<string, unknown>
+    shares['warnings'] = [{ description: 'Shares list is empty because slurm accounting storage is disabled.', source: 'slurm_get_shares' }]
+    const { exporter } = await start(
+      'v0.0.44',
+      { ...healthyAnswers('v0.0.44'), shares: { status: 200, body: JSON.stringify(shares) } },
+      { onWarning: (path, warning) => warned.push(`${path}: ${warning}`) },
+    )
+    await scrape(exporter)
+    const { text } = await scrape(exporter)
+    expect(sample(text, 'slurm_exporter_slurmrestd_warnings_total{endpoint="shares"}')).toBe(2)
+    expect(warned).toEqual(['/slurm/v0.0.44/shares: slurm_get_shares: Shares list is empty because slurm accounting storage is disabled.'])
   })
 })

@@ -79,7 +79,7 @@ describe('exposition', () => {
   it('writes any label value and number as the string form of each line would, encoded as UTF-8', () => {
     // The reference: each line built as a string (escapes, String(value)) and encoded by Buffer.from,
     // lone surrogates included (they become U+FFFD).
-    const escape = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
+    const escapeValue = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
     const value = fc.oneof(
       fc.integer(),
       fc.integer({ min: -(2 ** 53), max: 2 ** 53 }),
@@ -95,11 +95,11 @@ describe('exposition', () => {
           help: 'h',
           type: 'gauge',
           labelNames: ['a', 'b'],
-          labelValues: rows.flatMap(([a, b]) => [a, b]),
+          labelValues: rows.flatMap((row) => [row[0], row[1]]),
           values: rows.map(([, , v]) => v),
         }
         const format = (v: number): string => (Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v))
-        const lines = rows.map(([a, b, v]) => `m{a="${escape(a)}",b="${escape(b)}"} ${format(v)}\n`).join('')
+        const lines = rows.map(([a, b, v]) => `m{a="${escapeValue(a)}",b="${escapeValue(b)}"} ${format(v)}\n`).join('')
         expect(Buffer.concat(serializeFamilies([family], 'text')).equals(Buffer.from(`# HELP m h\n# TYPE m gauge\n${lines}`))).toBe(true)
       }),
       { numRuns: 300 },

@@ -80,7 +80,7 @@ export interface Answer {
 }
 
 /** healthyAnswers returns a 200 answer for every endpoint the exporter reads, for one version. */
-export function healthyAnswers(version: 'v0.0.42' | 'v0.0.43' | 'v0.0.44'): Record<string, Answer> {
+export function healthyAnswers(version: 'v0.0.41' | 'v0.0.42' | 'v0.0.43' | 'v0.0.44'): Record<string, Answer> {
   const own = (name: string) => fixture(`${version}-slurm-${name}.json`)
   const latest = (name: string) => fixture(`v0.0.44-slurm-${name}.json`)
   return {
