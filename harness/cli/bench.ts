@@ -9,6 +9,8 @@ import { DEFAULT_WORKER_HEAP_MB, workerExecArgv } from '../run/worker-flags.ts'
 import { collectEnvironment } from '../run/environment.ts'
 import { InputError } from '../../common/input-error.ts'
 import { existsSync } from 'node:fs'
+import { DEFAULT_CPU_INTERVAL_US, DEFAULT_HEAP_INTERVAL_BYTES } from '../run/measure/profile-meter.ts'
+import { type ProfileOutputs, ProfileFileWriter } from '../profile/sample-files.ts'
 import { EXIT_FAILED, EXIT_OK, type Command } from './command.ts'
 import { formatUsage, parseArgs, UsageError, type FlagSpecs, type ParsedArgs } from './flags.ts'
 
@@ -53,6 +55,18 @@ export const BENCH_FLAGS: FlagSpecs = {
   },
   'pair-runs': { kind: 'integer', valueName: 'n', help: `pair mode: timed runs a side per sample, the median is the sample (default ${DEFAULT_PAIR_RUNS})` },
   'pair-head-first': { kind: 'boolean', help: 'pair mode: this side takes the first turn in round 1 (the base does by default); the order alternates after' },
+  cpuprofile: {
+    kind: 'string',
+    valueName: 'file',
+    help: 'write a CPU profile (pprof, gzipped) of each sample, from an extra pass after its reported run, timed windows only; several samples: file.<benchmark>.<round>.pb.gz',
+  },
+  memprofile: { kind: 'string', valueName: 'file', help: 'write an allocation profile (pprof, alloc_space/alloc_objects) of each sample, as -cpuprofile' },
+  memprofilerate: {
+    kind: 'integer',
+    valueName: 'bytes',
+    help: `mean bytes between heap samples of -memprofile (default ${DEFAULT_HEAP_INTERVAL_BYTES}, V8's)`,
+  },
+  'cpuprofile-format': { kind: 'string', valueName: 'pprof|devtools', help: "devtools: also write each CPU profile as Chrome DevTools' .cpuprofile beside it" },
   'pair-env': {
     kind: 'list',
     valueName: 'K=V,…',
@@ -104,6 +118,8 @@ export function optionsFromArgs(args: ParsedArgs): RunOptions & {
   readonly pairJsonPath?: string
   readonly verbose: boolean
   readonly baseline: boolean
+  readonly profileOutputs?: ProfileOutputs
+  readonly profile?: RunOptions['profile']
 } {
   const flags = args.flags
   const bench = (flags.bench as string | undefined) ?? '.'
@@ -148,6 +164,23 @@ export function optionsFromArgs(args: ParsedArgs): RunOptions & {
     verbose: flags.v === true,
     baseline: flags.baseline === true,
     ...pairFromFlags(flags),
+    ...profileFromFlags(flags),
+  }
+}
+
+/** profileFromFlags reads -cpuprofile, -memprofile, -memprofilerate and -cpuprofile-format. */
+function profileFromFlags(flags: ParsedArgs['flags']): { profileOutputs?: ProfileOutputs; profile?: RunOptions['profile'] } {
+  const cpuPath = flags.cpuprofile as string | undefined
+  const memPath = flags.memprofile as string | undefined
+  const rate = (flags.memprofilerate as number | undefined) ?? DEFAULT_HEAP_INTERVAL_BYTES
+  const format = (flags['cpuprofile-format'] as string | undefined) ?? 'pprof'
+  if (format !== 'pprof' && format !== 'devtools') throw new UsageError(`flag -cpuprofile-format: expected pprof or devtools, found "${format}"`)
+  if (rate < 1) throw new UsageError(`flag -memprofilerate: expected a whole number of bytes of at least 1, found ${rate}`)
+  if (cpuPath === undefined && memPath === undefined) return {}
+  if (flags.pair !== undefined) throw new UsageError('flags -cpuprofile and -memprofile: not with -pair; profile each side on its own')
+  return {
+    profileOutputs: { ...(cpuPath === undefined ? {} : { cpuPath }), ...(memPath === undefined ? {} : { memPath }), devtools: format === 'devtools' },
+    profile: { cpu: cpuPath !== undefined, heap: memPath !== undefined, heapIntervalBytes: rate, cpuIntervalUs: DEFAULT_CPU_INTERVAL_US },
   }
 }
 
@@ -189,8 +222,10 @@ export const command: Command = {
       progressShown = false
     }
     let text = ''
+    const profileWriter = options.profileOutputs === undefined ? undefined : new ProfileFileWriter(options.profileOutputs)
     const session = await runBenchmarkSession({
       ...options,
+      ...(profileWriter === undefined ? {} : { onProfiles: (sample) => profileWriter.write(sample) }),
       output: (chunk) => {
         clearProgress()
         text += chunk
@@ -220,6 +255,13 @@ export const command: Command = {
         : {}),
     })
     clearProgress()
+    if (profileWriter !== undefined) {
+      const files = profileWriter.finish()
+      // The reported figures come from runs without a profiler; the profiles from an extra pass.
+      process.stderr.write(
+        `slurmbench bench: profiles (extra pass after each reported run; reported figures unprofiled): ${files.length === 0 ? 'none' : files.join(', ')}\n`,
+      )
+    }
     if (options.textPath !== undefined) await writeFileAtomic(options.textPath, text)
     if (options.jsonPath !== undefined) {
       // As json.ts's writeResults, without importing it: loading its TypeBox validator costs ~200 ms

@@ -20,6 +20,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   'mock-slurm': () => import('./mock-slurm.ts'),
   exporter: () => import('./exporter.ts'),
   capacity: () => import('./capacity.ts'),
+  profile: () => import('./profile.ts'),
 }
 
 function listCommands(summaries: ReadonlyArray<readonly [string, string]>): string {

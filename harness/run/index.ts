@@ -25,6 +25,7 @@ import { DEFAULT_BENCHTIME, parseBenchTime } from './calibrate.ts'
 import { benchmarkExports, findBenchmarkFiles } from './discover.ts'
 import { collectEnvironment } from './environment.ts'
 import { BenchMatcher } from './match.ts'
+import type { CapturedProfiles, ProfileRequest } from './measure/profile-meter.ts'
 import { NativeModuleError } from '../../common/re2.ts'
 import { runSchedule, type Leaf, type SampleOutcome, type TopLevel } from './schedule.ts'
 import { DEFAULT_WORKER_HEAP_MB, workerExecArgv } from './worker-flags.ts'
@@ -65,6 +66,19 @@ export interface RunOptions {
   readonly workerOutput?: (text: string) => void
   /** Pair mode: measure each sample of the same benchmarks in another checkout in the same worker. */
   readonly pair?: PairOptions
+  /** bench -cpuprofile/-memprofile: profile a pass after each sample's reported run (not in pair mode). */
+  readonly profile?: ProfileRequest
+  /** Receives each sample's raw profiles with the benchmark's file, full name and round. */
+  readonly onProfiles?: (sample: ProfiledSample) => void
+}
+
+/** ProfiledSample is one sample's profiled pass, as RunOptions.onProfiles receives it. */
+export interface ProfiledSample {
+  /** file is the benchmark's source file (frames map to it through the bundle's source map). */
+  readonly file: string
+  readonly name: string
+  readonly round: number
+  readonly profiles: CapturedProfiles
 }
 
 /** PairOptions name pair mode's base side: another checkout of the same benchmark files. */
@@ -251,6 +265,7 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
       env: options.full === true ? { SLURMBENCH_FULL: '1' } : {},
       cwd,
       ready: environmentReady,
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
       ...(pair === undefined
         ? {}
         : {
@@ -279,6 +294,7 @@ export async function runBenchmarkSession(options: RunOptions = {}): Promise<Run
       },
       warning,
       workerOutput: options.workerOutput ?? (() => {}),
+      profiles: (top, name, round, profiles) => options.onProfiles?.({ file: top.file, name, round, profiles }),
     },
   )
   if (tops.length > 0 && results.size === 0 && !summary.timedOut) {

@@ -6,6 +6,7 @@ import { HeapBytesMeter } from './measure/heap-bytes.ts'
 import { runMemoryPasses, type TimedHeap } from './memory-passes.ts'
 import { buildMetrics, type MemoryFigures } from './metrics.ts'
 import { procsName } from './names.ts'
+import { runProfilePass } from './profile-pass.ts'
 import type { LeafOutcome, WorkerJob } from './worker-protocol.ts'
 
 /** LeafMeasurer measures the leaves of one worker's job and turns them into outcomes. */
@@ -96,7 +97,14 @@ export class LeafMeasurer {
       }
     }
     const metrics = buildMetrics({ iterations, durationNs, bytesPerOp: b.bytesPerOp, extra, memory })
-    into.push({ status: 'ok', name: b.name, iterations, metrics, log })
+    if (this.job.profile === undefined) {
+      into.push({ status: 'ok', name: b.name, iterations, metrics, log })
+      return
+    }
+    b.logging = false
+    const profiles = await runProfilePass(b, this.job.profile, iterations)
+    if (b.failure !== undefined) into.push(this.finishedOutcome(b))
+    else into.push({ status: 'ok', name: b.name, iterations, metrics, log, profiles })
   }
 
   /** finishedOutcome is the outcome of a failed or skipped B. */

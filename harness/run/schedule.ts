@@ -8,6 +8,7 @@
 import { formatDurationNs } from '../results/duration.ts'
 import type { Failure } from '../results/schema.ts'
 import type { BenchTime } from './calibrate.ts'
+import type { CapturedProfiles, ProfileRequest } from './measure/profile-meter.ts'
 import { procsName } from './names.ts'
 import { runWorker, type WorkerRun } from './spawn-worker.ts'
 import type { LeafOutcome, ProbedNode, WorkerJob } from './worker-protocol.ts'
@@ -54,6 +55,8 @@ export interface ScheduleEvents {
   warning(message: string): void
   /** What a benchmark printed itself (console.log); it never goes to stdout, which holds only Go's format. */
   workerOutput(text: string): void
+  /** bench -cpuprofile/-memprofile: a sample's profiles, by the leaf's full name. */
+  profiles?(top: TopLevel, name: string, round: number, profiles: CapturedProfiles): void
 }
 
 /** SchedulePair is pair mode's base side. */
@@ -87,6 +90,8 @@ export interface ScheduleOptions {
    */
   readonly ready?: Promise<unknown>
   readonly pair?: SchedulePair
+  /** bench -cpuprofile/-memprofile: what each sample's profiled pass records (not in pair mode). */
+  readonly profile?: ProfileRequest
 }
 
 /** ScheduleSummary says whether the run finished within -timeout. */
@@ -116,6 +121,7 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
       benchTime: probeOnly ? { kind: 'count', iterations: 1 } : options.benchTime,
       procs,
       benchmem: options.benchmem && !probeOnly,
+      ...(options.profile === undefined || pair !== undefined ? {} : { profile: options.profile }),
     }
   }
 
@@ -137,6 +143,9 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
     if (run.kind === 'report') {
       for (const warning of run.report.warnings) events.warning(warning)
       if (run.output !== '') events.workerOutput(run.output)
+      for (const outcome of run.report.outcomes) {
+        if (outcome.status === 'ok' && outcome.profiles !== undefined) events.profiles?.(top, outcome.name, round, outcome.profiles)
+      }
     }
     return run
   }

@@ -3,6 +3,7 @@
 // mode it also runs the same benchmark of a second bundle (the base side), alternating with it.
 import type { BenchTime } from './calibrate.ts'
 import type { BenchFailure } from './b.ts'
+import type { CapturedProfiles, ProfileRequest } from './measure/profile-meter.ts'
 
 /** WORKER_JOB_ENV names the environment variable that carries the job; without it the bundle does nothing. */
 export const WORKER_JOB_ENV = 'SLURMBENCH_WORKER_JOB'
@@ -28,6 +29,8 @@ export interface WorkerJob {
   readonly benchTime: BenchTime
   readonly procs: number
   readonly benchmem: boolean
+  /** bench -cpuprofile/-memprofile: profile a pass after the reported run (profile-pass.ts). */
+  readonly profile?: ProfileRequest
   /** Pair mode's base side. */
   readonly pair?: PairJob
 }
@@ -59,6 +62,8 @@ export type LeafOutcome =
       readonly iterations: number
       readonly metrics: Readonly<Record<string, number>>
       readonly log: readonly string[]
+      /** The profiled pass's raw V8 profiles, when the job asked for them. */
+      readonly profiles?: CapturedProfiles
     }
   | { readonly status: 'skipped'; readonly name: string; readonly reason: string; readonly log: readonly string[] }
   | { readonly status: 'failed'; readonly name: string; readonly failure: BenchFailure; readonly log: readonly string[] }

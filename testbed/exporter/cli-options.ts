@@ -40,6 +40,9 @@ Flags:
   --bearer                   send the token as a Bearer token instead of the X-SLURM-* headers
   --host ADDR                address to listen on (default 127.0.0.1)
   --port N                   port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --debug-listen HOST:PORT   serve /debug/pprof/ (CPU profile, sampled heap, heap snapshot) for go
+                             tool pprof on this separate address (default off; never the metrics
+                             port; the heap sampler runs while it is on)
   --collectors LIST          comma-separated: ${COLLECTOR_NAMES.join(',')} (default all)
   --per-job                  add per-job series (high cardinality)
   --no-per-node              leave out per-node series
@@ -85,7 +88,14 @@ export class CliOptionsError extends Error {
 /** CliPlan is what the CLI will do: start the exporter with these options, against this URL or an embedded mock. */
 export type CliPlan =
   | { readonly kind: 'help' }
-  | { readonly kind: 'run'; readonly options: Omit<ExporterOptions, 'slurmUrl'>; readonly slurmUrl: string | undefined; readonly mockPreset: string }
+  | {
+      readonly kind: 'run'
+      readonly options: Omit<ExporterOptions, 'slurmUrl'>
+      readonly slurmUrl: string | undefined
+      readonly mockPreset: string
+      /** --debug-listen: where the /debug/pprof/ endpoints listen; absent when off. */
+      readonly debugListen?: { readonly host: string; readonly port: number }
+    }
 
 function readArgs(argv: readonly string[]) {
   try {
@@ -106,6 +116,7 @@ function readArgs(argv: readonly string[]) {
         bearer: { type: 'boolean', default: false },
         host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'string', default: String(DEFAULT_PORT) },
+        'debug-listen': { type: 'string' },
         collectors: { type: 'string' },
         'per-job': { type: 'boolean', default: false },
         'no-per-node': { type: 'boolean', default: false },
@@ -158,15 +169,18 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     engine,
   )
 
+  const port = integer('--port', v.port as string, 0, 65_535)
+  const debugListen = v['debug-listen'] === undefined ? undefined : debugListenFrom(v['debug-listen'], v.host as string, port)
   return {
     kind: 'run',
     slurmUrl,
     mockPreset: v['mock-preset'] as string,
+    ...(debugListen === undefined ? {} : { debugListen }),
     options: {
       apiVersion: apiVersion as ApiVersionChoice,
       auth: authFrom(v, env),
       host: v.host as string,
-      port: integer('--port', v.port as string, 0, 65_535),
+      port,
       collectors: v.collectors === undefined ? undefined : collectorsFrom(v.collectors),
       perJobSeries: v['per-job'] as boolean,
       perNodeSeries: !(v['no-per-node'] as boolean),
@@ -185,6 +199,21 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       retries: integer('--retries', v.retries as string, 0, 10),
     },
   }
+}
+
+/** debugListenFrom reads --debug-listen HOST:PORT ([v6]:PORT); it may not be the metrics address. */
+export function debugListenFrom(text: string, metricsHost: string, metricsPort: number): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(text)
+  if (match === null) throw new CliOptionsError(`--debug-listen: found ${JSON.stringify(text)}, expected HOST:PORT such as 127.0.0.1:6060`)
+  const host = (match[1] ?? match[2]) as string
+  const port = integer('--debug-listen', match[3] as string, 0, 65_535)
+  // Port 0 is a free port of its own, never the metrics one.
+  if (port !== 0 && port === metricsPort && (host === metricsHost || host === '0.0.0.0' || metricsHost === '0.0.0.0')) {
+    throw new CliOptionsError(
+      `--debug-listen: ${text} is the metrics address (--host ${metricsHost} --port ${metricsPort}); profiles are served on a port of their own`,
+    )
+  }
+  return { host, port }
 }
 
 interface AuthFlags {

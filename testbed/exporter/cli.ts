@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CliOptionsError, parseCliOptions, USAGE } from './cli-options.ts'
 import { logCollectorFailure, logCollectorRecovery, logSlurmWarning } from './collector-log.ts'
+import { startDebugServer } from './debug-server.ts'
 import { startExporter } from './index.ts'
 import { AuthSetupError, createCredentials } from './slurm-auth.ts'
 
@@ -97,10 +98,14 @@ export async function run(argv: readonly string[], embedded?: StartEmbeddedSlurm
     `exporter: serving ${exporter.url}/metrics, ${exporter.url}/health and ${exporter.url}/ready (slurmrestd ${slurmUrl}, api version ${options.apiVersion}, collection ${options.collectionMode}, cache ${shortDuration(options.cacheTtlMs ?? 0)})\n`,
   )
 
+  const debug = plan.debugListen === undefined ? undefined : await startDebugServer(plan.debugListen.port, plan.debugListen.host)
+  if (debug !== undefined) process.stderr.write(`exporter: profiling endpoints at ${debug.url}/debug/pprof/ (go tool pprof ${debug.url}/debug/pprof/heap)\n`)
+
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
   })
+  await debug?.close()
   await exporter.close()
   await closeMock?.()
   return 0
