@@ -1,25 +1,25 @@
-// Interleaved rounds: every arm (base, head, an injected slowdown…) runs once per round, in an
+// Interleaved rounds: every side (base, head, an injected slowdown…) runs once per round, in an
 // order that changes from round to round, so that drift of the machine (thermal, other
-// tenants) spreads over all arms instead of landing on one (benchstat's doc; Google
+// tenants) spreads over all sides instead of landing on one (benchstat's doc; Google
 // Benchmark's random interleaving halves run-to-run variance). The orders form a Williams
-// design: over a cycle each arm runs in each position equally often AND directly after each
-// other arm equally often. A plain rotation (A B C D, B C D A, …) would always run B right
-// after A; on a loaded 2-core machine that carry-over made A/A arms differ systematically.
+// design: over a cycle each side runs in each position equally often AND directly after each
+// other side equally often. A plain rotation (A B C D, B C D A, …) would always run B right
+// after A; on a loaded 2-core machine that carry-over made A/A sides differ systematically.
 import type { ResultsDocument } from '../results/schema.ts'
 
-/** Arm is one side of a comparison. */
-export interface Arm {
+/** Side is one side of a comparison: what runs, and its label. */
+export interface Side {
   readonly label: string
   /** Runs one round (one sample of each selected benchmark) and returns its results. */
   readonly runOnce: () => Promise<ResultsDocument>
 }
 
 /**
- * armOrder returns the order of arms in round r from a Williams design (a balanced Latin square:
+ * sideOrder returns the order of sides in round r from a Williams design (a balanced Latin square:
  * base row 0, 1, n−1, 2, n−2, … shifted by r; for odd n the mirrored rows follow, so a cycle is n
- * rounds for even n and 2n for odd n). Two arms alternate A B, B A.
+ * rounds for even n and 2n for odd n). Two sides alternate A B, B A.
  */
-export function armOrder(armCount: number, round: number): number[] {
+export function sideOrder(armCount: number, round: number): number[] {
   const row = Array.from({ length: armCount }, (_, j) => (j === 0 ? 0 : j % 2 === 1 ? (j + 1) / 2 : armCount - j / 2))
   const cycle = armCount % 2 === 0 ? armCount : 2 * armCount
   const r = round % cycle
@@ -37,26 +37,26 @@ export function nextRoundTarget(rounds: number, inconclusive: number, maxCount: 
   return Math.min(maxCount, rounds + step)
 }
 
-/** ArmResults holds one results document per completed round of an arm. */
-export type ArmResults = ResultsDocument[]
+/** SideResults holds one results document per completed round of a side. */
+export type SideResults = ResultsDocument[]
 
 /**
- * runRounds runs rounds [from, to) of every arm, appending to `results` (one list per arm);
- * `progress` hears which arm starts (a terminal's status line), `onRound` each completed round.
+ * runRounds runs rounds [from, to) of every side, appending to `results` (one list per side);
+ * `progress` hears which side starts (a terminal's status line), `onRound` each completed round.
  */
 export async function runRounds(
-  arms: readonly Arm[],
+  sides: readonly Side[],
   from: number,
   to: number,
-  results: ArmResults[],
+  results: SideResults[],
   progress?: (text: string) => void,
   onRound?: (completedRounds: number) => void,
 ): Promise<void> {
   for (let round = from; round < to; round++) {
-    for (const index of armOrder(arms.length, round)) {
-      const arm = arms[index] as Arm
-      progress?.(`round ${round + 1}/${to}: ${arm.label}`)
-      ;(results[index] ??= []).push(await arm.runOnce())
+    for (const index of sideOrder(sides.length, round)) {
+      const side = sides[index] as Side
+      progress?.(`round ${round + 1}/${to}: ${side.label}`)
+      ;(results[index] ??= []).push(await side.runOnce())
     }
     onRound?.(round + 1)
   }

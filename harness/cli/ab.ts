@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from './bench-args.ts'
 import { buildTables } from '../compare/benchstat-table.ts'
-import { type Arm, type ArmResults, mergeRounds, nextRoundTarget, runRounds } from '../ab/rounds.ts'
+import { type Side, type SideResults, mergeRounds, nextRoundTarget, runRounds } from '../ab/rounds.ts'
 import { sampleSetFromResults } from '../compare/sample-set.ts'
 import { spawnBench, spawnPairedBench } from '../ab/spawn-bench.ts'
 import { judge, gateExitCode } from '../compare/verdict.ts'
@@ -132,11 +132,11 @@ export const command: Command = {
         const wt = await creating
         process.stderr.write(`ab: ${wt.install}\n`)
         const paired = args.flags.unpaired !== true
-        const arms: Arm[] = [
+        const sides: Side[] = [
           { label: 'base', runOnce: () => spawnBench({ cwd: wt.path, args: benchArgs, signal }) },
           { label: 'head', runOnce: () => spawnBench({ cwd: repo, args: benchArgs, signal }) },
         ]
-        const results: ArmResults[] = [[], []]
+        const results: SideResults[] = [[], []]
         const roundsStartedMs = performance.now()
         const runTo = async (from: number, to: number): Promise<void> => {
           for (let round = from; round < to; round++) {
@@ -146,14 +146,14 @@ export const command: Command = {
               results[0]?.push(pairedRound.base)
               results[1]?.push(pairedRound.head)
             } else {
-              await runRounds(arms, round, round + 1, results, progress)
+              await runRounds(sides, round, round + 1, results, progress)
             }
             if (!tty) process.stderr.write(`${roundProgressLine(round + 1, to, performance.now() - roundsStartedMs)}\n`)
           }
         }
         const judgeNow = () => {
-          const baseDoc = mergeRounds(results[0] as ArmResults)
-          const headDoc = mergeRounds(results[1] as ArmResults)
+          const baseDoc = mergeRounds(results[0] as SideResults)
+          const headDoc = mergeRounds(results[1] as SideResults)
           const base = sampleSetFromResults(baseDoc, 'base', `base@${commit.slice(0, 12)}`)
           const head = sampleSetFromResults(
             headDoc,
@@ -197,8 +197,8 @@ export const command: Command = {
           benchArgs,
         }
         if (typeof args.flags.json === 'string') await writeFileAtomic(args.flags.json, renderComparisonJson(tables, [report], method))
-        if (typeof args.flags['head-json'] === 'string') await writeResults(args.flags['head-json'], mergeRounds(results[1] as ArmResults))
-        if (typeof args.flags['base-json'] === 'string') await writeResults(args.flags['base-json'], mergeRounds(results[0] as ArmResults))
+        if (typeof args.flags['head-json'] === 'string') await writeResults(args.flags['head-json'], mergeRounds(results[1] as SideResults))
+        if (typeof args.flags['base-json'] === 'string') await writeResults(args.flags['base-json'], mergeRounds(results[0] as SideResults))
         switch (format) {
           case 'json':
             process.stdout.write(renderComparisonJson(tables, [report], method))

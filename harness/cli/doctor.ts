@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises'
 import { BENCH_PASSTHROUGH_FLAGS, benchArgsFrom } from './bench-args.ts'
 import { analyseDoctorRun, type DoctorReport, type DoctorRun, windowOf } from '../ab/doctor-analysis.ts'
-import { type Arm, type ArmResults, estimateRunMs, formatEstimate, mergeRounds, RoundProgress, runRounds, wantsPlainProgress } from '../ab/rounds.ts'
+import { type Side, type SideResults, estimateRunMs, formatEstimate, mergeRounds, RoundProgress, runRounds, wantsPlainProgress } from '../ab/rounds.ts'
 import { spawnBench, spawnPairedBench } from '../ab/spawn-bench.ts'
 import { withCleanupOnSignal } from '../ab/worktree.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
@@ -185,7 +185,7 @@ export const command: Command = {
       const status = tty ? (text: string) => process.stderr.write(`\r\x1b[Kdoctor: ${text}`) : undefined
       const roundProgress = new RoundProgress({ prefix: 'doctor', totalRounds: rounds, write })
       // Runs the arms' rounds; Ctrl-C stops the child at once and clears the progress line.
-      const runAll = (arms: (signal: AbortSignal) => Arm[], results: ArmResults[]): Promise<void> =>
+      const runAll = (arms: (signal: AbortSignal) => Side[], results: SideResults[]): Promise<void> =>
         withCleanupOnSignal(
           async () => {
             if (tty) process.stderr.write('\r\x1b[K')
@@ -196,8 +196,8 @@ export const command: Command = {
         // One paired run per kind of comparison and round: A/A′, then A against each factor.
         const kinds = specs.slice(1)
         process.stderr.write(`doctor: ${rounds} rounds × ${kinds.length} paired runs (${kinds.map((s) => `A|${s.label}`).join(', ')})\n`)
-        const bases: ArmResults[] = kinds.map(() => [])
-        const heads: ArmResults[] = kinds.map(() => [])
+        const bases: SideResults[] = kinds.map(() => [])
+        const heads: SideResults[] = kinds.map(() => [])
         const probes: number[][] = kinds.map(() => [])
         await runAll(
           (signal) =>
@@ -223,8 +223,8 @@ export const command: Command = {
         )
         const [aa, ...injected] = kinds.map((s, i) => ({
           ...s,
-          base: mergeRounds(bases[i] as ArmResults),
-          doc: mergeRounds(heads[i] as ArmResults),
+          base: mergeRounds(bases[i] as SideResults),
+          doc: mergeRounds(heads[i] as SideResults),
           probesNs: probes[i] as number[],
         }))
         if (aa === undefined) throw new Error('doctor: the A/A pair is always the first kind')
@@ -239,7 +239,7 @@ export const command: Command = {
         }
       } else {
         process.stderr.write(`doctor: ${rounds} rounds × ${specs.length} arms (${specs.map((s) => s.label).join(', ')})\n`)
-        const results: ArmResults[] = specs.map(() => [])
+        const results: SideResults[] = specs.map(() => [])
         const probes: number[][] = specs.map(() => [])
         await runAll(
           (signal) =>
@@ -258,7 +258,7 @@ export const command: Command = {
           maxCount,
           step,
           comparisons,
-          arms: specs.map((s, i) => ({ ...s, doc: mergeRounds(results[i] as ArmResults), probesNs: probes[i] as number[] })),
+          arms: specs.map((s, i) => ({ ...s, doc: mergeRounds(results[i] as SideResults), probesNs: probes[i] as number[] })),
         }
       }
     }

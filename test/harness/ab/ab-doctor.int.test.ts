@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { analyseDoctorRun, type DoctorArm, type DoctorRun, judgeAsAb } from '../../../harness/ab/doctor-analysis.ts'
 import { builtinPolicy } from '../../../harness/compare/policy.ts'
-import { armOrder, mergeRounds } from '../../../harness/ab/rounds.ts'
+import { sideOrder, mergeRounds } from '../../../harness/ab/rounds.ts'
 import { createWorktree, resolveCommit } from '../../../harness/ab/worktree.ts'
 import { InputError } from '../../../common/input-error.ts'
 import { mulberry32 } from '../../../common/prng.ts'
@@ -82,14 +82,14 @@ describe('ab', () => {
   }, 120_000)
 
   it('interleaves arms in a Williams design: each arm in each position and after each other arm equally often', () => {
-    expect([0, 1, 2, 3].map((r) => armOrder(2, r))).toEqual([
+    expect([0, 1, 2, 3].map((r) => sideOrder(2, r))).toEqual([
       [0, 1],
       [1, 0],
       [0, 1],
       [1, 0],
     ])
     for (const n of [3, 4, 5]) {
-      const rows = Array.from({ length: n % 2 === 0 ? n : 2 * n }, (_, r) => armOrder(n, r))
+      const rows = Array.from({ length: n % 2 === 0 ? n : 2 * n }, (_, r) => sideOrder(n, r))
       const follows = new Map<string, number>()
       const positions = new Map<string, number>()
       for (const row of rows) {
