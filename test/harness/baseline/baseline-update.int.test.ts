@@ -60,7 +60,7 @@ describe('baseline update, fresh run', () => {
       'benchmarks/experiment',
     ])
     expect(r.code).toBe(0)
-    expect(r.stderr).toMatch(/baseline update: round 2\/2 done · \d+s elapsed · ~0s left\n/)
+    expect(r.stderr).toMatch(/baseline update: round 2\/2 done · \S+ elapsed · ~0s left\n/)
     expect(r.stderr).not.toContain('partial')
     expect(r.stdout).toMatch(/^wrote .*default\.json: 1 benchmarks, 2 samples/)
     expect(existsSync(partial)).toBe(false)
