@@ -154,7 +154,10 @@ describe('deploy/kubernetes', () => {
     for (const { file, object } of workloads) {
       for (const container of containersOf(object)) {
         if (reportsOnly.test(file)) {
-          expect(container.env?.some((e) => e.name === 'SLURMBENCH_PUSHGATEWAY'), `${file}: no Pushgateway`).toBe(false)
+          expect(
+            container.env?.some((e) => e.name === 'SLURMBENCH_PUSHGATEWAY'),
+            `${file}: no Pushgateway`,
+          ).toBe(false)
           continue
         }
         const gateway = container.env?.find((e) => e.name === 'SLURMBENCH_PUSHGATEWAY')?.valueFrom?.secretKeyRef as unknown as
