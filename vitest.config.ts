@@ -11,7 +11,9 @@ export default defineConfig({
   test: {
     pool: 'forks',
     projects: [
-      { test: { name: 'unit', include: UNIT, exclude: [...NOT_UNIT, '**/node_modules/**'], testTimeout: 20_000 } },
+      // Pure modules: threads without per-file isolation start in a fraction of a process's time
+      // (82 files: 37 s → 18 s on the 2-core machine).
+      { test: { name: 'unit', include: UNIT, exclude: [...NOT_UNIT, '**/node_modules/**'], testTimeout: 20_000, pool: 'threads', isolate: false } },
       // Integration tests start real processes and servers; two cores make them slow, not wrong.
       { test: { name: 'integration', include: ['test/**/*.int.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
       // One real Slurm for all files (globalSetup), files one at a time: the outage test stops the
