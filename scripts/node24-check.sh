@@ -68,7 +68,7 @@ if [ "${ONLY_TESTS:-0}" = 1 ]; then echo "node24-check: $passed passed, $failed 
 if timeout 900 nice -n 5 npm run bench -- -benchtime=100ms benchmarks/cpu >"$LOG/bench-cpu.log" 2>&1 && grep -q '^ok' "$LOG/bench-cpu.log"; then ok "bench benchmarks/cpu: $(grep -c '^Benchmark' "$LOG/bench-cpu.log") results"
 else bad "bench benchmarks/cpu (see $LOG/bench-cpu.log)"; fi
 
-# The memory self-test figures, as a user sees them (js-bench-libs.md §C.1).
+# The memory self-test figures, as a user sees them (docs/measurement.md, Memory).
 if node bin/slurmbench.js bench -benchmem -benchtime=50ms -json="$LOG/memory.json" test/fixtures/bench/memory.bench.ts >"$LOG/memory.txt" 2>&1; then
   if node -e '
     const d = require(process.argv[1]); const m = (n) => d.benchmarks.find((b) => b.name === n).samples[0].metrics

@@ -1,7 +1,7 @@
 // mitata driver for `slurmbench self`: one workload, `bench()` + `run()` with mitata's defaults,
 // the result wrapped in `do_not_optimize` as mitata's README recommends. With a budget, it calls
 // mitata's `measure()` directly with `min_cpu_time` = budget, which skips the ~3 s of empty-function
-// calibration that `run()` performs first (js-bench-libs.md, B); that is for smoke runs only.
+// calibration that `run()` performs first (see docs/measurement.md); that is for smoke runs only.
 import { bench, do_not_optimize, measure, run } from 'mitata'
 import { SELF_WORKLOADS } from '../../fixtures/self-workloads.ts'
 import { parseDriverArgs, printReport } from './driver.ts'

@@ -8,24 +8,15 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { cpuPprofBytes, heapPprofBytes } from '../../../harness/profile/profile-files.ts'
+import { requireTools } from '../../support/tools.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 
 const TESTDATA = join(import.meta.dirname, 'testdata')
 const SOURCE = join(TESTDATA, 'hot.ts')
-const STRICT = process.env.SLURMBENCH_STRICT === '1'
 const run = promisify(execFile)
 
-function hasGo(): boolean {
-  try {
-    execFileSync('go', ['version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
-const go = hasGo()
-if (!go && STRICT) throw new Error('go is required for go tool pprof (Debian: apt-get install golang-go)')
+const go = await requireTools(['go'], 'go tool pprof; Debian: apt-get install golang-go')
 if (!go) console.warn('go-pprof.int.test.ts: skipped, go is missing (Debian: apt-get install golang-go)')
 
 /** topRows returns `go tool pprof -top -lines`'s rows as [flat, function, location]. */

@@ -1,26 +1,17 @@
 // The exporter CLI with --debug-listen: the profiling endpoints on their own port, read by the
 // real `go tool pprof` (Debian's golang-go), and never on the metrics port.
-import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process'
+import { execFile, spawn, spawnSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { requireTools } from '../../support/tools.ts'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const cli = [fileURLToPath(new URL('../../../bin/slurmbench.js', import.meta.url)), 'exporter']
-const STRICT = process.env.SLURMBENCH_STRICT === '1'
 const run = promisify(execFile)
 
-function hasGo(): boolean {
-  try {
-    execFileSync('go', ['version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
-const go = hasGo()
-if (!go && STRICT) throw new Error('go is required for go tool pprof (Debian: apt-get install golang-go)')
+const go = await requireTools(['go'], 'go tool pprof; Debian: apt-get install golang-go')
 if (!go) console.warn('debug-listen.int.test.ts: the go tool pprof case is skipped, go is missing (Debian: apt-get install golang-go)')
 
 describe('exporter --debug-listen', () => {

@@ -1,25 +1,16 @@
 // The exporter's /debug/pprof endpoints read by the real `go tool pprof` (Debian's golang-go):
 // a CPU profile of a busy function and the sampled live heap, with this file's lines.
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { promisify } from 'node:util'
 import { setFlagsFromString } from 'node:v8'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DebugServer, startDebugServer } from '../../../testbed/exporter/debug-server.ts'
+import { requireTools } from '../../support/tools.ts'
 
-const STRICT = process.env.SLURMBENCH_STRICT === '1'
 const run = promisify(execFile)
 
-function hasGo(): boolean {
-  try {
-    execFileSync('go', ['version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
-const go = hasGo()
-if (!go && STRICT) throw new Error('go is required for go tool pprof (Debian: apt-get install golang-go)')
+const go = await requireTools(['go'], 'go tool pprof; Debian: apt-get install golang-go')
 if (!go) console.warn('debug-server.int.test.ts: the go tool pprof cases are skipped, go is missing (Debian: apt-get install golang-go)')
 
 // Work for the profiles: a busy function on a timer (the event loop stays free to serve) and
