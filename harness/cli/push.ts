@@ -1,10 +1,9 @@
 // `slurmbench push --gateway URL results.json`: a run's results as Prometheus metrics to a
 // Pushgateway, grouped by suite, machine class and commit.
-import { readFile } from 'node:fs/promises'
-import { InputError } from '../../common/input-error.ts'
 import { fingerprintOf, machineClassOf } from '../baseline/fingerprint.ts'
 import { PushError, pushMetrics, redactUrl } from '../publish/pushgateway.ts'
 import { renderPrometheus, type VerdictLine } from '../report/prometheus-text.ts'
+import { readComparison, verdictsOf } from '../results/comparison-schema.ts'
 import { readResults } from '../results/json.ts'
 import { type Command, EXIT_FAILED, EXIT_OK } from './command.ts'
 import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
@@ -29,23 +28,7 @@ deploy/grafana/slurmbench.json is a Grafana dashboard over these series.
 Exit status: 0 pushed, 1 the gateway did not take it, 2 bad flags or input.`
 
 async function readVerdicts(path: string): Promise<VerdictLine[]> {
-  let doc: unknown
-  try {
-    doc = JSON.parse(await readFile(path, 'utf8'))
-  } catch (err) {
-    throw new InputError(`${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(err as Error).message})`}`)
-  }
-  const reports = (doc as { kind?: unknown; verdicts?: unknown }).verdicts
-  if ((doc as { kind?: unknown }).kind !== 'slurmbench.comparison' || !Array.isArray(reports)) {
-    throw new InputError(
-      `${path}: not a comparison with verdicts (expected "kind": "slurmbench.comparison" from compare -verdicts -format json, ab or baseline check)`,
-    )
-  }
-  const out: VerdictLine[] = []
-  for (const report of reports as { verdicts?: { name: string; rawUnit?: string; unit: string; verdict: string; change?: { estimate: number | null } }[] }[]) {
-    for (const v of report.verdicts ?? []) out.push({ name: v.name, unit: v.rawUnit ?? v.unit, verdict: v.verdict, change: v.change })
-  }
-  return out
+  return verdictsOf(await readComparison(path), path).map((v) => ({ name: v.name, unit: v.rawUnit, verdict: v.verdict, change: v.change }))
 }
 
 export const command: Command = {

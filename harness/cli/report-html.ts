@@ -1,12 +1,11 @@
 // `slurmbench report html`: the nightly report as one self-contained HTML file, from the history
 // folder and (optionally) the latest comparison.
-import { readFile } from 'node:fs/promises'
-import { InputError } from '../../common/input-error.ts'
 import { seriesOf } from '../history/series.ts'
 import { readHistory } from '../history/store.ts'
 import { findShifts } from '../history/trend.ts'
 import { type HtmlVerdict, renderHtmlReport } from '../report/html-report.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
+import { readComparison, verdictsOf } from '../results/comparison-schema.ts'
 import { EXIT_OK } from './command.ts'
 import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
 import { DEFAULT_HISTORY_DIR } from './history.ts'
@@ -29,19 +28,12 @@ centres with their 95% band and level shifts marked, the latest night's verdicts
 a link per commit. Opens from file:// and serves as a GitHub Pages site.`
 
 async function readVerdicts(path: string): Promise<HtmlVerdict[]> {
-  let doc: { kind?: unknown; verdicts?: { verdicts?: HtmlVerdict[] }[] }
-  try {
-    doc = JSON.parse(await readFile(path, 'utf8'))
-  } catch (err) {
-    throw new InputError(`${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(err as Error).message})`}`)
-  }
-  if (doc.kind !== 'slurmbench.comparison' || !Array.isArray(doc.verdicts))
-    throw new InputError(`${path}: not a comparison with verdicts (expected "kind": "slurmbench.comparison")`)
-  const out: HtmlVerdict[] = []
-  for (const report of doc.verdicts)
-    for (const v of report.verdicts ?? [])
-      out.push({ name: String(v.name), unit: String(v.unit), verdict: String(v.verdict), ...(v.change === undefined ? {} : { change: v.change }) })
-  return out
+  return verdictsOf(await readComparison(path), path).map((v) => ({
+    name: v.name,
+    unit: v.unit,
+    verdict: v.verdict,
+    ...(v.change === undefined ? {} : { change: v.change }),
+  }))
 }
 
 /** runReportHtml runs `report html` with the arguments after `html`. */

@@ -141,6 +141,15 @@ export const ComparisonDocument = Type.Object({
 })
 export type ComparisonDocument = Static<typeof ComparisonDocument>
 
+/** verdictsOf lists every metric verdict of a document's reports; it throws InputError when the document holds none (a comparison made without -verdicts). */
+export function verdictsOf(doc: ComparisonDocument, source: string): MetricVerdictJson[] {
+  if (doc.verdicts === undefined)
+    throw new InputError(`${source}: a comparison without verdicts (expected compare -verdicts -format json, ab or baseline check)`)
+  const out: MetricVerdictJson[] = []
+  for (const report of doc.verdicts) for (const v of report.verdicts) out.push(v)
+  return out
+}
+
 function describeValue(value: unknown): string {
   return (JSON.stringify(value) ?? String(value)).slice(0, 60)
 }
