@@ -51,18 +51,20 @@ export function findShifts(all: readonly Series[], options: TrendOptions = {}): 
         ...(options.minSegment === undefined ? {} : { minSegment: options.minSegment }),
       },
     )
-  // The canary's shift times, per machine class.
+  // Each series' shifts once (a permutation test per segment is the costly part); the canary's
+  // shift times per machine class.
+  const found = all.map(detect)
   const canaryTimes = new Map<string, number[]>()
-  for (const s of all) {
-    if (!isCanary(s, canary)) continue
+  all.forEach((s, i) => {
+    if (!isCanary(s, canary)) return
     const list = canaryTimes.get(s.machineClass) ?? []
-    for (const cp of detect(s)) list.push(Date.parse((s.points[cp.index] as { time: string }).time))
+    for (const cp of found[i] as ChangePoint[]) list.push(Date.parse((s.points[cp.index] as { time: string }).time))
     canaryTimes.set(s.machineClass, list)
-  }
+  })
   const shifts: Shift[] = []
-  for (const s of all) {
+  for (const [i, s] of all.entries()) {
     const nightTimes = s.points.map((p) => Date.parse(p.time))
-    for (const cp of detect(s)) {
+    for (const cp of found[i] as ChangePoint[]) {
       const point = s.points[cp.index] as { time: string; commit: string }
       const previous = s.points[cp.index - 1] as { commit: string }
       const worse = s.better === 'lower' ? cp.after > cp.before : cp.after < cp.before
