@@ -16,8 +16,10 @@ export async function BenchmarkSlurmAPILatency(b: B) {
         // Ten jobs per node, as the mock's presets have.
         const mock = await sharedMockChild({ nodes, jobs: nodes * 10 })
         const client = new SlurmClient({ url: mock.url, auth: rootAuth(), retries: 0, requestTimeoutMs: 300_000 })
-        const path = client.slurmPath(endpoint)
         const signal = new AbortController().signal
+        // As the exporter does at its first collection: find the newest version the mock serves.
+        await client.resolveApiVersion(signal)
+        const path = client.slurmPath(endpoint)
         const get = async (): Promise<void> => {
           if (LIST_ENDPOINTS.has(endpoint)) sink(await client.streamList(path, endpoint, signal, () => {}, sink))
           else sink(await client.getJson(path, signal))
