@@ -32,10 +32,11 @@ export const DEFAULT_BASELINE_DIR = 'baselines'
 /** DEFAULT_BASELINE_NAME names the file when -name is not given. */
 export const DEFAULT_BASELINE_NAME = 'default'
 /**
- * DEFAULT_BASELINE_COUNT samples per benchmark for a fresh run: 5 rounds, enough for the gate's
- * minimum of 4 a side. 10 rounds at 1 s of the whole suite overran the 10-minute timeout.
+ * DEFAULT_BASELINE_COUNT samples per benchmark for a fresh run: 6 rounds, the fewest for which
+ * benchstat gives a 95% interval (with 5, `baseline show` prints ± ∞); benchmarks/cpu took 2m49s
+ * for 5 on the quiet 2-core machine. 10 rounds at 1 s of the whole suite overran a 10-minute timeout.
  */
-export const DEFAULT_BASELINE_COUNT = 5
+export const DEFAULT_BASELINE_COUNT = 6
 /** DEFAULT_BASELINE_BENCHTIME is the time per sample of a fresh run (bench's default is 1s). */
 export const DEFAULT_BASELINE_BENCHTIME = '100ms'
 /**

@@ -31,13 +31,22 @@ import { GATEWAY_ENV } from './push.ts'
 export const DEFAULT_LOAD_SCENARIO = 'baseline'
 /** DEFAULT_LOAD_DURATION_SCALE scales the 10-minute baseline scenario to 30 s. */
 export const DEFAULT_LOAD_DURATION_SCALE = 0.05
+/**
+ * DEFAULT_NIGHTLY_BENCHTIME is the PR gate's -benchtime: the nightly verdict's false-alarm and
+ * detection rates were measured with doctor at it and at -count 6 -max-count 12 (docs/performance.md).
+ */
+export const DEFAULT_NIGHTLY_BENCHTIME = '100ms'
 
 const FLAGS: FlagSpecs = {
   history: { kind: 'string', valueName: 'dir', help: `history folder (default ${DEFAULT_HISTORY_DIR})` },
   out: { kind: 'string', valueName: 'dir', help: "tonight's files: results, comparison, report (default reports/nightly/<date>)" },
   base: { kind: 'string', valueName: 'ref', help: "judge against this commit (default: the last judged night's, kept in <history>/<class>.nightly.json)" },
   bench: { kind: 'string', valueName: 'regexp', help: 'benchmarks to run, as bench -bench (default all)' },
-  benchtime: { kind: 'string', valueName: 'd', help: 'time per sample, as bench -benchtime (default 500ms)' },
+  benchtime: {
+    kind: 'string',
+    valueName: 'd',
+    help: 'time per sample, as bench -benchtime (default 100ms, as the PR gate: the rates in docs/performance.md were measured at it)',
+  },
   count: { kind: 'integer', valueName: 'n', help: 'rounds per side before the first judgement, as ab -count (default 6)' },
   'max-count': { kind: 'integer', valueName: 'n', help: 'most rounds per side, as ab -max-count (default 12)' },
   load: { kind: 'string', valueName: 'scenario|none', help: `load scenario to run (default ${DEFAULT_LOAD_SCENARIO}); none skips it` },
@@ -137,7 +146,7 @@ export const command: Command = {
     const base = (args.flags.base as string | undefined) ?? (await readState(statePath))?.lastJudgedCommit
     const benchResults = join(out, 'bench.json')
     const comparison = join(out, 'comparison.json')
-    const passthrough: string[] = ['-benchtime', (args.flags.benchtime as string | undefined) ?? '500ms', '-benchmem']
+    const passthrough: string[] = ['-benchtime', (args.flags.benchtime as string | undefined) ?? DEFAULT_NIGHTLY_BENCHTIME, '-benchmem']
     if (args.flags.bench !== undefined) passthrough.push('-bench', args.flags.bench as string)
     const problems: string[] = []
 
