@@ -35,6 +35,11 @@ export const DEFAULT_AB_STEP = 2
 
 const FLAGS: FlagSpecs = {
   base: { kind: 'string', valueName: 'ref', help: 'git ref of the base (required): branch, tag or commit, e.g. origin/main' },
+  'base-dir': {
+    kind: 'string',
+    valueName: 'dir',
+    help: "keep the base's checkout in dir and reuse it, with its node_modules, next time (a CI cache can restore it); default: a temporary worktree, removed afterwards",
+  },
   count: {
     kind: 'integer',
     valueName: 'n',
@@ -57,8 +62,9 @@ const FLAGS: FlagSpecs = {
 
 const DESCRIPTION = `Runs the selected benchmarks of the base commit and of this work tree on this machine, in
 rounds, and judges head against base with the tolerance policy. The base is checked out into a
-temporary git worktree (removed afterwards, also on Ctrl-C); its node_modules is a symlink to ours
-when package-lock.json is identical, else npm ci runs there.
+temporary git worktree (removed afterwards, also on Ctrl-C), or kept in -base-dir for the next run;
+its node_modules is a symlink to ours when package-lock.json is identical, else npm ci runs there
+(once per lock file in a kept -base-dir).
 Paired (default): each worker process runs a benchmark of both sides, taking turns run by run,
 with this work tree's harness; verdicts compare the pairs (signed-rank test), which cancels the
 machine's moment-to-moment noise. -unpaired: separate workers per side, unpaired comparison.
@@ -127,8 +133,9 @@ export const command: Command = {
         await created?.remove()
       },
       async (signal) => {
-        process.stderr.write(`ab: checking out ${ref} (${commit.slice(0, 12)}) into a temporary worktree\n`)
-        creating = createWorktree(repo, commit, (line) => process.stderr.write(`ab: ${line}\n`))
+        const keepAt = args.flags['base-dir'] as string | undefined
+        process.stderr.write(`ab: checking out ${ref} (${commit.slice(0, 12)}) into ${keepAt ?? 'a temporary worktree'}\n`)
+        creating = createWorktree(repo, commit, (line) => process.stderr.write(`ab: ${line}\n`), { keepAt })
         const wt = await creating
         process.stderr.write(`ab: ${wt.install}\n`)
         const paired = args.flags.unpaired !== true
