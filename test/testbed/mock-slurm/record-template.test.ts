@@ -11,7 +11,7 @@ import { ResponseSerializers } from '../../../testbed/mock-slurm/serialize.ts'
 import { SUPPORTED_VERSIONS } from '../../../testbed/mock-slurm/versions.ts'
 
 // Enough records to fill and then overflow the per-slot caches (1,024 values each).
-const cluster = generateCluster({ nodes: 1_200, jobs: 2_500, users: 120, seed: 3, clusterName: 'tmpl', epochSec: 1_764_000_000 })
+const cluster = generateCluster({ nodes: 1_200, jobs: 1_200, users: 120, seed: 3, clusterName: 'tmpl', epochSec: 1_764_000_000 })
 
 describe('record templates', () => {
   for (const version of SUPPORTED_VERSIONS) {
