@@ -6,6 +6,7 @@ import { GoBenchReader, parseGoBench } from '../results/gofmt-read.ts'
 import { streamResults } from '../results/json-stream.ts'
 import { InputError } from '../../common/input-error.ts'
 import { parseResults } from '../results/json.ts'
+import { parseBaseline, sampleSetFromBaseline } from '../baseline/baseline-file.ts'
 import { GoBenchSeriesBuilder, ResultsSeriesBuilder, type SampleSet, sampleSetFromGoBench, sampleSetFromResults } from '../compare/sample-set.ts'
 
 /** InputSpec is a parsed command-line input: its column label and its path. */
@@ -25,7 +26,11 @@ export function parseInputSpec(arg: string): InputSpec {
 export function sampleSetFromText(text: string, source: string, label: string): SampleSet {
   if (text.trim() === '')
     throw new InputError(`${source}: empty file; expected Go benchmark output (lines like "BenchmarkX 100 1234 ns/op") or a slurmbench results JSON document`)
-  if (text.trimStart().startsWith('{')) return sampleSetFromResults(parseResults(text, source), source, label)
+  if (text.trimStart().startsWith('{')) {
+    // A baseline file (baselines/<class>/<name>.json) holds the same samples under another shape.
+    if (/"kind"\s*:\s*"slurmbench\.baseline"/.test(text.slice(0, 4096))) return sampleSetFromBaseline(parseBaseline(text, source), source, label)
+    return sampleSetFromResults(parseResults(text, source), source, label)
+  }
   const set = sampleSetFromGoBench(parseGoBench(text, source), label)
   if (set.series.length === 0)
     throw new InputError(

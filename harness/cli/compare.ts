@@ -45,8 +45,9 @@ const FLAGS: FlagSpecs = {
 
 const DESCRIPTION = `Compares benchmark results like benchstat: one table per unit, median ± CI half-width, the
 change vs the first input with (p=… n=…) from a Mann–Whitney U test, or ~ when not significant,
-and a geomean row. Inputs are Go benchmark output (ours or go test -bench) or slurmbench results
-JSON, detected by content; write label=path to name a column.`
+and a geomean row. Inputs are Go benchmark output (ours or go test -bench), slurmbench results
+JSON or a baseline file (baselines/<class>/<name>.json), detected by content; write label=path
+to name a column.`
 
 /** parseFormat validates -format. */
 export function parseFormat(value: unknown): OutputFormat {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { baselineFromResults, migrateBaseline, parseBaseline, sampleSetFromBaseline } from '../../../harness/baseline/baseline-file.ts'
 import { fingerprintOf, machineClassOf } from '../../../harness/baseline/fingerprint.ts'
 import { InputError } from '../../../common/input-error.ts'
+import { sampleSetFromText } from '../../../harness/cli/compare-inputs.ts'
 import { ROOT, resultsDoc } from '../compare/helpers.ts'
 
 const doc = resultsDoc({ BenchmarkA: [100, 101, 102, 103], 'BenchmarkB/n=10': [5, 6, 7, 8] })
@@ -21,6 +22,19 @@ describe('baseline documents', () => {
     expect(baseline.benchmarks[0]?.metrics['ns/op']).toEqual([100, 101, 102, 103])
     const set = sampleSetFromBaseline(parseBaseline(JSON.stringify(baseline), 'b.json'), 'b.json')
     expect(set.series[0]).toMatchObject({ name: 'BenchmarkA', unit: 'sec/op', values: [100e-9, 101e-9, 102e-9, 103e-9].map((v) => expect.closeTo(v, 20)) })
+  })
+
+  it('compare reads a baseline file as it reads a results document', () => {
+    const fromBaseline = sampleSetFromText(JSON.stringify(baseline, null, 2), 'b.json', 'old')
+    const fromResults = sampleSetFromText(JSON.stringify(doc), 'r.json', 'old')
+    expect(fromBaseline.series.map((s) => [s.name, s.unit, s.values])).toEqual(fromResults.series.map((s) => [s.name, s.unit, s.values]))
+    expect(() =>
+      sampleSetFromText(
+        broken((b) => (b.benchmarks = 'none')),
+        'b.json',
+        'old',
+      ),
+    ).toThrow(/b\.json: at \/benchmarks/)
   })
 
   it('machine classes follow the fingerprint fields that move timings', () => {
