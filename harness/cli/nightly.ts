@@ -1,8 +1,9 @@
 // `slurmbench nightly`: the night's whole job in one command, so GitHub Actions, GitLab, Jenkins
 // and a Kubernetes CronJob get the same result. Each step is also a command of its own:
 //
-//   1. judge: `ab --base <last judged night's commit>` — the paired verdict, the one that alerts
-//      (the first night has no base: `bench` only, no verdict);
+//   1. judge: `ab --base <last judged night's commit> --profile` — the paired verdict, the one
+//      that alerts, with CPU/allocation profiles of what regressed (the first night has no base:
+//      `bench` only, no verdict);
 //   2. load:  `load <scenario>` scaled, judged against its SLA;
 //   3. record: `history add` of tonight's benchmark and load results;
 //   4. trend: `history trend` (level shifts, canary-labelled) and `report html`;
@@ -12,7 +13,8 @@
 // Steps run as child processes of this same CLI, so each prints what it prints on its own and a
 // crash in one is reported, not fatal to the rest; tonight's files stay in -out.
 import { spawn } from 'node:child_process'
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { copyFile, cp, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { InputError } from '../../common/input-error.ts'
 import { fingerprintOf, machineClassOf } from '../baseline/fingerprint.ts'
@@ -59,6 +61,10 @@ const FLAGS: FlagSpecs = {
   },
   issue: { kind: 'boolean', help: 'on a regression open or update one GitHub issue (needs GITHUB_TOKEN and GITHUB_REPOSITORY)' },
   pages: { kind: 'string', valueName: 'dir', help: 'also copy the report to <dir>/index.html (a GitHub Pages folder)' },
+  profile: {
+    kind: 'boolean',
+    help: 'profile what regressed, as ab --profile, into <out>/comparison.json.profiles (default true; -profile=false skips it)',
+  },
 }
 
 const DESCRIPTION = `Runs tonight's benchmarks against the last judged night's commit with ab's paired design (the verdict
@@ -179,6 +185,7 @@ export const command: Command = {
         comparison,
         '-head-json',
         benchResults,
+        ...(args.flags.profile === false ? [] : ['--profile']),
         ...args.positionals,
       ])
       if (code === EXIT_FAILED) problems.push(`a benchmark regressed against ${base.slice(0, 12)}`)
@@ -207,6 +214,9 @@ export const command: Command = {
     if (args.flags.pages !== undefined) {
       await mkdir(args.flags.pages as string, { recursive: true })
       await copyFile(report, join(args.flags.pages as string, 'index.html'))
+      // The report links the flame graphs relative to itself.
+      const profiles = `${comparison}.profiles`
+      if (judged && existsSync(profiles)) await cp(profiles, join(args.flags.pages as string, 'comparison.json.profiles'), { recursive: true })
     }
 
     // 5. Publish.

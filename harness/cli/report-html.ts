@@ -1,11 +1,12 @@
 // `slurmbench report html`: the nightly report as one self-contained HTML file, from the history
 // folder and (optionally) the latest comparison.
+import { dirname, relative, resolve, sep } from 'node:path'
 import { seriesOf } from '../history/series.ts'
 import { readHistory } from '../history/store.ts'
 import { findShifts } from '../history/trend.ts'
-import { type HtmlVerdict, renderHtmlReport } from '../report/html-report.ts'
+import { type HtmlProfiles, type HtmlVerdict, renderHtmlReport } from '../report/html-report.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
-import { readComparison, verdictsOf } from '../results/comparison-schema.ts'
+import { type ComparisonDocument, type ComparisonProfiles, readComparison, verdictsOf } from '../results/comparison-schema.ts'
 import { EXIT_OK } from './command.ts'
 import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
 import { DEFAULT_HISTORY_DIR } from './history.ts'
@@ -25,10 +26,33 @@ const FLAGS: FlagSpecs = {
 
 const DESCRIPTION = `Writes one self-contained HTML file (no CDN; SVG charts): per series a trend chart of the nightly
 centres with their 95% band and level shifts marked, the latest night's verdicts, the environment, and
-a link per commit. Opens from file:// and serves as a GitHub Pages site.`
+a link per commit. When the comparison holds ab --profile's findings, the functions that grew in each
+regressed benchmark, linked to its flame graph relative to the page (keep the profile folder beside
+it). Opens from file:// and serves as a GitHub Pages site.`
 
-async function readVerdicts(path: string): Promise<HtmlVerdict[]> {
-  return verdictsOf(await readComparison(path), path).map((v) => ({
+/**
+ * htmlProfilesOf turns a comparison's profile findings into the page's, each flame graph linked
+ * relative to the page `outPath` (the profile folder is relative to the comparison file's folder).
+ */
+export function htmlProfilesOf(profiles: ComparisonProfiles, comparisonPath: string, outPath: string): HtmlProfiles {
+  const dir = resolve(dirname(comparisonPath), profiles.dir)
+  return {
+    findings: profiles.findings.map((f) => ({
+      name: f.name,
+      units: f.units,
+      profile: f.profile,
+      grown: f.grown,
+      diffHref: relative(dirname(resolve(outPath)), resolve(dir, f.files.diff))
+        .split(sep)
+        .map(encodeURIComponent)
+        .join('/'),
+    })),
+    warnings: profiles.warnings,
+  }
+}
+
+function htmlVerdictsOf(doc: ComparisonDocument, path: string): HtmlVerdict[] {
+  return verdictsOf(doc, path).map((v) => ({
     name: v.name,
     unit: v.unit,
     verdict: v.verdict,
@@ -49,6 +73,8 @@ export async function runReportHtml(argv: readonly string[]): Promise<number> {
   for (const w of read.warnings) process.stderr.write(`report html: warning: ${w}\n`)
   const series = seriesOf(read.records)
   const comparison = args.flags.comparison as string | undefined
+  const doc = comparison === undefined ? undefined : await readComparison(comparison)
+  const out = (args.flags.o as string | undefined) ?? 'report.html'
   const latest = read.records.reduce<(typeof read.records)[number] | undefined>(
     (a, r) => (a === undefined || Date.parse(r.time) > Date.parse(a.time) ? r : a),
     undefined,
@@ -62,13 +88,13 @@ export async function runReportHtml(argv: readonly string[]): Promise<number> {
     generatedAt: new Date().toISOString(),
     series,
     shifts: findShifts(series),
-    ...(comparison === undefined ? {} : { verdicts: await readVerdicts(comparison) }),
+    ...(doc === undefined || comparison === undefined ? {} : { verdicts: htmlVerdictsOf(doc, comparison) }),
+    ...(doc?.profiles === undefined || comparison === undefined ? {} : { profiles: htmlProfilesOf(doc.profiles, comparison, out) }),
     ...(latest === undefined
       ? {}
       : { environment: { 'machine class': latest.machineClass, cpu: latest.cpuModel, node: latest.node, 'latest night': latest.time, commit: latest.commit } }),
     ...(commitUrl === undefined ? {} : { commitUrl }),
   })
-  const out = (args.flags.o as string | undefined) ?? 'report.html'
   await writeFileAtomic(out, html)
   process.stdout.write(`report html: ${series.length} series to ${out}\n`)
   return EXIT_OK

@@ -89,10 +89,10 @@ export const command: Command = {
     let text: string
     switch (format) {
       case 'markdown':
-        text = renderPrComment(reports, doc.method, { links })
+        text = renderPrComment(reports, doc.method, { links, profiles: doc.profiles })
         break
       case 'summary':
-        text = renderJobSummary(reports, doc.method, links)
+        text = renderJobSummary(reports, doc.method, links, doc.profiles)
         break
       case 'text':
         text = reports.map(renderVerdictText).join('\n')

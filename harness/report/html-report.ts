@@ -1,7 +1,8 @@
 // The nightly HTML report: one self-contained file (no CDN, no script needed), readable from
 // file:// and as a GitHub Pages site. Per series a trend chart of the nightly centres with their
 // 95% band and the level shifts marked, the latest comparison's verdicts, the environment, and a
-// link per commit. Charts are SVG drawn here, so the page is the same in every browser and a
+// link per commit, and for each regression profiled by ab --profile the functions that grew with a
+// relative link to its differential flame graph. Charts are SVG drawn here, so the page is the same in every browser and a
 // test can count their points. Every text from the data is escaped: a benchmark name cannot
 // inject markup.
 import type { Series, SeriesPoint } from '../history/series.ts'
@@ -18,6 +19,31 @@ export interface HtmlVerdict {
   readonly change?: { readonly estimate: number | null; readonly lo: number | null; readonly hi: number | null }
 }
 
+/** HtmlGrownFunction is one function whose flat share grew (shares 0..1). */
+export interface HtmlGrownFunction {
+  readonly name: string
+  readonly file: string
+  readonly line: number
+  readonly baseFlat: number
+  readonly headFlat: number
+}
+
+/** HtmlProfileFinding is what ab --profile found for one regressed benchmark. */
+export interface HtmlProfileFinding {
+  readonly name: string
+  readonly units: readonly string[]
+  readonly profile: 'cpu' | 'alloc'
+  readonly grown: readonly HtmlGrownFunction[]
+  /** The flame graph's address relative to the page, its path segments URI-encoded. */
+  readonly diffHref: string
+}
+
+/** HtmlProfiles are the latest night's profile findings and the profiles that failed. */
+export interface HtmlProfiles {
+  readonly findings: readonly HtmlProfileFinding[]
+  readonly warnings: readonly string[]
+}
+
 /** HtmlReportInput is everything the page shows. */
 export interface HtmlReportInput {
   readonly title: string
@@ -29,6 +55,8 @@ export interface HtmlReportInput {
   readonly environment?: Readonly<Record<string, string>>
   /** A URL with `{commit}` where the commit goes, e.g. https://github.com/o/r/commit/{commit}. */
   readonly commitUrl?: string
+  /** What ab --profile found for the latest night's regressions. */
+  readonly profiles?: HtmlProfiles
 }
 
 /** escapeHtml makes text safe inside HTML elements and quoted attributes. */
@@ -110,9 +138,46 @@ function pct(x: number | null | undefined): string {
   return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}%`
 }
 
+// A relative reference of URI-encoded segments (encodeURIComponent's characters and `/`, not
+// first): no scheme, no authority, so a crafted comparison cannot point it at javascript: or
+// another site.
+const RELATIVE_HREF = /^[A-Za-z0-9._~%!*'()-][A-Za-z0-9._~%!*'()/-]*$/
+
+function share(x: number): string {
+  return `${(x * 100).toFixed(1)}%`
+}
+
+/** renderProfileFindings renders the "Where the time went" section; empty without findings or warnings. */
+export function renderProfileFindings(profiles: HtmlProfiles | undefined): string {
+  if (profiles === undefined || (profiles.findings.length === 0 && profiles.warnings.length === 0)) return ''
+  const parts = [
+    '<h2>Where the time went</h2><p class="meta">Profiles of one extra run per side of each regressed benchmark; shares of each side\'s profile, flat (the function\'s own code), the largest growth first.</p>',
+  ]
+  if (profiles.findings.length > 0) {
+    parts.push('<table id="profiles"><thead><tr><th>benchmark</th><th>regressed</th><th>grew most (base → head)</th><th>flame graph</th></tr></thead><tbody>')
+    for (const f of profiles.findings) {
+      const grown =
+        f.grown.length === 0
+          ? "no function's share grew"
+          : `<ol>${f.grown
+              .map(
+                (fn) =>
+                  `<li><code>${escapeHtml(fn.name)}</code>${fn.file === '' ? '' : ` <span class="meta">${escapeHtml(fn.line > 0 ? `${fn.file}:${fn.line}` : fn.file)}</span>`} ${share(fn.baseFlat)} → ${share(fn.headFlat)}</li>`,
+              )
+              .join('')}</ol>`
+      const link = RELATIVE_HREF.test(f.diffHref) ? `<a href="${escapeHtml(f.diffHref)}">${f.profile === 'cpu' ? 'CPU' : 'allocations'}</a>` : '–'
+      parts.push(`<tr><td>${escapeHtml(f.name)}</td><td>${escapeHtml(f.units.join(', '))}</td><td>${grown}</td><td>${link}</td></tr>`)
+    }
+    parts.push('</tbody></table>')
+  }
+  if (profiles.warnings.length > 0) parts.push(`<ul class="meta">${profiles.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`)
+  return parts.join('\n')
+}
+
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1f24}
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}h3{font-size:1rem;margin:1.2rem 0 .3rem;word-break:break-all}
-table{border-collapse:collapse;margin:.5rem 0}td,th{border-bottom:1px solid #d0d7de;padding:.25rem .6rem;text-align:left}
+table{border-collapse:collapse;margin:.5rem 0}td,th{border-bottom:1px solid #d0d7de;padding:.25rem .6rem;text-align:left;vertical-align:top}
+#profiles ol{margin:0;padding-left:1.2rem}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .regressed{color:#b3261e;font-weight:600}.improved{color:#1a7f37;font-weight:600}.inconclusive{color:#9a6700}
 svg.trend{width:100%;max-width:640px;height:auto;display:block}
@@ -144,6 +209,8 @@ export function renderHtmlReport(input: HtmlReportInput): string {
       parts.push('</tbody></table>')
     }
   }
+  const profiles = renderProfileFindings(input.profiles)
+  if (profiles !== '') parts.push(profiles)
   if (input.shifts.length > 0) {
     parts.push(
       '<h2>Level shifts</h2><table id="shifts"><thead><tr><th>night</th><th>benchmark</th><th>unit</th><th>change</th><th>p</th><th>kind</th><th>commits</th></tr></thead><tbody>',

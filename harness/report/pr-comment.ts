@@ -1,9 +1,11 @@
 // The PR comment: a headline with the counts and the gate's result, one line on method, the rows
 // that need attention, every row folded into <details>, and links to the run and its artifacts.
-// It stays under GitHub's comment limit by cutting rows (the full table first) with a note.
+// Under the rows, what `ab --profile` found: the functions whose share grew in each regressed
+// benchmark, and where its differential flame graph is. It stays under GitHub's comment limit
+// by cutting rows (the full table first) with a note.
 // Every text from the document goes through markdown-safe: a benchmark name cannot break it.
 import { gateExitCode, type FailOn, type MetricVerdict, VERDICT_KINDS, type VerdictKind, type VerdictReport } from '../compare/verdict.ts'
-import type { ComparisonMethod } from '../results/comparison-schema.ts'
+import type { ComparisonMethod, ComparisonProfiles, ProfileFindingJson } from '../results/comparison-schema.ts'
 import { codeSpan, escapeMarkdownText, markdownLink } from './markdown-safe.ts'
 import { classOf, commonScale, formatScaled, toFixedGo } from './scale.ts'
 import { VERDICT_SYMBOLS, changeText, shortName } from './verdict-cells.ts'
@@ -34,6 +36,8 @@ export interface CommentOptions {
   readonly failOn?: FailOn
   /** Heading text before the result. */
   readonly title?: string
+  /** What ab --profile found (the document's `profiles`). */
+  readonly profiles?: ComparisonProfiles
 }
 
 /** GateResult is what the gate decided. */
@@ -128,6 +132,48 @@ interface Shown {
   attention: number
   all: number
   warnings: number
+  /** Profile findings listed under "Where the time went" (its warnings count as findings). */
+  profiles: number
+}
+
+function shareText(share: number): string {
+  return `${toFixedGo(share * 100, 1)}%`
+}
+
+function pointsText(delta: number): string {
+  const text = toFixedGo(delta * 100, 1)
+  return `${text.startsWith('-') ? '' : '+'}${text} pp`
+}
+
+// One regressed benchmark's profile: where its flame graph is, then its grown functions, numbered.
+function findingItem(f: ProfileFindingJson, dir: string, showPkg: boolean, artifactsUrl: string | undefined): string {
+  const name = !showPkg || f.pkg === '' ? shortName(f.name) : `${shortName(f.name)} (${f.pkg})`
+  const what = f.profile === 'cpu' ? 'CPU time' : f.sampleType === 'alloc_objects' ? 'objects allocated' : 'bytes allocated'
+  const path = codeSpan(dir === '' || dir === '.' ? f.files.diff : `${dir.replace(/\/+$/, '')}/${f.files.diff}`)
+  const graph = artifactsUrl !== undefined ? `${markdownLink('differential flame graph', artifactsUrl)} ${path}` : `differential flame graph ${path}`
+  let out = `- ${codeSpan(name)} ${f.units.map((u) => codeSpan(u)).join(' ')}, share of ${what}: ${graph}\n`
+  if (f.grown.length === 0) return `${out}  No function's own share grew.\n`
+  f.grown.forEach((fn, i) => {
+    const where = fn.file === '' ? '' : ` ${codeSpan(fn.line > 0 ? `${fn.file}:${fn.line}` : fn.file)}`
+    out += `  ${i + 1}. ${codeSpan(fn.name)}${where}: ${shareText(fn.baseFlat)} → ${shareText(fn.headFlat)} (${pointsText(fn.headFlat - fn.baseFlat)})\n`
+  })
+  return out
+}
+
+/** renderProfileSection renders ab --profile's findings, the first `shown` items (findings, then warnings); empty when there are none. */
+export function renderProfileSection(profiles: ComparisonProfiles | undefined, shown: number, showPkg: boolean, artifactsUrl: string | undefined): string {
+  if (profiles === undefined) return ''
+  const total = profiles.findings.length + profiles.warnings.length
+  if (total === 0) return ''
+  let out = '#### Where the time went\n\n'
+  out +=
+    "<sub>Profiles of one extra run per side of each regressed benchmark, taken after the verdicts; shares of each side's profile, flat (the function's own code), the largest growth first.</sub>\n\n"
+  const findings = profiles.findings.slice(0, shown)
+  for (const f of findings) out += findingItem(f, profiles.dir, showPkg, artifactsUrl)
+  const warnings = profiles.warnings.slice(0, Math.max(0, shown - profiles.findings.length))
+  for (const w of warnings) out += `- ⚠️ ${escapeMarkdownText(w)}\n`
+  if (shown < total) out += `- _${total - shown} more cut to fit the limit; the comparison artifact has them all_\n`
+  return `${out}\n`
 }
 
 /** renderPrComment renders the comment (or, without a marker, the job summary) for the verdict reports. */
@@ -166,11 +212,14 @@ export function renderPrComment(reports: readonly VerdictReport[], method: Compa
   const links = options.links ?? {}
   const linkParts = [
     links.runUrl !== undefined ? markdownLink('Workflow run', links.runUrl) : undefined,
-    links.artifactsUrl !== undefined ? markdownLink('Artifacts (comparison JSON)', links.artifactsUrl) : undefined,
+    links.artifactsUrl !== undefined
+      ? markdownLink((options.profiles?.findings.length ?? 0) > 0 ? 'Artifacts (comparison JSON, profiles)' : 'Artifacts (comparison JSON)', links.artifactsUrl)
+      : undefined,
     links.reportUrl !== undefined ? markdownLink('HTML report', links.reportUrl) : undefined,
   ].filter((x): x is string => x !== undefined)
   const foot = linkParts.length > 0 ? `\n${linkParts.join(' · ')}\n` : ''
 
+  const profileCount = (options.profiles?.findings.length ?? 0) + (options.profiles?.warnings.length ?? 0)
   const render = (shown: Shown): string => {
     let out = head
     if (attention.length > 0) {
@@ -180,6 +229,7 @@ export function renderPrComment(reports: readonly VerdictReport[], method: Compa
     } else if (rows.length > 0) {
       out += 'Every metric is unchanged within its tolerance.\n\n'
     }
+    out += renderProfileSection(options.profiles, shown.profiles, showPkg, links.artifactsUrl)
     const folded = shown.restOnly ? rest : rows
     const summary = shown.restOnly ? `The other ${rest.length} rows (the ${attention.length} above are not repeated, to fit)` : `All ${rows.length} rows`
     out += `<details><summary>${summary}</summary>\n\n${table(folded, shown.all, showPkg)}`
@@ -195,15 +245,15 @@ export function renderPrComment(reports: readonly VerdictReport[], method: Compa
     }
     return out + foot
   }
-  const shown: Shown = { restOnly: false, attention: attention.length, all: rows.length, warnings: warnings.length }
+  const shown: Shown = { restOnly: false, attention: attention.length, all: rows.length, warnings: warnings.length, profiles: profileCount }
   // Too long: first drop the attention rows' repeats from the folded table, then cut it, then
-  // the warnings, then the attention rows: each the fewest rows that make the body fit (the
-  // length grows with each count, so a binary search finds it).
+  // the warnings, then the profile findings, then the attention rows: each the fewest rows that
+  // make the body fit (the length grows with each count, so a binary search finds it).
   if (render(shown).length > maxChars && attention.length > 0) {
     shown.restOnly = true
     shown.all = rest.length
   }
-  for (const key of ['all', 'warnings', 'attention'] as const) {
+  for (const key of ['all', 'warnings', 'profiles', 'attention'] as const) {
     if (render(shown).length <= maxChars) break
     let lo = 0
     let hi = shown[key]

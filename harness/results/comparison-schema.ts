@@ -131,6 +131,51 @@ export const ComparisonMethod = Type.Object({
 })
 export type ComparisonMethod = Static<typeof ComparisonMethod>
 
+// A file name inside the profile folder: no separators, no leading dot, so a link made from it
+// (the HTML report's relative href, a path in the PR comment) stays inside that folder.
+const ProfileFileName = Type.String({ pattern: '^[A-Za-z0-9_=-][A-Za-z0-9._=-]*$', maxLength: 255 })
+const Share = Type.Number({ minimum: 0, maximum: 1 })
+
+/** GrownFunctionJson is one function whose flat share of a profile grew from base to head. */
+export const GrownFunctionJson = Type.Object({
+  name: Text(1024),
+  /** file is relative to the repository root when the frame was in it, else as the profile has it. */
+  file: Text(),
+  /** line is the function's first line (0: unknown). */
+  line: Type.Integer({ minimum: 0 }),
+  /** Flat (own) shares of each side's profile total, 0..1. */
+  baseFlat: Share,
+  headFlat: Share,
+})
+export type GrownFunctionJson = Static<typeof GrownFunctionJson>
+
+/** ProfileFindingJson is what `ab --profile` found for one regressed benchmark and one kind of profile. */
+export const ProfileFindingJson = Type.Object({
+  name: Text(),
+  pkg: Text(),
+  /** The regressed metrics that asked for this profile (tidied units: sec/op, B/op). */
+  units: Type.Array(Text(256), { maxItems: 100 }),
+  /** cpu for time metrics, alloc for B/op and allocs/op. */
+  profile: Type.Union([Type.Literal('cpu'), Type.Literal('alloc')]),
+  /** The compared sample type: cpu, alloc_space or alloc_objects. */
+  sampleType: Text(256),
+  /** File names in the profile folder: both sides' pprof profiles and the differential flame graph. */
+  files: Type.Object({ base: ProfileFileName, head: ProfileFileName, diff: ProfileFileName }),
+  /** The functions whose flat share grew the most, the largest growth first (at most three as ab writes it). */
+  grown: Type.Array(GrownFunctionJson, { maxItems: 100 }),
+})
+export type ProfileFindingJson = Static<typeof ProfileFindingJson>
+
+/** ComparisonProfiles are the profiles `ab --profile` took of the regressed benchmarks. */
+export const ComparisonProfiles = Type.Object({
+  /** dir is the profile folder, relative to the comparison file's folder (to the working directory when ab wrote no -json file). */
+  dir: Text(1024),
+  findings: Type.Array(ProfileFindingJson, { maxItems: 10_000 }),
+  /** Profiles that could not be taken or compared; they never change a verdict or the exit code. */
+  warnings: Texts,
+})
+export type ComparisonProfiles = Static<typeof ComparisonProfiles>
+
 /** ComparisonDocument is the whole -json output of compare, baseline check and ab. */
 export const ComparisonDocument = Type.Object({
   schemaVersion: Type.Literal(COMPARISON_DOCUMENT_VERSION),
@@ -138,6 +183,8 @@ export const ComparisonDocument = Type.Object({
   tables: Type.Array(BenchTableJson, { maxItems: 10_000 }),
   verdicts: Type.Optional(Type.Array(VerdictReportJson, { maxItems: 100 })),
   method: Type.Optional(ComparisonMethod),
+  /** Written by ab --profile; older documents have none. */
+  profiles: Type.Optional(ComparisonProfiles),
 })
 export type ComparisonDocument = Static<typeof ComparisonDocument>
 

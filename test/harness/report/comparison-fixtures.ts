@@ -1,7 +1,7 @@
 // Comparison documents for the renderer tests, written as ab -json would write them (through
 // renderComparisonJson) and read back through the schema, as report and comment read them.
 import type { MetricVerdict, VerdictKind, VerdictReport } from '../../../harness/compare/verdict.ts'
-import type { ComparisonMethod } from '../../../harness/results/comparison-schema.ts'
+import type { ComparisonDocument, ComparisonMethod, ComparisonProfiles } from '../../../harness/results/comparison-schema.ts'
 import { parseComparison } from '../../../harness/results/comparison-schema.ts'
 import { verdictReportsOf } from '../../../harness/report/comparison-document.ts'
 import { renderComparisonJson } from '../../../harness/report/comparison-json.ts'
@@ -84,4 +84,43 @@ export function roundTrip(
   const json = renderComparisonJson([], reports, method)
   const doc = parseComparison(json, 'fixture.json')
   return { reports: verdictReportsOf(doc), method: doc.method, json }
+}
+
+/** PROFILES is what ab --profile writes for a CPU and an allocation regression of one benchmark. */
+export const PROFILES: ComparisonProfiles = {
+  dir: 'comparison.json.profiles',
+  findings: [
+    {
+      name: 'BenchmarkScrape/jobs=1000',
+      pkg: '',
+      units: ['sec/op'],
+      profile: 'cpu',
+      sampleType: 'cpu',
+      files: { base: 'BenchmarkScrape_jobs=1000.base.pb.gz', head: 'BenchmarkScrape_jobs=1000.head.pb.gz', diff: 'BenchmarkScrape_jobs=1000.diff.html' },
+      grown: [
+        { name: 'renderJobs', file: 'testbed/exporter/render.ts', line: 41, baseFlat: 0.312, headFlat: 0.447 },
+        { name: 'escapeLabel', file: 'testbed/exporter/labels.ts', line: 12, baseFlat: 0.05, headFlat: 0.071 },
+        { name: '(garbage collector)', file: '', line: 0, baseFlat: 0.02, headFlat: 0.026 },
+      ],
+    },
+    {
+      name: 'BenchmarkScrape/jobs=1000',
+      pkg: '',
+      units: ['B/op'],
+      profile: 'alloc',
+      sampleType: 'alloc_space',
+      files: {
+        base: 'BenchmarkScrape_jobs=1000.base.alloc.pb.gz',
+        head: 'BenchmarkScrape_jobs=1000.head.alloc.pb.gz',
+        diff: 'BenchmarkScrape_jobs=1000.alloc.diff.html',
+      },
+      grown: [],
+    },
+  ],
+  warnings: ['BenchmarkParse/size=2: not profiled: bench in /tmp/slurmbench-ab-1/base exited with 2: unknown flag -cpuprofile'],
+}
+
+/** withProfiles adds `profiles` to a comparison document as ab --profile writes it, and reads it back through the schema. */
+export function withProfiles(json: string, profiles: ComparisonProfiles = PROFILES): ComparisonDocument {
+  return parseComparison(`${JSON.stringify({ ...JSON.parse(json), profiles }, null, 2)}\n`, 'fixture.json')
 }

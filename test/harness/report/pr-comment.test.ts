@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest'
 import { GITHUB_COMMENT_MAX_CHARS, gateResultOf, renderPrComment } from '../../../harness/report/pr-comment.ts'
 import { renderJobSummary } from '../../../harness/report/job-summary.ts'
 import { commentMarker } from '../../../harness/publish/sticky-comment.ts'
-import { METHOD, metric, report, roundTrip } from './comparison-fixtures.ts'
+import { METHOD, metric, PROFILES, report, roundTrip, withProfiles } from './comparison-fixtures.ts'
+import { verdictReportsOf } from '../../../harness/report/comparison-document.ts'
+import type { ComparisonProfiles, ProfileFindingJson } from '../../../harness/results/comparison-schema.ts'
 
 const TESTDATA = join(import.meta.dirname, 'testdata')
 const LINKS = { runUrl: 'https://github.com/acme/exporter/actions/runs/42', artifactsUrl: 'https://github.com/acme/exporter/actions/runs/42#artifacts' }
@@ -127,5 +129,80 @@ describe('package names', () => {
     )
     expect(two).toContain('<code>A (x/bench)</code>')
     expect(two).toContain('<code>A (y/bench)</code>')
+  })
+})
+
+describe('profile findings (ab --profile)', () => {
+  const normal = () =>
+    roundTrip([
+      report([
+        unchanged(0),
+        metric('BenchmarkScrape/jobs=1000', 'sec/op', 'regressed', 2.1e-3, 0.3, 0.04),
+        metric('BenchmarkScrape/jobs=1000', 'B/op', 'regressed', 524288, 0.15, 0.02),
+        metric('BenchmarkParse/size=2', 'sec/op', 'regressed', 4.5e-6, 0.12, 0.03),
+        unchanged(1),
+      ]),
+    ])
+
+  it('lists the grown functions and the flame graph of each regression under the rows', () => {
+    const doc = withProfiles(normal().json)
+    const body = renderPrComment(verdictReportsOf(doc), doc.method, { marker: commentMarker(), links: LINKS, profiles: doc.profiles })
+    golden('pr-comment-profiles.md', body)
+    const section = body.slice(body.indexOf('#### Where the time went'), body.indexOf('<details>'))
+    expect(section).toContain(
+      '- <code>Scrape/jobs=1000</code> <code>sec/op</code>, share of CPU time: [differential flame graph](https://github.com/acme/exporter/actions/runs/42#artifacts) <code>comparison.json.profiles/BenchmarkScrape&#95;jobs=1000.diff.html</code>\n' +
+        '  1. <code>renderJobs</code> <code>testbed/exporter/render.ts&#58;41</code>: 31.2% → 44.7% (+13.5 pp)\n',
+    )
+    expect(section).toContain("No function's own share grew.")
+    expect(section).toContain('⚠️ BenchmarkParse/size=2&#58; not profiled')
+    expect(body).toContain('[Artifacts (comparison JSON, profiles)]')
+    // The job summary shows the same section.
+    expect(renderJobSummary(verdictReportsOf(doc), doc.method, LINKS, doc.profiles)).toContain(section)
+  })
+
+  it('without an artifacts link names the file only; without findings adds nothing', () => {
+    const doc = withProfiles(normal().json)
+    const body = renderPrComment(verdictReportsOf(doc), doc.method, { profiles: doc.profiles })
+    expect(body).toContain('differential flame graph <code>comparison.json.profiles/BenchmarkScrape&#95;jobs=1000.diff.html</code>')
+    const none = withProfiles(normal().json, { dir: 'x', findings: [], warnings: [] })
+    expect(renderPrComment(verdictReportsOf(none), none.method, { profiles: none.profiles })).toBe(renderPrComment(verdictReportsOf(none), none.method))
+  })
+
+  it('hostile function names and files cannot break out of their code spans', () => {
+    const hostile: ComparisonProfiles = {
+      dir: 'p`|<b>',
+      findings: [
+        {
+          ...(PROFILES.findings[0] as ProfileFindingJson),
+          grown: [
+            { name: '</code><script>alert(1)</script>', file: 'a|b`c.ts', line: 1, baseFlat: 0.1, headFlat: 0.2 },
+            { name: '@octocat #1 :smile: [x](javascript:alert(1))', file: '\nnew line', line: 2, baseFlat: 0.1, headFlat: 0.2 },
+          ],
+        },
+      ],
+      warnings: ['<img src=x onerror=alert(1)> | `x`'],
+    }
+    const doc = withProfiles(normal().json, hostile)
+    const body = renderPrComment(verdictReportsOf(doc), doc.method, { marker: commentMarker(), links: LINKS, profiles: doc.profiles })
+    expect(body).not.toMatch(/<(?!\/?(code|details|summary|sub)>|!-- slurmbench)/)
+    expect(body).not.toMatch(/@octocat|:smile:|\]\(javascript/)
+    const items = body.split('\n').filter((l) => /^ {2}\d\. /.test(l))
+    expect(items).toHaveLength(2)
+    for (const item of items) expect(item.match(/<code>/g)?.length).toBe(2)
+  })
+
+  it('many findings are cut to keep the comment under the limit, the regressed rows kept', () => {
+    const finding = PROFILES.findings[0] as ProfileFindingJson
+    const many: ComparisonProfiles = {
+      dir: 'comparison.json.profiles',
+      findings: Array.from({ length: 3000 }, (_, i) => ({ ...finding, name: `BenchmarkScrape/jobs=${i}` })),
+      warnings: [],
+    }
+    const doc = withProfiles(normal().json, many)
+    const body = renderPrComment(verdictReportsOf(doc), doc.method, { marker: commentMarker(), links: LINKS, profiles: doc.profiles })
+    expect(body.length).toBeLessThanOrEqual(GITHUB_COMMENT_MAX_CHARS)
+    expect(body).toMatch(/- _\d+ more cut to fit the limit; the comparison artifact has them all_/)
+    expect(body).toContain('| ❌ | <code>Scrape/jobs=1000</code> | <code>sec/op</code>')
+    expect(body).toContain('  1. <code>renderJobs</code>')
   })
 })
