@@ -114,7 +114,7 @@ export function createCommentCommand(deps: CommentDeps = {}): Command {
         }
       })()
       const doc = await readComparison(args.positionals[0] as string)
-      const body = renderPrComment(verdictReportsOf(doc), doc.method, { marker, links: linksFrom(args.flags, env) })
+      const body = renderPrComment(verdictReportsOf(doc), doc.method, { marker, links: linksFrom(args.flags, env), profiles: doc.profiles })
       if (args.flags['dry-run'] === true) {
         process.stdout.write(body)
         return EXIT_OK
