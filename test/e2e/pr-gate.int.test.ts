@@ -81,7 +81,7 @@ it('ab finds the 30% slowdown and the sticky comment says so, and only so', { ti
   const out = join(repo, 'comparison.json')
   // ab's defaults (6 rounds a side, up to 20 while inconclusive) as the workflow runs it: on a
   // heavily shared machine 12 rounds were not always enough to call a 30% change significant.
-  const ab = spawnSync(process.execPath, ['bin/slurmbench.js', 'ab', '--base', 'HEAD~1', '-benchtime', '200ms', '-json', out], {
+  const ab = spawnSync(process.execPath, ['bin/slurmbench.js', 'ab', '--base', 'HEAD~1', '-benchtime', '200ms', '--profile', '-json', out], {
     cwd: repo,
     env: { ...process.env, CI: 'true' },
     encoding: 'utf8',
@@ -129,4 +129,8 @@ it('ab finds the 30% slowdown and the sticky comment says so, and only so', { ti
   const change = /<code>Slowed<\/code>.*?\| ([+-][\d.]+)% \[/.exec(posted)?.[1]
   expect(Number(change)).toBeGreaterThan(15)
   expect(Number(change)).toBeLessThan(45)
+  // ab --profile's findings reach the posted comment: the regressed benchmark, its flame graph.
+  expect(posted).toContain('#### Where the time went')
+  expect(posted).toMatch(/<code>Slowed<\/code> <code>sec\/op<\/code>, share of CPU time/)
+  expect(posted).toContain('comparison.json.profiles/')
 })
