@@ -17,7 +17,7 @@ import { renderFitsText, renderForecastText, renderHoldoutText, renderRecommendT
 import { readResults, writeResults } from '../results/json.ts'
 import { collectEnvironment } from '../run/environment.ts'
 import { type Command, EXIT_FAILED, EXIT_OK } from './command.ts'
-import { type FlagSpecs, formatUsage, type ParsedArgs, parseArgs, UsageError } from './flags.ts'
+import { type FlagSpecs, printUsage, type ParsedArgs, parseArgs, UsageError } from './flags.ts'
 
 const FLAGS: FlagSpecs = {
   config: { kind: 'string', valueName: 'file', help: 'horizons, thresholds, steps, scenarios (default: benchmarks/capacity/capacity.json values)' },
@@ -307,10 +307,10 @@ export const command: Command = {
   async run(argv) {
     const args = parseArgs(argv, FLAGS)
     const [sub, ...rest] = args.positionals
-    if (args.help || sub === undefined) {
-      process.stdout.write(formatUsage(SYNOPSIS, DESCRIPTION, FLAGS))
-      if (sub === undefined && !args.help) throw new UsageError('missing subcommand: sweep, fit, forecast, recommend or simulate')
-      return EXIT_OK
+    if (args.help) return printUsage(SYNOPSIS, DESCRIPTION, FLAGS)
+    if (sub === undefined) {
+      printUsage(SYNOPSIS, DESCRIPTION, FLAGS)
+      throw new UsageError('missing subcommand: sweep, fit, forecast, recommend or simulate')
     }
     if (sub === 'sweep') {
       if (rest.length > 0) throw new UsageError(`capacity sweep takes no arguments (found ${rest[0]})`)

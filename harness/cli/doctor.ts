@@ -22,7 +22,7 @@ import { type Command, EXIT_OK } from './command.ts'
 import { countTopLevelBenchmarks } from './baseline.ts'
 import { loadPolicy } from './compare.ts'
 import { DEFAULT_BENCHTIME, parseBenchTime } from '../run/calibrate.ts'
-import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
+import { type FlagSpecs, printUsage, parseArgs, UsageError } from './flags.ts'
 
 /** INJECT_ENV is the environment variable an injected arm sets to its slowdown factor. */
 export const INJECT_ENV = 'SLURMBENCH_SLOWDOWN'
@@ -126,10 +126,7 @@ export const command: Command = {
   summary: "measure this machine's noise: A/A false alarms and the -count needed for 5% and 10%",
   async run(argv) {
     const args = parseArgs(argv, FLAGS)
-    if (args.help) {
-      process.stdout.write(formatUsage('slurmbench doctor [flags] [files or folders…]', DESCRIPTION, FLAGS))
-      return EXIT_OK
-    }
+    if (args.help) return printUsage('slurmbench doctor [flags] [files or folders…]', DESCRIPTION, FLAGS)
     const count = (args.flags.count as number | undefined) ?? DEFAULT_AB_COUNT
     if (count < 2) throw new UsageError(`flag -count: expected at least 2, found ${count}`)
     const maxCount = (args.flags['max-count'] as number | undefined) ?? Math.max(DEFAULT_AB_MAX_COUNT, count)

@@ -6,8 +6,8 @@ import { diffProfiles, grownFunctions } from '../profile/diff.ts'
 import { readPprof } from '../profile/profile-files.ts'
 import { renderFlameGraphHtml } from '../report/flame-graph.ts'
 import { renderProfileDiffText } from '../report/profile-diff-text.ts'
-import { type Command, EXIT_OK } from './command.ts'
-import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
+import { type Command, EXIT_OK, EXIT_USAGE } from './command.ts'
+import { type FlagSpecs, printUsage, parseArgs, UsageError } from './flags.ts'
 
 /** DEFAULT_TOP is how many grown functions `profile diff` prints. */
 export const DEFAULT_TOP = 10
@@ -23,6 +23,7 @@ const FLAGS: FlagSpecs = {
   },
 }
 
+const SYNOPSIS = 'slurmbench profile diff [flags] BASE HEAD'
 const DESCRIPTION = `Compares two pprof profiles (gzipped or not) written by bench -cpuprofile/-memprofile,
 go tool pprof or the exporter's /debug/pprof endpoints. Values are shares of each side's total,
 so sides that ran for different times compare; flat is the function's own share, cum includes
@@ -40,10 +41,7 @@ function readProfileFile(path: string): ReturnType<typeof readPprof> {
 
 async function runDiff(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, FLAGS)
-  if (args.help) {
-    process.stdout.write(formatUsage('slurmbench profile diff [flags] BASE HEAD', DESCRIPTION, FLAGS))
-    return EXIT_OK
-  }
+  if (args.help) return printUsage(SYNOPSIS, DESCRIPTION, FLAGS)
   if (args.positionals.length !== 2) throw new UsageError(`expected two profiles, BASE and HEAD; found ${args.positionals.length} arguments`)
   const [basePath, headPath] = args.positionals as [string, string]
   const top = (args.flags.top as number | undefined) ?? DEFAULT_TOP
@@ -71,8 +69,8 @@ export const command: Command = {
     const [sub, ...rest] = argv
     if (sub === 'diff') return runDiff(rest)
     if (sub === undefined || sub === '--help' || sub === '-help' || sub === '-h' || sub === 'help') {
-      process.stdout.write(formatUsage('slurmbench profile diff [flags] BASE HEAD', DESCRIPTION, FLAGS))
-      return sub === undefined ? 2 : EXIT_OK
+      printUsage(SYNOPSIS, DESCRIPTION, FLAGS)
+      return sub === undefined ? EXIT_USAGE : EXIT_OK
     }
     throw new UsageError(`unknown subcommand "${sub}"; expected diff`)
   },
