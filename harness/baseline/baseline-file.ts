@@ -2,12 +2,12 @@
 // run, with the fingerprint, commit and date, so that a check later compares full samples
 // (not one number) and knows whether the machine is the same. Versioned: readers migrate
 // older schema versions step by step and refuse newer ones.
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type Static, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { InputError } from '../../common/input-error.ts'
+import { readInputText } from '../../common/read-input.ts'
 import { Environment, type ResultsDocument, RunConfig, UnitInfo } from '../results/schema.ts'
 import { type Fingerprint, fingerprintOf, machineClassOf } from './fingerprint.ts'
 import { type MetricSeries, type SampleSet, metricSeriesOf } from '../compare/sample-set.ts'
@@ -127,16 +127,7 @@ export function parseBaseline(text: string, source: string): BaselineDocument {
 
 /** readBaseline reads a baseline file. */
 export async function readBaseline(path: string): Promise<BaselineDocument> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    throw new InputError(
-      `${path}: cannot read baseline (${code ?? (err as Error).message})${code === 'ENOENT' ? "; record one with 'slurmbench baseline update'" : ''}`,
-    )
-  }
-  return parseBaseline(text, path)
+  return parseBaseline(await readInputText(path, { what: 'baseline', ifMissing: "; record one with 'slurmbench baseline update'" }), path)
 }
 
 /** baselineFromResults turns a run into a baseline document (failed benchmarks are left out). */

@@ -2,6 +2,7 @@
 // measurements. The engines live in harness/capacity; this file parses flags, does the I/O and
 // maps exit codes. See docs/capacity.md.
 import { InputError } from '../../common/input-error.ts'
+import { readInputText } from '../../common/read-input.ts'
 import { type CapacityConfig, RESOURCES, type Resource, readCapacityConfig, SCENARIOS, type ScenarioName } from '../capacity/config.ts'
 import { fitFigures, holdoutCheck, sweepPoints } from '../capacity/fit.ts'
 import { type ForecastMethod, type ForecastReport, forecastHistory, type History, type SeriesKind } from '../capacity/forecast.ts'
@@ -95,13 +96,7 @@ async function emit(args: ParsedArgs, text: string): Promise<void> {
 }
 
 async function readJsonFile(path: string, flag: string): Promise<unknown> {
-  const { readFile } = await import('node:fs/promises')
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    throw new InputError(`-${flag} ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
-  }
+  const text = await readInputText(path, { label: `-${flag} ${path}` })
   try {
     return JSON.parse(text)
   } catch (err) {
@@ -160,14 +155,7 @@ async function forecast(args: ParsedArgs): Promise<number> {
   if ((prometheus === undefined) === (csv === undefined)) throw new UsageError('give one history source: -prometheus URL or -csv FILE')
   let history: History
   if (csv !== undefined) {
-    const { readFile } = await import('node:fs/promises')
-    let text: string
-    try {
-      text = await readFile(csv, 'utf8')
-    } catch (err) {
-      throw new InputError(`-csv ${csv}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
-    }
-    history = parseHistoryCsv(text, csv)
+    history = parseHistoryCsv(await readInputText(csv, { label: `-csv ${csv}` }), csv)
   } else {
     const endText = args.flags.end as string | undefined
     const endS = endText === undefined ? Date.now() / 1_000 : Date.parse(endText) / 1_000

@@ -14,6 +14,7 @@ import { withCleanupOnSignal } from '../ab/worktree.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { probeLoadNs } from '../run/contention-probe.ts'
 import { InputError } from '../../common/input-error.ts'
+import { cannotRead } from '../../common/read-input.ts'
 import { parseResults } from '../results/json.ts'
 import { renderDoctorText } from '../report/doctor-report.ts'
 import { mulberry32 } from '../../common/prng.ts'
@@ -83,7 +84,7 @@ async function readDoctorFile(path: string): Promise<DoctorRun> {
   try {
     value = JSON.parse(await readFile(path, 'utf8'))
   } catch (err) {
-    throw new InputError(`${path}: cannot read a doctor file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+    throw cannotRead(path, err, 'a doctor file')
   }
   const file = value as Partial<DoctorFile>
   if (file?.kind !== DOCTOR_FILE_KIND || file.schemaVersion !== 1)

@@ -1,7 +1,7 @@
 // `slurmbench profile diff BASE HEAD`: which functions take a larger share of the time (or of the
 // bytes allocated) in head than in base, and a differential flame graph of the two.
 import { readFileSync, writeFileSync } from 'node:fs'
-import { InputError } from '../../common/input-error.ts'
+import { cannotRead } from '../../common/read-input.ts'
 import { diffProfiles, grownFunctions } from '../profile/diff.ts'
 import { readPprof } from '../profile/profile-files.ts'
 import { renderFlameGraphHtml } from '../report/flame-graph.ts'
@@ -34,7 +34,7 @@ function readProfileFile(path: string): ReturnType<typeof readPprof> {
   try {
     bytes = readFileSync(path)
   } catch (err) {
-    throw new InputError(`${path}: cannot read the profile (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+    throw cannotRead(path, err, 'the profile')
   }
   return readPprof(bytes, path)
 }

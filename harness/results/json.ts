@@ -1,8 +1,8 @@
 // Reading and writing the JSON results document; every read is validated against the schema.
-import { readFile } from 'node:fs/promises'
 import { Value } from '@sinclair/typebox/value'
 import { writeFileAtomic } from './atomic-file.ts'
 import { InputError } from '../../common/input-error.ts'
+import { readInputText } from '../../common/read-input.ts'
 import { RESULTS_SCHEMA_VERSION, ResultsDocument } from './schema.ts'
 
 /** parseResults validates `text` as a results document; `source` names it in errors. */
@@ -46,13 +46,7 @@ function describeValue(value: unknown): string {
 
 /** readResults reads and validates a results file. */
 export async function readResults(path: string): Promise<ResultsDocument> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    throw new InputError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
-  }
-  return parseResults(text, path)
+  return parseResults(await readInputText(path), path)
 }
 
 /** writeResults writes a results document atomically, pretty-printed for diffs. */
