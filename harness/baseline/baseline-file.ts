@@ -4,8 +4,8 @@
 // older schema versions step by step and refuse newer ones.
 import { join } from 'node:path'
 import { type Static, Type } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
 import { writeFileAtomic } from '../results/atomic-file.ts'
+import { checkSchema } from '../results/schema-check.ts'
 import { InputError } from '../../common/input-error.ts'
 import { readInputText } from '../../common/read-input.ts'
 import { Environment, type ResultsDocument, RunConfig, UnitInfo } from '../results/schema.ts'
@@ -94,11 +94,7 @@ export function parseBaseline(text: string, source: string): BaselineDocument {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError(`${source}: at (document): expected a JSON object`)
   const migrated = migrateBaseline(value as Record<string, unknown>, source)
-  const first = Value.Errors(BaselineDocument, migrated).First()
-  if (first !== undefined) {
-    const path = first.path === '' ? '(document)' : first.path
-    throw new InputError(`${source}: at ${path}: ${first.message} (found ${JSON.stringify(first.value)?.slice(0, 60)})`)
-  }
+  checkSchema(BaselineDocument, migrated, source)
   const doc = migrated as BaselineDocument
   const seen = new Map<string, number>()
   for (const [i, bench] of doc.benchmarks.entries()) {
