@@ -80,6 +80,14 @@ export async function streamResults(path: string, source: string, onBenchmark: (
     firstUnits = undefined
   }
 
+  // The benchmarks and samples lists: the document or benchmark keeps an empty list; the elements go their own way.
+  const enterList = (parent: Assembler, tok: Token, list: 'benchmarks' | 'samples'): void => {
+    parent.consume(tok)
+    parent.consume({ name: 'endArray' })
+    depth++
+    mode = list
+  }
+
   const consume = (tok: Token): void => {
     const starts = STARTS.has(tok.name)
     const ends = ENDS.has(tok.name)
@@ -90,11 +98,7 @@ export async function streamResults(path: string, source: string, onBenchmark: (
           throw new InputError(`${source}: schemaVersion ${tokenText(tok)} is newer than this slurmbench reads (${RESULTS_SCHEMA_VERSION}); upgrade slurmbench`)
         }
         if (depth === 1 && topKey === 'benchmarks' && tok.name === 'startArray') {
-          // The header keeps an empty list; the elements go their own way.
-          header.consume(tok)
-          header.consume({ name: 'endArray' })
-          depth++
-          mode = 'benchmarks'
+          enterList(header, tok, 'benchmarks')
           return
         }
         header.consume(tok)
@@ -116,10 +120,7 @@ export async function streamResults(path: string, source: string, onBenchmark: (
       case 'bench':
         if (depth === 3 && tok.name === 'keyValue') benchKey = tokenText(tok)
         if (depth === 3 && benchKey === 'samples' && tok.name === 'startArray') {
-          bench.consume(tok)
-          bench.consume({ name: 'endArray' })
-          depth++
-          mode = 'samples'
+          enterList(bench, tok, 'samples')
           return
         }
         bench.consume(tok)
