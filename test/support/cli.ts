@@ -15,9 +15,9 @@ export interface CliResult {
   readonly stderr: string
 }
 
-/** runCli runs `node bin/slurmbench.js …args` in `cwd`. */
-export function runCli(args: readonly string[], cwd = ROOT): CliResult {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'slurmbench.js'), ...args], { cwd, encoding: 'utf8', timeout: 60_000 })
+/** runCli runs `node bin/slurmbench.js …args` in `cwd`, killing it after `timeoutMs`. */
+export function runCli(args: readonly string[], cwd = ROOT, timeoutMs = 60_000): CliResult {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'slurmbench.js'), ...args], { cwd, encoding: 'utf8', timeout: timeoutMs })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
