@@ -2,12 +2,12 @@
 // run, with the fingerprint, commit and date, so that a check later compares full samples
 // (not one number) and knows whether the machine is the same. Versioned: readers migrate
 // older schema versions step by step and refuse newer ones.
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type Static, Type } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
 import { writeFileAtomic } from '../results/atomic-file.ts'
+import { checkSchema } from '../results/schema-check.ts'
 import { InputError } from '../../common/input-error.ts'
+import { readInputText } from '../../common/read-input.ts'
 import { Environment, type ResultsDocument, RunConfig, UnitInfo } from '../results/schema.ts'
 import { type Fingerprint, fingerprintOf, machineClassOf } from './fingerprint.ts'
 import { type MetricSeries, type SampleSet, metricSeriesOf } from '../compare/sample-set.ts'
@@ -94,11 +94,7 @@ export function parseBaseline(text: string, source: string): BaselineDocument {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError(`${source}: at (document): expected a JSON object`)
   const migrated = migrateBaseline(value as Record<string, unknown>, source)
-  const first = Value.Errors(BaselineDocument, migrated).First()
-  if (first !== undefined) {
-    const path = first.path === '' ? '(document)' : first.path
-    throw new InputError(`${source}: at ${path}: ${first.message} (found ${JSON.stringify(first.value)?.slice(0, 60)})`)
-  }
+  checkSchema(BaselineDocument, migrated, source)
   const doc = migrated as BaselineDocument
   const seen = new Map<string, number>()
   for (const [i, bench] of doc.benchmarks.entries()) {
@@ -127,16 +123,7 @@ export function parseBaseline(text: string, source: string): BaselineDocument {
 
 /** readBaseline reads a baseline file. */
 export async function readBaseline(path: string): Promise<BaselineDocument> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    throw new InputError(
-      `${path}: cannot read baseline (${code ?? (err as Error).message})${code === 'ENOENT' ? "; record one with 'slurmbench baseline update'" : ''}`,
-    )
-  }
-  return parseBaseline(text, path)
+  return parseBaseline(await readInputText(path, { what: 'baseline', ifMissing: "; record one with 'slurmbench baseline update'" }), path)
 }
 
 /** baselineFromResults turns a run into a baseline document (failed benchmarks are left out). */

@@ -1,8 +1,8 @@
 // The capacity configuration: per-resource forecast horizons and growth thresholds, the
 // Kubernetes steps recommendations are rounded to, headroom, growth scenarios and Prometheus
 // settings. benchmarks/capacity/capacity.json holds the defaults; a user's file overrides them.
-import { readFile } from 'node:fs/promises'
 import { InputError } from '../../common/input-error.ts'
+import { readInputText } from '../../common/read-input.ts'
 
 /** RESOURCES are the forecast resources, in report order. */
 export const RESOURCES = ['cpu', 'memory', 'series', 'requests', 'storage'] as const
@@ -124,13 +124,7 @@ export function parseCapacityConfig(text: string, source: string): CapacityConfi
 /** readCapacityConfig reads `path`, or returns the defaults when no path is given. */
 export async function readCapacityConfig(path: string | undefined): Promise<CapacityConfig> {
   if (path === undefined) return DEFAULT_CONFIG
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    throw new InputError(`--config ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
-  }
-  return parseCapacityConfig(text, path)
+  return parseCapacityConfig(await readInputText(path, { label: `--config ${path}` }), path)
 }
 
 /** clusterShapeFor scales jobs and users with nodes as the mock's presets do (users capped at 5,000). */

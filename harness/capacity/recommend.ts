@@ -77,6 +77,18 @@ function traceOf(input: RecommendInput, figure: string, p: FigurePrediction, nod
   return out
 }
 
+// The figure at today's cluster size through `convert`, rounded; null without a model there.
+function currentFigure(input: RecommendInput, figure: string, convert: (value: number) => number = (value) => value): number | null {
+  const p = predictAt(input.fits, figure, input.currentNodes)
+  return p.ok ? Math.round(convert(p.prediction.value)) : null
+}
+
+// A Kubernetes quantity: `needed` rounded up to the step from the minimum, held at the maximum.
+function stepped(needed: number, min: number, step: number, max: number): { rounded: number; capped: boolean; setting: number } {
+  const rounded = roundUpToStep(needed, min, step)
+  return { rounded, capped: rounded > max, setting: Math.min(rounded, max) }
+}
+
 function none(resource: RecommendationResource, unit: string, reason: string, trace: string[]): Recommendation {
   return { resource, unit, current: null, projected: null, recommended: null, why: `no recommendation: ${reason}`, capped: false, trace }
 }
@@ -111,15 +123,12 @@ export function recommend(input: RecommendInput): RecommendReport {
     const averageCores = cpuPerScrapeS * input.scrapesPerSecond
     const burstCores = cpuPerScrapeS / timeoutBudgetS
     const needed = Math.max(averageCores, burstCores) * (1 + h) * 1_000
-    const rounded = roundUpToStep(needed, k.minMillicores, k.stepMillicores)
-    const capped = rounded > k.maxMillicores
-    const setting = Math.min(rounded, k.maxMillicores)
+    const { rounded, capped, setting } = stepped(needed, k.minMillicores, k.stepMillicores, k.maxMillicores)
     limitCores = setting / 1_000
-    const current = predictAt(input.fits, FIGURES.cpuSecondsPerScrape, input.currentNodes)
     recs.push({
       resource: 'cpu',
       unit: 'millicores',
-      current: current.ok ? Math.round(current.prediction.value * input.scrapesPerSecond * 1_000) : null,
+      current: currentFigure(input, FIGURES.cpuSecondsPerScrape, (cpuS) => cpuS * input.scrapesPerSecond * 1_000),
       projected: Math.round(Math.max(averageCores, burstCores) * 1_000),
       recommended: setting,
       kubernetes: { requests: millicores(setting), limits: millicores(setting) },
@@ -143,14 +152,11 @@ export function recommend(input: RecommendInput): RecommendReport {
   else {
     const k = config.kubernetes.memory
     const needed = memP.prediction.value * (1 + h)
-    const rounded = roundUpToStep(needed, k.minBytes, k.stepBytes)
-    const capped = rounded > k.maxBytes
-    const setting = Math.min(rounded, k.maxBytes)
-    const current = predictAt(input.fits, FIGURES.peakRssBytes, input.currentNodes)
+    const { rounded, capped, setting } = stepped(needed, k.minBytes, k.stepBytes, k.maxBytes)
     recs.push({
       resource: 'memory',
       unit: 'bytes',
-      current: current.ok ? Math.round(current.prediction.value) : null,
+      current: currentFigure(input, FIGURES.peakRssBytes),
       projected: Math.round(memP.prediction.value),
       recommended: setting,
       kubernetes: { requests: mebibytes(setting), limits: mebibytes(setting) },
@@ -198,11 +204,10 @@ export function recommend(input: RecommendInput): RecommendReport {
     recs.push(none('series', 'series', seriesP.reason, [input.sweepSource]))
     recs.push(none('storage', 'bytes', `no series model (${seriesP.reason})`, [input.sweepSource]))
   } else {
-    const current = predictAt(input.fits, FIGURES.series, input.currentNodes)
     recs.push({
       resource: 'series',
       unit: 'series',
-      current: current.ok ? Math.round(current.prediction.value) : null,
+      current: currentFigure(input, FIGURES.series),
       projected: Math.round(seriesP.prediction.value),
       recommended: Math.round(seriesP.prediction.upper),
       capped: false,
@@ -218,7 +223,7 @@ export function recommend(input: RecommendInput): RecommendReport {
       recs.push({
         resource: 'storage',
         unit: 'bytes',
-        current: current.ok ? Math.round(storageBytesFor(current.prediction.value, config)) : null,
+        current: currentFigure(input, FIGURES.series, (series) => storageBytesFor(series, config)),
         projected: Math.round(bytes),
         recommended: gib * 2 ** 30,
         kubernetes: { requests: `${gib}Gi` },

@@ -25,7 +25,7 @@ import { renderBenchstatText } from '../report/benchstat-text.ts'
 import { renderComparisonJson } from '../report/comparison-json.ts'
 import { type Command, EXIT_OK } from './command.ts'
 import { DEFAULT_IGNORE, loadPolicy, type OutputFormat, parseFailOn, parseFormat, renderVerdicts } from './compare.ts'
-import { type FlagSpecs, formatUsage, parseArgs, type ParsedArgs, UsageError } from './flags.ts'
+import { type FlagSpecs, printUsage, parseArgs, type ParsedArgs, UsageError } from './flags.ts'
 
 /** DEFAULT_BASELINE_DIR is where baselines are committed. */
 export const DEFAULT_BASELINE_DIR = 'baselines'
@@ -294,10 +294,7 @@ async function resultsFor(args: ParsedArgs, command: string): Promise<ResultsDoc
 
 async function update(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, COMMON_FLAGS)
-  if (args.help) {
-    process.stdout.write(formatUsage('slurmbench baseline update [flags] [files or folders…]', DESCRIPTION, COMMON_FLAGS))
-    return EXIT_OK
-  }
+  if (args.help) return printUsage('slurmbench baseline update [flags] [files or folders…]', DESCRIPTION, COMMON_FLAGS)
   const name = checkName(args.flags.name as string | undefined)
   const machineClass = checkMachineClass(args.flags['machine-class'] as string | undefined)
   const doc = await resultsFor(args, 'baseline update')
@@ -320,10 +317,7 @@ async function show(argv: readonly string[]): Promise<number> {
     format: { kind: 'string', valueName: 'text|json', help: 'output format (default text)' },
   }
   const args = parseArgs(argv, flags)
-  if (args.help) {
-    process.stdout.write(formatUsage('slurmbench baseline show [flags] [file]', DESCRIPTION, flags))
-    return EXIT_OK
-  }
+  if (args.help) return printUsage('slurmbench baseline show [flags] [file]', DESCRIPTION, flags)
   const dir = (args.flags.dir as string | undefined) ?? DEFAULT_BASELINE_DIR
   const name = checkName(args.flags.name as string | undefined)
   let path = args.positionals[0]
@@ -356,10 +350,7 @@ async function show(argv: readonly string[]): Promise<number> {
 
 async function check(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, CHECK_FLAGS)
-  if (args.help) {
-    process.stdout.write(formatUsage('slurmbench baseline check [flags] [files or folders…]', DESCRIPTION, CHECK_FLAGS))
-    return EXIT_OK
-  }
+  if (args.help) return printUsage('slurmbench baseline check [flags] [files or folders…]', DESCRIPTION, CHECK_FLAGS)
   const format = parseFormat(args.flags.format)
   const failOn = parseFailOn(args.flags['fail-on'])
   const name = checkName(args.flags.name as string | undefined)

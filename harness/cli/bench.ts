@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs'
 import { DEFAULT_CPU_INTERVAL_US, DEFAULT_HEAP_INTERVAL_BYTES } from '../run/measure/profile-meter.ts'
 import { type ProfileOutputs, ProfileFileWriter } from '../profile/sample-files.ts'
 import { EXIT_FAILED, EXIT_OK, type Command } from './command.ts'
-import { formatUsage, parseArgs, UsageError, type FlagSpecs, type ParsedArgs } from './flags.ts'
+import { printUsage, parseArgs, UsageError, type FlagSpecs, type ParsedArgs } from './flags.ts'
 
 /** BENCH_FLAGS are the flags of `slurmbench bench`, Go's `go test -bench` flags plus the JSON and heap ones. */
 export const BENCH_FLAGS: FlagSpecs = {
@@ -208,10 +208,7 @@ export const command: Command = {
   summary: 'run Go-style benchmarks (*.bench.ts) and print Go benchmark format',
   async run(argv) {
     const args = parseArgs(argv, BENCH_FLAGS)
-    if (args.help) {
-      process.stdout.write(formatUsage(SYNOPSIS, DESCRIPTION, BENCH_FLAGS))
-      return EXIT_OK
-    }
+    if (args.help) return printUsage(SYNOPSIS, DESCRIPTION, BENCH_FLAGS)
     const options = optionsFromArgs(args)
     // A missing baseline is known before the run, which may take minutes: say so at once.
     if (options.baseline) await requireBaseline(options)

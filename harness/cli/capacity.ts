@@ -2,6 +2,7 @@
 // measurements. The engines live in harness/capacity; this file parses flags, does the I/O and
 // maps exit codes. See docs/capacity.md.
 import { InputError } from '../../common/input-error.ts'
+import { readInputText } from '../../common/read-input.ts'
 import { type CapacityConfig, RESOURCES, type Resource, readCapacityConfig, SCENARIOS, type ScenarioName } from '../capacity/config.ts'
 import { fitFigures, holdoutCheck, sweepPoints } from '../capacity/fit.ts'
 import { type ForecastMethod, type ForecastReport, forecastHistory, type History, type SeriesKind } from '../capacity/forecast.ts'
@@ -17,7 +18,7 @@ import { renderFitsText, renderForecastText, renderHoldoutText, renderRecommendT
 import { readResults, writeResults } from '../results/json.ts'
 import { collectEnvironment } from '../run/environment.ts'
 import { type Command, EXIT_FAILED, EXIT_OK } from './command.ts'
-import { type FlagSpecs, formatUsage, type ParsedArgs, parseArgs, UsageError } from './flags.ts'
+import { type FlagSpecs, printUsage, type ParsedArgs, parseArgs, UsageError } from './flags.ts'
 
 const FLAGS: FlagSpecs = {
   config: { kind: 'string', valueName: 'file', help: 'horizons, thresholds, steps, scenarios (default: benchmarks/capacity/capacity.json values)' },
@@ -95,13 +96,7 @@ async function emit(args: ParsedArgs, text: string): Promise<void> {
 }
 
 async function readJsonFile(path: string, flag: string): Promise<unknown> {
-  const { readFile } = await import('node:fs/promises')
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    throw new InputError(`-${flag} ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
-  }
+  const text = await readInputText(path, { label: `-${flag} ${path}` })
   try {
     return JSON.parse(text)
   } catch (err) {
@@ -160,14 +155,7 @@ async function forecast(args: ParsedArgs): Promise<number> {
   if ((prometheus === undefined) === (csv === undefined)) throw new UsageError('give one history source: -prometheus URL or -csv FILE')
   let history: History
   if (csv !== undefined) {
-    const { readFile } = await import('node:fs/promises')
-    let text: string
-    try {
-      text = await readFile(csv, 'utf8')
-    } catch (err) {
-      throw new InputError(`-csv ${csv}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
-    }
-    history = parseHistoryCsv(text, csv)
+    history = parseHistoryCsv(await readInputText(csv, { label: `-csv ${csv}` }), csv)
   } else {
     const endText = args.flags.end as string | undefined
     const endS = endText === undefined ? Date.now() / 1_000 : Date.parse(endText) / 1_000
@@ -307,10 +295,10 @@ export const command: Command = {
   async run(argv) {
     const args = parseArgs(argv, FLAGS)
     const [sub, ...rest] = args.positionals
-    if (args.help || sub === undefined) {
-      process.stdout.write(formatUsage(SYNOPSIS, DESCRIPTION, FLAGS))
-      if (sub === undefined && !args.help) throw new UsageError('missing subcommand: sweep, fit, forecast, recommend or simulate')
-      return EXIT_OK
+    if (args.help) return printUsage(SYNOPSIS, DESCRIPTION, FLAGS)
+    if (sub === undefined) {
+      printUsage(SYNOPSIS, DESCRIPTION, FLAGS)
+      throw new UsageError('missing subcommand: sweep, fit, forecast, recommend or simulate')
     }
     if (sub === 'sweep') {
       if (rest.length > 0) throw new UsageError(`capacity sweep takes no arguments (found ${rest[0]})`)

@@ -11,7 +11,7 @@ import { InputError } from '../../common/input-error.ts'
 import { verdictReportsOf } from '../report/comparison-document.ts'
 import { renderPrComment } from '../report/pr-comment.ts'
 import { type Command, EXIT_OK } from './command.ts'
-import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
+import { type FlagSpecs, printUsage, parseArgs, UsageError } from './flags.ts'
 import { LINK_FLAGS, linksFrom } from './report.ts'
 
 /** Exit codes of comment, one per kind of GitHub failure (0 posted, 2 usage or input error). */
@@ -95,10 +95,7 @@ export function createCommentCommand(deps: CommentDeps = {}): Command {
     async run(argv) {
       const env = deps.env ?? process.env
       const args = parseArgs(argv, FLAGS)
-      if (args.help) {
-        process.stdout.write(formatUsage('slurmbench comment (--pr n | --head-sha sha) [flags] <comparison.json>', DESCRIPTION, FLAGS))
-        return EXIT_OK
-      }
+      if (args.help) return printUsage('slurmbench comment (--pr n | --head-sha sha) [flags] <comparison.json>', DESCRIPTION, FLAGS)
       const pr = args.flags.pr as number | undefined
       const headSha = args.flags['head-sha'] as string | undefined
       if ((pr === undefined) === (headSha === undefined)) throw new UsageError('pass exactly one of --pr <n> and --head-sha <sha>')

@@ -5,6 +5,7 @@ import { access, open, readFile, stat } from 'node:fs/promises'
 import { GoBenchReader, parseGoBench } from '../results/gofmt-read.ts'
 import { streamResults } from '../results/json-stream.ts'
 import { InputError } from '../../common/input-error.ts'
+import { cannotRead } from '../../common/read-input.ts'
 import { parseResults } from '../results/json.ts'
 import { parseBaseline, sampleSetFromBaseline } from '../baseline/baseline-file.ts'
 import { GoBenchSeriesBuilder, ResultsSeriesBuilder, type SampleSet, sampleSetFromGoBench, sampleSetFromResults } from '../compare/sample-set.ts'
@@ -50,7 +51,7 @@ export async function checkInputs(specs: readonly InputSpec[]): Promise<void> {
     try {
       await access(spec.path, constants.R_OK)
     } catch (err) {
-      throw new InputError(`${spec.path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+      throw cannotRead(spec.path, err)
     }
   }
 }
@@ -123,7 +124,7 @@ export async function loadSampleSet(spec: InputSpec, options: LoadOptions = {}):
   try {
     first = await firstCharacter(spec.path)
   } catch (err) {
-    throw new InputError(`${spec.path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+    throw cannotRead(spec.path, err)
   }
   if (first === '')
     throw new InputError(

@@ -14,7 +14,7 @@ import { renderVerdictMarkdown } from '../report/verdict-markdown.ts'
 import { renderVerdictText } from '../report/verdict-text.ts'
 import { DEFAULT_ALPHA, DEFAULT_CONFIDENCE } from '../stats/summary.ts'
 import { type Command, EXIT_OK } from './command.ts'
-import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
+import { type FlagSpecs, printUsage, parseArgs, UsageError } from './flags.ts'
 
 /** DEFAULT_POLICY_PATH is the committed tolerance policy, relative to the repository root. */
 export const DEFAULT_POLICY_PATH = 'baselines/policy.json'
@@ -87,10 +87,7 @@ export const command: Command = {
   summary: 'compare results like benchstat (tables, verdicts with -verdicts)',
   async run(argv) {
     const args = parseArgs(argv, FLAGS)
-    if (args.help) {
-      process.stdout.write(formatUsage('slurmbench compare [flags] OLD NEW [MORE…]', DESCRIPTION, FLAGS))
-      return EXIT_OK
-    }
+    if (args.help) return printUsage('slurmbench compare [flags] OLD NEW [MORE…]', DESCRIPTION, FLAGS)
     if (args.positionals.length === 0) throw new UsageError('no inputs; expected OLD NEW [MORE…] (files or label=file)')
     const format = parseFormat(args.flags.format)
     const failOn = parseFailOn(args.flags['fail-on'])

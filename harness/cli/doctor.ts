@@ -14,6 +14,7 @@ import { withCleanupOnSignal } from '../ab/worktree.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { probeLoadNs } from '../run/contention-probe.ts'
 import { InputError } from '../../common/input-error.ts'
+import { cannotRead } from '../../common/read-input.ts'
 import { parseResults } from '../results/json.ts'
 import { renderDoctorText } from '../report/doctor-report.ts'
 import { mulberry32 } from '../../common/prng.ts'
@@ -22,7 +23,7 @@ import { type Command, EXIT_OK } from './command.ts'
 import { countTopLevelBenchmarks } from './baseline.ts'
 import { loadPolicy } from './compare.ts'
 import { DEFAULT_BENCHTIME, parseBenchTime } from '../run/calibrate.ts'
-import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
+import { type FlagSpecs, printUsage, parseArgs, UsageError } from './flags.ts'
 
 /** INJECT_ENV is the environment variable an injected arm sets to its slowdown factor. */
 export const INJECT_ENV = 'SLURMBENCH_SLOWDOWN'
@@ -83,7 +84,7 @@ async function readDoctorFile(path: string): Promise<DoctorRun> {
   try {
     value = JSON.parse(await readFile(path, 'utf8'))
   } catch (err) {
-    throw new InputError(`${path}: cannot read a doctor file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+    throw cannotRead(path, err, 'a doctor file')
   }
   const file = value as Partial<DoctorFile>
   if (file?.kind !== DOCTOR_FILE_KIND || file.schemaVersion !== 1)
@@ -126,10 +127,7 @@ export const command: Command = {
   summary: "measure this machine's noise: A/A false alarms and the -count needed for 5% and 10%",
   async run(argv) {
     const args = parseArgs(argv, FLAGS)
-    if (args.help) {
-      process.stdout.write(formatUsage('slurmbench doctor [flags] [files or folders…]', DESCRIPTION, FLAGS))
-      return EXIT_OK
-    }
+    if (args.help) return printUsage('slurmbench doctor [flags] [files or folders…]', DESCRIPTION, FLAGS)
     const count = (args.flags.count as number | undefined) ?? DEFAULT_AB_COUNT
     if (count < 2) throw new UsageError(`flag -count: expected at least 2, found ${count}`)
     const maxCount = (args.flags['max-count'] as number | undefined) ?? Math.max(DEFAULT_AB_MAX_COUNT, count)

@@ -1,5 +1,6 @@
 // One flag parser for every command. It accepts Go's spelling (`-count=10`, `-count 10`,
 // `-benchmem`) and the double-dash form (`--count=10`, `--count 10`) alike.
+import { EXIT_OK } from './command.ts'
 
 /** UsageError is a bad command line: the CLI prints it with the command's usage and exits 2. */
 export class UsageError extends Error {
@@ -115,6 +116,12 @@ function parseValue(arg: string, spec: FlagSpec, text: string): FlagValue {
     default:
       return text
   }
+}
+
+/** printUsage writes a command's --help text (formatUsage) to stdout and returns EXIT_OK, as `--help` exits. */
+export function printUsage(synopsis: string, description: string, specs: FlagSpecs): number {
+  process.stdout.write(formatUsage(synopsis, description, specs))
+  return EXIT_OK
 }
 
 /** formatUsage renders a command's --help text from its synopsis, description and flags. */

@@ -10,7 +10,7 @@ import { renderHistoryCsv, renderSeriesList, renderShifts, renderWeekly } from '
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { readResults } from '../results/json.ts'
 import { type Command, EXIT_FAILED, EXIT_OK } from './command.ts'
-import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
+import { type FlagSpecs, printUsage, parseArgs, UsageError } from './flags.ts'
 
 /** DEFAULT_HISTORY_DIR is where the nightly history is kept, one file per machine class. */
 export const DEFAULT_HISTORY_DIR = 'reports/history'
@@ -58,10 +58,10 @@ export const command: Command = {
   async run(argv) {
     const args = parseArgs(argv, FLAGS)
     const [sub, ...files] = args.positionals
-    if (args.help || sub === undefined) {
-      process.stdout.write(formatUsage(SYNOPSIS, DESCRIPTION, FLAGS))
-      if (sub === undefined && !args.help) throw new UsageError('missing subcommand: add, show, export, trend or weekly')
-      return EXIT_OK
+    if (args.help) return printUsage(SYNOPSIS, DESCRIPTION, FLAGS)
+    if (sub === undefined) {
+      printUsage(SYNOPSIS, DESCRIPTION, FLAGS)
+      throw new UsageError('missing subcommand: add, show, export, trend or weekly')
     }
     const dir = (args.flags.dir as string | undefined) ?? DEFAULT_HISTORY_DIR
     const machineClass = args.flags['machine-class'] as string | undefined

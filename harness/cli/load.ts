@@ -19,7 +19,7 @@ import { formatStatusLine, ProgressLog, wantsPlainProgress } from '../report/loa
 import { StopSignal } from '../load/stop-signal.ts'
 import { INTERRUPTED_LINE, renderSummary } from '../report/load-summary.ts'
 import { EXIT_FAILED, EXIT_OK, type Command } from './command.ts'
-import { formatUsage, parseArgs, UsageError, type FlagSpecs, type ParsedArgs } from './flags.ts'
+import { printUsage, parseArgs, UsageError, type FlagSpecs, type ParsedArgs } from './flags.ts'
 
 /** DEFAULT_MOCK_FAULTS makes the embedded mock answer with realistic per-endpoint latency, so thresholds mean something. */
 const DEFAULT_MOCK_FAULTS = 'latency=realistic'
@@ -117,10 +117,6 @@ Examples:
   npm run load -- stress --target http://exporter:9341 --sla medium --out stress.json
   npm run load -- capacity --shard 2/4 --out shard-2.json && npm run load -- merge shard-*.json
   npm run load -- ceiling --slurm --connections 10 --rounds 3`
-
-function usage(): string {
-  return formatUsage(SYNOPSIS, DESCRIPTION, RUN_FLAGS)
-}
 
 function durationMsFlag(flag: string, text: string | undefined, fallback: string): number {
   const value = text ?? fallback
@@ -223,10 +219,7 @@ async function writeDocument(
 
 async function runScenario(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, RUN_FLAGS)
-  if (args.help) {
-    process.stdout.write(usage())
-    return EXIT_OK
-  }
+  if (args.help) return printUsage(SYNOPSIS, DESCRIPTION, RUN_FLAGS)
   const options = await sessionOptions(args)
   const prepared = await prepareSession(options)
   if (typeof args.flags['export-k6'] === 'string') {
@@ -297,16 +290,12 @@ async function runScenario(argv: readonly string[]): Promise<number> {
 
 async function runMerge(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, MERGE_FLAGS)
-  if (args.help) {
-    process.stdout.write(
-      formatUsage(
-        'slurmbench load merge [--out file] shard-1.json shard-2.json …',
-        'Merges the results of the shards of one load test (load --shard i/n --out FILE): counters add and\nHDR histograms add exactly; one verdict is judged on the merged data. Exit 0 passed, 1 failed, 2 bad input,\n105 when a shard was interrupted.',
-        MERGE_FLAGS,
-      ),
+  if (args.help)
+    return printUsage(
+      'slurmbench load merge [--out file] shard-1.json shard-2.json …',
+      'Merges the results of the shards of one load test (load --shard i/n --out FILE): counters add and\nHDR histograms add exactly; one verdict is judged on the merged data. Exit 0 passed, 1 failed, 2 bad input,\n105 when a shard was interrupted.',
+      MERGE_FLAGS,
     )
-    return EXIT_OK
-  }
   if (args.positionals.length === 0) throw new UsageError('merge: expected shard result files, e.g. load merge shard-*.json')
   const docs = await Promise.all(args.positionals.map((path) => readResults(path)))
   const results = docs.map((doc, i) => fromResultsDocument(doc, args.positionals[i] as string))
@@ -321,18 +310,14 @@ async function runMerge(argv: readonly string[]): Promise<number> {
 
 async function runCeiling(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, CEILING_FLAGS)
-  if (args.help) {
-    process.stdout.write(
-      formatUsage(
-        'slurmbench load ceiling [--slurm | --target URL] [flags]',
-        `Measures this generator's highest requests/s beside wrk (-t1) on the same target, in alternating
+  if (args.help)
+    return printUsage(
+      'slurmbench load ceiling [--slurm | --target URL] [flags]',
+      `Measures this generator's highest requests/s beside wrk (-t1) on the same target, in alternating
 rounds of the same run. The embedded mock runs without faults here unless --mock-faults says otherwise.
 Without wrk installed (Debian: apt-get install wrk) only this generator is measured.`,
-        CEILING_FLAGS,
-      ),
+      CEILING_FLAGS,
     )
-    return EXIT_OK
-  }
   if (args.positionals.length > 0) throw new UsageError(`ceiling takes no arguments, found ${args.positionals.join(' ')}`)
   const connections = (args.flags.connections as number | undefined) ?? 10
   const rounds = (args.flags.rounds as number | undefined) ?? 3

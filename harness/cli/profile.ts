@@ -1,13 +1,13 @@
 // `slurmbench profile diff BASE HEAD`: which functions take a larger share of the time (or of the
 // bytes allocated) in head than in base, and a differential flame graph of the two.
 import { readFileSync, writeFileSync } from 'node:fs'
-import { InputError } from '../../common/input-error.ts'
+import { cannotRead } from '../../common/read-input.ts'
 import { diffProfiles, grownFunctions } from '../profile/diff.ts'
 import { readPprof } from '../profile/profile-files.ts'
 import { renderFlameGraphHtml } from '../report/flame-graph.ts'
 import { renderProfileDiffText } from '../report/profile-diff-text.ts'
-import { type Command, EXIT_OK } from './command.ts'
-import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
+import { type Command, EXIT_OK, EXIT_USAGE } from './command.ts'
+import { type FlagSpecs, printUsage, parseArgs, UsageError } from './flags.ts'
 
 /** DEFAULT_TOP is how many grown functions `profile diff` prints. */
 export const DEFAULT_TOP = 10
@@ -23,6 +23,7 @@ const FLAGS: FlagSpecs = {
   },
 }
 
+const SYNOPSIS = 'slurmbench profile diff [flags] BASE HEAD'
 const DESCRIPTION = `Compares two pprof profiles (gzipped or not) written by bench -cpuprofile/-memprofile,
 go tool pprof or the exporter's /debug/pprof endpoints. Values are shares of each side's total,
 so sides that ran for different times compare; flat is the function's own share, cum includes
@@ -33,17 +34,14 @@ function readProfileFile(path: string): ReturnType<typeof readPprof> {
   try {
     bytes = readFileSync(path)
   } catch (err) {
-    throw new InputError(`${path}: cannot read the profile (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+    throw cannotRead(path, err, 'the profile')
   }
   return readPprof(bytes, path)
 }
 
 async function runDiff(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, FLAGS)
-  if (args.help) {
-    process.stdout.write(formatUsage('slurmbench profile diff [flags] BASE HEAD', DESCRIPTION, FLAGS))
-    return EXIT_OK
-  }
+  if (args.help) return printUsage(SYNOPSIS, DESCRIPTION, FLAGS)
   if (args.positionals.length !== 2) throw new UsageError(`expected two profiles, BASE and HEAD; found ${args.positionals.length} arguments`)
   const [basePath, headPath] = args.positionals as [string, string]
   const top = (args.flags.top as number | undefined) ?? DEFAULT_TOP
@@ -71,8 +69,8 @@ export const command: Command = {
     const [sub, ...rest] = argv
     if (sub === 'diff') return runDiff(rest)
     if (sub === undefined || sub === '--help' || sub === '-help' || sub === '-h' || sub === 'help') {
-      process.stdout.write(formatUsage('slurmbench profile diff [flags] BASE HEAD', DESCRIPTION, FLAGS))
-      return sub === undefined ? 2 : EXIT_OK
+      printUsage(SYNOPSIS, DESCRIPTION, FLAGS)
+      return sub === undefined ? EXIT_USAGE : EXIT_OK
     }
     throw new UsageError(`unknown subcommand "${sub}"; expected diff`)
   },

@@ -6,7 +6,7 @@ import { renderPrometheus, type VerdictLine } from '../report/prometheus-text.ts
 import { readComparison, verdictsOf } from '../results/comparison-schema.ts'
 import { readResults } from '../results/json.ts'
 import { type Command, EXIT_FAILED, EXIT_OK } from './command.ts'
-import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
+import { type FlagSpecs, printUsage, parseArgs, UsageError } from './flags.ts'
 
 /** GATEWAY_ENV names the Pushgateway when --gateway is not given. */
 export const GATEWAY_ENV = 'SLURMBENCH_PUSHGATEWAY'
@@ -35,10 +35,7 @@ export const command: Command = {
   summary: 'push results (and verdicts) to a Prometheus Pushgateway',
   async run(argv) {
     const args = parseArgs(argv, FLAGS)
-    if (args.help) {
-      process.stdout.write(formatUsage('slurmbench push --gateway URL [flags] RESULTS.json', DESCRIPTION, FLAGS))
-      return EXIT_OK
-    }
+    if (args.help) return printUsage('slurmbench push --gateway URL [flags] RESULTS.json', DESCRIPTION, FLAGS)
     if (args.positionals.length !== 1) throw new UsageError('name exactly one results file')
     const gateway = (args.flags.gateway as string | undefined) ?? process.env[GATEWAY_ENV]
     const dryRun = args.flags['dry-run'] === true

@@ -7,7 +7,7 @@ import { probeLoadNs } from '../run/contention-probe.ts'
 import { runSelf } from '../self/run.ts'
 import { DEFAULT_TOOLS, type Job, SELF_TOOLS, type SelfSettings, WORKLOAD_IDS } from '../self/types.ts'
 import { type Command, EXIT_FAILED, EXIT_OK } from './command.ts'
-import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
+import { type FlagSpecs, printUsage, parseArgs, UsageError } from './flags.ts'
 
 const DEFAULT_INVOCATIONS = 10
 
@@ -109,10 +109,7 @@ export const command: Command = {
   summary: 'compare slurmbench with tinybench and mitata: overhead, stability, time to result',
   async run(argv) {
     const parsed = parseSettings(argv)
-    if (parsed === 'help') {
-      process.stdout.write(formatUsage(SYNOPSIS, DESCRIPTION, FLAGS))
-      return EXIT_OK
-    }
+    if (parsed === 'help') return printUsage(SYNOPSIS, DESCRIPTION, FLAGS)
     return runCommand(parsed.settings, parsed.jsonPath)
   },
 }

@@ -2,10 +2,10 @@
 // much worse is tolerable, which direction is better and whether the metric is exact. Defaults
 // per unit, then rules by name and unit pattern; the last matching rule wins, so specific rules
 // go after general ones.
-import { readFile } from 'node:fs/promises'
 import { type Static, Type } from '@sinclair/typebox'
 import { Value, type ValueError } from '@sinclair/typebox/value'
 import { InputError } from '../../common/input-error.ts'
+import { readInputText } from '../../common/read-input.ts'
 import { Better } from '../results/schema.ts'
 import { compilePattern, type NamePattern } from './name-pattern.ts'
 import { NativeModuleError } from '../../common/re2.ts'
@@ -223,13 +223,7 @@ export function parsePolicy(text: string, source: string): Policy {
 
 /** readPolicy reads and parses a policy file. */
 export async function readPolicy(path: string): Promise<Policy> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    throw new InputError(`${path}: cannot read policy (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
-  }
-  return parsePolicy(text, path)
+  return parsePolicy(await readInputText(path, { what: 'policy' }), path)
 }
 
 /** builtinPolicy is used when no policy file exists: every default, no rules. */

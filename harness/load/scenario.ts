@@ -1,11 +1,12 @@
 // Finding, reading and validating scenario files, and applying command-line overrides to them
 // before they become a plan.
 import { existsSync } from 'node:fs'
-import { readFile, readdir } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseDurationNs } from '../results/duration.ts'
 import { InputError } from '../../common/input-error.ts'
+import { readInputText } from '../../common/read-input.ts'
 import { EXECUTOR_SCHEMAS, type ExecutorName, type ScenarioFile } from './scenario-schema.ts'
 import { checkValue, parseJsonText } from './validate.ts'
 
@@ -46,12 +47,7 @@ export function validateScenario(value: unknown, source: string): ScenarioFile {
 
 /** readScenario reads and validates one scenario file. */
 export async function readScenario(path: string): Promise<ScenarioFile> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    throw new InputError(`${path}: cannot read scenario (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
-  }
+  const text = await readInputText(path, { what: 'scenario' })
   return validateScenario(parseJsonText(text, path), path)
 }
 

@@ -1,10 +1,10 @@
 // The SLA file (benchmarks/load/thresholds.json): named threshold profiles — the framework's
 // defaults and the per-cluster-size targets — where a profile may extend another and may say
 // which cluster sizes (node counts) it is for.
-import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { Type, type Static } from '@sinclair/typebox'
 import { InputError } from '../../common/input-error.ts'
+import { readInputText } from '../../common/read-input.ts'
 import { ThresholdMap } from './scenario-schema.ts'
 import { checkThresholdMap, layerRules, type ThresholdRule } from './thresholds.ts'
 import { checkValue, parseJsonText } from './validate.ts'
@@ -74,13 +74,7 @@ export function parseSla(text: string, path: string): LoadedSla {
 
 /** readSla reads an SLA file. */
 export async function readSla(path = DEFAULT_SLA_FILE): Promise<LoadedSla> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    throw new InputError(`${path}: cannot read thresholds file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
-  }
-  return parseSla(text, path)
+  return parseSla(await readInputText(path, { what: 'thresholds file' }), path)
 }
 
 /** profileForNodes names the first profile (in file order) whose node range holds `nodes`, if any. */

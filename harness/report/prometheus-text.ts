@@ -73,34 +73,13 @@ function units(bench: BenchmarkResult): string[] {
 
 // The load tester's units (harness/load) and the Prometheus series each becomes.
 const LOAD_SERIES: ReadonlyArray<{ unit: string; name: string; help: string; divisor: number; labels?: Record<string, string> }> = [
-  {
-    unit: 'p50-ns',
+  ...(['p50', 'p95', 'p99', 'max'] as const).map((stat) => ({
+    unit: `${stat}-ns`,
     name: 'slurm_load_test_latency_seconds',
     help: 'Request latency of the load test (stat: p50, p95, p99, max).',
     divisor: 1e9,
-    labels: { stat: 'p50' },
-  },
-  {
-    unit: 'p95-ns',
-    name: 'slurm_load_test_latency_seconds',
-    help: 'Request latency of the load test (stat: p50, p95, p99, max).',
-    divisor: 1e9,
-    labels: { stat: 'p95' },
-  },
-  {
-    unit: 'p99-ns',
-    name: 'slurm_load_test_latency_seconds',
-    help: 'Request latency of the load test (stat: p50, p95, p99, max).',
-    divisor: 1e9,
-    labels: { stat: 'p99' },
-  },
-  {
-    unit: 'max-ns',
-    name: 'slurm_load_test_latency_seconds',
-    help: 'Request latency of the load test (stat: p50, p95, p99, max).',
-    divisor: 1e9,
-    labels: { stat: 'max' },
-  },
+    labels: { stat },
+  })),
   { unit: 'req/s', name: 'slurm_load_test_requests_per_second', help: 'Completed requests per second of the load test.', divisor: 1 },
   { unit: 'error-ratio', name: 'slurm_load_test_error_ratio', help: 'Share of failed requests of the load test.', divisor: 1 },
   { unit: 'availability-ratio', name: 'slurm_load_test_availability_ratio', help: 'Share of successful requests of the load test.', divisor: 1 },

@@ -2,11 +2,10 @@
 // whole-file JSON.parse of a 200 MB document took 39 s and 2.5 GB. Every part is validated
 // against the same schema as readResults, with the same JSON paths in errors.
 import { createReadStream } from 'node:fs'
-import type { TSchema } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
 import { parser } from 'stream-json'
 import Assembler from 'stream-json/assembler.js'
 import { InputError } from '../../common/input-error.ts'
+import { checkDurations, checkSchema } from './schema-check.ts'
 import { BenchmarkResult, RESULTS_SCHEMA_VERSION, ResultsDocument, Sample } from './schema.ts'
 
 /** StreamedBenchmark is one benchmark without its samples, and their values by unit (as written). */
@@ -23,21 +22,6 @@ type Token = Parameters<Assembler['consume']>[0]
 
 function tokenText(tok: Token): string | undefined {
   return 'value' in tok && typeof tok.value === 'string' ? tok.value : undefined
-}
-
-// TypeBox rejects NaN and ±Infinity, which JSON.stringify would print as null.
-function describeValue(value: unknown): string {
-  if (typeof value === 'number') return String(value)
-  return (JSON.stringify(value) ?? String(value)).slice(0, 60)
-}
-
-function check(schema: TSchema, value: unknown, source: string, prefix: string): void {
-  // Value.Check is several times cheaper than listing errors; it runs once per sample.
-  if (Value.Check(schema, value)) return
-  const first = Value.Errors(schema, value).First()
-  if (first === undefined) return
-  const path = prefix + first.path || '(document)'
-  throw new InputError(`${source}: at ${path}: ${first.message} (found ${describeValue(first.value)})`)
 }
 
 const STARTS = new Set(['startObject', 'startArray'])
@@ -64,7 +48,7 @@ export async function streamResults(path: string, source: string, onBenchmark: (
   const finishSample = (): void => {
     const value = sample.current as { metrics?: Record<string, unknown> }
     const at = `/benchmarks/${benchIndex}/samples/${sampleIndex}`
-    check(Sample, value, source, at)
+    checkSchema(Sample, value, source, at)
     const metrics = value.metrics as Record<string, number>
     const units = Object.keys(metrics).sort().join(' ')
     if (firstUnits === undefined) firstUnits = units
@@ -74,17 +58,16 @@ export async function streamResults(path: string, source: string, onBenchmark: (
         `${source}: at ${at}/metrics: mismatched units for ${typeof name === 'string' ? name : `benchmark ${benchIndex}`}: found "${units}", expected "${firstUnits}" as in sample 0`,
       )
     }
+    checkDurations(metrics, source, at)
     for (const unit in metrics) {
       const v = metrics[unit] as number
-      if (v < 0 && unit.endsWith('ns/op'))
-        throw new InputError(`${source}: at ${at}/metrics/${unit.replaceAll('/', '~1')}: negative duration ${v}, expected ≥ 0`)
       let list = valuesByUnit.get(unit)
       if (list === undefined) valuesByUnit.set(unit, (list = []))
       list.push(v)
     }
   }
   const finishBench = (): void => {
-    check(BenchmarkResult, bench.current, source, `/benchmarks/${benchIndex}`)
+    checkSchema(BenchmarkResult, bench.current, source, `/benchmarks/${benchIndex}`)
     const { samples: _samples, ...rest } = bench.current as BenchmarkResult
     onBenchmark({ bench: rest, index: benchIndex, valuesByUnit })
   }
@@ -97,6 +80,14 @@ export async function streamResults(path: string, source: string, onBenchmark: (
     firstUnits = undefined
   }
 
+  // The benchmarks and samples lists: the document or benchmark keeps an empty list; the elements go their own way.
+  const enterList = (parent: Assembler, tok: Token, list: 'benchmarks' | 'samples'): void => {
+    parent.consume(tok)
+    parent.consume({ name: 'endArray' })
+    depth++
+    mode = list
+  }
+
   const consume = (tok: Token): void => {
     const starts = STARTS.has(tok.name)
     const ends = ENDS.has(tok.name)
@@ -107,11 +98,7 @@ export async function streamResults(path: string, source: string, onBenchmark: (
           throw new InputError(`${source}: schemaVersion ${tokenText(tok)} is newer than this slurmbench reads (${RESULTS_SCHEMA_VERSION}); upgrade slurmbench`)
         }
         if (depth === 1 && topKey === 'benchmarks' && tok.name === 'startArray') {
-          // The header keeps an empty list; the elements go their own way.
-          header.consume(tok)
-          header.consume({ name: 'endArray' })
-          depth++
-          mode = 'benchmarks'
+          enterList(header, tok, 'benchmarks')
           return
         }
         header.consume(tok)
@@ -133,10 +120,7 @@ export async function streamResults(path: string, source: string, onBenchmark: (
       case 'bench':
         if (depth === 3 && tok.name === 'keyValue') benchKey = tokenText(tok)
         if (depth === 3 && benchKey === 'samples' && tok.name === 'startArray') {
-          bench.consume(tok)
-          bench.consume({ name: 'endArray' })
-          depth++
-          mode = 'samples'
+          enterList(bench, tok, 'samples')
           return
         }
         bench.consume(tok)
@@ -183,7 +167,7 @@ export async function streamResults(path: string, source: string, onBenchmark: (
     throw new InputError(`${source}: not valid JSON (${(err as Error).message}); the file may be truncated`)
   }
   const doc = header.current as unknown
-  check(ResultsDocument, doc, source, '')
+  checkSchema(ResultsDocument, doc, source)
   const { benchmarks: _benchmarks, ...rest } = doc as ResultsDocument
   return rest
 }

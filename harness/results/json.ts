@@ -1,8 +1,8 @@
 // Reading and writing the JSON results document; every read is validated against the schema.
-import { readFile } from 'node:fs/promises'
-import { Value } from '@sinclair/typebox/value'
 import { writeFileAtomic } from './atomic-file.ts'
 import { InputError } from '../../common/input-error.ts'
+import { readInputText } from '../../common/read-input.ts'
+import { checkDurations, checkSchema } from './schema-check.ts'
 import { RESULTS_SCHEMA_VERSION, ResultsDocument } from './schema.ts'
 
 /** parseResults validates `text` as a results document; `source` names it in errors. */
@@ -20,39 +20,17 @@ export function parseResults(text: string, source: string): ResultsDocument {
       throw new InputError(`${source}: schemaVersion ${version} is newer than this slurmbench reads (${RESULTS_SCHEMA_VERSION}); upgrade slurmbench`)
     }
   }
-  const first = Value.Errors(ResultsDocument, value).First()
-  if (first !== undefined) {
-    const path = first.path === '' ? '(document)' : first.path
-    throw new InputError(`${source}: at ${path}: ${first.message} (found ${describeValue(first.value)})`)
-  }
+  checkSchema(ResultsDocument, value, source)
   const doc = value as ResultsDocument
   for (const [i, bench] of doc.benchmarks.entries()) {
-    for (const [j, sample] of bench.samples.entries()) {
-      for (const [unit, v] of Object.entries(sample.metrics)) {
-        if (v < 0 && unit.endsWith('ns/op')) {
-          throw new InputError(`${source}: at /benchmarks/${i}/samples/${j}/metrics/${unit.replaceAll('/', '~1')}: negative duration ${v}, expected ≥ 0`)
-        }
-      }
-    }
+    for (const [j, sample] of bench.samples.entries()) checkDurations(sample.metrics, source, `/benchmarks/${i}/samples/${j}`)
   }
   return doc
 }
 
-// TypeBox rejects NaN and ±Infinity, which JSON.stringify would print as null.
-function describeValue(value: unknown): string {
-  if (typeof value === 'number') return String(value)
-  return (JSON.stringify(value) ?? String(value)).slice(0, 60)
-}
-
 /** readResults reads and validates a results file. */
 export async function readResults(path: string): Promise<ResultsDocument> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    throw new InputError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
-  }
-  return parseResults(text, path)
+  return parseResults(await readInputText(path), path)
 }
 
 /** writeResults writes a results document atomically, pretty-printed for diffs. */

@@ -7,8 +7,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { slurmOutput } from '../../testbed/real-slurm/cluster.ts'
-import { parseExposition, type RunningExporter, realSlurm, type Sample, scrape, series, startExporterProcess } from './real-slurm.ts'
+import { type RealSlurmInfo, slurmOutput } from '../../testbed/real-slurm/cluster.ts'
+import {
+  parseExposition,
+  type RunningExporter,
+  realSlurm,
+  type Sample,
+  scrape,
+  series,
+  startExporterProcess,
+  slurmArgs,
+  UNCACHED_SCRAPES,
+} from './real-slurm.ts'
 
 const run = promisify(execFile)
 const { info, skipReason } = realSlurm()
@@ -205,21 +215,8 @@ describe.skipIf(info === undefined)('exporter vs real slurmrestd 24.11 (v0.0.42)
 
   beforeAll(async () => {
     if (info === undefined) return
-    exporter = await startExporterProcess([
-      '--slurm-url',
-      info.url,
-      '--api-version',
-      'v0.0.42',
-      '--user',
-      'root',
-      '--token',
-      info.token,
-      '--collection-mode',
-      'on-demand',
-      // Every scrape reads slurmrestd afresh, so it can be bracketed by the commands' readings.
-      '--cache-ttl',
-      '0s',
-    ])
+    // Every scrape reads slurmrestd afresh, so it can be bracketed by the commands' readings.
+    exporter = await startExporterProcess([...slurmArgs(info), ...UNCACHED_SCRAPES])
   })
   afterAll(async () => {
     await exporter?.stop()
@@ -282,18 +279,7 @@ describe.skipIf(info === undefined)('exporter vs real slurmrestd 24.11 (v0.0.42)
     // A production exporter answers repeated scrapes from a short-lived cache (data at most 5 s
     // old against a 15–60 s scrape interval). On-demand collection for each of 10 VUs' scrapes
     // reached 69 req/s here, short of the small-cluster SLA's 100; a 1 s cache 92–123 req/s.
-    const cached = await startExporterProcess([
-      '--slurm-url',
-      (info as { url: string }).url,
-      '--api-version',
-      'v0.0.42',
-      '--user',
-      'root',
-      '--token',
-      (info as { token: string }).token,
-      '--cache-ttl',
-      '5s',
-    ])
+    const cached = await startExporterProcess([...slurmArgs(info as RealSlurmInfo), '--cache-ttl', '5s'])
     try {
       const result = await run(
         process.execPath,

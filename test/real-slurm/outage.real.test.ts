@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { restPing, startDaemon, stopDaemon, waitForController, waitForSettledNodes, daemonPids } from '../../testbed/real-slurm/cluster.ts'
 import { waitUntil } from '../../testbed/real-slurm/processes.ts'
-import { parseExposition, type RunningExporter, realSlurm, scrape, series, startExporterProcess } from './real-slurm.ts'
+import { parseExposition, type RunningExporter, realSlurm, scrape, series, startExporterProcess, slurmArgs, UNCACHED_SCRAPES } from './real-slurm.ts'
 
 const { info, skipReason } = realSlurm()
 const UPDATE = process.env.UPDATE_RECORDED === '1' || process.env.UPDATE_GOLDEN === '1'
@@ -68,18 +68,8 @@ describe.skipIf(info === undefined)('slurmctld outage behind a running slurmrest
   test('an on-demand scrape ends within the exporter request timeout, with every Slurm collector down', async () => {
     const requestTimeoutMs = 2_000
     const exporter: RunningExporter = await startExporterProcess([
-      '--slurm-url',
-      slurm.url,
-      '--api-version',
-      'v0.0.42',
-      '--user',
-      'root',
-      '--token',
-      slurm.token,
-      '--collection-mode',
-      'on-demand',
-      '--cache-ttl',
-      '0s',
+      ...slurmArgs(slurm),
+      ...UNCACHED_SCRAPES,
       '--request-timeout',
       `${requestTimeoutMs}ms`,
       '--retries',
@@ -104,7 +94,7 @@ describe.skipIf(info === undefined)('slurmctld outage behind a running slurmrest
   }, 120_000)
 
   test('with its default flags, a scrape ends within the scrape timeout (10 s), not retrying past it', async () => {
-    const exporter = await startExporterProcess(['--slurm-url', slurm.url, '--api-version', 'v0.0.42', '--user', 'root', '--token', slurm.token])
+    const exporter = await startExporterProcess(slurmArgs(slurm))
     try {
       const started = Date.now()
       const response = await fetch(`${exporter.url}/metrics`, { signal: AbortSignal.timeout(60_000) })

@@ -15,6 +15,17 @@ export function realSlurm(): { info: RealSlurmInfo; skipReason: undefined } | { 
   return context.ok ? { info: context.info, skipReason: undefined } : { info: undefined, skipReason: context.skipReason }
 }
 
+/**
+ * slurmArgs are the exporter flags that read `info`'s slurmrestd through v0.0.42 (24.11's newest
+ * data parser), authenticated by `auth` (default: root's token).
+ */
+export function slurmArgs(info: Pick<RealSlurmInfo, 'url' | 'token'>, auth: readonly string[] = ['--user', 'root', '--token', info.token]): string[] {
+  return ['--slurm-url', info.url, '--api-version', 'v0.0.42', ...auth]
+}
+
+/** UNCACHED_SCRAPES are the exporter flags with which every scrape reads slurmrestd afresh. */
+export const UNCACHED_SCRAPES: readonly string[] = ['--collection-mode', 'on-demand', '--cache-ttl', '0s']
+
 /** RunningExporter is the reference exporter in a child process. */
 export interface RunningExporter {
   url: string

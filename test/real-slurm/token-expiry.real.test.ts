@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mintToken } from '../../testbed/mock-slurm/index.ts'
 import { mintSlurmToken } from '../../testbed/real-slurm/cluster.ts'
 import { sleep, waitUntil } from '../../testbed/real-slurm/processes.ts'
-import { parseExposition, realSlurm, scrape, series, startExporterProcess } from './real-slurm.ts'
+import { parseExposition, realSlurm, scrape, series, startExporterProcess, slurmArgs, UNCACHED_SCRAPES } from './real-slurm.ts'
 
 const { info, skipReason } = realSlurm()
 const LIFESPAN_SEC = 15
@@ -81,20 +81,7 @@ describe.skipIf(info === undefined)(`tokens of ${LIFESPAN_SEC} s against the rea
     }
     const first = await mintSlurmToken(slurm.root, 'root', LIFESPAN_SEC)
     writeToken(first)
-    const exporter = await startExporterProcess([
-      '--slurm-url',
-      slurm.url,
-      '--api-version',
-      'v0.0.42',
-      '--user',
-      'root',
-      '--token-file',
-      file,
-      '--collection-mode',
-      'on-demand',
-      '--cache-ttl',
-      '0s',
-    ])
+    const exporter = await startExporterProcess([...slurmArgs(slurm, ['--user', 'root', '--token-file', file]), ...UNCACHED_SCRAPES])
     try {
       let renewedAt = Date.now()
       let latest = first
@@ -127,19 +114,8 @@ describe.skipIf(info === undefined)(`tokens of ${LIFESPAN_SEC} s against the rea
 
   test(`--jwt-key-file: tokens minted from slurmrestd's key keep scrapes working${lifespanFlag.length > 0 ? ` (--jwt-lifespan ${LIFESPAN_SEC}s)` : ''}`, async () => {
     const exporter = await startExporterProcess([
-      '--slurm-url',
-      slurm.url,
-      '--api-version',
-      'v0.0.42',
-      '--jwt-key-file',
-      slurm.keyFile,
-      '--jwt-user',
-      'root',
-      ...lifespanFlag,
-      '--collection-mode',
-      'on-demand',
-      '--cache-ttl',
-      '0s',
+      ...slurmArgs(slurm, ['--jwt-key-file', slurm.keyFile, '--jwt-user', 'root', ...lifespanFlag]),
+      ...UNCACHED_SCRAPES,
     ])
     try {
       const failures = await scrapeAcross(exporter.url, WINDOW_MS, async () => {})

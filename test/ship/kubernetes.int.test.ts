@@ -10,6 +10,7 @@ import { parseAllDocuments } from 'yaml'
 import { helpFlags, slurmbenchInvocations, unknownFlags } from './cli-invocations.ts'
 import { KUBERNETES_DIR, loadManifests, podSpecOf, REPO_ROOT } from './manifests.ts'
 import { toolGate } from './tools.ts'
+import { USER_COMPILER_OPTIONS } from './user-typescript.ts'
 
 const CLI = join(REPO_ROOT, 'bin', 'slurmbench.js')
 // The API type of each kind, as kubernetes-models names it.
@@ -38,11 +39,7 @@ function run(command: string, args: readonly string[]): { status: number | null;
 function typeErrors(source: string): string[] {
   const fileName = join(REPO_ROOT, 'test', 'ship', '__manifest_types__.ts')
   const options: ts.CompilerOptions = {
-    strict: true,
-    noEmit: true,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    target: ts.ScriptTarget.ES2022,
+    ...USER_COMPILER_OPTIONS,
     skipLibCheck: true,
     types: [],
   }

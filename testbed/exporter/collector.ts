@@ -1,4 +1,5 @@
-// The contract between the collection loop and the collectors.
+// The contract between the collection loop and the collectors, and the streamed collection the
+// list collectors share.
 
 import type { SeriesSink } from './series-policy.ts'
 import type { SlurmClient } from './slurm-client.ts'
@@ -32,4 +33,39 @@ export interface CollectContext {
 export interface Collector {
   readonly name: CollectorName
   collect(context: CollectContext): Promise<void>
+}
+
+/** ListAggregator folds a list's items, one at a time, into families it writes on finish. */
+export interface ListAggregator<T> {
+  add(item: T): void
+  finish(): void
+}
+
+/**
+ * collectStreamed reads the list `listKey` of `endpoint` as a stream into the aggregator
+ * `newAggregator` makes (with `fields`, items hold only those members). A retried attempt starts
+ * over with a fresh sink state and aggregator; only the last attempt's families count.
+ */
+export async function collectStreamed<T>(
+  { client, signal, sink, settings }: CollectContext,
+  endpoint: string,
+  listKey: string,
+  newAggregator: (sink: SeriesSink, settings: CollectorSettings) => ListAggregator<T>,
+  fields?: readonly string[],
+): Promise<void> {
+  let aggregator: ListAggregator<T> | undefined
+  let attemptSink: SeriesSink = sink
+  await client.streamList(
+    client.slurmPath(endpoint),
+    listKey,
+    signal,
+    () => {
+      attemptSink = sink.fresh()
+      aggregator = newAggregator(attemptSink, settings)
+    },
+    (item) => aggregator?.add(item as T),
+    fields,
+  )
+  aggregator?.finish()
+  sink.adopt(attemptSink)
 }

@@ -2,6 +2,7 @@
 // `nodejs_gc_duration_seconds` by kind, a histogram fed by a PerformanceObserver of `gc` entries.
 // Load tests read its `_sum` before and after a run for the exporter's GC time under load.
 import { constants, PerformanceObserver } from 'node:perf_hooks'
+import { emptyCounts, type HistogramCounts, histogramFamily, observe } from './histogram-counts.ts'
 import type { HistogramFamily } from './metric-family.ts'
 
 /** GC_DURATION_BUCKETS_S are prom-client's buckets for GC durations. */
@@ -14,15 +15,9 @@ const KINDS: ReadonlyArray<readonly [number, string]> = [
   [constants.NODE_PERFORMANCE_GC_WEAKCB, 'weakcb'],
 ]
 
-interface KindStats {
-  readonly bucketCounts: number[]
-  sum: number
-  count: number
-}
-
 /** GcMetrics observes this process's collections while started. */
 export class GcMetrics {
-  private readonly stats = new Map<string, KindStats>()
+  private readonly stats = new Map<string, HistogramCounts>()
 
   constructor() {
     // minor and major are there from the start, at zero, so a reader can take a difference from the first scrape on.
@@ -30,10 +25,10 @@ export class GcMetrics {
     this.touch('major')
   }
 
-  private touch(name: string): KindStats {
+  private touch(name: string): HistogramCounts {
     let s = this.stats.get(name)
     if (s === undefined) {
-      s = { bucketCounts: GC_DURATION_BUCKETS_S.map(() => 0).concat([0]), sum: 0, count: 0 }
+      s = emptyCounts(GC_DURATION_BUCKETS_S)
       this.stats.set(name, s)
     }
     return s
@@ -57,27 +52,19 @@ export class GcMetrics {
 
   /** record adds one collection of `kind` (a NODE_PERFORMANCE_GC_* constant) that took `seconds`. */
   record(kind: number | undefined, seconds: number): void {
-    const s = this.touch(KINDS.find(([k]) => k === kind)?.[1] ?? 'other')
-    for (let i = 0; i < GC_DURATION_BUCKETS_S.length; i++) if (seconds <= (GC_DURATION_BUCKETS_S[i] as number)) (s.bucketCounts[i] as number)++
-    ;(s.bucketCounts[GC_DURATION_BUCKETS_S.length] as number)++
-    s.sum += seconds
-    s.count++
+    observe(this.touch(KINDS.find(([k]) => k === kind)?.[1] ?? 'other'), GC_DURATION_BUCKETS_S, seconds)
   }
 
   /** family returns the histogram as of now. */
   family(): HistogramFamily {
-    const kinds = [...this.stats.keys()].sort()
-    return {
-      kind: 'histogram',
-      name: 'nodejs_gc_duration_seconds',
-      help: 'Garbage collection duration by kind, one of minor, major, incremental or weakcb.',
-      labelNames: ['kind'],
-      upperBounds: GC_DURATION_BUCKETS_S,
-      series: kinds.map((kind) => {
-        const s = this.stats.get(kind) as KindStats
-        return { labelValues: [kind], bucketCounts: [...s.bucketCounts], sum: s.sum, count: s.count }
-      }),
-    }
+    return histogramFamily(
+      'nodejs_gc_duration_seconds',
+      'Garbage collection duration by kind, one of minor, major, incremental or weakcb.',
+      'kind',
+      GC_DURATION_BUCKETS_S,
+      [...this.stats.keys()].sort(),
+      (kind) => this.stats.get(kind) as HistogramCounts,
+    )
   }
 }
 

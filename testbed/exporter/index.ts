@@ -1,6 +1,5 @@
 // The reference Slurm exporter: `startExporter({ slurmUrl }) → { url, close }`.
 
-import type { Dispatcher } from 'undici'
 import { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
 import {
   CollectionLoop,
@@ -16,7 +15,7 @@ import type { CollectorRecovery } from './collector-health.ts'
 import type { RegexEngine } from './regex-engine.ts'
 import { SeriesPolicy, type LabelRule } from './series-policy.ts'
 import { createExporterServer } from './server.ts'
-import { SlurmClient, type ApiVersionChoice, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
+import { SlurmClient, type SlurmClientOptions } from './slurm-client.ts'
 import { listen } from '../../common/listen.ts'
 import { observeGc } from './gc-metrics.ts'
 
@@ -24,26 +23,15 @@ export { COLLECTOR_NAMES, type CollectorName } from './collector.ts'
 export { SLURM_API_VERSIONS, type ApiVersionChoice, type SlurmApiVersion, type SlurmAuth } from './slurm-client.ts'
 export { DEFAULT_JWT_LIFESPAN_S } from './slurm-auth.ts'
 export type { LabelRule } from './series-policy.ts'
-export {
-  AUTO_BACKGROUND_SHARE,
-  COLLECTION_MODES,
-  DEFAULT_BACKGROUND_TIMEOUT_MS,
-  DEFAULT_CACHE_TTL_MS,
-  DEFAULT_REFRESH_INTERVAL_MS,
-  type CollectionMode,
-  type EffectiveMode,
-  type ModeSwitch,
-} from './collection.ts'
+export { AUTO_BACKGROUND_SHARE, COLLECTION_MODES } from './collection.ts'
+export { DEFAULT_BACKGROUND_TIMEOUT_MS, DEFAULT_CACHE_TTL_MS, DEFAULT_REFRESH_INTERVAL_MS, type CollectionMode, type EffectiveMode, type ModeSwitch }
 export type { RegexEngine } from './regex-engine.ts'
 export type { CollectorRecovery, NotReadyCollector } from './collector-health.ts'
 
-/** ExporterOptions configures startExporter; only slurmUrl is required. */
-export interface ExporterOptions {
+/** ExporterOptions configures startExporter; only slurmUrl is required. SlurmClientOptions' members say how it reads slurmrestd. */
+export interface ExporterOptions extends Omit<SlurmClientOptions, 'url'> {
   /** Base URL of slurmrestd, e.g. http://127.0.0.1:6820. */
   readonly slurmUrl: string
-  /** data_parser version to read, or `auto` (the default): the newest the server answers. */
-  readonly apiVersion?: ApiVersionChoice
-  readonly auth?: SlurmAuth
   /** Address to listen on (default 127.0.0.1). */
   readonly host?: string
   /** Port to listen on (default 0: any free port; see the returned url). */
@@ -76,24 +64,10 @@ export interface ExporterOptions {
   readonly maxSeriesPerFamily?: number
   /** Pattern engine for allow/deny and label rules (default re2). */
   readonly regexEngine?: RegexEngine
-  /** Sockets to slurmrestd (default 8). */
-  readonly connections?: number
-  /** Limit per request attempt (default 9.5 s). */
-  readonly requestTimeoutMs?: number
-  /** Retries per GET after a connection error, timeout or 502/503/504 (default 2). */
-  readonly retries?: number
-  /** First retry delay, doubled per retry with jitter (default 100 ms). */
-  readonly retryBaseDelayMs?: number
-  /** A dispatcher to use instead of the exporter's own Pool (tests pass undici's MockAgent). */
-  readonly dispatcher?: Dispatcher
   /** Called when a collector starts failing, or fails for another reason than its last run (once per change, not per run). */
   readonly onCollectorError?: (collector: CollectorName, error: Error) => void
   /** Called when a failing collector succeeds again. */
   readonly onCollectorRecovered?: (recovery: CollectorRecovery) => void
-  /** Called once per distinct warning slurmrestd sends in an answer's warnings[]. */
-  readonly onWarning?: (path: string, warning: string) => void
-  /** Called once when `auto` has found the version to read. */
-  readonly onApiVersion?: (version: SlurmApiVersion) => void
   /** Called once, when auto mode moves to background collection. */
   readonly onModeSwitch?: (event: ModeSwitch) => void
 }
@@ -115,18 +89,7 @@ export const DEFAULT_SCRAPE_TIMEOUT_MS = 10_000
 
 /** startExporter starts the exporter's HTTP server and resolves once it listens. */
 export async function startExporter(options: ExporterOptions): Promise<RunningExporter> {
-  const client = new SlurmClient({
-    url: options.slurmUrl,
-    apiVersion: options.apiVersion,
-    auth: options.auth,
-    connections: options.connections,
-    requestTimeoutMs: options.requestTimeoutMs,
-    retries: options.retries,
-    retryBaseDelayMs: options.retryBaseDelayMs,
-    dispatcher: options.dispatcher,
-    onWarning: options.onWarning,
-    onApiVersion: options.onApiVersion,
-  })
+  const client = new SlurmClient({ ...options, url: options.slurmUrl })
   const loop = new CollectionLoop({
     client,
     collectors: (options.collectors ?? COLLECTOR_NAMES).map((name) => COLLECTORS[name]),

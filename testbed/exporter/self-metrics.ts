@@ -3,16 +3,14 @@
 // _collection_errors_total, _cardinality_current).
 
 import type { CollectorName } from './collector.ts'
-import type { HistogramFamily, MetricFamily, SampleFamily } from './metric-family.ts'
+import { emptyCounts, type HistogramCounts, histogramFamily, observe } from './histogram-counts.ts'
+import type { MetricFamily, SampleFamily } from './metric-family.ts'
 import { gcFamily } from './gc-metrics.ts'
 
 /** SCRAPE_DURATION_BUCKETS_S spans a 10 ms answer from a small cluster to a minute-long timeout. */
 export const SCRAPE_DURATION_BUCKETS_S: readonly number[] = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 
-interface CollectorStats {
-  readonly bucketCounts: number[]
-  sum: number
-  count: number
+interface CollectorStats extends HistogramCounts {
   collections: number
   errors: number
   up: number
@@ -37,14 +35,7 @@ export class SelfMetrics {
     private readonly warningsByEndpoint: ReadonlyMap<string, number> = new Map(),
   ) {
     for (const name of collectors) {
-      this.stats.set(name, {
-        bucketCounts: new Array<number>(SCRAPE_DURATION_BUCKETS_S.length + 1).fill(0),
-        sum: 0,
-        count: 0,
-        collections: 0,
-        errors: 0,
-        up: 0,
-      })
+      this.stats.set(name, { ...emptyCounts(SCRAPE_DURATION_BUCKETS_S), collections: 0, errors: 0, up: 0 })
     }
   }
 
@@ -52,12 +43,7 @@ export class SelfMetrics {
   record(outcome: CollectorOutcome): void {
     const s = this.stats.get(outcome.collector)
     if (s === undefined) return
-    for (let b = 0; b < SCRAPE_DURATION_BUCKETS_S.length; b++) {
-      if (outcome.durationS <= (SCRAPE_DURATION_BUCKETS_S[b] as number)) (s.bucketCounts[b] as number)++
-    }
-    ;(s.bucketCounts[SCRAPE_DURATION_BUCKETS_S.length] as number)++
-    s.sum += outcome.durationS
-    s.count++
+    observe(s, SCRAPE_DURATION_BUCKETS_S, outcome.durationS)
     s.collections++
     if (!outcome.ok) s.errors++
     s.up = outcome.ok ? 1 : 0
@@ -74,17 +60,14 @@ export class SelfMetrics {
   /** families returns the self-metric families as of now. */
   families(): MetricFamily[] {
     const names = [...this.stats.keys()]
-    const histogram: HistogramFamily = {
-      kind: 'histogram',
-      name: 'slurm_exporter_scrape_duration_seconds',
-      help: 'Time each collector took to read slurmrestd and build its metrics.',
-      labelNames: ['collector'],
-      upperBounds: SCRAPE_DURATION_BUCKETS_S,
-      series: names.map((name) => {
-        const s = this.stats.get(name) as CollectorStats
-        return { labelValues: [name], bucketCounts: [...s.bucketCounts], sum: s.sum, count: s.count }
-      }),
-    }
+    const histogram = histogramFamily(
+      'slurm_exporter_scrape_duration_seconds',
+      'Time each collector took to read slurmrestd and build its metrics.',
+      'collector',
+      SCRAPE_DURATION_BUCKETS_S,
+      names,
+      (name) => this.stats.get(name as CollectorName) as CollectorStats,
+    )
     const perCollector = (name: string, help: string, type: 'gauge' | 'counter', read: (s: CollectorStats) => number): SampleFamily => ({
       kind: 'samples',
       name,

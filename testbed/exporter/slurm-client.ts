@@ -25,16 +25,16 @@ export type ApiVersionChoice = SlurmApiVersion | 'auto'
 export interface SlurmClientOptions {
   /** Base URL of slurmrestd, e.g. http://127.0.0.1:6820. */
   readonly url: string
-  /** The version to read (default auto). */
+  /** data_parser version to read, or `auto` (the default): the newest the server answers. */
   readonly apiVersion?: ApiVersionChoice
   readonly auth?: SlurmAuth
-  /** Most sockets open to slurmrestd at once. */
+  /** Sockets to slurmrestd (default 8). */
   readonly connections?: number
-  /** Per-attempt limit on one request, headers and body together. */
+  /** Limit per request attempt, headers and body together (default 9.5 s). */
   readonly requestTimeoutMs?: number
-  /** Extra attempts after a failed GET that can succeed on retry (connection error, timeout, 502/503/504). */
+  /** Retries per GET after a connection error, timeout or 502/503/504 (default 2). */
   readonly retries?: number
-  /** First backoff delay; each retry doubles it, with jitter. */
+  /** First retry delay, doubled per retry with jitter (default 100 ms). */
   readonly retryBaseDelayMs?: number
   /** A dispatcher to use instead of the client's own Pool (tests pass undici's MockAgent). */
   readonly dispatcher?: Dispatcher

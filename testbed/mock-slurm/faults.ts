@@ -106,6 +106,25 @@ function parseLatency(text: string): LatencySpec {
   return { kind: 'fixed', ms: parseDurationMs(t, 'latency') }
 }
 
+function parseSlurmctldDown(text: string, key: string): number {
+  return text === 'off' ? -1 : text === 'on' ? SLURMCTLD_DOWN_WAIT_MS : parseDurationMs(text, key)
+}
+
+type NumericField = Exclude<keyof FaultSpec, 'latency'>
+
+// The keys besides latency, in the order `unknown fault key` lists them: the field each sets, and how its value reads.
+const NUMERIC_KEYS: Readonly<Record<string, readonly [NumericField, (text: string, key: string) => number]>> = {
+  'error-rate': ['errorRate', parseRate],
+  'error-status': ['errorStatus', parseStatus],
+  'slurm-error-rate': ['slurmErrorRate', parseRate],
+  'slurm-error-status': ['slurmErrorStatus', parseStatus],
+  'hang-rate': ['hangRate', parseRate],
+  'reset-rate': ['resetRate', parseRate],
+  'truncate-rate': ['truncateRate', parseRate],
+  'slow-body': ['slowBodyBytesPerSec', parseBandwidth],
+  'slurmctld-down': ['slurmctldDownMs', parseSlurmctldDown],
+}
+
 /** parseFaultSpec reads `key=value;key=value` on top of `base`; it throws FaultSpecError on bad input. */
 export function parseFaultSpec(text: string, base: FaultSpec = NO_FAULTS): FaultSpec {
   const spec: FaultSpec = { ...base }
@@ -115,42 +134,13 @@ export function parseFaultSpec(text: string, base: FaultSpec = NO_FAULTS): Fault
     if (eq < 0) throw new FaultSpecError(`"${part.trim()}" is not key=value`)
     const key = part.slice(0, eq).trim().toLowerCase()
     const value = part.slice(eq + 1).trim()
-    switch (key) {
-      case 'latency':
-        spec.latency = parseLatency(value)
-        break
-      case 'error-rate':
-        spec.errorRate = parseRate(value, key)
-        break
-      case 'error-status':
-        spec.errorStatus = parseStatus(value, key)
-        break
-      case 'slurm-error-rate':
-        spec.slurmErrorRate = parseRate(value, key)
-        break
-      case 'slurm-error-status':
-        spec.slurmErrorStatus = parseStatus(value, key)
-        break
-      case 'hang-rate':
-        spec.hangRate = parseRate(value, key)
-        break
-      case 'reset-rate':
-        spec.resetRate = parseRate(value, key)
-        break
-      case 'truncate-rate':
-        spec.truncateRate = parseRate(value, key)
-        break
-      case 'slow-body':
-        spec.slowBodyBytesPerSec = parseBandwidth(value, key)
-        break
-      case 'slurmctld-down':
-        spec.slurmctldDownMs = value === 'off' ? -1 : value === 'on' ? SLURMCTLD_DOWN_WAIT_MS : parseDurationMs(value, key)
-        break
-      default:
-        throw new FaultSpecError(
-          `unknown fault key "${key}" (known: latency, error-rate, error-status, slurm-error-rate, slurm-error-status, hang-rate, reset-rate, truncate-rate, slow-body, slurmctld-down)`,
-        )
+    if (key === 'latency') {
+      spec.latency = parseLatency(value)
+      continue
     }
+    if (!Object.hasOwn(NUMERIC_KEYS, key)) throw new FaultSpecError(`unknown fault key "${key}" (known: latency, ${Object.keys(NUMERIC_KEYS).join(', ')})`)
+    const [field, parse] = NUMERIC_KEYS[key] as (typeof NUMERIC_KEYS)[string]
+    spec[field] = parse(value, key)
   }
   return spec
 }
@@ -158,17 +148,24 @@ export function parseFaultSpec(text: string, base: FaultSpec = NO_FAULTS): Fault
 /** FaultAction is what a request's draw of the dice decided. */
 export type FaultAction = 'none' | 'error' | 'slurm-error' | 'hang' | 'reset' | 'truncate'
 
+// The actions a request can draw, in the order the dice are read, each with the field of its share.
+const DRAWN_ACTIONS: ReadonlyArray<readonly [FaultAction, NumericField]> = [
+  ['reset', 'resetRate'],
+  ['hang', 'hangRate'],
+  ['error', 'errorRate'],
+  ['slurm-error', 'slurmErrorRate'],
+  ['truncate', 'truncateRate'],
+]
+
 /** decideFault draws one action for a request from `spec` using `random` (uniform in [0, 1)). */
 export function decideFault(spec: FaultSpec, random: () => number): FaultAction {
-  if (spec.resetRate + spec.hangRate + spec.errorRate + spec.slurmErrorRate + spec.truncateRate === 0) return 'none'
+  let total = 0
+  for (const [, field] of DRAWN_ACTIONS) total += spec[field]
+  if (total === 0) return 'none'
   let r = random()
-  if (r < spec.resetRate) return 'reset'
-  r -= spec.resetRate
-  if (r < spec.hangRate) return 'hang'
-  r -= spec.hangRate
-  if (r < spec.errorRate) return 'error'
-  r -= spec.errorRate
-  if (r < spec.slurmErrorRate) return 'slurm-error'
-  r -= spec.slurmErrorRate
-  return r < spec.truncateRate ? 'truncate' : 'none'
+  for (const [action, field] of DRAWN_ACTIONS) {
+    if (r < spec[field]) return action
+    r -= spec[field]
+  }
+  return 'none'
 }

@@ -210,6 +210,19 @@ function jobSlots(c: Cluster, text: string): number[] {
   return out
 }
 
+// The job_info answer for `count` jobs, the i-th in slot `slotAt(i)` (GET jobs and GET job/{id}).
+function streamJobs(ctx: HandlerContext, reply: Reply, count: number, slotAt: (i: number) => number): Promise<void> {
+  const c = ctx.cluster
+  return streamList(
+    reply,
+    200,
+    'jobs',
+    'jobs',
+    { count, at: (i) => jobVariables(c, slotAt(i), reply.serializers.version, unallocated(ctx, reply)), constants: JOB_CONSTANTS },
+    { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) },
+  )
+}
+
 /** handle answers one routed request. */
 export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URLSearchParams, reply: Reply): Promise<void> {
   const c = ctx.cluster
@@ -225,14 +238,7 @@ export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URL
         if (versionNumber(reply.serializers.version) >= 42) return sendNoJobChanges(reply, updateTime(query)!)
         return sendNotModified(reply.res)
       }
-      return streamList(
-        reply,
-        200,
-        'jobs',
-        'jobs',
-        { count: c.jobs.count, at: (i) => jobVariables(c, i, reply.serializers.version, unallocated(ctx, reply)), constants: JOB_CONSTANTS },
-        { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) },
-      )
+      return streamJobs(ctx, reply, c.jobs.count, (i) => i)
     }
     case 'job': {
       checkFlags(query)
@@ -247,14 +253,7 @@ export async function handle(ctx: HandlerContext, endpoint: Endpoint, query: URL
         return sendPayload(reply, 404, 'jobs', emptyPayload('job'), [error])
       }
       if (unchangedSince(query, c.jobsLastUpdateSec)) return sendNotModified(reply.res)
-      return streamList(
-        reply,
-        200,
-        'jobs',
-        'jobs',
-        { count: slots.length, at: (i) => jobVariables(c, slots[i]!, reply.serializers.version, unallocated(ctx, reply)), constants: JOB_CONSTANTS },
-        { last_backfill: num(c.lastBackfillSec), last_update: num(c.jobsLastUpdateSec) },
-      )
+      return streamJobs(ctx, reply, slots.length, (i) => slots[i]!)
     }
     case 'jobsState': {
       const wanted = csv(query, 'job_id')

@@ -2,25 +2,14 @@
 // the mock in child processes) fitted and turned into a recommendation, and bad input — one
 // size, an empty history, a results file that is not a sweep, no projected size — each exiting 2
 // with a message and no output.
-import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCliAsync } from '../../support/cli.ts'
+import { resultsDoc } from '../../support/results.ts'
 
-const ROOT = join(import.meta.dirname, '..', '..', '..')
-const run = promisify(execFile)
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin', 'slurmbench.js'), 'capacity', ...args], { cwd: ROOT, maxBuffer: 1 << 24 })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const cli = (args: readonly string[]) => runCliAsync(['capacity', ...args])
 
 let dir: string
 beforeAll(async () => {
@@ -83,28 +72,8 @@ describe('capacity bad input', () => {
   })
   it('a results file that is not a sweep gives no recommendation', async () => {
     const file = join(dir, 'other.json')
-    const doc = {
-      schemaVersion: 1,
-      kind: 'slurmbench.results',
-      startedAt: '2026-12-07T00:00:00Z',
-      durationMs: 1,
-      environment: {
-        goos: 'linux',
-        goarch: 'amd64',
-        cpuModel: 'x',
-        cores: 1,
-        totalMemoryBytes: 1,
-        osRelease: 'x',
-        node: 'x',
-        v8: 'x',
-        execArgv: [],
-        loadAverage: [0, 0, 0],
-        hostname: 'x',
-      },
-      config: { producer: 'bench' },
-      benchmarks: [],
-      warnings: [],
-    }
+    // A valid results document without a capacity sweep's benchmarks.
+    const doc = resultsDoc({})
     await writeFile(file, JSON.stringify(doc))
     const r = await cli(['recommend', '-sweep', file, '-nodes', '1000', '-current-nodes', '10'])
     expect(r.code).toBe(2)

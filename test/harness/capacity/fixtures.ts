@@ -1,6 +1,7 @@
 // A capacity sweep document built from known laws, for the pure tests of fit and recommend.
 import type { ResultsDocument } from '../../../harness/results/schema.ts'
 import { toSweepBenchmark, SWEEP_TOOL } from '../../../harness/capacity/sweep.ts'
+import { TEST_ENVIRONMENT } from '../../support/results.ts'
 
 /** LAWS are the figures' true laws in nodes n. */
 export const LAWS = {
@@ -17,19 +18,7 @@ export function sweepDoc(sizes: readonly number[], noise = 0): ResultsDocument {
     kind: 'slurmbench.results',
     startedAt: '2026-12-07T00:00:00.000Z',
     durationMs: 1,
-    environment: {
-      goos: 'linux',
-      goarch: 'amd64',
-      cpuModel: 'test',
-      cores: 2,
-      totalMemoryBytes: 1,
-      osRelease: 'x',
-      node: 'v24',
-      v8: 'x',
-      execArgv: [],
-      loadAverage: [0, 0, 0],
-      hostname: 'h',
-    },
+    environment: TEST_ENVIRONMENT,
     config: { producer: 'bench', settings: { tool: SWEEP_TOOL } },
     benchmarks: sizes.map((n, i) => {
       const k = 1 + noise * (i % 2 === 0 ? 1 : -1)

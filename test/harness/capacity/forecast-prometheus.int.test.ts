@@ -9,24 +9,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCliAsync } from '../../support/cli.ts'
 import { freePort, requireTools, waitFor } from '../../support/tools.ts'
 import { syntheticOpenMetrics, type TRENDS, trueValue } from './synthetic-history.ts'
 
-const ROOT = join(import.meta.dirname, '..', '..', '..')
 const run = promisify(execFile)
 const DAYS = 90
 
 const tools = await requireTools(['prometheus', 'promtool'], 'Debian: apt-get install prometheus')
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin', 'slurmbench.js'), 'capacity', ...args], { cwd: ROOT, maxBuffer: 1 << 24 })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const cli = (args: readonly string[]) => runCliAsync(['capacity', ...args])
 
 describe.skipIf(!tools)('capacity forecast against a real Prometheus', () => {
   let dir: string

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   createCommentCommand,
   EXIT_GITHUB_FORBIDDEN,
@@ -19,6 +19,7 @@ import { command as report } from '../../../harness/cli/report.ts'
 import type { FetchLike } from '../../../harness/publish/github-client.ts'
 import { InputError } from '../../../common/input-error.ts'
 import { metric, report as verdictReport, roundTrip } from '../report/comparison-fixtures.ts'
+import { useNock } from '../../support/nock.ts'
 
 const API = 'https://ghe.example.test/api/v3'
 const TOKEN = 'ghp_NEVERprintTHIS0123456789'
@@ -52,12 +53,7 @@ async function capture(run: () => Promise<number>): Promise<{ code: number; stdo
 
 const comment = createCommentCommand({ fetch: globalThis.fetch as unknown as FetchLike, env: ENV, sleep: async () => {} })
 
-beforeAll(() => nock.disableNetConnect())
-afterEach(() => {
-  const pending = nock.pendingMocks()
-  nock.cleanAll()
-  expect(pending).toEqual([])
-})
+useNock()
 
 describe('report', () => {
   it('renders markdown, text, csv, bmf and github-action-benchmark', async () => {

@@ -9,53 +9,23 @@ import { findShifts } from '../../../harness/history/trend.ts'
 import { weeklyCheck } from '../../../harness/history/weekly.ts'
 import { renderHistoryCsv, renderShifts, renderWeekly } from '../../../harness/report/history-text.ts'
 import type { ResultsDocument } from '../../../harness/results/schema.ts'
+import { resultsDoc } from '../../support/results.ts'
 
 const DAY_MS = 24 * 3600 * 1000
 const START = Date.parse('2026-09-01T01:00:00Z')
 
 function doc(night: number, values: Record<string, number[]>, cpuModel = 'AMD EPYC 7B13'): ResultsDocument {
-  return {
-    schemaVersion: 1,
-    kind: 'slurmbench.results',
-    startedAt: new Date(START + night * DAY_MS).toISOString(),
-    durationMs: 1000,
-    environment: {
-      goos: 'linux',
-      goarch: 'amd64',
-      cpuModel,
-      cores: 2,
-      totalMemoryBytes: 1,
-      osRelease: '6',
-      node: 'v20.20.2',
-      v8: '11',
-      execArgv: [],
-      loadAverage: [0, 0, 0],
-      hostname: 'h',
-      commit: `c${night}`,
-    },
-    config: { producer: 'bench' },
-    benchmarks: Object.entries(values).map(([name, xs]) => ({
-      name,
-      pkg: 'slurmbench/benchmarks/cpu',
-      file: 'benchmarks/cpu/x.bench.ts',
-      procs: 1,
-      status: 'ok' as const,
-      samples: xs.map((v, round) => ({ round, iterations: 100, metrics: { 'ns/op': v } })),
-    })),
-    warnings: [],
-  }
+  const startedAt = new Date(START + night * DAY_MS).toISOString()
+  return resultsDoc(values, { cpuModel, cores: 2, commit: `c${night}` }, { startedAt, pkg: 'slurmbench/benchmarks/cpu' })
 }
 
-// Nights of a benchmark around `level` (2% noise), and a canary at 100.
-function nightsOf(
-  random: () => number,
-  nights: number,
-  levelOf: (night: number) => number,
-  canaryOf: (night: number) => number = () => 100,
-): ResultsDocument[] {
+// The history records of nights of a benchmark around `level` (2% noise), and a canary at 100.
+function nightsOf(random: () => number, nights: number, levelOf: (night: number) => number, canaryOf: (night: number) => number = () => 100): HistoryRecord[] {
   const noisy = (level: number): number[] => [0, 1, 2, 3, 4].map(() => level * (1 + 0.04 * (random() - 0.5)))
-  const out: ResultsDocument[] = []
-  for (let n = 0; n < nights; n++) out.push(doc(n, { BenchmarkParse: noisy(levelOf(n)), BenchmarkCanary: noisy(canaryOf(n)) }))
+  const out: HistoryRecord[] = []
+  for (let n = 0; n < nights; n++) {
+    for (const record of recordsOfResults(doc(n, { BenchmarkParse: noisy(levelOf(n)), BenchmarkCanary: noisy(canaryOf(n)) }))) out.push(record)
+  }
   return out
 }
 
@@ -98,20 +68,17 @@ describe('history store', () => {
 
 describe('trend and weekly', () => {
   it('finds the night a benchmark got 10% slower, and labels a shift the canary shares as a machine change', () => {
-    const records: HistoryRecord[] = []
-    for (const d of nightsOf(mulberry32(1), 30, (n) => (n < 20 ? 1000 : 1100))) records.push(...recordsOfResults(d))
+    const records = nightsOf(mulberry32(1), 30, (n) => (n < 20 ? 1000 : 1100))
     const shifts = findShifts(seriesOf(records))
     expect(shifts.map((s) => [s.series.name, s.kind, s.commit])).toEqual([['BenchmarkParse', 'regression', 'c20']])
     expect(renderShifts(shifts, 2)).toMatch(/Parse .* \+10\.\d% .* regression c19\.\.c20/)
 
-    const machine: HistoryRecord[] = []
-    for (const d of nightsOf(
+    const machine = nightsOf(
       mulberry32(2),
       30,
       (n) => (n < 15 ? 1000 : 1300),
       (n) => (n < 15 ? 100 : 130),
-    ))
-      machine.push(...recordsOfResults(d))
+    )
     expect(findShifts(seriesOf(machine)).map((s) => [s.series.name, s.kind])).toEqual([
       ['BenchmarkCanary', 'machine change'],
       ['BenchmarkParse', 'machine change'],
@@ -119,25 +86,21 @@ describe('trend and weekly', () => {
   })
 
   it('flags a series 25% worse week over week, not one 10% worse, and not one the canary shares', () => {
-    const records: HistoryRecord[] = []
-    for (const d of nightsOf(mulberry32(3), 14, (n) => (n < 7 ? 1000 : 1250))) records.push(...recordsOfResults(d))
+    const records = nightsOf(mulberry32(3), 14, (n) => (n < 7 ? 1000 : 1250))
     const rows = weeklyCheck(seriesOf(records), { threshold: 0.2 })
     expect(rows.map((r) => [r.series.name, r.exceeded, r.machineChange])).toEqual([
       ['BenchmarkCanary', false, false],
       ['BenchmarkParse', true, false],
     ])
     expect(renderWeekly(rows, 0.2)).toMatch(/weekly: 1 of 2 series worse by more than 20%/)
-    const small: HistoryRecord[] = []
-    for (const d of nightsOf(mulberry32(4), 14, (n) => (n < 7 ? 1000 : 1100))) small.push(...recordsOfResults(d))
+    const small = nightsOf(mulberry32(4), 14, (n) => (n < 7 ? 1000 : 1100))
     expect(weeklyCheck(seriesOf(small)).some((r) => r.exceeded)).toBe(false)
-    const shared: HistoryRecord[] = []
-    for (const d of nightsOf(
+    const shared = nightsOf(
       mulberry32(5),
       14,
       (n) => (n < 7 ? 1000 : 1300),
       (n) => (n < 7 ? 100 : 130),
-    ))
-      shared.push(...recordsOfResults(d))
+    )
     expect(weeklyCheck(seriesOf(shared)).every((r) => !r.exceeded || r.machineChange)).toBe(true)
   })
 

@@ -8,23 +8,11 @@ import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { exportK6Script, k6TimeUnit } from '../../../harness/load/k6-export.ts'
 import type { LoadPlan } from '../../../harness/load/plan.ts'
-import { checkThresholdMap } from '../../../harness/load/thresholds.ts'
-import { closedPlan, openPlan } from './plans.ts'
+import { closedPlan, openPlan, slaRules } from './plans.ts'
 
 const execFileAsync = promisify(execFile)
 
-const RULES = checkThresholdMap(
-  {
-    http_req_duration: ['p(95)<5s', { threshold: 'p(99)<10000', abortOnFail: true, delayAbortEval: '30s' }],
-    http_req_failed: ['rate<0.01'],
-    checks: ['rate>0.999'],
-    http_reqs: ['rate>45'],
-    target_memory_bytes: ['value<512MiB'],
-  },
-  'test',
-  '',
-  'test',
-)
+const RULES = slaRules(['p(95)<5s', { threshold: 'p(99)<10000', abortOnFail: true, delayAbortEval: '30s' }])
 
 /** loadOptions evaluates the script with k6's modules stubbed and returns its `options` and default function's calls. */
 async function loadScript(script: string): Promise<{ options: Record<string, unknown>; calls: string[] }> {

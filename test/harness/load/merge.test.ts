@@ -13,23 +13,10 @@ import { StopSignal } from '../../../harness/load/stop-signal.ts'
 import { checkThresholdMap } from '../../../harness/load/thresholds.ts'
 import type { OpenPlan } from '../../../harness/load/plan.ts'
 import { parseResults } from '../../../harness/results/json.ts'
-import type { Environment } from '../../../harness/results/schema.ts'
+import { TEST_ENVIRONMENT } from '../../support/results.ts'
 import { openPlan } from './plans.ts'
 import { drive, SimulatedTarget, VirtualClock } from './virtual-clock.ts'
 
-const ENVIRONMENT: Environment = {
-  goos: 'linux',
-  goarch: 'amd64',
-  cpuModel: 'test',
-  cores: 2,
-  totalMemoryBytes: 1,
-  osRelease: '6',
-  node: '20',
-  v8: '11',
-  execArgv: [],
-  loadAverage: [0, 0, 0],
-  hostname: 'test',
-}
 const RULES = checkThresholdMap({ http_req_duration: ['p(95)<1000'], http_reqs: ['count>10'], http_req_failed: ['rate<0.01'] }, 'test', '', 'test')
 
 describe('HDR histograms merge exactly', () => {
@@ -91,7 +78,7 @@ describe('shard runs → documents → merge', () => {
         memorySeries: [],
       }
       const result = resultOfRun(run, sharded, RULES, { scenario: 'merge-test', target, profile: 'test', shard, durationScale: 1 }, undefined)
-      shards.push({ shard, result, text: JSON.stringify(toResultsDocument(result, ENVIRONMENT, 'benchmarks/load/x.json', {})) })
+      shards.push({ shard, result, text: JSON.stringify(toResultsDocument(result, TEST_ENVIRONMENT, 'benchmarks/load/x.json', {})) })
     }
   })
 
@@ -108,7 +95,7 @@ describe('shard runs → documents → merge', () => {
   it('a failed SLA keeps status ok (so compare and baselines read it) and says so in the warnings', () => {
     const strict = checkThresholdMap({ http_req_duration: ['p(95)<1us'] }, 'test', '', 'test')
     const failed = judge({ ...(shards[0]?.result as LoadResult), rules: strict })
-    const doc = toResultsDocument(failed, ENVIRONMENT, 'x.json', {})
+    const doc = toResultsDocument(failed, TEST_ENVIRONMENT, 'x.json', {})
     expect(doc.benchmarks[0]?.status).toBe('ok')
     expect(doc.warnings[0]).toBe('load test FAILED thresholds: http_req_duration p(95)<1us')
     expect((doc.benchmarks[0]?.extra?.load as { passed: boolean } | undefined)?.passed).toBe(false)

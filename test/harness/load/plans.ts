@@ -1,5 +1,8 @@
-// Plan builders for tests: the shapes buildPlan produces, written directly.
+// Plan and threshold builders for the load tests: the shapes buildPlan produces, written
+// directly, and a typical SLA's threshold rules.
 import type { ClosedPlan, OpenPlan, PlanRequest } from '../../../harness/load/plan.ts'
+import type { ThresholdMap } from '../../../harness/load/scenario-schema.ts'
+import { checkThresholdMap, type ThresholdRule } from '../../../harness/load/thresholds.ts'
 
 /** REQUEST is a GET with a 2 s timeout. */
 export const REQUEST: PlanRequest = { path: undefined, method: 'GET', timeoutNs: 2e9, headers: {} }
@@ -35,4 +38,20 @@ export function openPlan(startRate: number, stages: ReadonlyArray<readonly [numb
     request: REQUEST,
     ...extra,
   }
+}
+
+/** slaRules are an SLA's threshold rules: `duration`'s latency rules, then failures, availability, throughput and target memory. */
+export function slaRules(duration: ThresholdMap[string]): ThresholdRule[] {
+  return checkThresholdMap(
+    {
+      http_req_duration: duration,
+      http_req_failed: ['rate<0.01'],
+      checks: ['rate>0.999'],
+      http_reqs: ['rate>45'],
+      target_memory_bytes: ['value<512MiB'],
+    },
+    'test',
+    '',
+    'test',
+  )
 }

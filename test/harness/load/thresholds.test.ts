@@ -7,6 +7,7 @@ import { parseSla, profileForNodes, profileRules, readSla } from '../../../harne
 import { parseThresholdExpression } from '../../../harness/load/threshold-expression.ts'
 import { abortingFailure, checkThresholdMap, evaluateRules, layerRules, thresholdsPassed, withAbortOnFail } from '../../../harness/load/thresholds.ts'
 import { InputError } from '../../../common/input-error.ts'
+import { slaRules } from './plans.ts'
 
 function observations(latenciesMs: number[], extra: Partial<Observations> = {}, counts: Partial<ReturnType<typeof newCounts>> = {}): Observations {
   const latency = newLatencyHistogram()
@@ -61,18 +62,7 @@ describe('checkThresholdMap', () => {
 })
 
 describe('evaluation', () => {
-  const rules = checkThresholdMap(
-    {
-      http_req_duration: ['p(95)<100', 'max<=1000'],
-      http_req_failed: ['rate<0.01'],
-      checks: ['rate>0.999'],
-      http_reqs: ['rate>45'],
-      target_memory_bytes: ['value<512MiB'],
-    },
-    'test',
-    '',
-    'test',
-  )
+  const rules = slaRules(['p(95)<100', 'max<=1000'])
 
   it('passes when every measured threshold holds; unmeasured ones are reported, not failed', () => {
     const obs = observations(Array.from({ length: 1000 }, (_, i) => 1 + (i % 50)))

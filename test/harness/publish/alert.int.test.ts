@@ -5,11 +5,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { listen } from '../../../common/listen.ts'
 import { ALERT_MARKER, upsertAlertIssue } from '../../../harness/publish/alert-issue.ts'
 import { type FetchLike, GitHubClient } from '../../../harness/publish/github-client.ts'
 import { postWebhook, resolveWebhook, WEBHOOK_ENV } from '../../../harness/publish/webhook.ts'
+import { useNock } from '../../support/nock.ts'
 
 const API = 'https://api.github.test'
 const ISSUES = '/repos/acme/exporter/issues'
@@ -23,15 +24,7 @@ function issue(number: number, login: string, body: string, pr = false) {
   return { number, body, user: { login }, html_url: `https://github.test/acme/exporter/issues/${number}`, ...(pr ? { pull_request: {} } : {}) }
 }
 
-beforeAll(() => {
-  nock.disableNetConnect()
-  nock.enableNetConnect('127.0.0.1')
-})
-afterEach(() => {
-  const pending = nock.pendingMocks()
-  nock.cleanAll()
-  expect(pending).toEqual([])
-})
+useNock('127.0.0.1')
 
 describe('the alert issue', () => {
   it('opens one when no open issue of ours carries the marker (a PR, or someone else quoting it, does not count)', async () => {

@@ -1,7 +1,7 @@
 // The GitHub client and the sticky comment against nock'd answers shaped like GitHub's.
 // nock intercepts Node's global fetch (undici inside Node), which the client is given here.
 import nock from 'nock'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type FetchLike, GitHubClient, parseNextLink } from '../../../harness/publish/github-client.ts'
 import {
   GitHubForbiddenError,
@@ -11,6 +11,7 @@ import {
   GitHubUnprocessableError,
 } from '../../../harness/publish/github-errors.ts'
 import { ACTIONS_BOT_LOGIN, commentMarker, upsertStickyComment } from '../../../harness/publish/sticky-comment.ts'
+import { useNock } from '../../support/nock.ts'
 
 const API = 'https://api.github.test'
 const TOKEN = 'ghs_secretTOKENvalue123'
@@ -35,14 +36,7 @@ function comment(id: number, login: string, body: string) {
   return { id, body, user: { login, type: 'Bot' }, html_url: `https://github.test/acme/exporter/pull/7#issuecomment-${id}` }
 }
 
-beforeAll(() => {
-  nock.disableNetConnect()
-})
-afterEach(() => {
-  const pending = nock.pendingMocks()
-  nock.cleanAll()
-  expect(pending).toEqual([])
-})
+useNock()
 
 describe('sticky comment', () => {
   it('creates the comment when there is none, sending the token and the marker', async () => {

@@ -2,7 +2,7 @@
 // set of series per job (the high-cardinality case). The /jobs answer is streamed: 100,000 jobs
 // are ~0.5–1.3 GB of JSON, more than one JavaScript string can hold.
 
-import type { CollectContext, Collector, CollectorSettings } from '../collector.ts'
+import { type Collector, type CollectorSettings, collectStreamed } from '../collector.ts'
 import type { FamilyWriter, SeriesSink } from '../series-policy.ts'
 import { MIB_BYTES, noVal, primaryState } from '../slurm-values.ts'
 
@@ -200,21 +200,5 @@ function jobMemoryBytes(job: SlurmJob, cpus: number, nodes: number | undefined):
 /** jobsCollector reads GET /slurm/<version>/jobs as a stream. */
 export const jobsCollector: Collector = {
   name: 'jobs',
-  async collect({ client, signal, sink, settings }: CollectContext): Promise<void> {
-    let aggregator: JobAggregator | undefined
-    let attemptSink: SeriesSink = sink
-    await client.streamList(
-      client.slurmPath('jobs'),
-      'jobs',
-      signal,
-      () => {
-        attemptSink = sink.fresh()
-        aggregator = new JobAggregator(attemptSink, settings)
-      },
-      (job) => aggregator?.add(job as SlurmJob),
-      JOB_FIELDS,
-    )
-    aggregator?.finish()
-    sink.adopt(attemptSink)
-  },
+  collect: (context) => collectStreamed<SlurmJob>(context, 'jobs', 'jobs', (sink, settings) => new JobAggregator(sink, settings), JOB_FIELDS),
 }

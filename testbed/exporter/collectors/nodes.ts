@@ -1,7 +1,7 @@
 // Nodes: per-node CPUs, memory, GPUs (from gres) and state; counts by state; totals per
 // partition and for the cluster. The /nodes answer is streamed (50,000 nodes ≈ 125 MB).
 
-import type { CollectContext, Collector, CollectorSettings } from '../collector.ts'
+import { type Collector, type CollectorSettings, collectStreamed } from '../collector.ts'
 import type { FamilyWriter, SeriesSink } from '../series-policy.ts'
 import { MIB_BYTES, noVal, parseGpus, stateLabel } from '../slurm-values.ts'
 
@@ -187,21 +187,5 @@ function accumulate(
 /** nodesCollector reads GET /slurm/<version>/nodes as a stream. */
 export const nodesCollector: Collector = {
   name: 'nodes',
-  async collect({ client, signal, sink, settings }: CollectContext): Promise<void> {
-    let aggregator: NodeAggregator | undefined
-    // A retried attempt starts over with a fresh sink state; only the last attempt's families count.
-    let attemptSink: SeriesSink = sink
-    await client.streamList(
-      client.slurmPath('nodes'),
-      'nodes',
-      signal,
-      () => {
-        attemptSink = sink.fresh()
-        aggregator = new NodeAggregator(attemptSink, settings)
-      },
-      (node) => aggregator?.add(node as SlurmNode),
-    )
-    aggregator?.finish()
-    sink.adopt(attemptSink)
-  },
+  collect: (context) => collectStreamed<SlurmNode>(context, 'nodes', 'nodes', (sink, settings) => new NodeAggregator(sink, settings)),
 }

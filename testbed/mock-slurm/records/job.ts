@@ -1,9 +1,9 @@
 // Builds one slurmctld job (`job_info`) from the model, with the keys of every served version:
 // the per-version serializer keeps only the keys that version's spec lists, in its order.
-import { hostlistRange } from '../cluster/hostlist.ts'
+import { hostlistRange, nodeName } from '../cluster/hostlist.ts'
 import { type Cluster, type NodeClass, JOB_NAMES, JOB_REASONS, JOB_STATES, JobFlag, JobState } from '../cluster/model.ts'
 import type { DataParserVersion } from '../versions.ts'
-import { INFINITE, memoryTres, num, type NumberObject, UNSET, ZERO } from './values.ts'
+import { INFINITE, memoryTres, num, type NumberObject, stateArray, UNSET, ZERO } from './values.ts'
 
 const ALLOCATED = ['ALLOCATED']
 const UNALLOCATED = ['UNALLOCATED']
@@ -23,22 +23,14 @@ const NOT_SET = ['NOT_SET']
 const POWER = { flags: EMPTY }
 // job_state arrays by state and JobFlag bits, built once and frozen (record templates cache them).
 const stateArrays = new Map<number, readonly string[]>()
+// Slurm's order of the job flags after the state.
+const JOB_FLAG_ORDER = ['CONFIGURING', 'POWER_UP_NODE', 'REQUEUED'] as const
 
 /** jobStateArray returns job `slot`'s `job_state`: its state, then its flags in Slurm's order. */
 export function jobStateArray(c: Cluster, slot: number): readonly string[] {
   const state = c.jobs.state[slot]!
   const flags = c.jobs.flags[slot]!
-  const key = (state << 3) | flags
-  let list = stateArrays.get(key)
-  if (list === undefined) {
-    const l: string[] = [JOB_STATES[state]!]
-    if (flags & JobFlag.CONFIGURING) l.push('CONFIGURING')
-    if (flags & JobFlag.POWER_UP_NODE) l.push('POWER_UP_NODE')
-    if (flags & JobFlag.REQUEUED) l.push('REQUEUED')
-    list = Object.freeze(l)
-    stateArrays.set(key, list)
-  }
-  return list
+  return stateArray(stateArrays, (state << 3) | flags, JOB_STATES[state]!, flags, JobFlag, JOB_FLAG_ORDER)
 }
 
 function exitCode(state: number, code: number): object {
@@ -57,7 +49,18 @@ export function jobNodeList(c: Cluster, slot: number): string {
   return hostlistRange(cls.prefix, c.nodes.number[first]!, c.nodes.number[last]!, cls.digits)
 }
 
-function jobResources(c: Cluster, slot: number, nodeList: string): object {
+// Where job `slot` runs: its first node, node count and the nodes' class; the cores of one node,
+// the CPUs the job holds on each, and the core a single-node job's allocation starts at.
+interface CoreLayout {
+  readonly first: number
+  readonly nodeCount: number
+  readonly cls: NodeClass
+  readonly coresPerNode: number
+  readonly cpusOnNode: number
+  readonly offset: number
+}
+
+function coreLayout(c: Cluster, slot: number): CoreLayout {
   const j = c.jobs
   const first = j.allocNode[slot]!
   const nodeCount = j.nodeCount[slot]!
@@ -65,6 +68,12 @@ function jobResources(c: Cluster, slot: number, nodeList: string): object {
   const coresPerNode = cls.sockets * cls.coresPerSocket
   const cpusOnNode = nodeCount === 1 ? j.cpus[slot]! : coresPerNode * cls.threadsPerCore
   const offset = nodeCount === 1 ? j.coreOffset[slot]! % coresPerNode : 0
+  return { first, nodeCount, cls, coresPerNode, cpusOnNode, offset }
+}
+
+function jobResources(c: Cluster, slot: number, nodeList: string): object {
+  const j = c.jobs
+  const { first, nodeCount, cls, coresPerNode, cpusOnNode, offset } = coreLayout(c, slot)
   const allocation = new Array(nodeCount)
   for (let k = 0; k < nodeCount; k++) {
     const node = first + k
@@ -80,7 +89,7 @@ function jobResources(c: Cluster, slot: number, nodeList: string): object {
     }
     allocation[k] = {
       index: k,
-      name: cls.prefix + String(c.nodes.number[node]).padStart(cls.digits, '0'),
+      name: nodeName(cls.prefix, c.nodes.number[node]!, cls.digits),
       cpus: { count: cpusOnNode, used: 0 },
       memory: { used: 0, allocated: cpusOnNode * j.memPerCpuMb[slot]! },
       sockets,
@@ -98,12 +107,7 @@ function jobResources(c: Cluster, slot: number, nodeList: string): object {
 // `{"nodes":"n1","allocated_cores":1,…,"allocated_nodes":[{"sockets":{"0":{"cores":{"0":"allocated"}}},…}]}`).
 function jobResourcesV40(c: Cluster, slot: number, nodeList: string): object {
   const j = c.jobs
-  const first = j.allocNode[slot]!
-  const nodeCount = j.nodeCount[slot]!
-  const cls = c.classes[c.nodes.classOf[first]!] as NodeClass
-  const coresPerNode = cls.sockets * cls.coresPerSocket
-  const cpusOnNode = nodeCount === 1 ? j.cpus[slot]! : coresPerNode * cls.threadsPerCore
-  const offset = nodeCount === 1 ? j.coreOffset[slot]! % coresPerNode : 0
+  const { first, nodeCount, cls, coresPerNode, cpusOnNode, offset } = coreLayout(c, slot)
   const allocated = new Array(nodeCount)
   for (let k = 0; k < nodeCount; k++) {
     const sockets: Record<string, { cores: Record<string, string> }> = {}
@@ -115,7 +119,7 @@ function jobResourcesV40(c: Cluster, slot: number, nodeList: string): object {
     }
     allocated[k] = {
       sockets,
-      nodename: cls.prefix + String(c.nodes.number[first + k]).padStart(cls.digits, '0'),
+      nodename: nodeName(cls.prefix, c.nodes.number[first + k]!, cls.digits),
       cpus_used: 0,
       memory_used: 0,
       memory_allocated: cpusOnNode * j.memPerCpuMb[slot]!,

@@ -1,7 +1,7 @@
 // Builds one slurmctld node (`node`) from the model, superset of the served versions' keys.
 import { nodeName } from '../cluster/hostlist.ts'
 import { type Cluster, type NodeClass, NODE_REASONS, NodeFlag } from '../cluster/model.ts'
-import { memoryTres, num, ZERO } from './values.ts'
+import { memoryTres, num, stateArray, ZERO } from './values.ts'
 
 const EMPTY: never[] = []
 const INVALID = ['INVALID']
@@ -14,6 +14,9 @@ const EMPTY_OBJECT = {}
 const BASE_STATES = ['DOWN', 'IDLE', 'ALLOCATED', 'MIXED'] as const
 const STATE_FLAG_BITS = 9
 const stateArrays = new Map<number, readonly string[]>()
+// Slurm's order of the node flags after the base state (24.11: ["IDLE","CLOUD","DRAIN","POWERED_DOWN"],
+// ["MIXED","CLOUD","NOT_RESPONDING","POWERING_UP"]).
+const NODE_FLAG_ORDER = ['RESERVED', 'CLOUD', 'DRAIN', 'COMPLETING', 'NOT_RESPONDING', 'POWERED_DOWN', 'POWERING_UP', 'PLANNED'] as const
 // Partition lists by the bit set of partition indices, per cluster (partitions never change).
 const partitionLists = new WeakMap<Cluster, Map<number, readonly string[]>>()
 const MAX_INTERNED_PARTITIONS = 30
@@ -51,22 +54,7 @@ export function nodeStateArray(c: Cluster, n: number, cpus: number): readonly st
   const alloc = c.nodes.allocCpus[n]!
   const base = flags & NodeFlag.DOWN ? 0 : alloc === 0 ? 1 : alloc >= cpus ? 2 : 3
   const key = (base << STATE_FLAG_BITS) | (flags & ((1 << STATE_FLAG_BITS) - 1))
-  let state = stateArrays.get(key)
-  if (state === undefined) {
-    const list: string[] = [BASE_STATES[base]!]
-    // Slurm's flag order (24.11: ["IDLE","CLOUD","DRAIN","POWERED_DOWN"], ["MIXED","CLOUD","NOT_RESPONDING","POWERING_UP"]).
-    if (flags & NodeFlag.RESERVED) list.push('RESERVED')
-    if (flags & NodeFlag.CLOUD) list.push('CLOUD')
-    if (flags & NodeFlag.DRAIN) list.push('DRAIN')
-    if (flags & NodeFlag.COMPLETING) list.push('COMPLETING')
-    if (flags & NodeFlag.NOT_RESPONDING) list.push('NOT_RESPONDING')
-    if (flags & NodeFlag.POWERED_DOWN) list.push('POWERED_DOWN')
-    if (flags & NodeFlag.POWERING_UP) list.push('POWERING_UP')
-    if (flags & NodeFlag.PLANNED) list.push('PLANNED')
-    state = Object.freeze(list)
-    stateArrays.set(key, state)
-  }
-  return state
+  return stateArray(stateArrays, key, BASE_STATES[base]!, flags, NodeFlag, NODE_FLAG_ORDER)
 }
 
 /** nodePartitions returns the names of the partitions containing node `n`. */

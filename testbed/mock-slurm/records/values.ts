@@ -1,4 +1,5 @@
-// Slurm's value conventions shared by every record: number objects and their common constants.
+// Slurm's value conventions shared by every record: number objects and their common constants,
+// and state arrays (a base state, then flags).
 
 /** NumberObject is Slurm's `{set, infinite, number}` (the *_no_val_struct components). */
 export interface NumberObject {
@@ -40,4 +41,27 @@ export function memoryTres(mb: number): string {
   if (mb % 1_048_576 === 0) return `${mb / 1_048_576}T`
   if (mb % 1_024 === 0) return `${mb / 1_024}G`
   return `${mb}M`
+}
+
+/**
+ * stateArray returns the frozen state array for `key`: `base`, then the names of `flags`' bits in
+ * `order` (Slurm's print order; `bits` gives each name's bit). Each distinct array is built once,
+ * kept in `cache`, and frozen, so a record template serializes it once (record-template.ts).
+ */
+export function stateArray<Name extends string>(
+  cache: Map<number, readonly string[]>,
+  key: number,
+  base: string,
+  flags: number,
+  bits: Readonly<Record<Name, number>>,
+  order: readonly Name[],
+): readonly string[] {
+  let list = cache.get(key)
+  if (list === undefined) {
+    const names: string[] = [base]
+    for (const name of order) if (flags & bits[name]) names.push(name)
+    list = Object.freeze(names)
+    cache.set(key, list)
+  }
+  return list
 }
