@@ -42,9 +42,9 @@ import { renderBenchstatText } from '../report/benchstat-text.ts'
 import { renderComparisonJson } from '../report/comparison-json.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { writeResults } from '../results/json.ts'
-import { type Command, EXIT_OK } from './command.ts'
+import type { Command } from './command.ts'
 import { DEFAULT_IGNORE, loadPolicy, parseFailOn, parseFormat, renderVerdicts } from './compare.ts'
-import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
+import { type FlagSpecs, parseArgs, printUsage, UsageError } from './flags.ts'
 
 /** DEFAULT_AB_COUNT is the first batch of rounds per side. */
 export const DEFAULT_AB_COUNT = 6
@@ -266,10 +266,7 @@ export const command: Command = {
   summary: 'same-machine A/B of a base commit vs this work tree (the PR gate)',
   async run(argv) {
     const args = parseArgs(argv, FLAGS)
-    if (args.help) {
-      process.stdout.write(formatUsage('slurmbench ab --base <ref> [flags] [files or folders…]', DESCRIPTION, FLAGS))
-      return EXIT_OK
-    }
+    if (args.help) return printUsage('slurmbench ab --base <ref> [flags] [files or folders…]', DESCRIPTION, FLAGS)
     const ref = args.flags.base
     if (typeof ref !== 'string' || ref === '') throw new UsageError('--base <ref> is required (e.g. --base origin/main)')
     const count = positiveInt('count', args.flags.count, DEFAULT_AB_COUNT)

@@ -25,7 +25,7 @@ import { postWebhook, resolveWebhook } from '../publish/webhook.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { collectEnvironment } from '../run/environment.ts'
 import { type Command, EXIT_FAILED, EXIT_OK } from './command.ts'
-import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
+import { type FlagSpecs, parseArgs, printUsage, UsageError } from './flags.ts'
 import { DEFAULT_HISTORY_DIR } from './history.ts'
 import { GATEWAY_ENV } from './push.ts'
 
@@ -125,10 +125,7 @@ export const command: Command = {
   summary: "the night's job: paired verdict against last night, load test, history, trend, report, push, alerts",
   async run(argv) {
     const args = parseArgs(argv, FLAGS)
-    if (args.help) {
-      process.stdout.write(formatUsage('slurmbench nightly [flags] [files or folders…]', DESCRIPTION, FLAGS))
-      return EXIT_OK
-    }
+    if (args.help) return printUsage('slurmbench nightly [flags] [files or folders…]', DESCRIPTION, FLAGS)
     const started = Date.now()
     const historyDir = (args.flags.history as string | undefined) ?? DEFAULT_HISTORY_DIR
     const out = (args.flags.out as string | undefined) ?? join('reports', 'nightly', new Date().toISOString().slice(0, 10))

@@ -8,7 +8,7 @@ import { type HtmlProfiles, type HtmlVerdict, renderHtmlReport } from '../report
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { type ComparisonDocument, type ComparisonProfiles, readComparison, verdictsOf } from '../results/comparison-schema.ts'
 import { EXIT_OK } from './command.ts'
-import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
+import { type FlagSpecs, parseArgs, printUsage, UsageError } from './flags.ts'
 import { DEFAULT_HISTORY_DIR } from './history.ts'
 
 const FLAGS: FlagSpecs = {
@@ -63,10 +63,7 @@ function htmlVerdictsOf(doc: ComparisonDocument, path: string): HtmlVerdict[] {
 /** runReportHtml runs `report html` with the arguments after `html`. */
 export async function runReportHtml(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, FLAGS)
-  if (args.help) {
-    process.stdout.write(formatUsage('slurmbench report html [flags]', DESCRIPTION, FLAGS))
-    return EXIT_OK
-  }
+  if (args.help) return printUsage('slurmbench report html [flags]', DESCRIPTION, FLAGS)
   if (args.positionals.length > 0) throw new UsageError(`report html takes no file arguments (found ${args.positionals[0]}); name the history with -history`)
   const dir = (args.flags.history as string | undefined) ?? DEFAULT_HISTORY_DIR
   const read = await readHistory(dir, args.flags['machine-class'] as string | undefined)

@@ -13,7 +13,7 @@ import { type CommentLinks, renderPrComment } from '../report/pr-comment.ts'
 import { renderVerdictCsv } from '../report/verdict-csv.ts'
 import { renderVerdictText } from '../report/verdict-text.ts'
 import { type Command, EXIT_OK } from './command.ts'
-import { type FlagSpecs, formatUsage, parseArgs, UsageError } from './flags.ts'
+import { type FlagSpecs, parseArgs, printUsage, UsageError } from './flags.ts'
 
 /** REPORT_FORMATS lists what --format accepts. */
 export const REPORT_FORMATS = ['markdown', 'summary', 'text', 'csv', 'json', 'bmf', 'github-action-benchmark'] as const
@@ -75,10 +75,7 @@ export const command: Command = {
     // `report html` is its own subcommand (the nightly page from the history, not a comparison).
     if (argv[0] === 'html') return (await import('./report-html.ts')).runReportHtml(argv.slice(1))
     const args = parseArgs(argv, FLAGS)
-    if (args.help) {
-      process.stdout.write(formatUsage('slurmbench report [flags] <comparison.json>', DESCRIPTION, FLAGS))
-      return EXIT_OK
-    }
+    if (args.help) return printUsage('slurmbench report [flags] <comparison.json>', DESCRIPTION, FLAGS)
     const format = parseReportFormat(args.flags.format)
     const better = (args.flags.better ?? 'lower') as string
     if (better !== 'lower' && better !== 'higher') throw new UsageError(`flag -better: expected lower or higher, found "${better}"`)
