@@ -4,8 +4,9 @@
 // file cannot blow up the renderer; anything that does not match is refused before rendering.
 import { readFile, stat } from 'node:fs/promises'
 import { type Static, Type } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
 import { InputError } from '../../common/input-error.ts'
+import { cannotRead } from '../../common/read-input.ts'
+import { checkSchema } from './schema-check.ts'
 
 /** COMPARISON_DOCUMENT_VERSION is the schemaVersion this reader understands. */
 export const COMPARISON_DOCUMENT_VERSION = 1
@@ -224,11 +225,7 @@ export function parseComparison(text: string, source: string): ComparisonDocumen
   if (typeof version === 'number' && version > COMPARISON_DOCUMENT_VERSION) {
     throw new InputError(`${source}: schemaVersion ${version} is newer than this slurmbench reads (${COMPARISON_DOCUMENT_VERSION}); upgrade slurmbench`)
   }
-  const first = Value.Errors(ComparisonDocument, value).First()
-  if (first !== undefined) {
-    const path = first.path === '' ? '(document)' : first.path
-    throw new InputError(`${source}: at ${path}: ${first.message} (found ${describeValue(first.value)})`)
-  }
+  checkSchema(ComparisonDocument, value, source)
   return value as ComparisonDocument
 }
 
@@ -253,7 +250,7 @@ export async function readComparison(path: string): Promise<ComparisonDocument> 
     }
   } catch (err) {
     if (err instanceof InputError) throw err
-    throw new InputError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+    throw cannotRead(path, err)
   }
   return parseComparison(text, path === '-' ? 'standard input' : path)
 }
