@@ -11,7 +11,8 @@ import { sideOrder, mergeRounds } from '../../../harness/ab/rounds.ts'
 import { createWorktree, resolveCommit } from '../../../harness/ab/worktree.ts'
 import { InputError } from '../../../common/input-error.ts'
 import { mulberry32 } from '../../../common/prng.ts'
-import { ROOT, resultsDoc, runCli } from '../compare/helpers.ts'
+import { ROOT, runCli } from '../../support/cli.ts'
+import { resultsDoc } from '../../support/results.ts'
 
 describe('ab', () => {
   it('checks the base out into a temporary worktree with our node_modules, and removes it', async () => {

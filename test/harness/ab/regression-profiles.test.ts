@@ -14,7 +14,7 @@ import {
 } from '../../../harness/ab/regression-profiles.ts'
 import type { MetricVerdict, VerdictKind } from '../../../harness/compare/verdict.ts'
 import { BenchMatcher } from '../../../harness/run/match.ts'
-import { resultsDoc } from '../compare/helpers.ts'
+import { resultsDoc } from '../../support/results.ts'
 
 function verdict(name: string, unit: string, kind: VerdictKind, pkg = 'slurmbench/benchmarks/test'): MetricVerdict {
   return { name, pkg, unit, rawUnit: unit, verdict: kind, better: 'lower', exact: false, tolerancePct: 5, origin: 'default', warnings: [] }

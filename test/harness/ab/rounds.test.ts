@@ -2,7 +2,7 @@
 // left (CI logs), the choice of plain lines, and the a-priori estimate of a run.
 import { describe, expect, it } from 'vitest'
 import { estimateRunMs, formatEstimate, formatMinutes, RoundProgress, runRounds, wantsPlainProgress } from '../../../harness/ab/rounds.ts'
-import { resultsDoc } from '../compare/helpers.ts'
+import { resultsDoc } from '../../support/results.ts'
 
 describe('RoundProgress', () => {
   it('prints one line per round with elapsed time and the time left at the average round', () => {

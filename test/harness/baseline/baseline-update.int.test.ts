@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ResultsDocument } from '../../../harness/results/schema.ts'
-import { ROOT, runCli } from '../compare/helpers.ts'
+import { ROOT, runCli } from '../../support/cli.ts'
 
 // Each sample of this benchmark sleeps 8 s at -benchtime=1x.
 const SLOW = join('test', 'fixtures', 'compare', 'slow-rounds')

@@ -10,7 +10,8 @@ import { baselineFromResults, migrateBaseline, parseBaseline, sampleSetFromBasel
 import { fingerprintOf, machineClassOf } from '../../../harness/baseline/fingerprint.ts'
 import { InputError } from '../../../common/input-error.ts'
 import { sampleSetFromText } from '../../../harness/cli/compare-inputs.ts'
-import { ROOT, resultsDoc } from '../compare/helpers.ts'
+import { ROOT } from '../../support/cli.ts'
+import { resultsDoc } from '../../support/results.ts'
 
 const doc = resultsDoc({ BenchmarkA: [100, 101, 102, 103], 'BenchmarkB/n=10': [5, 6, 7, 8] })
 const baseline = baselineFromResults(doc, 'default', undefined, new Date('2026-11-27T10:00:00Z'))

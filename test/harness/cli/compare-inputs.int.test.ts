@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest'
 import { InputError } from '../../../common/input-error.ts'
 import { loadSampleSet } from '../../../harness/cli/compare-inputs.ts'
 import type { ResultsDocument } from '../../../harness/results/schema.ts'
-import { resultsDoc, runCli } from '../compare/helpers.ts'
+import { runCli } from '../../support/cli.ts'
+import { resultsDoc } from '../../support/results.ts'
 
 const tmp = mkdtempSync(join(tmpdir(), 'slurmbench-load-'))
 const write = (name: string, text: string): string => {

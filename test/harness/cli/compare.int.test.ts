@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest'
 import { loadSampleSet } from '../../../harness/cli/compare-inputs.ts'
 import { checkResults } from '../../../harness/cli/baseline.ts'
 import { InputError } from '../../../common/input-error.ts'
-import { ROOT, resultsDoc, runCli } from '../compare/helpers.ts'
+import { ROOT, runCli } from '../../support/cli.ts'
+import { resultsDoc } from '../../support/results.ts'
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'compare')
 const tmp = mkdtempSync(join(tmpdir(), 'slurmbench-cli-'))

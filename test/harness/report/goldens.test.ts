@@ -18,7 +18,7 @@ import { renderVerdictMarkdown } from '../../../harness/report/verdict-markdown.
 import { renderVerdictText } from '../../../harness/report/verdict-text.ts'
 import { sampleSetFromText } from '../../../harness/cli/compare-inputs.ts'
 import type { ResultsDocument } from '../../../harness/results/schema.ts'
-import { resultsDoc } from '../compare/helpers.ts'
+import { resultsDoc } from '../../support/results.ts'
 import { expectGolden } from './golden.ts'
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'compare')

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT } from '../compare/helpers.ts'
+import { ROOT } from '../../support/cli.ts'
 
 const run = promisify(execFile)
 
