@@ -1,16 +1,15 @@
 // The profiles we write, read by the real `go tool pprof` (Debian's golang-go): a CPU and a heap
 // profile of a fixture with one hot function must show that function first, at its .ts file and
 // line, through the bundle's source map.
-import { execFile, execFileSync, spawnSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { cpuPprofBytes, heapPprofBytes } from '../../../harness/profile/profile-files.ts'
+import { ROOT, runCli } from '../../support/cli.ts'
 import { requireTools } from '../../support/tools.ts'
-
-const ROOT = join(import.meta.dirname, '..', '..', '..')
 
 const TESTDATA = join(import.meta.dirname, 'testdata')
 const SOURCE = join(TESTDATA, 'hot.ts')
@@ -55,24 +54,14 @@ describe.skipIf(!go)('go tool pprof reads our profiles', () => {
 
 describe.skipIf(!go)('bench -cpuprofile -memprofile, read by go tool pprof', () => {
   const dir = mkdtempSync(join(tmpdir(), 'slurmbench-bench-pprof-'))
-  const bench = spawnSync(
-    process.execPath,
-    [
-      join(ROOT, 'bin', 'slurmbench.js'),
-      'bench',
-      '-benchtime',
-      '200ms',
-      '-cpuprofile',
-      join(dir, 'cpu.pb.gz'),
-      '-memprofile',
-      join(dir, 'mem.pb.gz'),
-      'test/fixtures/profile/hot.bench.ts',
-    ],
-    { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+  const bench = runCli(
+    ['bench', '-benchtime', '200ms', '-cpuprofile', join(dir, 'cpu.pb.gz'), '-memprofile', join(dir, 'mem.pb.gz'), 'test/fixtures/profile/hot.bench.ts'],
+    ROOT,
+    120_000,
   )
 
   it('writes one CPU and one heap profile per benchmark and sample, named by the rule, and says the figures are unprofiled', () => {
-    expect(bench.status).toBe(0)
+    expect(bench.code).toBe(0)
     expect(bench.stderr).toContain('reported figures unprofiled')
     expect(readdirSync(dir).sort()).toEqual([
       'cpu.BenchmarkAlloc.0.pb.gz',
@@ -100,10 +89,8 @@ describe.skipIf(!go)('bench -cpuprofile -memprofile, read by go tool pprof', () 
   it('with one sample writes the path as given', () => {
     const one = join(dir, 'one')
     mkdirSync(one)
-    const r = spawnSync(
-      process.execPath,
+    const r = runCli(
       [
-        join(ROOT, 'bin', 'slurmbench.js'),
         'bench',
         '-bench',
         'Hot',
@@ -115,9 +102,10 @@ describe.skipIf(!go)('bench -cpuprofile -memprofile, read by go tool pprof', () 
         'devtools',
         'test/fixtures/profile/hot.bench.ts',
       ],
-      { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+      ROOT,
+      120_000,
     )
-    expect(r.status).toBe(0)
+    expect(r.code).toBe(0)
     expect(readdirSync(one).sort()).toEqual(['cpu.cpuprofile', 'cpu.pb.gz'])
     const devtools = JSON.parse(readFileSync(join(one, 'cpu.cpuprofile'), 'utf8')) as { nodes: Array<{ callFrame: { url: string } }> }
     expect(devtools.nodes.some((n) => n.callFrame.url.endsWith('test/fixtures/profile/hot.bench.ts'))).toBe(true)
