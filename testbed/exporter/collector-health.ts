@@ -44,14 +44,25 @@ interface State {
   succeeded: boolean
   everSucceeded: boolean
   reason: string | undefined
+  sameAs: string | undefined
   failures: number
   firstFailureAtMs: number
   nextAttemptAtMs: number
 }
 
-/** failureReason is what two failures must share to be the same failure: the error without the request path. */
+/** failureReason is the error without the request path: what readiness reports. */
 export function failureReason(error: Error): string {
   return error instanceof SlurmRequestError ? error.reason : error.message
+}
+
+/**
+ * sameFailureKey is what two failures must share to be the same failure. Every timeout is one
+ * failure: a hung slurmrestd ends one run by the request timeout and the next by the scrape
+ * deadline, depending on how late the timers fire, and that is no news worth a second log line.
+ */
+export function sameFailureKey(error: Error): string {
+  const timeout = error instanceof SlurmRequestError ? error.kind === 'timeout' : error.name === 'DeadlineError'
+  return timeout ? 'timeout' : failureReason(error)
 }
 
 /** CollectorHealth tracks every enabled collector's outcomes, backoff and readiness. */
@@ -64,7 +75,15 @@ export class CollectorHealth {
     private readonly random: () => number = Math.random,
   ) {
     for (const name of collectors) {
-      this.states.set(name, { succeeded: false, everSucceeded: false, reason: undefined, failures: 0, firstFailureAtMs: 0, nextAttemptAtMs: 0 })
+      this.states.set(name, {
+        succeeded: false,
+        everSucceeded: false,
+        reason: undefined,
+        sameAs: undefined,
+        failures: 0,
+        firstFailureAtMs: 0,
+        nextAttemptAtMs: 0,
+      })
     }
   }
 
@@ -82,6 +101,7 @@ export class CollectorHealth {
     state.succeeded = true
     state.everSucceeded = true
     state.reason = undefined
+    state.sameAs = undefined
     state.failures = 0
     state.nextAttemptAtMs = 0
     return recovery
@@ -97,12 +117,13 @@ export class CollectorHealth {
     const state = this.states.get(collector)
     if (state === undefined) return undefined
     const nowMs = this.nowMs()
-    const reason = failureReason(error)
-    const changed = state.succeeded || state.reason !== reason
+    const sameAs = sameFailureKey(error)
+    const changed = state.succeeded || state.sameAs !== sameAs
     if (state.failures === 0) state.firstFailureAtMs = nowMs
     state.failures++
     state.succeeded = false
-    state.reason = reason
+    state.reason = failureReason(error)
+    state.sameAs = sameAs
     const backoffMs = backoff ? Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (state.failures - 1)) * (0.5 + this.random() / 2) : 0
     state.nextAttemptAtMs = nowMs + backoffMs
     return changed ? { collector, error, failures: state.failures, backoffMs } : undefined

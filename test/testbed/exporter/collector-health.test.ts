@@ -63,6 +63,22 @@ describe('collector health', () => {
     expect(health.notReady()).toEqual([])
   })
 
+  it('takes the request timeout and the scrape deadline for one failure, and reports each by its own words', () => {
+    const health = new CollectorHealth(
+      ['jobs'],
+      () => 0,
+      () => 0.5,
+    )
+    const deadline = Object.assign(new Error('scrape deadline of 1000 ms passed'), { name: 'DeadlineError' })
+    expect(health.failed('jobs', deadline)).toMatchObject({ failures: 1 })
+    expect(health.notReady()).toEqual([{ collector: 'jobs', reason: 'scrape deadline of 1000 ms passed' }])
+    // Whichever timer fires first under load, a hung slurmrestd is one failure, logged once.
+    expect(health.failed('jobs', new SlurmRequestError('timeout', '/slurm/v0.0.44/jobs', 'request timed out'))).toBeUndefined()
+    expect(health.failed('jobs', new SlurmRequestError('timeout', '/slurm/v0.0.44/jobs', 'scrape deadline passed'))).toBeUndefined()
+    expect(health.notReady()).toEqual([{ collector: 'jobs', reason: 'scrape deadline passed' }])
+    expect(health.failed('jobs', outage('jobs'))).toMatchObject({ failures: 4 })
+  })
+
   it('does not back off a collector whose failure is not slurmrestd’s (cut off mid-answer)', () => {
     const health = new CollectorHealth(
       ['jobs'],
