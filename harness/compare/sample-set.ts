@@ -4,6 +4,7 @@
 import type { GoBenchFile, GoBenchResult, GoUnitMetadata } from '../results/gofmt-read.ts'
 import { InputError } from '../../common/input-error.ts'
 import type { Assume, BenchmarkResult, Better, Environment, ResultsDocument } from '../results/schema.ts'
+import { addSampleValues, requiredUnits, ZERO_WHEN_ABSENT } from '../results/sample-units.ts'
 import { defaultUnitInfo, tidyUnit } from './units.ts'
 
 /** MetricSeries is every sample of one metric of one benchmark under one configuration. */
@@ -52,7 +53,7 @@ function configKey(config: Readonly<Record<string, string>>): string {
  */
 export class GoBenchSeriesBuilder {
   private readonly byKey = new Map<string, Accumulator>()
-  private readonly unitsByBench = new Map<string, { units: string; line: number }>()
+  private readonly unitsByBench = new Map<string, { units: string; line: number; lines: number; optional: Set<string> }>()
   // The last result's configuration object and its key: consecutive results share one object.
   private lastConfig: Readonly<Record<string, string>> | undefined
   private lastConfigKey = ''
@@ -66,28 +67,45 @@ export class GoBenchSeriesBuilder {
       this.lastConfigKey = configKey(result.config)
     }
     const benchKey = `${this.lastConfigKey}\u0000${result.name}`
-    const unitList = result.values.map((v) => v.unit).join(' ')
-    const prior = this.unitsByBench.get(benchKey)
-    if (prior === undefined) this.unitsByBench.set(benchKey, { units: unitList, line: result.line })
-    else if (prior.units !== unitList) {
+    const unitList = requiredUnits(result.values.map((v) => v.unit))
+    let prior = this.unitsByBench.get(benchKey)
+    if (prior === undefined) {
+      prior = { units: unitList, line: result.line, lines: 0, optional: new Set() }
+      this.unitsByBench.set(benchKey, prior)
+    } else if (prior.units !== unitList) {
       throw new InputError(
         `${this.source}:${result.line}: mismatched units for ${result.name}: found "${unitList}", expected "${prior.units}" as on line ${prior.line}`,
       )
     }
+    // A unit a line may leave out (ext-B/op) reads 0 on the lines without it, before and after.
+    const present = new Set<string>()
     for (const { value, unit } of result.values) {
-      // As benchfmt's reader: a value the tidy factor leaves unchanged (0 in practice) keeps its
-      // unit as written, so stock benchstat puts zero `gc-pause-ns/op` samples in a table of their
-      // own, apart from the `gc-pause-sec/op` ones. Text input follows it; JSON input keeps one series.
-      const scaled = tidyUnit(unit)
-      const tidy = value * scaled.factor === value ? { unit, factor: 1 } : scaled
-      const key = `${benchKey}\u0000${tidy.unit}`
-      let acc = this.byKey.get(key)
-      if (acc === undefined) {
-        acc = { name: result.name, unit: tidy.unit, rawUnit: unit, values: [], config: { ...result.config } }
-        this.byKey.set(key, acc)
+      if (ZERO_WHEN_ABSENT.has(unit)) {
+        present.add(unit)
+        if (!prior.optional.has(unit)) {
+          prior.optional.add(unit)
+          for (let i = 0; i < prior.lines; i++) this.push(result, benchKey, unit, 0)
+        }
       }
-      acc.values.push(value * tidy.factor)
+      this.push(result, benchKey, unit, value)
     }
+    for (const unit of prior.optional) if (!present.has(unit)) this.push(result, benchKey, unit, 0)
+    prior.lines++
+  }
+
+  private push(result: GoBenchResult, benchKey: string, unit: string, value: number): void {
+    // As benchfmt's reader: a value the tidy factor leaves unchanged (0 in practice) keeps its
+    // unit as written, so stock benchstat puts zero `gc-pause-ns/op` samples in a table of their
+    // own, apart from the `gc-pause-sec/op` ones. Text input follows it; JSON input keeps one series.
+    const scaled = tidyUnit(unit)
+    const tidy = value * scaled.factor === value ? { unit, factor: 1 } : scaled
+    const key = `${benchKey}\u0000${tidy.unit}`
+    let acc = this.byKey.get(key)
+    if (acc === undefined) {
+      acc = { name: result.name, unit: tidy.unit, rawUnit: unit, values: [], config: { ...result.config } }
+      this.byKey.set(key, acc)
+    }
+    acc.values.push(value * tidy.factor)
   }
 
   /** finish returns the series, with the file's `Unit` metadata or the unit's defaults. */
@@ -195,22 +213,16 @@ export function sampleSetFromResults(doc: ResultsDocument, source: string, label
       builder.add(bench, i, new Map())
       continue
     }
-    const firstUnits = Object.keys(bench.samples[0]?.metrics ?? {})
-      .sort()
-      .join(' ')
+    const firstUnits = requiredUnits(Object.keys(bench.samples[0]?.metrics ?? {}))
     const byUnit = new Map<string, number[]>()
     for (const [j, sample] of bench.samples.entries()) {
-      const units = Object.keys(sample.metrics).sort().join(' ')
+      const units = requiredUnits(Object.keys(sample.metrics))
       if (units !== firstUnits) {
         throw new InputError(
           `${source}: at /benchmarks/${i}/samples/${j}/metrics: mismatched units for ${bench.name}: found "${units}", expected "${firstUnits}" as in sample 0`,
         )
       }
-      for (const [unit, value] of Object.entries(sample.metrics)) {
-        const list = byUnit.get(unit) ?? []
-        list.push(value)
-        byUnit.set(unit, list)
-      }
+      addSampleValues(byUnit, sample.metrics, j)
     }
     builder.add(bench, i, byUnit)
   }

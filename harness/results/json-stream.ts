@@ -7,6 +7,7 @@ import Assembler from 'stream-json/assembler.js'
 import { InputError } from '../../common/input-error.ts'
 import { checkDurations, checkSchema } from './schema-check.ts'
 import { BenchmarkResult, RESULTS_SCHEMA_VERSION, ResultsDocument, Sample } from './schema.ts'
+import { addSampleValues, requiredUnits } from './sample-units.ts'
 
 /** StreamedBenchmark is one benchmark without its samples, and their values by unit (as written). */
 export interface StreamedBenchmark {
@@ -50,7 +51,7 @@ export async function streamResults(path: string, source: string, onBenchmark: (
     const at = `/benchmarks/${benchIndex}/samples/${sampleIndex}`
     checkSchema(Sample, value, source, at)
     const metrics = value.metrics as Record<string, number>
-    const units = Object.keys(metrics).sort().join(' ')
+    const units = requiredUnits(Object.keys(metrics))
     if (firstUnits === undefined) firstUnits = units
     else if (units !== firstUnits) {
       const name = (bench.current as { name?: unknown } | undefined)?.name
@@ -59,12 +60,7 @@ export async function streamResults(path: string, source: string, onBenchmark: (
       )
     }
     checkDurations(metrics, source, at)
-    for (const unit in metrics) {
-      const v = metrics[unit] as number
-      let list = valuesByUnit.get(unit)
-      if (list === undefined) valuesByUnit.set(unit, (list = []))
-      list.push(v)
-    }
+    addSampleValues(valuesByUnit, metrics, sampleIndex)
   }
   const finishBench = (): void => {
     checkSchema(BenchmarkResult, bench.current, source, `/benchmarks/${benchIndex}`)

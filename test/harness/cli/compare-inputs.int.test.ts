@@ -87,6 +87,36 @@ describe('loadSampleSet streams its input', () => {
     await expect(load).rejects.toThrow(InputError)
     await expect(loadSampleSet({ label: name, path }, { streamJsonAboveBytes: 0 })).rejects.toThrow(message)
   })
+
+  it('reads ext-B/op, printed only when measured, as 0 in the samples without it: text, JSON and streamed JSON alike', async () => {
+    const extAt = [2]
+    const doc = resultsDoc({ BenchmarkA: [10, 11, 12, 13] })
+    const bench = doc.benchmarks[0] as ResultsDocument['benchmarks'][number]
+    const samples = bench.samples.map((sample, i) => ({
+      ...sample,
+      metrics: { ...sample.metrics, 'B/op': 64, ...(extAt.includes(i) ? { 'ext-B/op': 96 } : {}) },
+    }))
+    const json = write('ext.json', JSON.stringify({ ...doc, benchmarks: [{ ...bench, samples }] }))
+    const lines = samples.map(
+      (s) => `BenchmarkA \t 1\t ${(s.metrics as Record<string, number>)['ns/op']} ns/op\t 64 B/op${'ext-B/op' in s.metrics ? '\t 96 ext-B/op' : ''}`,
+    )
+    const text = write('ext.txt', `goos: linux\ngoarch: amd64\npkg: p\n${lines.join('\n')}\n`)
+    for (const set of [
+      await loadSampleSet({ label: 'x', path: json }),
+      await loadSampleSet({ label: 'x', path: json }, { streamJsonAboveBytes: 0 }),
+      await loadSampleSet({ label: 'x', path: text }),
+    ]) {
+      const byUnit = Object.fromEntries(set.series.map((s) => [s.unit, s.values]))
+      expect(byUnit['sec/op']).toHaveLength(4)
+      expect(byUnit['B/op']).toEqual([64, 64, 64, 64])
+      expect(byUnit['ext-B/op']).toEqual([0, 0, 96, 0])
+    }
+    // Any other unit must still be in every sample.
+    const other = write('other.txt', 'pkg: p\nBenchmarkA 1 10 ns/op 64 B/op\nBenchmarkA 1 10 ns/op\n')
+    await expect(loadSampleSet({ label: 'x', path: other })).rejects.toThrow(
+      /other\.txt:3: mismatched units for BenchmarkA: found "ns\/op", expected "B\/op ns\/op"/,
+    )
+  })
 })
 
 describe('compare checks the cheap things first', () => {
