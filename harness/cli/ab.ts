@@ -338,7 +338,14 @@ export const command: Command = {
         for (;;) {
           await runTo(rounds, target)
           rounds = target
-          judged = judgeNow()
+          try {
+            judged = judgeNow()
+          } catch (error) {
+            // Rounds can take an hour: a sample set that cannot be judged must not take them along.
+            const kept = await keepRounds(results, typeof args.flags.json === 'string' ? args.flags.json : 'ab')
+            if (error instanceof Error) error.message += `\n(the ${rounds} rounds a side are kept in ${kept.join(' and ')})`
+            throw error
+          }
           const next = nextRoundTarget(rounds, judged.report.counts.inconclusive, maxCount, step)
           if (next === undefined) break
           target = next
@@ -414,4 +421,11 @@ export const command: Command = {
       },
     )
   },
+}
+
+// keepRounds writes each side's rounds so far to <prefix>.base.partial.json and .head.partial.json.
+async function keepRounds(results: SideResults[], prefix: string): Promise<string[]> {
+  const files = [`${prefix}.base.partial.json`, `${prefix}.head.partial.json`]
+  await Promise.all(files.map((file, i) => writeResults(file, mergeRounds(results[i] as SideResults))))
+  return files
 }
