@@ -78,18 +78,14 @@ export class GoBenchSeriesBuilder {
       )
     }
     // A unit a line may leave out (ext-B/op) reads 0 on the lines without it, before and after.
-    const present = new Set<string>()
     for (const { value, unit } of result.values) {
-      if (ZERO_WHEN_ABSENT.has(unit)) {
-        present.add(unit)
-        if (!prior.optional.has(unit)) {
-          prior.optional.add(unit)
-          for (let i = 0; i < prior.lines; i++) this.push(result, benchKey, unit, 0)
-        }
+      if (ZERO_WHEN_ABSENT.has(unit) && !prior.optional.has(unit)) {
+        prior.optional.add(unit)
+        for (let i = 0; i < prior.lines; i++) this.push(result, benchKey, unit, 0)
       }
       this.push(result, benchKey, unit, value)
     }
-    for (const unit of prior.optional) if (!present.has(unit)) this.push(result, benchKey, unit, 0)
+    for (const unit of prior.optional) if (!result.values.some((v) => v.unit === unit)) this.push(result, benchKey, unit, 0)
     prior.lines++
   }
 
@@ -213,10 +209,10 @@ export function sampleSetFromResults(doc: ResultsDocument, source: string, label
       builder.add(bench, i, new Map())
       continue
     }
-    const firstUnits = requiredUnits(Object.keys(bench.samples[0]?.metrics ?? {}))
+    const firstUnits = requiredUnits(Object.keys(bench.samples[0]?.metrics ?? {}).sort())
     const byUnit = new Map<string, number[]>()
     for (const [j, sample] of bench.samples.entries()) {
-      const units = requiredUnits(Object.keys(sample.metrics))
+      const units = requiredUnits(Object.keys(sample.metrics).sort())
       if (units !== firstUnits) {
         throw new InputError(
           `${source}: at /benchmarks/${i}/samples/${j}/metrics: mismatched units for ${bench.name}: found "${units}", expected "${firstUnits}" as in sample 0`,

@@ -51,7 +51,7 @@ export async function streamResults(path: string, source: string, onBenchmark: (
     const at = `/benchmarks/${benchIndex}/samples/${sampleIndex}`
     checkSchema(Sample, value, source, at)
     const metrics = value.metrics as Record<string, number>
-    const units = requiredUnits(Object.keys(metrics))
+    const units = requiredUnits(Object.keys(metrics).sort())
     if (firstUnits === undefined) firstUnits = units
     else if (units !== firstUnits) {
       const name = (bench.current as { name?: unknown } | undefined)?.name

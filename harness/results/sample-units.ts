@@ -7,12 +7,9 @@
 /** ZERO_WHEN_ABSENT lists the units a sample may leave out, meaning 0. */
 export const ZERO_WHEN_ABSENT: ReadonlySet<string> = new Set(['ext-B/op'])
 
-/** requiredUnits is the sorted, space-separated list of the units all samples must share. */
-export function requiredUnits(units: Iterable<string>): string {
-  return [...units]
-    .filter((u) => !ZERO_WHEN_ABSENT.has(u))
-    .sort()
-    .join(' ')
+/** requiredUnits is the space-separated list, in the given order, of the units all samples must share. */
+export function requiredUnits(units: readonly string[]): string {
+  return units.filter((u) => !ZERO_WHEN_ABSENT.has(u)).join(' ')
 }
 
 /**

@@ -114,7 +114,7 @@ describe('loadSampleSet streams its input', () => {
     // Any other unit must still be in every sample.
     const other = write('other.txt', 'pkg: p\nBenchmarkA 1 10 ns/op 64 B/op\nBenchmarkA 1 10 ns/op\n')
     await expect(loadSampleSet({ label: 'x', path: other })).rejects.toThrow(
-      /other\.txt:3: mismatched units for BenchmarkA: found "ns\/op", expected "B\/op ns\/op"/,
+      /other\.txt:3: mismatched units for BenchmarkA: found "ns\/op", expected "ns\/op B\/op"/,
     )
   })
 })
