@@ -4,7 +4,7 @@
 // scrape while collections are fast, in the background from the first slow one on.
 
 import type { CollectContext, Collector, CollectorName, CollectorSettings } from './collector.ts'
-import { CollectorHealth, type CollectorRecovery, type NotReadyCollector } from './collector-health.ts'
+import { CollectorHealth, type CollectorRecovery, DeadlineError, type NotReadyCollector } from './collector-health.ts'
 import { serializeFamilies, type ExpositionFormat } from './exposition.ts'
 import { deflatePrefix, gzipBody, type DeflatedPrefix } from './gzip-body.ts'
 import type { MetricFamily } from './metric-family.ts'
@@ -137,10 +137,6 @@ export class Snapshot {
     }
     return deflated
   }
-}
-
-class DeadlineError extends Error {
-  override name = 'DeadlineError'
 }
 
 /** CollectionLoop hands out snapshots: the latest background one, the cached one, the one in flight, or a new one. */

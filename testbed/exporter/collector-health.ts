@@ -43,8 +43,8 @@ export interface NotReadyCollector {
 interface State {
   succeeded: boolean
   everSucceeded: boolean
-  reason: string | undefined
-  sameAs: string | undefined
+  /** lastError is the last run's failure, undefined after a success. */
+  lastError: Error | undefined
   failures: number
   firstFailureAtMs: number
   nextAttemptAtMs: number
@@ -55,13 +55,18 @@ export function failureReason(error: Error): string {
   return error instanceof SlurmRequestError ? error.reason : error.message
 }
 
+/** DeadlineError ends a collection that ran past its scrape or background deadline. */
+export class DeadlineError extends Error {
+  override name = 'DeadlineError'
+}
+
 /**
  * sameFailureKey is what two failures must share to be the same failure. Every timeout is one
  * failure: a hung slurmrestd ends one run by the request timeout and the next by the scrape
  * deadline, depending on how late the timers fire, and that is no news worth a second log line.
  */
 export function sameFailureKey(error: Error): string {
-  const timeout = error instanceof SlurmRequestError ? error.kind === 'timeout' : error.name === 'DeadlineError'
+  const timeout = error instanceof DeadlineError || (error instanceof SlurmRequestError && error.kind === 'timeout')
   return timeout ? 'timeout' : failureReason(error)
 }
 
@@ -78,8 +83,7 @@ export class CollectorHealth {
       this.states.set(name, {
         succeeded: false,
         everSucceeded: false,
-        reason: undefined,
-        sameAs: undefined,
+        lastError: undefined,
         failures: 0,
         firstFailureAtMs: 0,
         nextAttemptAtMs: 0,
@@ -100,8 +104,7 @@ export class CollectorHealth {
     const recovery = state.failures > 0 ? { collector, failures: state.failures, failingMs: this.nowMs() - state.firstFailureAtMs } : undefined
     state.succeeded = true
     state.everSucceeded = true
-    state.reason = undefined
-    state.sameAs = undefined
+    state.lastError = undefined
     state.failures = 0
     state.nextAttemptAtMs = 0
     return recovery
@@ -117,13 +120,11 @@ export class CollectorHealth {
     const state = this.states.get(collector)
     if (state === undefined) return undefined
     const nowMs = this.nowMs()
-    const sameAs = sameFailureKey(error)
-    const changed = state.succeeded || state.sameAs !== sameAs
+    const changed = state.succeeded || state.lastError === undefined || sameFailureKey(state.lastError) !== sameFailureKey(error)
     if (state.failures === 0) state.firstFailureAtMs = nowMs
     state.failures++
     state.succeeded = false
-    state.reason = failureReason(error)
-    state.sameAs = sameAs
+    state.lastError = error
     const backoffMs = backoff ? Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (state.failures - 1)) * (0.5 + this.random() / 2) : 0
     state.nextAttemptAtMs = nowMs + backoffMs
     return changed ? { collector, error, failures: state.failures, backoffMs } : undefined
@@ -139,7 +140,10 @@ export class CollectorHealth {
     const list: NotReadyCollector[] = []
     for (const [collector, state] of this.states) {
       if (state.succeeded) continue
-      list.push({ collector, reason: state.reason ?? (state.everSucceeded ? 'failed' : 'no collection has succeeded yet') })
+      list.push({
+        collector,
+        reason: state.lastError !== undefined ? failureReason(state.lastError) : state.everSucceeded ? 'failed' : 'no collection has succeeded yet',
+      })
     }
     return list
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BACKOFF_BASE_MS, BACKOFF_MAX_MS, CollectorHealth } from '../../../testbed/exporter/collector-health.ts'
+import { BACKOFF_BASE_MS, BACKOFF_MAX_MS, CollectorHealth, DeadlineError } from '../../../testbed/exporter/collector-health.ts'
 import { SlurmRequestError } from '../../../testbed/exporter/slurm-client.ts'
 
 function clock(): { nowMs: number; read: () => number } {
@@ -69,7 +69,7 @@ describe('collector health', () => {
       () => 0,
       () => 0.5,
     )
-    const deadline = Object.assign(new Error('scrape deadline of 1000 ms passed'), { name: 'DeadlineError' })
+    const deadline = new DeadlineError('scrape deadline of 1000 ms passed')
     expect(health.failed('jobs', deadline)).toMatchObject({ failures: 1 })
     expect(health.notReady()).toEqual([{ collector: 'jobs', reason: 'scrape deadline of 1000 ms passed' }])
     // Whichever timer fires first under load, a hung slurmrestd is one failure, logged once.
