@@ -83,12 +83,17 @@ export interface PB {
   next(): boolean
 }
 
-// One module-level slot, as mitata's do_not_optimize: a store V8 must keep, so the value's
-// computation stays. A ring of 64 slots was tried and kept large results alive long enough to be
-// promoted, which put their old-generation GC cost into the benchmark (fast-json-stringify of 100
-// nodes: 0.96 ms/op with 1 slot, 7.75 ms/op with 64).
-// biome-ignore lint/correctness/noUnusedVariables: written, never read, on purpose: the store is what V8 must keep
-let sinkSlot: unknown
+// One slot, as mitata's do_not_optimize: a store V8 must keep, so the value's computation stays.
+// A ring of 64 slots was tried and kept large results alive long enough to be promoted, which put
+// their old-generation GC cost into the benchmark (fast-json-stringify of 100 nodes: 0.96 ms/op
+// with 1 slot, 7.75 ms/op with 64).
+// The slot is one object for the whole process, not a module variable: a pair worker loads a
+// second copy of this module (the base side's bundle), and the harness empties the slot before
+// every run. With a slot per copy only the head's was emptied, so the base ran each time with its
+// last result still alive (a bigger live heap, hence later old-generation GCs), and an A/A pair of
+// one bundle measured BenchmarkLabelRules/jobs=5000/engine=regexp +31% slower on the head.
+const SINK_KEY = Symbol.for('slurmbench.sink')
+const sinkSlot: { value: unknown } = ((globalThis as Record<symbol, { value: unknown } | undefined>)[SINK_KEY] ??= { value: undefined })
 
 /**
  * Sink keeps `value` observable so that V8 cannot eliminate the computation that produced it.
@@ -96,7 +101,7 @@ let sinkSlot: unknown
  * value, so results do not pile up in the heap.
  */
 export function sink(value: unknown): void {
-  sinkSlot = value
+  sinkSlot.value = value
 }
 
 /**

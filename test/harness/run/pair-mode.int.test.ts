@@ -113,6 +113,23 @@ describe('bench -pair', () => {
     expect(same).toBeLessThan(1.4)
   }, 60_000)
 
+  it('empties the sink before every run of either side, so the base does not run with its last result alive', async () => {
+    // Each side's bundle has its own copy of the API module, and the harness empties the sink
+    // through the head's. With a slot per copy the base's last 64 MB result outlived every pre-run
+    // GC, so both sides started their runs with 68 MiB live instead of 4.
+    const headJson = join(dir, 'sink-head.json')
+    const baseJson = join(dir, 'sink-base.json')
+    const r = await bench(['-pair', '.', '-pair-json', baseJson, '-json', headJson, '-benchtime', '1x', '-count', '2', 'test/fixtures/pair/sink.bench.ts'])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const live = (doc: ResultsDocument): number[] => (doc.benchmarks[0]?.samples ?? []).map((s) => s.metrics['live-MiB'] as number)
+    const base = live(await readResults(baseJson))
+    const head = live(await readResults(headJson))
+    expect(base).toHaveLength(2)
+    expect(head).toHaveLength(2)
+    for (const liveMiB of [...base, ...head]) expect(liveMiB).toBeLessThan(32)
+  }, 60_000)
+
   it('rejects pair flags without -pair, and a base folder that is not installed, with exit 2', async () => {
     const orphan = await bench(['-pair-runs', '2', FIXTURE])
     expect(orphan.code).toBe(2)
