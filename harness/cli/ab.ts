@@ -42,6 +42,7 @@ import { renderBenchstatText } from '../report/benchstat-text.ts'
 import { renderComparisonJson } from '../report/comparison-json.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { writeResults } from '../results/json.ts'
+import { markPartial } from '../results/partial.ts'
 import type { Command } from './command.ts'
 import { DEFAULT_IGNORE, loadPolicy, parseFailOn, parseFormat, renderVerdicts } from './compare.ts'
 import { type FlagSpecs, parseArgs, printUsage, UsageError } from './flags.ts'
@@ -342,14 +343,17 @@ export const command: Command = {
             judged = judgeNow()
           } catch (error) {
             // Rounds can take an hour: a sample set that cannot be judged must not take them along.
-            const kept = await keepRounds(results, typeof args.flags.json === 'string' ? args.flags.json : 'ab')
+            const kept = await keepRounds(results, typeof args.flags.json === 'string' ? args.flags.json : 'ab', rounds)
             if (error instanceof Error) error.message += `\n(the ${rounds} rounds a side are kept in ${kept.join(' and ')})`
             throw error
           }
           const next = nextRoundTarget(rounds, judged.report.counts.inconclusive, maxCount, step)
           if (next === undefined) break
           target = next
-          progress(`${judged.report.counts.inconclusive} inconclusive after ${rounds} rounds; adding rounds up to ${target}`)
+          const adding = `${judged.report.counts.inconclusive} inconclusive after ${rounds} rounds; adding rounds up to ${target}`
+          // A log (CI) would otherwise go quiet after "round 6/6 done, about 0 s left" for the extra rounds.
+          if (tty) progress(adding)
+          else process.stderr.write(`ab: ${adding}\n`)
         }
         const { base, head, report } = judged
         const tables = buildTables([base, head], { alpha: policy.alpha, confidence: policy.confidence, col: '.file', ignore: DEFAULT_IGNORE })
@@ -423,9 +427,12 @@ export const command: Command = {
   },
 }
 
-// keepRounds writes each side's rounds so far to <prefix>.base.partial.json and .head.partial.json.
-async function keepRounds(results: SideResults[], prefix: string): Promise<string[]> {
+// keepRounds writes each side's rounds so far to <prefix>.base.partial.json and .head.partial.json,
+// marked partial: compare reads them, while history add, push and baseline refuse them.
+async function keepRounds(results: SideResults[], prefix: string, rounds: number): Promise<string[]> {
   const files = [`${prefix}.base.partial.json`, `${prefix}.head.partial.json`]
-  await Promise.all(files.map((file, i) => writeResults(file, mergeRounds(results[i] as SideResults))))
+  const note = `partial run: ${rounds} rounds kept because ab could not judge them; not for history, push or a baseline`
+  const partial = { roundsDone: rounds, reason: 'ab could not judge the rounds' }
+  await Promise.all(files.map((file, i) => writeResults(file, markPartial(mergeRounds(results[i] as SideResults), partial, note))))
   return files
 }

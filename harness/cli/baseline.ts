@@ -19,6 +19,7 @@ import { BenchMatcher } from '../run/match.ts'
 import { type FailOn, gateExitCode, judge } from '../compare/verdict.ts'
 import { InputError } from '../../common/input-error.ts'
 import { readResults, writeResults } from '../results/json.ts'
+import { isPartial, markPartial, partialNote } from '../results/partial.ts'
 import type { ResultsDocument } from '../results/schema.ts'
 import { collectEnvironment } from '../run/environment.ts'
 import { renderBenchstatText } from '../report/benchstat-text.ts'
@@ -163,11 +164,6 @@ export async function checkResults(doc: ResultsDocument, options: CheckOptions =
   return gateExitCode(report, options.failOn ?? 'regressed')
 }
 
-/** isPartial says whether a results document was kept from an interrupted run. */
-export function isPartial(doc: ResultsDocument): boolean {
-  return doc.config.settings?.partial !== undefined
-}
-
 /** countTopLevelBenchmarks counts the exported Benchmark functions that -bench selects in the files or folders: a lower bound of the benchmarks a run measures. */
 export async function countTopLevelBenchmarks(paths: readonly string[], pattern: string, cwd: string): Promise<number> {
   const files = await findBenchmarkFiles(paths, cwd)
@@ -228,11 +224,7 @@ async function freshRun(args: ParsedArgs, command: string): Promise<ResultsDocum
     finished = true
     const merged = mergeRounds(rounds)
     const note = `partial run: ${rounds.length} of ${count} rounds (${stopReason}); not a baseline`
-    const doc: ResultsDocument = {
-      ...merged,
-      config: { ...merged.config, settings: { ...merged.config.settings, partial: { roundsDone: rounds.length, roundsPlanned: count, reason: stopReason } } },
-      warnings: [note, ...merged.warnings],
-    }
+    const doc = markPartial(merged, { roundsDone: rounds.length, roundsPlanned: count, reason: stopReason }, note)
     await writeResults(partialPath, doc)
     write(`${command}: ${note}; kept ${rounds.length} round(s) in ${partialPath}; no baseline written\n`)
     kept = partialPath
@@ -286,7 +278,7 @@ async function resultsFor(args: ParsedArgs, command: string): Promise<ResultsDoc
     if (args.positionals.length > 0 || args.flags.bench !== undefined)
       throw new UsageError('-from reads a results file; benchmark selection flags and paths apply to fresh runs only')
     const doc = await readResults(from)
-    if (isPartial(doc)) throw new InputError(`${from}: a partial run (${doc.warnings[0] ?? 'interrupted'}); a baseline needs every round: run again`)
+    if (isPartial(doc)) throw new InputError(`${from}: a partial run (${partialNote(doc)}); a baseline needs every round: run again`)
     return doc
   }
   return freshRun(args, command)

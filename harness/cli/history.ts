@@ -9,6 +9,7 @@ import { DEFAULT_WEEKLY_THRESHOLD, weeklyCheck } from '../history/weekly.ts'
 import { renderHistoryCsv, renderSeriesList, renderShifts, renderWeekly } from '../report/history-text.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
 import { readResults } from '../results/json.ts'
+import { isPartial, partialNote } from '../results/partial.ts'
 import { type Command, EXIT_FAILED, EXIT_OK } from './command.ts'
 import { type FlagSpecs, printUsage, parseArgs, UsageError } from './flags.ts'
 
@@ -67,13 +68,17 @@ export const command: Command = {
     const machineClass = args.flags['machine-class'] as string | undefined
     if (sub === 'add') {
       if (files.length === 0) throw new UsageError('history add: name at least one results file')
-      await mkdir(dir, { recursive: true })
       // Read and convert every file before writing anything: a bad second file adds nothing.
       const batches = []
-      for (const file of files) batches.push({ file, records: recordsOfResults(await readResults(file), machineClass) })
+      for (const file of files) {
+        const doc = await readResults(file)
+        if (isPartial(doc)) throw new InputError(`${file}: a partial run (${partialNote(doc)}); history keeps only finished runs`)
+        batches.push({ file, records: recordsOfResults(doc, machineClass) })
+      }
       for (const { file, records } of batches) {
         if (records.length === 0) throw new InputError(`${file}: no successful benchmark with samples; nothing to add`)
       }
+      await mkdir(dir, { recursive: true })
       for (const { file, records } of batches) {
         const added = await appendHistory(dir, records)
         process.stdout.write(`history: ${file}: ${added.records} series points added to ${added.file} (machine class ${added.machineClass})\n`)

@@ -1,10 +1,12 @@
 // `slurmbench push --gateway URL results.json`: a run's results as Prometheus metrics to a
 // Pushgateway, grouped by suite, machine class and commit.
+import { InputError } from '../../common/input-error.ts'
 import { fingerprintOf, machineClassOf } from '../baseline/fingerprint.ts'
 import { PushError, pushMetrics, redactUrl } from '../publish/pushgateway.ts'
 import { renderPrometheus, type VerdictLine } from '../report/prometheus-text.ts'
 import { readComparison, verdictsOf } from '../results/comparison-schema.ts'
 import { readResults } from '../results/json.ts'
+import { isPartial, partialNote } from '../results/partial.ts'
 import { type Command, EXIT_FAILED, EXIT_OK } from './command.ts'
 import { type FlagSpecs, printUsage, parseArgs, UsageError } from './flags.ts'
 
@@ -42,6 +44,7 @@ export const command: Command = {
     if (gateway === undefined && !dryRun) throw new UsageError(`no Pushgateway: give --gateway URL or set ${GATEWAY_ENV}`)
     const file = args.positionals[0] as string
     const doc = await readResults(file)
+    if (isPartial(doc)) throw new InputError(`${file}: a partial run (${partialNote(doc)}); push takes only finished runs`)
     const comparison = args.flags.comparison as string | undefined
     const verdicts = comparison === undefined ? [] : await readVerdicts(comparison)
     const scenario = doc.config.settings?.scenario

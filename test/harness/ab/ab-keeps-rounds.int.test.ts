@@ -55,5 +55,16 @@ it('keeps both sides’ rounds when judging them fails, and names the files', { 
   for (const side of ['base', 'head']) {
     const doc = parseResults(readFileSync(`${json}.${side}.partial.json`, 'utf8'), side)
     expect(doc.benchmarks.find((b) => b.name === 'BenchmarkFickle')?.samples).toHaveLength(2)
+    expect(doc.config.settings?.partial).toEqual({ roundsDone: 2, reason: 'ab could not judge the rounds' })
   }
+  // Marked partial: the commands that record results for later refuse the kept rounds by name.
+  const kept = `${json}.head.partial.json`
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(repo.path, 'bin', 'slurmbench.js'), ...args], { cwd: repo.path, encoding: 'utf8' })
+  const history = cli('history', 'add', '-dir', join(repo.path, 'history'), kept)
+  expect(history.status).toBe(2)
+  expect(history.stderr).toContain(`${kept}: a partial run (partial run: 2 rounds kept because ab could not judge them;`)
+  expect(existsSync(join(repo.path, 'history'))).toBe(false)
+  const push = cli('push', '--dry-run', kept)
+  expect(push.status).toBe(2)
+  expect(push.stderr).toContain(`${kept}: a partial run (`)
 })
