@@ -140,7 +140,11 @@ async function measurePair(worker: PairWorker, pair: PairJob, [baseSide, baseB]:
     }
     return
   }
-  for (const s of sides) {
+  // The memory passes go in the round's order too. A side's passes see what the other side's passes
+  // left behind: in an A/A pair of one bundle, BenchmarkBacktracking/engine=RegExp/n=20 read 3 B/op
+  // on whichever side went first and 1,203 on the other, every round, which the gate called a
+  // regression. Alternating by round charges that to each side in half the rounds.
+  for (const s of pair.baseFirst ? sides : [...sides].reverse()) {
     worker.environment.enter(s.side) // the memory passes run the side's code again
     await leaves.recordLeaf(s.b, n, median(s.nsPerOp) * n, undefined, s.side.outcomes)
   }

@@ -130,6 +130,39 @@ describe('bench -pair', () => {
     for (const liveMiB of [...base, ...head]) expect(liveMiB).toBeLessThan(32)
   }, 60_000)
 
+  it("runs the memory passes in the round's order, so neither side reads more B/op in every sample", async () => {
+    // A side's memory passes see what the other side's left behind: this benchmark reads 3 B/op
+    // on the side whose passes go first and ~1,200 on the other. With a fixed order (base first)
+    // the head read more in every sample, which ab judged a regression of identical code.
+    const headJson = join(dir, 'mem-head.json')
+    const baseJson = join(dir, 'mem-base.json')
+    const r = await bench([
+      '-pair',
+      '.',
+      '-benchmem',
+      '-pair-json',
+      baseJson,
+      '-json',
+      headJson,
+      '-benchtime',
+      '100ms',
+      '-count',
+      '2',
+      '-bench',
+      'Backtracking/engine=RegExp/n=20$',
+      'benchmarks/cpu/regexp-filters.bench.ts',
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const bytes = (doc: ResultsDocument): number[] => (doc.benchmarks[0]?.samples ?? []).map((s) => s.metrics['B/op'] as number)
+    const base = bytes(await readResults(baseJson))
+    const head = bytes(await readResults(headJson))
+    expect(base).toHaveLength(2)
+    expect(head).toHaveLength(2)
+    const headAlwaysMore = head.every((h, k) => h > (base[k] as number))
+    const baseAlwaysMore = base.every((b, k) => b > (head[k] as number))
+    expect({ base, head, headAlwaysMore, baseAlwaysMore }).toMatchObject({ headAlwaysMore: false, baseAlwaysMore: false })
+  }, 60_000)
+
   it('rejects pair flags without -pair, and a base folder that is not installed, with exit 2', async () => {
     const orphan = await bench(['-pair-runs', '2', FIXTURE])
     expect(orphan.code).toBe(2)
