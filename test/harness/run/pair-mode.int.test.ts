@@ -163,6 +163,32 @@ describe('bench -pair', () => {
     expect({ base, head, headAlwaysMore, baseAlwaysMore }).toMatchObject({ headAlwaysMore: false, baseAlwaysMore: false })
   }, 60_000)
 
+  it('records only turns as pairs, never the two probes, when one op outlasts -benchtime', async () => {
+    // The base's probe is the first run in the process; with -pair-runs 1 the pair recorded was
+    // the probes, base 45 ms against head 15 ms (ratio 3) on identical code.
+    const headJson = join(dir, 'cold-head.json')
+    const baseJson = join(dir, 'cold-base.json')
+    const r = await bench([
+      '-pair',
+      '.',
+      '-pair-runs',
+      '1',
+      '-pair-json',
+      baseJson,
+      '-json',
+      headJson,
+      '-benchtime',
+      '5ms',
+      '-count',
+      '3',
+      'test/fixtures/pair/cold.bench.ts',
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const ratio = median3(ratios(await readResults(baseJson), await readResults(headJson), 'BenchmarkColdFirst'))
+    expect(ratio).toBeGreaterThan(0.7)
+    expect(ratio).toBeLessThan(1.4)
+  }, 60_000)
+
   it('rejects pair flags without -pair, and a base folder that is not installed, with exit 2', async () => {
     const orphan = await bench(['-pair-runs', '2', FIXTURE])
     expect(orphan.code).toBe(2)
