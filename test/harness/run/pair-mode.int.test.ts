@@ -40,6 +40,18 @@ const median3 = (rs: readonly number[]): number => {
   return rs[1] as number
 }
 
+// pairWithItself runs `bench -pair .` (this checkout against itself, an A/A pair) and reads both sides.
+async function pairWithItself(tag: string, args: readonly string[]): Promise<{ base: ResultsDocument; head: ResultsDocument; stderr: string }> {
+  const headJson = join(dir, `${tag}-head.json`)
+  const baseJson = join(dir, `${tag}-base.json`)
+  const r = await bench(['-pair', '.', '-pair-json', baseJson, '-json', headJson, ...args])
+  expect(r.code, r.stderr).toBe(0)
+  return { base: await readResults(baseJson), head: await readResults(headJson), stderr: r.stderr }
+}
+
+// firstMetric returns one metric of every sample of the document's first benchmark.
+const firstMetric = (doc: ResultsDocument, unit: string): number[] => (doc.benchmarks[0]?.samples ?? []).map((s) => s.metrics[unit] as number)
+
 let dir: string
 let baseRoot: string
 beforeAll(async () => {
@@ -117,14 +129,10 @@ describe('bench -pair', () => {
     // Each side's bundle has its own copy of the API module, and the harness empties the sink
     // through the head's. With a slot per copy the base's last 64 MB result outlived every pre-run
     // GC, so both sides started their runs with 68 MiB live instead of 4.
-    const headJson = join(dir, 'sink-head.json')
-    const baseJson = join(dir, 'sink-base.json')
-    const r = await bench(['-pair', '.', '-pair-json', baseJson, '-json', headJson, '-benchtime', '1x', '-count', '2', 'test/fixtures/pair/sink.bench.ts'])
-    expect(r.stderr).toBe('')
-    expect(r.code).toBe(0)
-    const live = (doc: ResultsDocument): number[] => (doc.benchmarks[0]?.samples ?? []).map((s) => s.metrics['live-MiB'] as number)
-    const base = live(await readResults(baseJson))
-    const head = live(await readResults(headJson))
+    const run = await pairWithItself('sink', ['-benchtime', '1x', '-count', '2', 'test/fixtures/pair/sink.bench.ts'])
+    expect(run.stderr).toBe('')
+    const base = firstMetric(run.base, 'live-MiB')
+    const head = firstMetric(run.head, 'live-MiB')
     expect(base).toHaveLength(2)
     expect(head).toHaveLength(2)
     for (const liveMiB of [...base, ...head]) expect(liveMiB).toBeLessThan(32)
@@ -134,16 +142,8 @@ describe('bench -pair', () => {
     // A side's memory passes see what the other side's left behind: this benchmark reads 3 B/op
     // on the side whose passes go first and ~1,200 on the other. With a fixed order (base first)
     // the head read more in every sample, which ab judged a regression of identical code.
-    const headJson = join(dir, 'mem-head.json')
-    const baseJson = join(dir, 'mem-base.json')
-    const r = await bench([
-      '-pair',
-      '.',
+    const run = await pairWithItself('mem', [
       '-benchmem',
-      '-pair-json',
-      baseJson,
-      '-json',
-      headJson,
       '-benchtime',
       '100ms',
       '-count',
@@ -152,10 +152,8 @@ describe('bench -pair', () => {
       'Backtracking/engine=RegExp/n=20$',
       'benchmarks/cpu/regexp-filters.bench.ts',
     ])
-    expect(r.code, r.stderr).toBe(0)
-    const bytes = (doc: ResultsDocument): number[] => (doc.benchmarks[0]?.samples ?? []).map((s) => s.metrics['B/op'] as number)
-    const base = bytes(await readResults(baseJson))
-    const head = bytes(await readResults(headJson))
+    const base = firstMetric(run.base, 'B/op')
+    const head = firstMetric(run.head, 'B/op')
     expect(base).toHaveLength(2)
     expect(head).toHaveLength(2)
     const headAlwaysMore = head.every((h, k) => h > (base[k] as number))
@@ -166,25 +164,8 @@ describe('bench -pair', () => {
   it('records only turns as pairs, never the two probes, when one op outlasts -benchtime', async () => {
     // The base's probe is the first run in the process; with -pair-runs 1 the pair recorded was
     // the probes, base 45 ms against head 15 ms (ratio 3) on identical code.
-    const headJson = join(dir, 'cold-head.json')
-    const baseJson = join(dir, 'cold-base.json')
-    const r = await bench([
-      '-pair',
-      '.',
-      '-pair-runs',
-      '1',
-      '-pair-json',
-      baseJson,
-      '-json',
-      headJson,
-      '-benchtime',
-      '5ms',
-      '-count',
-      '3',
-      'test/fixtures/pair/cold.bench.ts',
-    ])
-    expect(r.code, r.stderr).toBe(0)
-    const ratio = median3(ratios(await readResults(baseJson), await readResults(headJson), 'BenchmarkColdFirst'))
+    const run = await pairWithItself('cold', ['-pair-runs', '1', '-benchtime', '5ms', '-count', '3', 'test/fixtures/pair/cold.bench.ts'])
+    const ratio = median3(ratios(run.base, run.head, 'BenchmarkColdFirst'))
     expect(ratio).toBeGreaterThan(0.7)
     expect(ratio).toBeLessThan(1.4)
   }, 60_000)
