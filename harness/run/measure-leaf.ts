@@ -82,13 +82,33 @@ export class LeafMeasurer {
   /**
    * recordLeaf adds b's outcome at `iterations` and `durationNs` to `into`, after the memory passes
    * when -benchmem or reportAllocs asks for them; `timed` is the reported run's heap figures when
-   * it was metered.
+   * it was metered. A pair job passes `memoryElsewhere`: the outcome then only says the leaf wants
+   * memory figures, which another worker measures.
    */
-  async recordLeaf(b: BenchB, iterations: number, durationNs: number, timed: TimedHeap | undefined, into: LeafOutcome[]): Promise<void> {
+  async recordLeaf(
+    b: BenchB,
+    iterations: number,
+    durationNs: number,
+    timed: TimedHeap | undefined,
+    into: LeafOutcome[],
+    memoryElsewhere = false,
+  ): Promise<void> {
     const extra = new Map(b.extra)
     const log = trimLog(b.logLines)
+    const wantsMemory = this.job.benchmem || b.showAllocs
+    if (wantsMemory && memoryElsewhere) {
+      into.push({
+        status: 'ok',
+        name: b.name,
+        iterations,
+        metrics: buildMetrics({ iterations, durationNs, bytesPerOp: b.bytesPerOp, extra, memory: undefined }),
+        log,
+        memoryElsewhere: true,
+      })
+      return
+    }
     let memory: MemoryFigures | undefined
-    if (this.job.benchmem || b.showAllocs) {
+    if (wantsMemory) {
       b.logging = false
       memory = await runMemoryPasses(b, this.heapMeter, iterations, durationNs, timed, this.warn)
       if (b.failure !== undefined) {

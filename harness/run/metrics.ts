@@ -31,6 +31,24 @@ export const GCS_UNIT = 'gcs/op'
 /** GC_PAUSE_UNIT is GC pause time per op inside the timed windows, in nanoseconds. */
 export const GC_PAUSE_UNIT = 'gc-pause-ns/op'
 
+/** MEMORY_UNITS are the units of the memory passes' figures, in the order buildMetrics puts them. */
+export const MEMORY_UNITS: readonly string[] = ['B/op', 'allocs/op', EXTERNAL_BYTES_UNIT, GCS_UNIT, GC_PAUSE_UNIT]
+
+/**
+ * withMemoryFigures returns `metrics` with the memory units of `memory` (another run's metrics)
+ * where buildMetrics puts them, after ns/op and MB/s. A unit the benchmark reported itself stays.
+ */
+export function withMemoryFigures(metrics: Readonly<Record<string, number>>, memory: Readonly<Record<string, number>>): Record<string, number> {
+  const merged: Record<string, number> = {}
+  for (const unit of ['ns/op', 'MB/s']) if (metrics[unit] !== undefined) merged[unit] = metrics[unit]
+  for (const unit of MEMORY_UNITS) {
+    const value = metrics[unit] ?? memory[unit]
+    if (value !== undefined) merged[unit] = value
+  }
+  for (const [unit, value] of Object.entries(metrics)) if (!(unit in merged)) merged[unit] = value
+  return merged
+}
+
 /** buildMetrics returns the metrics of a run by unit, as Go's BenchmarkResult.String and MemString would print them. */
 export function buildMetrics(run: MeasuredRun): Record<string, number> {
   const n = run.iterations

@@ -4,11 +4,13 @@
 // top-level benchmark with a discovery worker, which probes it with N=1 as Go does, lists its
 // sub-benchmarks and measures it directly when it is a leaf itself (Go's first repetition also
 // reuses the N=1 probe). In pair mode every sample is a pair job: the same worker measures the
-// leaf of the base side too, and discovery only probes.
+// leaf of the base side too, and discovery only probes; memory figures then come from a worker of
+// each side's own.
 import { formatDurationNs } from '../results/duration.ts'
 import type { Failure } from '../results/schema.ts'
 import type { BenchTime } from './calibrate.ts'
 import type { CapturedProfiles, ProfileRequest } from './measure/profile-meter.ts'
+import { withMemoryFigures } from './metrics.ts'
 import { procsName } from './names.ts'
 import { runWorker, type WorkerRun } from './spawn-worker.ts'
 import type { LeafOutcome, ProbedNode, WorkerJob } from './worker-protocol.ts'
@@ -172,15 +174,53 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
           }
     const run = await launch(leaf.top, workerJob, leaf.name, round)
     if (run === undefined) return false
-    const outcome = outcomeOf(run, leaf.name, options.timeoutMs)
-    if (workerJob.mode === 'pair') {
+    let outcome = outcomeOf(run, leaf.name, options.timeoutMs)
+    if (workerJob.mode === 'pair' && pair !== undefined && baseBundle !== undefined && workerJob.pair !== undefined) {
       // A dead worker ended both sides; a side without an outcome lacks the benchmark.
+      const head = run.kind === 'report' ? run.report.outcomes.find((o) => o.name === leaf.name) : undefined
       const base = run.kind === 'report' ? run.report.baseOutcomes?.find((o) => o.name === leaf.name) : undefined
-      if (base !== undefined) events.baseOutcome?.(leaf, round, fromLeafOutcome(base))
+      // The memory figures come from a worker of each side's own, in the round's order.
+      const sides = [
+        { leafOutcome: base, bundlePath: baseBundle, env: { ...options.env, ...pair.baseEnv } },
+        { leafOutcome: head, bundlePath: leaf.top.bundlePath, env: options.env },
+      ]
+      const memory: (SampleOutcome | undefined)[] = [undefined, undefined]
+      for (const k of workerJob.pair.baseFirst ? [0, 1] : [1, 0]) {
+        const side = sides[k] as (typeof sides)[number]
+        if (side.leafOutcome?.status !== 'ok' || side.leafOutcome.memoryElsewhere !== true) continue
+        const memoryRun = await launchMemory(leaf, side.bundlePath, side.env)
+        if (memoryRun === undefined) return false
+        memory[k] = outcomeOf(memoryRun, leaf.name, options.timeoutMs)
+      }
+      if (base !== undefined) events.baseOutcome?.(leaf, round, withMemory(fromLeafOutcome(base), memory[0]))
       else if (run.kind !== 'report') events.baseOutcome?.(leaf, round, outcome)
+      outcome = withMemory(outcome, memory[1])
     }
     record(leaf, round, outcome)
     return true
+  }
+
+  /**
+   * launchMemory measures a pair job's leaf in a worker of one side's own, as an unpaired sample,
+   * for its memory figures. It is not counted as a sample in the progress.
+   */
+  const launchMemory = async (leaf: Leaf, bundlePath: string, env: Readonly<Record<string, string>>): Promise<WorkerRun | undefined> => {
+    const remainingMs = deadline - performance.now()
+    if (remainingMs <= 0) return undefined
+    const run = await runWorker({
+      bundlePath,
+      execArgv: options.execArgv,
+      job: job(leaf.top, 'measure', leaf.procs, leaf.baseName),
+      timeoutMs: remainingMs,
+      env,
+      cwd: options.cwd,
+    })
+    events.spent(leaf.top, run.wallMs)
+    if (run.kind === 'report') {
+      for (const warning of run.report.warnings) events.warning(warning)
+      if (run.output !== '') events.workerOutput(run.output)
+    }
+    return run
   }
 
   // Round 0: discovery (and the first sample of top-level leaves), then each top's leaves.
@@ -226,6 +266,16 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
 
 function stripProcs(name: string, procs: number): string {
   return procs !== 1 && name.endsWith(`-${procs}`) ? name.slice(0, -`-${procs}`.length) : name
+}
+
+/**
+ * withMemory adds the memory figures of a side's own worker to its paired outcome; when that worker
+ * failed or skipped the benchmark, that is the side's outcome.
+ */
+function withMemory(paired: SampleOutcome, memory: SampleOutcome | undefined): SampleOutcome {
+  if (memory === undefined || paired.status !== 'ok') return paired
+  if (memory.status !== 'ok') return memory
+  return { ...paired, metrics: withMemoryFigures(paired.metrics, memory.metrics) }
 }
 
 function fromLeafOutcome(outcome: LeafOutcome): SampleOutcome {

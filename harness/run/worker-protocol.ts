@@ -64,6 +64,11 @@ export type LeafOutcome =
       readonly log: readonly string[]
       /** The profiled pass's raw V8 profiles, when the job asked for them. */
       readonly profiles?: CapturedProfiles
+      /**
+       * Pair mode: the leaf wants memory figures (-benchmem or reportAllocs), which the pair worker
+       * does not measure; the parent runs a worker of each side's own for them (schedule.ts).
+       */
+      readonly memoryElsewhere?: true
     }
   | { readonly status: 'skipped'; readonly name: string; readonly reason: string; readonly log: readonly string[] }
   | { readonly status: 'failed'; readonly name: string; readonly failure: BenchFailure; readonly log: readonly string[] }
