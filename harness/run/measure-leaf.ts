@@ -80,10 +80,29 @@ export class LeafMeasurer {
   }
 
   /**
+   * measureMemory measures the memory figures of b, a leaf of a pair job's side, in a process that
+   * runs only that side: one metered run at the N the pair job ran (it also warms the code, so the
+   * heap pass does not hold V8's compile allocations), then the memory passes.
+   */
+  async measureMemory(b: BenchB, iterations: number, into: LeafOutcome[]): Promise<void> {
+    this.prepare(b)
+    this.running(b)
+    b.meter = this.heapMeter
+    b.loopFixedIterations = iterations
+    await b.runN(iterations)
+    if (b.finished) {
+      into.push(this.finishedOutcome(b))
+      return
+    }
+    const timed = { bytesPerOp: this.heapMeter.allocatedBytes() / iterations, gcs: this.heapMeter.gcs() }
+    await this.recordLeaf(b, iterations, b.timedNs, timed, into, false, true)
+  }
+
+  /**
    * recordLeaf adds b's outcome at `iterations` and `durationNs` to `into`, after the memory passes
    * when -benchmem or reportAllocs asks for them; `timed` is the reported run's heap figures when
    * it was metered. A pair job passes `memoryElsewhere`: the outcome then only says the leaf wants
-   * memory figures, which another worker measures.
+   * memory figures, which a memory job measures; a memory job passes `memoryHere`.
    */
   async recordLeaf(
     b: BenchB,
@@ -92,10 +111,11 @@ export class LeafMeasurer {
     timed: TimedHeap | undefined,
     into: LeafOutcome[],
     memoryElsewhere = false,
+    memoryHere = false,
   ): Promise<void> {
     const extra = new Map(b.extra)
     const log = trimLog(b.logLines)
-    const wantsMemory = this.job.benchmem || b.showAllocs
+    const wantsMemory = this.job.benchmem || b.showAllocs || memoryHere
     if (wantsMemory && memoryElsewhere) {
       into.push({
         status: 'ok',

@@ -4,8 +4,8 @@
 // top-level benchmark with a discovery worker, which probes it with N=1 as Go does, lists its
 // sub-benchmarks and measures it directly when it is a leaf itself (Go's first repetition also
 // reuses the N=1 probe). In pair mode every sample is a pair job: the same worker measures the
-// leaf of the base side too, and discovery only probes; memory figures then come from a worker of
-// each side's own.
+// leaf of the base side too, and discovery only probes; memory figures then come from a memory job
+// of each side's own per top-level and round.
 import { formatDurationNs } from '../results/duration.ts'
 import type { Failure } from '../results/schema.ts'
 import type { BenchTime } from './calibrate.ts'
@@ -159,7 +159,11 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
 
   const leafFor = (top: TopLevel, baseName: string, procs: number): Leaf => ({ top, baseName, procs, name: procsName(baseName, procs) })
 
-  const measure = async (leaf: Leaf, round: number): Promise<boolean> => {
+  /**
+   * measure runs one sample of a leaf. A pair sample whose sides want memory figures waits in
+   * `paired` for its top-level's memory jobs (measureMemory); any other is recorded at once.
+   */
+  const measure = async (leaf: Leaf, round: number, paired: PairedSample[]): Promise<boolean> => {
     if (finished.has(leaf.name + '\0' + leaf.top.file)) {
       done++
       return true
@@ -174,53 +178,76 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
           }
     const run = await launch(leaf.top, workerJob, leaf.name, round)
     if (run === undefined) return false
-    let outcome = outcomeOf(run, leaf.name, options.timeoutMs)
-    if (workerJob.mode === 'pair' && pair !== undefined && baseBundle !== undefined && workerJob.pair !== undefined) {
-      // A dead worker ended both sides; a side without an outcome lacks the benchmark.
-      const head = run.kind === 'report' ? run.report.outcomes.find((o) => o.name === leaf.name) : undefined
-      const base = run.kind === 'report' ? run.report.baseOutcomes?.find((o) => o.name === leaf.name) : undefined
-      // The memory figures come from a worker of each side's own, in the round's order.
-      const sides = [
-        { leafOutcome: base, bundlePath: baseBundle, env: { ...options.env, ...pair.baseEnv } },
-        { leafOutcome: head, bundlePath: leaf.top.bundlePath, env: options.env },
-      ]
-      const memory: (SampleOutcome | undefined)[] = [undefined, undefined]
-      for (const k of workerJob.pair.baseFirst ? [0, 1] : [1, 0]) {
-        const side = sides[k] as (typeof sides)[number]
-        if (side.leafOutcome?.status !== 'ok' || side.leafOutcome.memoryElsewhere !== true) continue
-        const memoryRun = await launchMemory(leaf, side.bundlePath, side.env)
-        if (memoryRun === undefined) return false
-        memory[k] = outcomeOf(memoryRun, leaf.name, options.timeoutMs)
-      }
-      if (base !== undefined) events.baseOutcome?.(leaf, round, withMemory(fromLeafOutcome(base), memory[0]))
-      else if (run.kind !== 'report') events.baseOutcome?.(leaf, round, outcome)
-      outcome = withMemory(outcome, memory[1])
+    const outcome = outcomeOf(run, leaf.name, options.timeoutMs)
+    if (workerJob.mode !== 'pair') {
+      record(leaf, round, outcome)
+      return true
     }
-    record(leaf, round, outcome)
+    // A dead worker ended both sides; a side without an outcome lacks the benchmark.
+    const report = run.kind === 'report' ? run.report : undefined
+    const base = report?.baseOutcomes?.find((o) => o.name === leaf.name)
+    const head = report?.outcomes.find((o) => o.name === leaf.name)
+    paired.push({
+      leaf,
+      head: { outcome, memoryAt: memoryAt(head) },
+      base: base !== undefined ? { outcome: fromLeafOutcome(base), memoryAt: memoryAt(base) } : report === undefined ? { outcome } : undefined,
+    })
     return true
   }
 
   /**
-   * launchMemory measures a pair job's leaf in a worker of one side's own, as an unpaired sample,
-   * for its memory figures. It is not counted as a sample in the progress.
+   * measureMemory adds memory figures to a top-level's pair samples of one round and records
+   * them. The figures come from a memory job of each side's own (all the top-level's leaves at
+   * one -cpu value in one worker), sides in the round's order: in the pair worker a side's memory
+   * passes saw what the other side's runs had left behind.
    */
-  const launchMemory = async (leaf: Leaf, bundlePath: string, env: Readonly<Record<string, string>>): Promise<WorkerRun | undefined> => {
-    const remainingMs = deadline - performance.now()
-    if (remainingMs <= 0) return undefined
-    const run = await runWorker({
-      bundlePath,
-      execArgv: options.execArgv,
-      job: job(leaf.top, 'measure', leaf.procs, leaf.baseName),
-      timeoutMs: remainingMs,
-      env,
-      cwd: options.cwd,
-    })
-    events.spent(leaf.top, run.wallMs)
-    if (run.kind === 'report') {
-      for (const warning of run.report.warnings) events.warning(warning)
-      if (run.output !== '') events.workerOutput(run.output)
+  const measureMemory = async (top: TopLevel, round: number, paired: readonly PairedSample[]): Promise<boolean> => {
+    const baseBundle = pair?.bundleFor(top)
+    if (pair !== undefined && baseBundle !== undefined) {
+      const sides: { pick: (p: PairedSample) => PairedSide | undefined; bundlePath: string; env: Readonly<Record<string, string>> }[] = [
+        { pick: (p) => p.base, bundlePath: baseBundle, env: { ...options.env, ...pair.baseEnv } },
+        { pick: (p) => p.head, bundlePath: top.bundlePath, env: options.env },
+      ]
+      if ((round % 2 === 0) === pair.headFirst) sides.reverse()
+      for (const side of sides) {
+        for (const procs of options.cpus) {
+          const wanting = paired.filter((p) => p.leaf.procs === procs && side.pick(p)?.memoryAt !== undefined)
+          if (wanting.length === 0) continue
+          const memoryTargets = wanting.map((p) => ({ name: p.leaf.baseName, iterations: side.pick(p)?.memoryAt as number }))
+          const remainingMs = deadline - performance.now()
+          if (remainingMs <= 0) return false
+          const run = await runWorker({
+            bundlePath: side.bundlePath,
+            execArgv: options.execArgv,
+            job: { ...job(top, 'memory', procs), memoryTargets },
+            timeoutMs: remainingMs,
+            env: side.env,
+            cwd: options.cwd,
+          })
+          events.spent(top, run.wallMs)
+          if (run.kind === 'report') {
+            for (const warning of run.report.warnings) events.warning(warning)
+            if (run.output !== '') events.workerOutput(run.output)
+          }
+          for (const p of wanting) {
+            const paired = side.pick(p) as PairedSide
+            paired.outcome = withMemory(paired.outcome, memoryOutcomeOf(run, p.leaf.name, options.timeoutMs))
+          }
+        }
+      }
     }
-    return run
+    for (const p of paired) {
+      if (p.base !== undefined) events.baseOutcome?.(p.leaf, round, p.base.outcome)
+      record(p.leaf, round, p.head.outcome)
+    }
+    return true
+  }
+
+  /** measureTop runs one round of a top-level's leaves. */
+  const measureTop = async (top: TopLevel, leaves: readonly Leaf[], round: number): Promise<boolean> => {
+    const paired: PairedSample[] = []
+    for (const leaf of leaves) if (!(await measure(leaf, round, paired))) return false
+    return measureMemory(top, round, paired)
   }
 
   // Round 0: discovery (and the first sample of top-level leaves), then each top's leaves.
@@ -246,19 +273,17 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
     }
     leavesOf.set(top, leaves)
     total += options.count * (leaves.length - options.cpus.length)
-    for (const leaf of leaves) {
-      if (topSample !== undefined && leaf.baseName === top.name && leaf.procs === firstProcs) {
-        record(leaf, 0, topSample)
-        continue
-      }
-      if (!(await measure(leaf, 0))) return { timedOut: true }
+    const sampled = topSample
+    if (sampled !== undefined) {
+      const leaf = leaves.find((l) => l.baseName === top.name && l.procs === firstProcs)
+      if (leaf !== undefined) record(leaf, 0, sampled)
     }
+    const rest = leaves.filter((l) => sampled === undefined || l.baseName !== top.name || l.procs !== firstProcs)
+    if (!(await measureTop(top, rest, 0))) return { timedOut: true }
   }
   for (let round = 1; round < options.count; round++) {
     for (const top of options.tops) {
-      for (const leaf of leavesOf.get(top) ?? []) {
-        if (!(await measure(leaf, round))) return { timedOut: true }
-      }
+      if (!(await measureTop(top, leavesOf.get(top) ?? [], round))) return { timedOut: true }
     }
   }
   return { timedOut: false }
@@ -268,12 +293,44 @@ function stripProcs(name: string, procs: number): string {
   return procs !== 1 && name.endsWith(`-${procs}`) ? name.slice(0, -`-${procs}`.length) : name
 }
 
+/** PairedSide is one side's outcome of a pair sample; memoryAt is the N its memory job runs, when it wants memory figures. */
+interface PairedSide {
+  outcome: SampleOutcome
+  readonly memoryAt?: number
+}
+
+/** PairedSample is a pair sample waiting for its memory figures. */
+interface PairedSample {
+  readonly leaf: Leaf
+  readonly head: PairedSide
+  /** Undefined when the base side lacks the benchmark. */
+  readonly base: PairedSide | undefined
+}
+
+/** memoryAt is the N of a pair job's side when that side wants memory figures from a memory job. */
+function memoryAt(outcome: LeafOutcome | undefined): number | undefined {
+  return outcome?.status === 'ok' && outcome.memoryElsewhere === true ? outcome.iterations : undefined
+}
+
+/**
+ * memoryOutcomeOf is a memory job's outcome for one of its leaves: the leaf's own, or else the
+ * failure or skip of a parent on the way to it (the worker reached no further).
+ */
+function memoryOutcomeOf(run: WorkerRun, name: string, timeoutMs: number): SampleOutcome {
+  if (run.kind !== 'report') return outcomeOf(run, name, timeoutMs)
+  const own = run.report.outcomes.find((o) => o.name === name)
+  if (own !== undefined) return fromLeafOutcome(own)
+  const stopped = run.report.outcomes.find((o) => o.status !== 'ok')
+  if (stopped !== undefined) return fromLeafOutcome(stopped)
+  return { status: 'failed', failure: { kind: 'crash', message: 'the memory worker reported no result for it' }, log: [] }
+}
+
 /**
  * withMemory adds the memory figures of a side's own worker to its paired outcome; when that worker
  * failed or skipped the benchmark, that is the side's outcome.
  */
-function withMemory(paired: SampleOutcome, memory: SampleOutcome | undefined): SampleOutcome {
-  if (memory === undefined || paired.status !== 'ok') return paired
+function withMemory(paired: SampleOutcome, memory: SampleOutcome): SampleOutcome {
+  if (paired.status !== 'ok') return paired
   if (memory.status !== 'ok') return memory
   return { ...paired, metrics: withMemoryFigures(paired.metrics, memory.metrics) }
 }

@@ -16,8 +16,9 @@ export interface WorkerJob {
    * discover: probe topLevel with N=1, list its sub-benchmarks that match `pattern`, and measure
    * topLevel itself if it turns out to be a matching leaf. measure: measure the leaf `target`.
    * pair: measure the leaf `target` of this bundle (head) and of `pair.baseBundle` (base) in turns.
+   * memory: the memory figures of each of `memoryTargets`, for a pair job's side (schedule.ts).
    */
-  readonly mode: 'discover' | 'measure' | 'pair'
+  readonly mode: 'discover' | 'measure' | 'pair' | 'memory'
   /** Full name of the leaf to measure (measure mode), without the -P suffix. */
   readonly target?: string
   readonly pattern: string
@@ -33,6 +34,15 @@ export interface WorkerJob {
   readonly profile?: ProfileRequest
   /** Pair mode's base side. */
   readonly pair?: PairJob
+  /** Memory mode: the leaves to measure, each at the N its pair job ran. */
+  readonly memoryTargets?: readonly MemoryTarget[]
+}
+
+/** MemoryTarget is a leaf whose memory figures a memory job measures, and the N its timed runs used. */
+export interface MemoryTarget {
+  /** Full name without the -P suffix. */
+  readonly name: string
+  readonly iterations: number
 }
 
 /** PairJob is the base side of a paired measurement and how the two sides take turns. */
@@ -66,7 +76,7 @@ export type LeafOutcome =
       readonly profiles?: CapturedProfiles
       /**
        * Pair mode: the leaf wants memory figures (-benchmem or reportAllocs), which the pair worker
-       * does not measure; the parent runs a worker of each side's own for them (schedule.ts).
+       * does not measure; the parent runs a memory job of each side's own for them (schedule.ts).
        */
       readonly memoryElsewhere?: true
     }

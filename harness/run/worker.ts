@@ -121,6 +121,11 @@ class Worker implements PairWorker {
       else if (kind === 'leaf') await this.leaves.measure(b, this.outcomes)
       await this.finish(b, this.outcomes)
       return this.report()
+    } else if (this.job.mode === 'memory') {
+      const iterations = new Map((this.job.memoryTargets ?? []).map((t) => [t.name, t.iterations]))
+      // A target that was not reached has no outcome here; the parent reads that as the side's failure.
+      await this.reachLeaf(this.ownSide(module), (b) => this.leaves.measureMemory(b, iterations.get(b.name) ?? 1, this.outcomes))
+      return this.report()
     } else await this.reachLeaf(this.ownSide(module), (b) => this.leaves.measure(b, this.outcomes))
     this.failIfNotFound()
     return this.report()
@@ -187,24 +192,29 @@ class Worker implements PairWorker {
   }
 
   /**
-   * reachLeaf probes the side's top-level function and descends by b.run to the job's target,
-   * then calls onLeaf with the target's B while its parents wait in b.run. It returns whether the
-   * target was reached; a failure or skip on the way is the side's outcome.
+   * reachLeaf probes the side's top-level function and descends by b.run to the job's target (a
+   * memory job's targets, one after another), then calls onLeaf with the target's B while its
+   * parents wait in b.run. It returns whether a target was reached; a failure or skip on the way
+   * is the side's outcome.
    */
   async reachLeaf(side: Side, onLeaf: (b: BenchB) => Promise<void>): Promise<boolean> {
     const top = this.job.topLevel
-    const target = this.job.target as string
+    const targets = this.job.mode === 'memory' ? (this.job.memoryTargets ?? []).map((t) => t.name) : [this.job.target as string]
+    const isTarget = (name: string): boolean => targets.includes(name)
+    const onPath = (name: string): boolean => targets.some((target) => target === name || target.startsWith(`${name}/`))
     const fn = side.module[top]
     if (typeof fn !== 'function') return false
     let reached = false
-    const arrive = async (b: BenchB, isTarget: boolean): Promise<void> => {
+    const arrive = async (b: BenchB, atTarget: boolean): Promise<void> => {
       if (b.finished) {
-        if (side.outcomes.length === 0) side.outcomes.push({ ...this.leaves.finishedOutcome(b), name: this.targetName() })
-      } else if (isTarget) {
+        // A memory job keeps each failure under its own name; the parent matches them to its targets.
+        if (this.job.mode === 'memory') side.outcomes.push(this.leaves.finishedOutcome(b))
+        else if (side.outcomes.length === 0) side.outcomes.push({ ...this.leaves.finishedOutcome(b), name: this.targetName() })
+      } else if (atTarget) {
         if (b.hasSub)
           side.outcomes.push({
             status: 'failed',
-            name: this.targetName(),
+            name: procsName(b.name, this.job.procs),
             failure: { message: 'it now calls b.run; it had no sub-benchmarks when the run started' },
             log: [],
           })
@@ -218,10 +228,10 @@ class Worker implements PairWorker {
       procs: this.job.procs,
       uniqueName: (parent, sub) => side.registry.unique(parent, sub),
       onSub: async (_parent, fullName, subFn) => {
-        if (fullName !== target && !target.startsWith(`${fullName}/`)) return true
+        if (!onPath(fullName)) return true
         this.environment.enter(side)
         const b = await this.probe(fullName, subFn, settings)
-        await arrive(b, fullName === target)
+        await arrive(b, isTarget(fullName))
         await this.finish(b, side.outcomes)
         return b.failure === undefined
       },
@@ -229,7 +239,7 @@ class Worker implements PairWorker {
     }
     this.environment.enter(side)
     const topB = await this.probe(top, fn as BenchmarkFunction, settings)
-    await arrive(topB, top === target)
+    await arrive(topB, isTarget(top))
     await this.finish(topB, side.outcomes)
     return reached
   }
