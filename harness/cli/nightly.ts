@@ -23,6 +23,7 @@ import { upsertAlertIssue } from '../publish/alert-issue.ts'
 import { resolveAuthor } from '../publish/sticky-comment.ts'
 import { postWebhook, resolveWebhook } from '../publish/webhook.ts'
 import { writeFileAtomic } from '../results/atomic-file.ts'
+import { parseDurationNs } from '../results/duration.ts'
 import { collectEnvironment } from '../run/environment.ts'
 import { type Command, EXIT_FAILED, EXIT_OK } from './command.ts'
 import { type FlagSpecs, parseArgs, printUsage, UsageError } from './flags.ts'
@@ -48,6 +49,11 @@ const FLAGS: FlagSpecs = {
     kind: 'string',
     valueName: 'd',
     help: 'time per sample, as bench -benchtime (default 100ms, as the PR gate: the rates in docs/performance.md were measured at it)',
+  },
+  timeout: {
+    kind: 'string',
+    valueName: 'd',
+    help: "each bench run's -timeout, as bench -timeout: with a verdict, each of ab's rounds (default 10m; a round of the default set takes ~7 min)",
   },
   count: { kind: 'integer', valueName: 'n', help: 'rounds per side before the first judgement, as ab -count (default 6)' },
   'max-count': { kind: 'integer', valueName: 'n', help: 'most rounds per side, as ab -max-count (default 12)' },
@@ -132,6 +138,9 @@ export const command: Command = {
     const loadScenario = (args.flags.load as string | undefined) ?? DEFAULT_LOAD_SCENARIO
     const loadScale = (args.flags['load-duration-scale'] as number | undefined) ?? DEFAULT_LOAD_DURATION_SCALE
     if (!(loadScale > 0)) throw new UsageError(`flag -load-duration-scale: expected a number above 0, found ${loadScale}`)
+    const timeout = args.flags.timeout as string | undefined
+    const timeoutNs = timeout === undefined ? 0 : parseDurationNs(timeout)
+    if (timeoutNs === undefined || timeoutNs < 0) throw new UsageError(`flag -timeout: expected a duration such as 10m or 30s, found "${timeout}"`)
     const gateway = (args.flags.gateway as string | undefined) ?? process.env[GATEWAY_ENV]
     const webhook = await resolveWebhook(args.flags['webhook-url-file'] as string | undefined)
     const wantIssue = args.flags.issue === true
@@ -151,6 +160,7 @@ export const command: Command = {
     const comparison = join(out, 'comparison.json')
     const passthrough: string[] = ['-benchtime', (args.flags.benchtime as string | undefined) ?? DEFAULT_NIGHTLY_BENCHTIME, '-benchmem']
     if (args.flags.bench !== undefined) passthrough.push('-bench', args.flags.bench as string)
+    if (timeout !== undefined) passthrough.push('-timeout', timeout)
     const problems: string[] = []
 
     // 1. The paired verdict against the last judged night (or a plain first night).

@@ -58,6 +58,24 @@ describe('slurmbench nightly', () => {
     expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('BenchmarkOK')
   })
 
+  it('passes -timeout to each bench run, and rejects one that is not a duration before making any folder', async () => {
+    const history = join(dir, 'h-timeout')
+    const out = join(dir, 'night-timeout')
+    const slow = await run(
+      process.execPath,
+      [CLI, 'nightly', '-history', history, '-out', out, '-load', 'none', '-timeout', '1ms', '-count', '1', 'test/fixtures/bench/failing.bench.ts'],
+      { cwd: ROOT, env: { ...process.env, CI: 'true' } },
+    ).catch((e: { code: number; stdout: string; stderr: string }) => e)
+    expect((slow as { code?: number }).code).toBe(1)
+    expect((slow as { stderr: string }).stderr).toContain('-timeout=1ms')
+    const bad = await run(process.execPath, [CLI, 'nightly', '-timeout', 'soon', '-history', join(dir, 'h-bad'), '-out', join(dir, 'o-bad')], {
+      cwd: ROOT,
+    }).catch((e) => e)
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('flag -timeout: expected a duration such as 10m or 30s, found "soon"')
+    await expect(readdir(join(dir, 'h-bad'))).rejects.toThrow(/ENOENT/)
+  })
+
   it('rejects -issue without GITHUB_TOKEN, before running anything', async () => {
     const env = { ...process.env }
     delete env.GITHUB_TOKEN
