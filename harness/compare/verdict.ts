@@ -216,6 +216,13 @@ export function assessMetric(input: MetricInput, rules: JudgeRules): MetricAsses
     warnings.push(`need ≥ ${rules.minSamples} samples a side to judge, have ${b.length}+${h.length}; add -count`)
     return { kind: 'final', verdict: { ...common, verdict: 'inconclusive', base: baseSide, head: headSide, change, p, ...paired, warnings } }
   }
+  // Every sample of both sides is one value (0 allocs/op, 2 B/op): the change is none at all, though
+  // a ratio of zeros has no interval. Left inconclusive, such a metric kept ab adding rounds.
+  const value = b[0]
+  if (b.every((v) => v === value) && h.every((v) => v === value)) {
+    const none = { estimate: 0, lo: 0, hi: 0 }
+    return { kind: 'final', verdict: { ...common, verdict: 'unchanged', base: baseSide, head: headSide, change: none, p, ...paired, warnings: [] } }
+  }
   return { kind: 'tested', verdict: { ...common, base: baseSide, head: headSide, change, p, ...paired, warnings } }
 }
 

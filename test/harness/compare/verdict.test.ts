@@ -49,6 +49,27 @@ describe('judge', () => {
     expect(gateExitCode(r, 'inconclusive')).toBe(1)
   })
 
+  it('calls a metric unchanged when every sample of both sides is one value, zero included', () => {
+    const allocs = { unit: 'allocs/op', rawUnit: 'allocs/op' }
+    for (const paired of [false, true]) {
+      const zeros = judge(set('b', series('BenchmarkZ', [0, 0, 0, 0, 0, 0], allocs)), set('h', series('BenchmarkZ', [0, 0, 0, 0, 0, 0], allocs)), policy, {
+        paired,
+      })
+      expect(zeros.verdicts[0]).toMatchObject({ verdict: 'unchanged', change: { estimate: 0, lo: 0, hi: 0 }, warnings: [] })
+      const twos = judge(set('b', series('BenchmarkZ', [2, 2, 2, 2, 2, 2], allocs)), set('h', series('BenchmarkZ', [2, 2, 2, 2, 2, 2], allocs)), policy, {
+        paired,
+      })
+      expect(twos.verdicts[0]?.verdict).toBe('unchanged')
+      // One head sample off the common value, or fewer than 4 a side: judged as before.
+      const oneOff = judge(set('b', series('BenchmarkZ', [0, 0, 0, 0, 0, 0], allocs)), set('h', series('BenchmarkZ', [0, 0, 0, 0, 0, 1], allocs)), policy, {
+        paired,
+      })
+      expect(oneOff.verdicts[0]?.verdict).toBe('inconclusive')
+      const few = judge(set('b', series('BenchmarkZ', [0, 0, 0], allocs)), set('h', series('BenchmarkZ', [0, 0, 0], allocs)), policy, { paired })
+      expect(few.verdicts[0]?.verdict).toBe('inconclusive')
+    }
+  })
+
   it('a noisy metric whose interval straddles the tolerance is inconclusive', () => {
     const r = judge(set('b', series('BenchmarkA', noisy(100, 6, 0.3))), set('h', series('BenchmarkA', noisy(104, 6, 0.3))), policy)
     expect(r.verdicts[0]?.verdict).toBe('inconclusive')
