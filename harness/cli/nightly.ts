@@ -39,6 +39,11 @@ export const DEFAULT_LOAD_DURATION_SCALE = 0.05
  * detection rates were measured with doctor at it and at -count 6 -max-count 12 (docs/performance.md).
  */
 export const DEFAULT_NIGHTLY_BENCHTIME = '100ms'
+/**
+ * DEFAULT_NIGHTLY_TIMEOUT bounds each bench run, so each of ab's rounds: with -benchmem a round of
+ * the default set took 11 min 29 s on the 2-core machine (docs/performance.md), past bench's 10m.
+ */
+export const DEFAULT_NIGHTLY_TIMEOUT = '30m'
 
 const FLAGS: FlagSpecs = {
   history: { kind: 'string', valueName: 'dir', help: `history folder (default ${DEFAULT_HISTORY_DIR})` },
@@ -53,7 +58,7 @@ const FLAGS: FlagSpecs = {
   timeout: {
     kind: 'string',
     valueName: 'd',
-    help: "each bench run's -timeout, as bench -timeout: with a verdict, each of ab's rounds (default 10m; a round of the default set takes ~7 min)",
+    help: `each bench run's -timeout, as bench -timeout: with a verdict, each of ab's rounds (default ${DEFAULT_NIGHTLY_TIMEOUT}; a round of the default set takes ~11 min)`,
   },
   count: { kind: 'integer', valueName: 'n', help: 'rounds per side before the first judgement, as ab -count (default 6)' },
   'max-count': { kind: 'integer', valueName: 'n', help: 'most rounds per side, as ab -max-count (default 12)' },
@@ -138,8 +143,8 @@ export const command: Command = {
     const loadScenario = (args.flags.load as string | undefined) ?? DEFAULT_LOAD_SCENARIO
     const loadScale = (args.flags['load-duration-scale'] as number | undefined) ?? DEFAULT_LOAD_DURATION_SCALE
     if (!(loadScale > 0)) throw new UsageError(`flag -load-duration-scale: expected a number above 0, found ${loadScale}`)
-    const timeout = args.flags.timeout as string | undefined
-    const timeoutNs = timeout === undefined ? 0 : parseDurationNs(timeout)
+    const timeout = (args.flags.timeout as string | undefined) ?? DEFAULT_NIGHTLY_TIMEOUT
+    const timeoutNs = parseDurationNs(timeout)
     if (timeoutNs === undefined || timeoutNs < 0) throw new UsageError(`flag -timeout: expected a duration such as 10m or 30s, found "${timeout}"`)
     const gateway = (args.flags.gateway as string | undefined) ?? process.env[GATEWAY_ENV]
     const webhook = await resolveWebhook(args.flags['webhook-url-file'] as string | undefined)
@@ -160,7 +165,7 @@ export const command: Command = {
     const comparison = join(out, 'comparison.json')
     const passthrough: string[] = ['-benchtime', (args.flags.benchtime as string | undefined) ?? DEFAULT_NIGHTLY_BENCHTIME, '-benchmem']
     if (args.flags.bench !== undefined) passthrough.push('-bench', args.flags.bench as string)
-    if (timeout !== undefined) passthrough.push('-timeout', timeout)
+    passthrough.push('-timeout', timeout)
     const problems: string[] = []
 
     // 1. The paired verdict against the last judged night (or a plain first night).
