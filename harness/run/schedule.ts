@@ -112,7 +112,8 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
 
   const pair = options.pair
   const job = (top: TopLevel, mode: WorkerJob['mode'], procs: number, target?: string): WorkerJob => {
-    // In pair mode discovery only probes (its sample would have no base side); -benchtime=1x reuses the probe.
+    // In pair mode discovery only probes (its sample would have no base side): no memory passes
+    // either, which a reportAllocs leaf would otherwise run here.
     const probeOnly = pair !== undefined && mode === 'discover'
     return {
       topLevel: top.name,
@@ -123,6 +124,7 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
       benchTime: probeOnly ? { kind: 'count', iterations: 1 } : options.benchTime,
       procs,
       benchmem: options.benchmem && !probeOnly,
+      ...(probeOnly ? { probeOnly: true as const } : {}),
       ...(options.profile === undefined || pair !== undefined ? {} : { profile: options.profile }),
     }
   }

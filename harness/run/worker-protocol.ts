@@ -27,6 +27,8 @@ export interface WorkerJob {
    * worker of a top-level leaf does not load re2 to match it again.
    */
   readonly topPartial: boolean
+  /** Discover mode: only probe; a top-level leaf is not measured here (pair mode measures it in pair jobs). */
+  readonly probeOnly?: true
   readonly benchTime: BenchTime
   readonly procs: number
   readonly benchmem: boolean

@@ -118,7 +118,7 @@ class Worker implements PairWorker {
       const kind = b.hasSub ? 'parent' : this.job.topPartial ? 'partial' : 'leaf'
       this.probed[0] = { name: top, kind }
       if (b.finished) this.outcomes.push(this.leaves.finishedOutcome(b))
-      else if (kind === 'leaf') await this.leaves.measure(b, this.outcomes)
+      else if (kind === 'leaf' && this.job.probeOnly !== true) await this.leaves.measure(b, this.outcomes)
       await this.finish(b, this.outcomes)
       return this.report()
     } else if (this.job.mode === 'memory') {

@@ -151,6 +151,18 @@ describe('bench -pair', () => {
     }
   }, 60_000)
 
+  it("makes a memory job's failure the side's outcome", async () => {
+    const headJson = join(dir, 'alone-head.json')
+    const baseJson = join(dir, 'alone-base.json')
+    const r = await bench(['-pair', '.', '-pair-json', baseJson, '-json', headJson, '-benchtime', '5ms', '-count', '2', 'test/fixtures/pair/alone.bench.ts'])
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stdout).toContain('--- FAIL: BenchmarkFailsAlone')
+    expect(r.stdout).toContain('alone in this process')
+    for (const doc of [await readResults(baseJson), await readResults(headJson)]) {
+      expect(doc.benchmarks[0]).toMatchObject({ name: 'BenchmarkFailsAlone', status: 'failed', failure: { message: 'alone in this process' } })
+    }
+  }, 60_000)
+
   it('records only turns as pairs, never the two probes, when one op outlasts -benchtime', async () => {
     // The base's probe is the first run in the process; with -pair-runs 1 the pair recorded was
     // the probes, base 45 ms against head 15 ms (ratio 3) on identical code.
