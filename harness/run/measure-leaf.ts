@@ -75,8 +75,7 @@ export class LeafMeasurer {
     // GCs per op come from the reported run when it was metered: with -benchmem, or any run after
     // the probe of a reportAllocs benchmark. Otherwise from the heap pass.
     const timedMetered = (this.job.benchmem || b.showAllocs) && (this.job.benchmem || b.runs > runsBefore)
-    const timed = timedMetered ? { bytesPerOp: this.heapMeter.allocatedBytes() / b.N, gcs: this.heapMeter.gcs() } : undefined
-    await this.recordLeaf(b, b.N, b.timedNs, timed, into)
+    await this.recordLeaf(b, b.N, b.timedNs, timedMetered ? this.timedHeap(b.N) : undefined, into)
   }
 
   /**
@@ -94,15 +93,19 @@ export class LeafMeasurer {
       into.push(this.finishedOutcome(b))
       return
     }
-    const timed = { bytesPerOp: this.heapMeter.allocatedBytes() / iterations, gcs: this.heapMeter.gcs() }
-    await this.recordLeaf(b, iterations, b.timedNs, timed, into, false, true)
+    await this.recordLeaf(b, iterations, b.timedNs, this.timedHeap(iterations), into, 'here')
+  }
+
+  /** timedHeap is what the heap meter saw over the run just ended, of `iterations` ops. */
+  private timedHeap(iterations: number): TimedHeap {
+    return { bytesPerOp: this.heapMeter.allocatedBytes() / iterations, gcs: this.heapMeter.gcs() }
   }
 
   /**
    * recordLeaf adds b's outcome at `iterations` and `durationNs` to `into`, after the memory passes
    * when -benchmem or reportAllocs asks for them; `timed` is the reported run's heap figures when
-   * it was metered. A pair job passes `memoryElsewhere`: the outcome then only says the leaf wants
-   * memory figures, which a memory job measures; a memory job passes `memoryHere`.
+   * it was metered. `memory` says where the passes run: as the job says, here always (a memory
+   * job), or elsewhere (a pair job: the outcome then only says the leaf wants them).
    */
   async recordLeaf(
     b: BenchB,
@@ -110,35 +113,24 @@ export class LeafMeasurer {
     durationNs: number,
     timed: TimedHeap | undefined,
     into: LeafOutcome[],
-    memoryElsewhere = false,
-    memoryHere = false,
+    memory: 'as-job' | 'here' | 'elsewhere' = 'as-job',
   ): Promise<void> {
     const extra = new Map(b.extra)
     const log = trimLog(b.logLines)
-    const wantsMemory = this.job.benchmem || b.showAllocs || memoryHere
-    if (wantsMemory && memoryElsewhere) {
-      into.push({
-        status: 'ok',
-        name: b.name,
-        iterations,
-        metrics: buildMetrics({ iterations, durationNs, bytesPerOp: b.bytesPerOp, extra, memory: undefined }),
-        log,
-        memoryElsewhere: true,
-      })
-      return
-    }
-    let memory: MemoryFigures | undefined
-    if (wantsMemory) {
+    const wantsMemory = this.job.benchmem || b.showAllocs || memory === 'here'
+    const elsewhere = wantsMemory && memory === 'elsewhere' ? { memoryElsewhere: true as const } : {}
+    let figures: MemoryFigures | undefined
+    if (wantsMemory && memory !== 'elsewhere') {
       b.logging = false
-      memory = await runMemoryPasses(b, this.heapMeter, iterations, durationNs, timed, this.warn)
+      figures = await runMemoryPasses(b, this.heapMeter, iterations, durationNs, timed, this.warn)
       if (b.failure !== undefined) {
         into.push(this.finishedOutcome(b))
         return
       }
     }
-    const metrics = buildMetrics({ iterations, durationNs, bytesPerOp: b.bytesPerOp, extra, memory })
+    const metrics = buildMetrics({ iterations, durationNs, bytesPerOp: b.bytesPerOp, extra, memory: figures })
     if (this.job.profile === undefined) {
-      into.push({ status: 'ok', name: b.name, iterations, metrics, log })
+      into.push({ status: 'ok', name: b.name, iterations, metrics, log, ...elsewhere })
       return
     }
     b.logging = false

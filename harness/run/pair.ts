@@ -150,8 +150,5 @@ async function measurePair(worker: PairWorker, pair: PairJob, [baseSide, baseB]:
   // BenchmarkBacktracking/engine=RegExp/n=20 read 3 B/op on whichever side's passes went first and
   // ~1,200 on the other, which the gate called a regression. Memory figures do not move with the
   // machine's noise, so they need no pairing.
-  for (const s of sides) {
-    worker.environment.enter(s.side)
-    await leaves.recordLeaf(s.b, n, median(s.nsPerOp) * n, undefined, s.side.outcomes, true)
-  }
+  for (const s of sides) await leaves.recordLeaf(s.b, n, median(s.nsPerOp) * n, undefined, s.side.outcomes, 'elsewhere')
 }

@@ -129,24 +129,32 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
     }
   }
 
-  const launch = async (top: TopLevel, workerJob: WorkerJob, name: string, round: number): Promise<WorkerRun | undefined> => {
+  /** runReported runs a worker within -timeout and passes on its time, warnings and output; undefined when the time is up. */
+  const runReported = async (
+    top: TopLevel,
+    workerJob: WorkerJob,
+    bundlePath: string,
+    env: Readonly<Record<string, string>>,
+    starting: () => void,
+  ): Promise<WorkerRun | undefined> => {
     const remainingMs = deadline - performance.now()
     if (remainingMs <= 0) return undefined
-    events.starting(name, round, done, total)
-    const run = await runWorker({
-      bundlePath: top.bundlePath,
-      execArgv: options.execArgv,
-      job: workerJob,
-      timeoutMs: remainingMs,
-      env: options.env,
-      cwd: options.cwd,
-    })
+    starting()
+    const run = await runWorker({ bundlePath, execArgv: options.execArgv, job: workerJob, timeoutMs: remainingMs, env, cwd: options.cwd })
     await options.ready
-    done++
     events.spent(top, run.wallMs)
     if (run.kind === 'report') {
       for (const warning of run.report.warnings) events.warning(warning)
       if (run.output !== '') events.workerOutput(run.output)
+    }
+    return run
+  }
+
+  const launch = async (top: TopLevel, workerJob: WorkerJob, name: string, round: number): Promise<WorkerRun | undefined> => {
+    const run = await runReported(top, workerJob, top.bundlePath, options.env, () => events.starting(name, round, done, total))
+    if (run === undefined) return undefined
+    done++
+    if (run.kind === 'report') {
       for (const outcome of run.report.outcomes) {
         if (outcome.status === 'ok' && outcome.profiles !== undefined) events.profiles?.(top, outcome.name, round, outcome.profiles)
       }
@@ -216,21 +224,9 @@ export async function runSchedule(options: ScheduleOptions, events: ScheduleEven
           const wanting = paired.filter((p) => p.leaf.procs === procs && side.pick(p)?.memoryAt !== undefined)
           if (wanting.length === 0) continue
           const memoryTargets = wanting.map((p) => ({ name: p.leaf.baseName, iterations: side.pick(p)?.memoryAt as number }))
-          const remainingMs = deadline - performance.now()
-          if (remainingMs <= 0) return false
-          const run = await runWorker({
-            bundlePath: side.bundlePath,
-            execArgv: options.execArgv,
-            job: { ...job(top, 'memory', procs), memoryTargets },
-            timeoutMs: remainingMs,
-            env: side.env,
-            cwd: options.cwd,
-          })
-          events.spent(top, run.wallMs)
-          if (run.kind === 'report') {
-            for (const warning of run.report.warnings) events.warning(warning)
-            if (run.output !== '') events.workerOutput(run.output)
-          }
+          // Not a sample of its own: no progress line.
+          const run = await runReported(top, { ...job(top, 'memory', procs), memoryTargets }, side.bundlePath, side.env, () => {})
+          if (run === undefined) return false
           for (const p of wanting) {
             const paired = side.pick(p) as PairedSide
             paired.outcome = withMemory(paired.outcome, memoryOutcomeOf(run, p.leaf.name, options.timeoutMs))
