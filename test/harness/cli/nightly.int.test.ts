@@ -14,6 +14,14 @@ const ROOT = join(import.meta.dirname, '..', '..', '..')
 const CLI = join(ROOT, 'bin', 'slurmbench.js')
 const run = promisify(execFile)
 
+/** nightly runs `slurmbench nightly` and returns how it ended, its exit code 0 when it succeeded. */
+async function nightly(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(process.execPath, [CLI, 'nightly', ...args], { cwd: ROOT, env, maxBuffer: 16 << 20 }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  )
+}
+
 describe('slurmbench nightly', () => {
   let dir: string
   const posts: string[] = []
@@ -40,13 +48,11 @@ describe('slurmbench nightly', () => {
   it('records, reports and alerts on a night whose benchmarks fail, and exits 1', async () => {
     const history = join(dir, 'history')
     const out = join(dir, 'night1')
-    const result = await run(
-      process.execPath,
-      [CLI, 'nightly', '-history', history, '-out', out, '-load', 'none', '-benchtime', '20ms', '-count', '2', 'test/fixtures/bench/failing.bench.ts'],
-      { cwd: ROOT, env: { ...process.env, SLURMBENCH_WEBHOOK_URL: hook, CI: 'true' }, maxBuffer: 16 << 20 },
-    ).catch((e: { code: number; stdout: string; stderr: string }) => e)
-    expect((result as { code?: number }).code).toBe(1)
-    const { stdout, stderr } = result as { stdout: string; stderr: string }
+    const { code, stdout, stderr } = await nightly(
+      ['-history', history, '-out', out, '-load', 'none', '-benchtime', '20ms', '-count', '2', 'test/fixtures/bench/failing.bench.ts'],
+      { ...process.env, SLURMBENCH_WEBHOOK_URL: hook, CI: 'true' },
+    )
+    expect(code).toBe(1)
     expect(stdout).toMatch(/nightly \+\d+s: 1 problem: the benchmarks failed \(bench exit 1\) \(files in /)
     expect(`${stdout}${stderr}`).not.toContain('SECRETPATH')
     expect(stderr).toContain('nightly: alert posted to the webhook from $SLURMBENCH_WEBHOOK_URL')
@@ -61,16 +67,13 @@ describe('slurmbench nightly', () => {
   it('passes -timeout to each bench run, and rejects one that is not a duration before making any folder', async () => {
     const history = join(dir, 'h-timeout')
     const out = join(dir, 'night-timeout')
-    const slow = await run(
-      process.execPath,
-      [CLI, 'nightly', '-history', history, '-out', out, '-load', 'none', '-timeout', '1ms', '-count', '1', 'test/fixtures/bench/failing.bench.ts'],
-      { cwd: ROOT, env: { ...process.env, CI: 'true' } },
-    ).catch((e: { code: number; stdout: string; stderr: string }) => e)
-    expect((slow as { code?: number }).code).toBe(1)
-    expect((slow as { stderr: string }).stderr).toContain('-timeout=1ms')
-    const bad = await run(process.execPath, [CLI, 'nightly', '-timeout', 'soon', '-history', join(dir, 'h-bad'), '-out', join(dir, 'o-bad')], {
-      cwd: ROOT,
-    }).catch((e) => e)
+    const slow = await nightly(['-history', history, '-out', out, '-load', 'none', '-timeout', '1ms', '-count', '1', 'test/fixtures/bench/failing.bench.ts'], {
+      ...process.env,
+      CI: 'true',
+    })
+    expect(slow.code).toBe(1)
+    expect(slow.stderr).toContain('-timeout=1ms')
+    const bad = await nightly(['-timeout', 'soon', '-history', join(dir, 'h-bad'), '-out', join(dir, 'o-bad')])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('flag -timeout: expected a duration such as 10m or 30s, found "soon"')
     await expect(readdir(join(dir, 'h-bad'))).rejects.toThrow(/ENOENT/)
@@ -79,7 +82,7 @@ describe('slurmbench nightly', () => {
   it('rejects -issue without GITHUB_TOKEN, before running anything', async () => {
     const env = { ...process.env }
     delete env.GITHUB_TOKEN
-    const result = await run(process.execPath, [CLI, 'nightly', '-issue', '-history', join(dir, 'h2')], { cwd: ROOT, env }).catch((e) => e)
+    const result = await nightly(['-issue', '-history', join(dir, 'h2')], env)
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('-issue needs GITHUB_TOKEN and GITHUB_REPOSITORY')
   })
