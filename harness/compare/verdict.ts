@@ -7,6 +7,7 @@
 // Exact metrics (counts, sizes) skip the statistics: any change beyond tolerance counts.
 // Paired sides (sample k of both from one worker, ab's pair mode) are judged on the ratios of the
 // pairs: Wilcoxon's signed-rank test and Tukey's interval instead of the U test and Moses'.
+import { ZERO_WHEN_ABSENT } from '../results/sample-units.ts'
 import type { Better } from '../results/schema.ts'
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.ts'
 import { medianInterval } from '../stats/quantile-ci.ts'
@@ -101,6 +102,24 @@ function collect(set: SampleSet): Map<string, MetricSeries> {
     map.set(key, prior === undefined ? s : { ...prior, values: prior.values.concat(s.values) })
   }
   return map
+}
+
+/**
+ * fillZeroWhenAbsent gives a side that never printed a unit of ZERO_WHEN_ABSENT (no sample
+ * measured off-heap bytes) a series of zeros, one per sample of that benchmark on that side, when
+ * the other side has the unit: "read 0 every time" is a value to compare, not a missing metric.
+ */
+function fillZeroWhenAbsent(from: ReadonlyMap<string, MetricSeries>, into: Map<string, MetricSeries>): void {
+  const samples = new Map<string, number>()
+  for (const s of into.values()) {
+    const bench = `${s.config.pkg ?? ''}\u0000${s.name}`
+    samples.set(bench, Math.max(samples.get(bench) ?? 0, s.values.length))
+  }
+  for (const [key, s] of from) {
+    if (into.has(key) || !ZERO_WHEN_ABSENT.has(s.rawUnit)) continue
+    const n = samples.get(`${s.config.pkg ?? ''}\u0000${s.name}`) ?? 0
+    if (n > 0) into.set(key, { ...s, values: new Array<number>(n).fill(0) })
+  }
 }
 
 function side(values: readonly number[], exact: boolean, confidence: number): SideSummary {
@@ -279,6 +298,8 @@ export function judge(base: SampleSet, head: SampleSet, policy: Policy, options:
   const rules: JudgeRules = { alpha: policy.alpha, confidence: policy.confidence, minSamples: policy.minSamples, beyond, paired: options.paired === true }
   const baseMap = collect(base)
   const headMap = collect(head)
+  fillZeroWhenAbsent(baseMap, headMap)
+  fillZeroWhenAbsent(headMap, baseMap)
   const keys = new Set(baseMap.keys())
   for (const key of headMap.keys()) keys.add(key)
   const assessments: MetricAssessment[] = []

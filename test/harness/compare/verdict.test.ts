@@ -95,6 +95,25 @@ describe('judge', () => {
     ])
   })
 
+  it('compares an ext-B/op one side never printed as zeros, one per sample of that benchmark', () => {
+    // A sample leaves ext-B/op out when it measured no off-heap bytes: a side without the unit in
+    // any sample read 0 each time (an A/A of NodeRecords/layout=columns, 2026-12-07).
+    const ext = { unit: 'ext-B/op', rawUnit: 'ext-B/op' }
+    const base = set('b', series('BenchmarkN', noisy(100, 6)), series('BenchmarkN', [0, 3, 0, 0, 5, 0], ext))
+    const head = set('h', series('BenchmarkN', noisy(100, 6)))
+    const r = judge(base, head, policy, { paired: true })
+    const v = r.verdicts.find((x) => x.unit === 'ext-B/op')
+    expect(v?.verdict).not.toBe('missing')
+    expect(v?.head).toMatchObject({ n: 6, center: 0 })
+    // Both sides without a sample of it: nothing to compare. Only in one side's other benchmark,
+    // or for a unit that is not left out when 0: missing as before.
+    const other = judge(base, set('h', series('BenchmarkOther', noisy(100, 6))), policy)
+    expect(other.verdicts.filter((x) => x.verdict === 'missing').map((x) => x.unit)).toEqual(['sec/op', 'ext-B/op'])
+    const allocs = { unit: 'allocs/op', rawUnit: 'allocs/op' }
+    const notOptional = judge(set('b', series('BenchmarkN', noisy(100, 6)), series('BenchmarkN', [1, 1, 1, 1, 1, 1], allocs)), head, policy)
+    expect(notOptional.verdicts.find((x) => x.unit === 'allocs/op')?.verdict).toBe('missing')
+  })
+
   it('Benjamini–Hochberg keeps one borderline metric among many unchanged ones from regressing', () => {
     const base: MetricSeries[] = []
     const head: MetricSeries[] = []
