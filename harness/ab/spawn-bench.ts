@@ -23,7 +23,12 @@ export interface SpawnBenchOptions {
   readonly echo?: boolean
   /** Lets Ctrl-C stop the child at once. */
   readonly signal?: AbortSignal
+  /** Called with each package's last line (`ok  \tpkg\t1.234s`, `FAIL\t…`) as the child prints it. */
+  readonly onPackage?: (line: string) => void
 }
+
+/** PACKAGE_LINE matches Go's last line for a package in bench's stdout. */
+const PACKAGE_LINE = /^(?:ok {2}|FAIL)\t\S+\t\S+$/
 
 /** STDERR_TAIL_CHARS bounds how much of a failed child's stderr is quoted in the error. */
 const STDERR_TAIL_CHARS = 2000
@@ -80,8 +85,13 @@ async function runBenchChild(options: SpawnBenchOptions, extraArgs: readonly str
       ...(options.signal ? { signal: options.signal } : {}),
     })
     let stderr = ''
+    let partial = ''
     child.stdout.on('data', (chunk: Buffer) => {
       if (options.echo === true) process.stderr.write(chunk)
+      if (options.onPackage === undefined) return
+      const lines = (partial + chunk.toString('utf8')).split('\n')
+      partial = lines.pop() ?? ''
+      for (const line of lines) if (PACKAGE_LINE.test(line)) options.onPackage(line)
     })
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS)

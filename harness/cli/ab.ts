@@ -303,21 +303,33 @@ export const command: Command = {
         const wt = await creating
         process.stderr.write(`ab: ${wt.install}\n`)
         const paired = args.flags.unpaired !== true
+        // A paired round of the default set takes minutes: each package is reported as it finishes.
+        let runningNow = ''
+        const status = (text: string): void => {
+          runningNow = text
+          progress(text)
+        }
+        const onPackage = (line: string): void => {
+          const [result, pkg, took] = line.split('\t')
+          const text = `${runningNow}: ${result?.trim()} ${pkg} ${took}`
+          if (tty) progress(text)
+          else process.stderr.write(`ab: ${text}\n`)
+        }
         const sides: Side[] = [
-          { label: 'base', runOnce: () => spawnBench({ cwd: wt.path, args: benchArgs, signal }) },
-          { label: 'head', runOnce: () => spawnBench({ cwd: repo, args: benchArgs, signal }) },
+          { label: 'base', runOnce: () => spawnBench({ cwd: wt.path, args: benchArgs, signal, onPackage }) },
+          { label: 'head', runOnce: () => spawnBench({ cwd: repo, args: benchArgs, signal, onPackage }) },
         ]
         const results: SideResults[] = [[], []]
         const roundsStartedMs = performance.now()
         const runTo = async (from: number, to: number): Promise<void> => {
           for (let round = from; round < to; round++) {
             if (paired) {
-              progress(`round ${round + 1}/${to}: base and head, paired`)
-              const pairedRound = await spawnPairedBench({ cwd: repo, baseRoot: wt.path, args: benchArgs, signal, headFirst: round % 2 === 1 })
+              status(`round ${round + 1}/${to}: base and head, paired`)
+              const pairedRound = await spawnPairedBench({ cwd: repo, baseRoot: wt.path, args: benchArgs, signal, onPackage, headFirst: round % 2 === 1 })
               results[0]?.push(pairedRound.base)
               results[1]?.push(pairedRound.head)
             } else {
-              await runRounds(sides, round, round + 1, results, progress)
+              await runRounds(sides, round, round + 1, results, status)
             }
             if (!tty) process.stderr.write(`${roundProgressLine(round + 1, to, performance.now() - roundsStartedMs)}\n`)
           }

@@ -1,5 +1,6 @@
-// In a log (CI, stderr not a terminal), ab prints a line after every round and one when it adds
-// rounds for inconclusive verdicts, so the log does not go quiet after "round 4/4 done, about 0 s left".
+// In a log (CI, stderr not a terminal), ab prints a line as each package of a round finishes, one
+// after every round and one when it adds rounds for inconclusive verdicts, so the log does not go
+// quiet for the minutes a round takes, nor after "round 4/4 done, about 0 s left".
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -27,7 +28,7 @@ beforeAll(() => {
 
 afterAll(() => repo?.remove())
 
-it('logs each round and the rounds it adds while verdicts are inconclusive', { timeout: 180_000 }, () => {
+it('logs each package, each round and the rounds it adds while verdicts are inconclusive', { timeout: 180_000 }, () => {
   const ab = spawnSync(
     process.execPath,
     [join(repo.path, 'bin', 'slurmbench.js'), 'ab', '--base', 'HEAD~1', '-count', '4', '-max-count', '6', '-benchtime', '10ms', BENCH_FILE],
@@ -36,13 +37,20 @@ it('logs each round and the rounds it adds while verdicts are inconclusive', { t
   // 6 pairs can be significant: one time in 32 the wild metric comes out regressed (exit 1).
   expect([0, 1], ab.stderr).toContain(ab.status)
   const lines = ab.stderr.split('\n').filter((line) => /^ab: (round|\d+ inconclusive)/.test(line))
-  expect(lines.map((line) => line.replace(/, \d.*$/, ''))).toEqual([
+  const pkg = (round: number, of: number) => `ab: round ${round}/${of}: base and head, paired: ok slurmbench/benchmarks`
+  expect(lines.map((line) => line.replace(/, \d.*$/, '').replace(/ \d+\.\d{3}s$/, ''))).toEqual([
+    pkg(1, 4),
     'ab: round 1/4 done',
+    pkg(2, 4),
     'ab: round 2/4 done',
+    pkg(3, 4),
     'ab: round 3/4 done',
+    pkg(4, 4),
     'ab: round 4/4 done',
     expect.stringMatching(/^ab: [12] inconclusive after 4 rounds; adding rounds up to 6$/),
+    pkg(5, 6),
     'ab: round 5/6 done',
+    pkg(6, 6),
     'ab: round 6/6 done',
   ])
 })
