@@ -18,6 +18,7 @@ export const DEFAULT_HISTORY_DIR = 'reports/history'
 
 const FLAGS: FlagSpecs = {
   dir: { kind: 'string', valueName: 'dir', help: `history folder (default ${DEFAULT_HISTORY_DIR})` },
+  history: { kind: 'string', valueName: 'dir', help: 'the same as -dir, as nightly and report html spell it' },
   'machine-class': {
     kind: 'string',
     valueName: 'class',
@@ -64,7 +65,12 @@ export const command: Command = {
       printUsage(SYNOPSIS, DESCRIPTION, FLAGS)
       throw new UsageError('missing subcommand: add, show, export, trend or weekly')
     }
-    const dir = (args.flags.dir as string | undefined) ?? DEFAULT_HISTORY_DIR
+    const dirFlag = args.flags.dir as string | undefined
+    const historyFlag = args.flags.history as string | undefined
+    if (dirFlag !== undefined && historyFlag !== undefined && dirFlag !== historyFlag) {
+      throw new UsageError(`-dir ${dirFlag} and -history ${historyFlag} name two folders; give one`)
+    }
+    const dir = dirFlag ?? historyFlag ?? DEFAULT_HISTORY_DIR
     const machineClass = args.flags['machine-class'] as string | undefined
     if (sub === 'add') {
       if (files.length === 0) throw new UsageError('history add: name at least one results file')
