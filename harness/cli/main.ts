@@ -30,6 +30,12 @@ function listCommands(summaries: ReadonlyArray<readonly [string, string]>): stri
 
 /** main runs one command and returns the exit code; user errors never print a stack trace. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // A reader that stops early (`| head`) closes the pipe: end quietly with the shell's SIGPIPE
+  // status (128 + 13), as a Go tool or git does, instead of an EPIPE stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err
+    process.exit(141)
+  })
   const [name, ...rest] = argv
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     const summaries = await Promise.all(Object.entries(COMMANDS).map(async ([cmd, load]) => [cmd, (await load()).command.summary] as const))
