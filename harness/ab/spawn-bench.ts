@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { InputError } from '../../common/input-error.ts'
 import { readResults } from '../results/json.ts'
 import type { ResultsDocument } from '../results/schema.ts'
@@ -85,14 +86,15 @@ async function runBenchChild(options: SpawnBenchOptions, extraArgs: readonly str
       ...(options.signal ? { signal: options.signal } : {}),
     })
     let stderr = ''
-    let partial = ''
     child.stdout.on('data', (chunk: Buffer) => {
       if (options.echo === true) process.stderr.write(chunk)
-      if (options.onPackage === undefined) return
-      const lines = (partial + chunk.toString('utf8')).split('\n')
-      partial = lines.pop() ?? ''
-      for (const line of lines) if (PACKAGE_LINE.test(line)) options.onPackage(line)
     })
+    const onPackage = options.onPackage
+    if (onPackage !== undefined) {
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        if (PACKAGE_LINE.test(line)) onPackage(line)
+      })
+    }
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS)
     })
