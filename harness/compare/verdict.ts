@@ -89,8 +89,12 @@ export interface JudgeOptions {
   readonly paired?: boolean
 }
 
+function benchmarkKey(s: MetricSeries): string {
+  return `${s.config.pkg ?? ''}\u0000${s.name}`
+}
+
 function metricKey(s: MetricSeries): string {
-  return `${s.config.pkg ?? ''}\u0000${s.name}\u0000${s.unit}`
+  return `${benchmarkKey(s)}\u0000${s.unit}`
 }
 
 function collect(set: SampleSet): Map<string, MetricSeries> {
@@ -112,12 +116,12 @@ function collect(set: SampleSet): Map<string, MetricSeries> {
 function fillZeroWhenAbsent(from: ReadonlyMap<string, MetricSeries>, into: Map<string, MetricSeries>): void {
   const samples = new Map<string, number>()
   for (const s of into.values()) {
-    const bench = `${s.config.pkg ?? ''}\u0000${s.name}`
+    const bench = benchmarkKey(s)
     samples.set(bench, Math.max(samples.get(bench) ?? 0, s.values.length))
   }
   for (const [key, s] of from) {
     if (into.has(key) || !ZERO_WHEN_ABSENT.has(s.rawUnit)) continue
-    const n = samples.get(`${s.config.pkg ?? ''}\u0000${s.name}`) ?? 0
+    const n = samples.get(benchmarkKey(s)) ?? 0
     if (n > 0) into.set(key, { ...s, values: new Array<number>(n).fill(0) })
   }
 }
